@@ -1,0 +1,125 @@
+"""Who may do what where: the single source of the role rules.
+
+A role assignment covers its organization's subtree. Every gatekeeper
+(``Organization.objects.visible_to``, ``Member.objects.visible_to``, the audit page…)
+asks ``scope_paths`` for the tree paths a user may act under for a capability.
+"""
+
+from enum import Enum
+
+from django.contrib.auth.models import AnonymousUser
+
+from lienhe213.accounts.models import Role, RoleAssignment, User
+
+
+class Capability(Enum):
+    VIEW_ORGANIZATIONS = "view_organizations"
+    VIEW_MEMBERS = "view_members"
+    EDIT_MEMBERS = "edit_members"
+    MANAGE_ORGANIZATIONS = "manage_organizations"
+    MANAGE_ROLES = "manage_roles"
+    VIEW_AUDIT = "view_audit"
+
+
+_COMMITTEE_ROLES = {
+    Role.ADMINISTRATOR,
+    Role.PROVINCIAL_OFFICER,
+    Role.COMMUNE_CLERK,
+    Role.CELL_SECRETARY,
+    Role.WORKPLACE_OFFICER,
+}
+
+ROLE_CAPABILITIES: dict[Capability, set[Role]] = {
+    Capability.VIEW_ORGANIZATIONS: _COMMITTEE_ROLES,
+    Capability.VIEW_MEMBERS: _COMMITTEE_ROLES,
+    Capability.EDIT_MEMBERS: {
+        Role.ADMINISTRATOR,
+        Role.PROVINCIAL_OFFICER,
+        Role.COMMUNE_CLERK,
+        Role.WORKPLACE_OFFICER,
+    },
+    Capability.MANAGE_ORGANIZATIONS: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER},
+    Capability.MANAGE_ROLES: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER},
+    Capability.VIEW_AUDIT: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER},
+}
+
+# A role may only grant roles at or below its own rank.
+ROLE_RANK = {
+    Role.ADMINISTRATOR: 5,
+    Role.PROVINCIAL_OFFICER: 4,
+    Role.COMMUNE_CLERK: 3,
+    Role.WORKPLACE_OFFICER: 3,
+    Role.CELL_SECRETARY: 2,
+    Role.MEMBER: 1,
+}
+
+AnyUser = User | AnonymousUser
+
+_CACHE_ATTR = "_lienhe213_roles"
+
+
+def roles_of(user: AnyUser) -> list[tuple[str, str]]:
+    """``(role, organization path)`` pairs of the user's current organizations.
+
+    Cached on the user object, so a request asks the database once.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[tuple[str, str]] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.filter(
+                user=user, organization__valid_until__isnull=True
+            ).values_list("role", "organization__path")
+        )
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_roles(user: AnyUser) -> None:
+    """Drop the cached roles after the user's assignments changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def sees_everything(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def scope_paths(user: AnyUser, capability: Capability) -> list[str]:
+    """The tree paths under which ``user`` holds ``capability``, most general first,
+    with nested paths removed (a path covered by a shorter one adds nothing)."""
+    allowed = ROLE_CAPABILITIES[capability]
+    paths = sorted({path for role, path in roles_of(user) if role in allowed}, key=len)
+    result: list[str] = []
+    for path in paths:
+        if not any(path.startswith(kept) for kept in result):
+            result.append(path)
+    return result
+
+
+def has_capability(user: AnyUser, capability: Capability, path: str | None = None) -> bool:
+    """Whether ``user`` holds ``capability`` anywhere, or over the node at ``path``."""
+    if sees_everything(user):
+        return True
+    paths = scope_paths(user, capability)
+    if path is None:
+        return bool(paths)
+    return any(path.startswith(p) for p in paths)
+
+
+def highest_rank_at(user: AnyUser, path: str) -> int:
+    """The rank of the strongest role the user holds over the node at ``path``."""
+    if sees_everything(user):
+        return max(ROLE_RANK.values())
+    ranks = [ROLE_RANK[Role(role)] for role, p in roles_of(user) if path.startswith(p)]
+    return max(ranks, default=0)
+
+
+def own_member_id(user: AnyUser) -> int | None:
+    """The member record of a user with the member role (self-only access)."""
+    if not user.is_authenticated or not isinstance(user, User):
+        return None
+    if any(role == Role.MEMBER for role, _path in roles_of(user)):
+        return user.member_id
+    return None

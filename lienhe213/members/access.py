@@ -1,0 +1,27 @@
+"""Gatekeeper for members: every view, export and API fetches through here."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from lienhe213.accounts.access import AnyUser, Capability
+from lienhe213.members.models import Member
+
+
+def get_member_for_user(user: AnyUser, pk: object, *, write: bool = False) -> Member:
+    """The member ``pk`` if ``user`` may see it (404 otherwise: a forged id reveals
+    nothing); with ``write``, 403 unless the user may also edit it."""
+    try:
+        member = (
+            Member.objects.visible_to(user)
+            .select_related("organization", "residence_commune", "residence_community")
+            .get(pk=int(str(pk)))
+        )
+    except (Member.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    if write and not can_edit(user, member):
+        raise PermissionDenied
+    return member
+
+
+def can_edit(user: AnyUser, member: Member) -> bool:
+    return Member.objects.visible_to(user, Capability.EDIT_MEMBERS).filter(pk=member.pk).exists()

@@ -1,0 +1,109 @@
+"""Writes to member records: validation, uniqueness, optimistic locking, audit."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from lienhe213.accounts.access import AnyUser, Capability, has_capability
+from lienhe213.core import audit
+from lienhe213.core.errors import DomainError
+from lienhe213.members.models import Member
+from lienhe213.organizations.models import Organization
+
+EDITABLE_FIELDS = (
+    "family_name", "middle_name", "given_name", "gender", "birth_date", "joined_on",
+    "official_on", "party_card_number", "dossier_number", "citizen_id", "organization",
+    "employment", "workplace_name", "residence_commune", "residence_community",
+    "residence_address", "phone", "email",
+)
+
+
+def _require_edit_under(by: AnyUser, organization: Organization) -> None:
+    if not has_capability(by, Capability.EDIT_MEMBERS, organization.path):
+        raise DomainError(
+            _("You may not manage members of “%(org)s”.") % {"org": organization.name},
+            field="organization",
+        )
+
+
+def _validate_and_save(member: Member) -> None:
+    member.refresh_derived()
+    try:
+        member.full_clean()
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:  # a concurrent insert won the unique identifier
+        raise DomainError(_("Another member already has one of these identifiers.")) from exc
+
+
+@transaction.atomic
+def create_member(*, by: AnyUser, **fields: Any) -> Member:
+    """Register a member in a party unit the actor may manage."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown member fields: {sorted(unknown)}")
+    organization = fields.get("organization")
+    if not isinstance(organization, Organization):
+        raise DomainError(_("Choose the member's party unit."), field="organization")
+    _require_edit_under(by, organization)
+    if not organization.is_current:
+        raise DomainError(_("This party unit no longer exists."), field="organization")
+    member = Member(**fields)
+    _validate_and_save(member)
+    audit.record(
+        by=by, action="create", obj=member, scope_path=organization.path,
+        changes=audit.snapshot(member, ["family_name", "middle_name", "given_name",
+                                        "organization", "party_card_number"]),
+    )
+    return member
+
+
+@transaction.atomic
+def update_member(
+    *, by: AnyUser, member: Member, version: int | None, **changes: Any
+) -> Member:
+    """Change a member's record.
+
+    ``version`` is the version the editor started from; when someone else saved in
+    between, the change is refused instead of silently overwriting theirs.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown member fields: {sorted(unknown)}")
+    current = (
+        Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    )
+    _require_edit_under(by, current.organization)
+    if version is not None and version != current.version:
+        raise DomainError(
+            _("This record was changed by someone else meanwhile. Reload it and try again.")
+        )
+    new_org = changes.get("organization")
+    if isinstance(new_org, Organization) and new_org.pk != current.organization_id:
+        _require_edit_under(by, new_org)
+        if not new_org.is_current:
+            raise DomainError(_("This party unit no longer exists."), field="organization")
+    before = audit.snapshot(current, EDITABLE_FIELDS)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    after = audit.snapshot(current, EDITABLE_FIELDS)
+    changed = audit.diff(before, after)
+    if not changed:
+        return current
+    current.version += 1
+    _validate_and_save(current)
+    if "citizen_id" in changed:  # never write the full ID into the audit trail
+        changed["citizen_id"] = [
+            Member(citizen_id=str(v or "")).masked_citizen_id for v in changed["citizen_id"]
+        ]
+    audit.record(
+        by=by, action="update", obj=current, scope_path=current.organization.path,
+        changes=changed,
+    )
+    return current

@@ -1,0 +1,246 @@
+import datetime
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lienhe213.core.text import fold
+from lienhe213.organizations.queries import OrganizationQuerySet
+
+
+class AdministrativeUnit(models.Model):
+    """A province or a commune (xã, phường, đặc khu) as the State defines it.
+
+    Loaded from ``vietnam-provinces`` (the units in force since the 1 July 2025 reform)
+    into our own table, with validity dates, so that units that ceased to exist can be
+    kept for history and the party tree can point at them.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        COMMUNE = "commune", _("Commune")
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    name_folded = models.CharField(max_length=150, editable=False, db_index=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    division_type = models.CharField(_("type"), max_length=40)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("valid from"), default=datetime.date(2025, 7, 1))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name_folded"]
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class Community(models.Model):
+    """A village or residential group (thôn, bản, tổ dân phố…) inside a commune.
+
+    Communities are self-managed, not an administrative level; they merge and split, so
+    each keeps its own validity dates.
+    """
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("Village (thôn)")
+        HAMLET = "hamlet", _("Hamlet (bản)")
+        RESIDENTIAL_GROUP = "residential_group", _("Residential group (tổ dân phố)")
+        QUARTER = "quarter", _("Quarter (khu phố)")
+
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("commune"),
+        on_delete=models.PROTECT,
+        related_name="communities",
+        limit_choices_to={"level": AdministrativeUnit.Level.COMMUNE},
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    valid_from = models.DateField(_("valid from"), default=datetime.date(2025, 7, 1))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["commune_id", "name"]
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "name"],
+                condition=models.Q(valid_until__isnull=True),
+                name="community_unique_current_name",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organization(models.Model):
+    """A node of the party tree: provincial committee, commune committee, workplace
+    grassroots committee or cell, residential cell…
+
+    ``parent`` is the source of truth. ``path`` ("1.5.80.") is the chain of ancestor ids
+    maintained by the services in ``organizations.services``; subtree queries are a
+    prefix match on it (ADR 0002). Organizations are never deleted: they end
+    (``valid_until``) and, when merged, point at their successor (``merged_into``).
+    """
+
+    class Kind(models.TextChoices):
+        PROVINCIAL_COMMITTEE = "provincial_committee", _("Provincial committee")
+        DISTRICT_COMMITTEE = "district_committee", _("District committee")
+        SUPERIOR_COMMITTEE = "superior_committee", _("Superior committee")
+        GRASSROOTS_COMMITTEE = "grassroots_committee", _("Grassroots committee")
+        GRASSROOTS_CELL = "grassroots_cell", _("Grassroots cell")
+        CELL = "cell", _("Cell")
+
+    class Side(models.TextChoices):
+        RESIDENTIAL = "residential", _("Residence")
+        WORKPLACE = "workplace", _("Workplace")
+        BOTH = "both", _("Both sides")
+
+    GRASSROOTS_KINDS = (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL)
+
+    code = models.CharField(_("code"), max_length=30, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    side = models.CharField(_("side"), max_length=12, choices=Side.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    administrative_unit = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("administrative unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    community = models.ForeignKey(
+        Community,
+        verbose_name=_("community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cells",
+    )
+    valid_from = models.DateField(_("valid from"), default=datetime.date(2020, 1, 2))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="absorbed",
+    )
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~models.Q(code=""), name="organization_unique_code"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="organization_valid_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_until is None
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind in self.GRASSROOTS_KINDS
+
+    def is_in_subtree_of(self, other: "Organization") -> bool:
+        return self.path.startswith(other.path)
+
+    def ancestor_ids(self) -> list[int]:
+        """Ids from the root down to (and including) this organization."""
+        return [int(part) for part in self.path.split(".") if part]
+
+    def name_on(self, day: datetime.date) -> str:
+        """The name the organization bore on ``day``, so old books read with old names."""
+        later_rename = (
+            self.history.filter(kind=OrganizationHistory.Kind.RENAMED, effective_date__gt=day)
+            .order_by("effective_date", "id")
+            .first()
+        )
+        return later_rename.old_name if later_rename else self.name
+
+
+class OrganizationHistory(models.Model):
+    """The lineage of an organization: creation, renames, moves, merges, dissolution.
+
+    Written by the services together with the change itself, so that the tree of any
+    past date and the names it used can be reconstructed.
+    """
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        RENAMED = "renamed", _("Renamed")
+        MOVED = "moved", _("Moved")
+        MERGED = "merged", _("Merged into another organization")
+        DISSOLVED = "dissolved", _("Dissolved")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="history"
+    )
+    kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
+    effective_date = models.DateField(_("effective date"))
+    old_name = models.CharField(_("old name"), max_length=200, blank=True)
+    new_name = models.CharField(_("new name"), max_length=200, blank=True)
+    old_parent = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    new_parent = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    successor = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization_id", "effective_date", "id"]
+        verbose_name = _("organization history event")
+        verbose_name_plural = _("organization history")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.kind} {self.effective_date}"

@@ -1,0 +1,219 @@
+"""Writes to the organization tree. Each keeps ``path``/``depth`` in step with
+``parent``, records the lineage in ``OrganizationHistory`` and writes the audit trail."""
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienhe213.accounts.access import AnyUser, Capability, has_capability
+from lienhe213.core import audit
+from lienhe213.core.errors import DomainError
+from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
+from lienhe213.organizations.models import OrganizationHistory as History
+
+
+def _require_manage(by: AnyUser, org: Organization | None) -> None:
+    if org is None:
+        allowed = bool(by.is_superuser)
+    else:
+        allowed = has_capability(by, Capability.MANAGE_ORGANIZATIONS, org.path)
+    if not allowed:
+        raise DomainError(_("You may not change organizations in this part of the tree."))
+
+
+def _require_current(org: Organization) -> None:
+    if not org.is_current:
+        raise DomainError(_("“%(name)s” no longer exists.") % {"name": org.name})
+
+
+@transaction.atomic
+def create_organization(
+    *,
+    by: AnyUser,
+    name: str,
+    kind: str,
+    side: str,
+    parent: Organization | None,
+    code: str = "",
+    administrative_unit: AdministrativeUnit | None = None,
+    community: Community | None = None,
+    valid_from: datetime.date | None = None,
+) -> Organization:
+    """Create a node under ``parent`` (only a superuser may create a root)."""
+    if parent is not None:
+        parent = Organization.objects.select_for_update().get(pk=parent.pk)
+        _require_current(parent)
+    _require_manage(by, parent)
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError(_("The name may not be empty."), field="name")
+    if code and Organization.objects.filter(code=code).exists():
+        raise DomainError(_("Another organization already uses this code."), field="code")
+    if community is not None and administrative_unit is not None:
+        if community.commune_id != administrative_unit.pk:
+            raise DomainError(
+                _("The community does not belong to this commune."), field="community"
+            )
+    org = Organization(
+        name=name,
+        kind=kind,
+        side=side,
+        parent=parent,
+        code=code,
+        administrative_unit=administrative_unit,
+        community=community,
+        valid_from=valid_from or timezone.localdate(),
+        depth=(parent.depth + 1) if parent else 0,
+        path="",
+    )
+    org.full_clean(exclude=["path"])
+    org.save()
+    org.path = f"{parent.path if parent else ''}{org.pk}."
+    org.save(update_fields=["path"])
+    History.objects.create(
+        organization=org, kind=History.Kind.CREATED, effective_date=org.valid_from,
+        new_name=org.name, new_parent=parent,
+    )
+    audit.record(
+        by=by, action="create", obj=org, scope_path=org.path,
+        changes=audit.snapshot(org, ["name", "kind", "side", "parent", "code"]),
+    )
+    return org
+
+
+@transaction.atomic
+def rename_organization(
+    *, by: AnyUser, organization: Organization, name: str, effective_date: datetime.date
+) -> Organization:
+    """Rename, keeping the old name for dates before ``effective_date``."""
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    _require_manage(by, org)
+    _require_current(org)
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError(_("The name may not be empty."), field="name")
+    if name == org.name:
+        raise DomainError(_("The new name is the same as the current one."), field="name")
+    if effective_date < org.valid_from:
+        raise DomainError(
+            _("The rename cannot take effect before the organization existed."),
+            field="effective_date",
+        )
+    old = org.name
+    org.name = name
+    org.save(update_fields=["name", "name_folded"])
+    History.objects.create(
+        organization=org, kind=History.Kind.RENAMED, effective_date=effective_date,
+        old_name=old, new_name=name,
+    )
+    audit.record(
+        by=by, action="rename", obj=org, scope_path=org.path,
+        changes={"name": [old, name], "effective_date": effective_date.isoformat()},
+    )
+    return org
+
+
+def _repath_subtree(old_path: str, new_path: str, depth_change: int) -> int:
+    """Rewrite the path prefix (and depth) of a whole subtree in one UPDATE."""
+    return Organization.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1, Length(F("path")))),
+        depth=F("depth") + depth_change,
+    )
+
+
+@transaction.atomic
+def move_organization(
+    *,
+    by: AnyUser,
+    organization: Organization,
+    new_parent: Organization,
+    effective_date: datetime.date,
+) -> Organization:
+    """Move a node (and its subtree) under ``new_parent``; refuses cycles."""
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    target = Organization.objects.select_for_update().get(pk=new_parent.pk)
+    _require_manage(by, org)
+    _require_manage(by, target)
+    _require_current(org)
+    _require_current(target)
+    if target.path.startswith(org.path):
+        raise DomainError(
+            _("An organization cannot be moved under itself or one of its own units."),
+            field="new_parent",
+        )
+    if org.parent_id == target.pk:
+        raise DomainError(_("The organization is already there."), field="new_parent")
+    old_parent_id = org.parent_id
+    old_path = org.path
+    new_path = f"{target.path}{org.pk}."
+    _repath_subtree(old_path, new_path, target.depth + 1 - org.depth)
+    Organization.objects.filter(pk=org.pk).update(parent=target)
+    org.refresh_from_db()
+    History.objects.create(
+        organization=org, kind=History.Kind.MOVED, effective_date=effective_date,
+        old_parent_id=old_parent_id, new_parent=target,
+    )
+    audit.record(
+        by=by, action="move", obj=org, scope_path=org.path,
+        changes={"parent": [old_parent_id, target.pk], "path": [old_path, new_path]},
+    )
+    return org
+
+
+@transaction.atomic
+def merge_organizations(
+    *,
+    by: AnyUser,
+    absorbed: Organization,
+    into: Organization,
+    effective_date: datetime.date,
+) -> Organization:
+    """Merge ``absorbed`` into ``into``: its sub-units move under ``into``, it ends the
+    day before ``effective_date`` and points at its successor. Members, links and roles
+    keep their own rows; later services re-map them (the tracking book's restructuring).
+    """
+    old = Organization.objects.select_for_update().get(pk=absorbed.pk)
+    target = Organization.objects.select_for_update().get(pk=into.pk)
+    _require_manage(by, old)
+    _require_manage(by, target)
+    _require_current(old)
+    _require_current(target)
+    if old.pk == target.pk:
+        raise DomainError(_("An organization cannot be merged into itself."), field="into")
+    if target.path.startswith(old.path):
+        raise DomainError(
+            _("An organization cannot be merged into one of its own units."), field="into"
+        )
+    if effective_date <= old.valid_from:
+        raise DomainError(
+            _("The merge must take effect after the organization was founded."),
+            field="effective_date",
+        )
+    children = list(Organization.objects.current().filter(parent=old).order_by("pk"))
+    for child in children:
+        child_path = child.path
+        _repath_subtree(child_path, f"{target.path}{child.pk}.", target.depth - old.depth)
+        Organization.objects.filter(pk=child.pk).update(parent=target)
+        History.objects.create(
+            organization=child, kind=History.Kind.MOVED, effective_date=effective_date,
+            old_parent=old, new_parent=target,
+        )
+    old.valid_until = effective_date - datetime.timedelta(days=1)
+    old.merged_into = target
+    old.save(update_fields=["valid_until", "merged_into"])
+    History.objects.create(
+        organization=old, kind=History.Kind.MERGED, effective_date=effective_date,
+        successor=target,
+    )
+    changes: dict[str, Any] = {
+        "merged_into": [None, target.pk],
+        "valid_until": [None, old.valid_until.isoformat()],
+        "moved_children": [c.pk for c in children],
+    }
+    audit.record(by=by, action="merge", obj=old, scope_path=old.path, changes=changes)
+    return target
