@@ -77,51 +77,120 @@ def world(db: Any) -> World:
         code="08", name="Tuyên Quang", level="province", division_type="tỉnh"
     )
     commune_a = AdministrativeUnit.objects.create(
-        code="02269", name="Phường Hà Giang 1", level="commune",
-        division_type="phường", parent=province_unit,
-    )
-    commune_b = AdministrativeUnit.objects.create(
-        code="02266", name="Xã Lâm Bình", level="commune", division_type="xã",
+        code="02269",
+        name="Phường Hà Giang 1",
+        level="commune",
+        division_type="phường",
         parent=province_unit,
     )
-    community_a1 = Community.objects.create(commune=commune_a, name="Tổ 1", kind="residential_group")
-    community_a2 = Community.objects.create(commune=commune_a, name="Tổ 2", kind="residential_group")
+    commune_b = AdministrativeUnit.objects.create(
+        code="02266",
+        name="Xã Lâm Bình",
+        level="commune",
+        division_type="xã",
+        parent=province_unit,
+    )
+    community_a1 = Community.objects.create(
+        commune=commune_a, name="Tổ 1", kind="residential_group"
+    )
+    community_a2 = Community.objects.create(
+        commune=commune_a, name="Tổ 2", kind="residential_group"
+    )
     community_b1 = Community.objects.create(commune=commune_b, name="Thôn Nà Tông", kind="village")
 
-    def org(name: str, kind: str, side: str, parent: Organization | None, **kw: Any) -> Organization:
+    def org(
+        name: str, kind: str, side: str, parent: Organization | None, **kw: Any
+    ) -> Organization:
         return create_organization(by=root, name=name, kind=kind, side=side, parent=parent, **kw)
 
-    province = org("Đảng bộ tỉnh Tuyên Quang", "provincial_committee", "both", None,
-                   administrative_unit=province_unit)
-    commune_a_committee = org("Đảng bộ phường Hà Giang 1", "grassroots_committee",
-                              "residential", province, administrative_unit=commune_a)
-    cell_a1 = org("Chi bộ tổ 1", "cell", "residential", commune_a_committee,
-                  administrative_unit=commune_a, community=community_a1)
-    cell_a2 = org("Chi bộ tổ 2", "cell", "residential", commune_a_committee,
-                  administrative_unit=commune_a, community=community_a2)
-    commune_b_committee = org("Đảng bộ xã Lâm Bình", "grassroots_committee", "residential",
-                              province, administrative_unit=commune_b)
-    cell_b1 = org("Chi bộ thôn Nà Tông", "cell", "residential", commune_b_committee,
-                  administrative_unit=commune_b, community=community_b1)
-    workplace = org("Đảng bộ Sở Giáo dục và Đào tạo", "grassroots_committee", "workplace",
-                    province)
+    province = org(
+        "Đảng bộ tỉnh Tuyên Quang",
+        "provincial_committee",
+        "both",
+        None,
+        administrative_unit=province_unit,
+    )
+    commune_a_committee = org(
+        "Đảng bộ phường Hà Giang 1",
+        "grassroots_committee",
+        "residential",
+        province,
+        administrative_unit=commune_a,
+    )
+    cell_a1 = org(
+        "Chi bộ tổ 1",
+        "cell",
+        "residential",
+        commune_a_committee,
+        administrative_unit=commune_a,
+        community=community_a1,
+    )
+    cell_a2 = org(
+        "Chi bộ tổ 2",
+        "cell",
+        "residential",
+        commune_a_committee,
+        administrative_unit=commune_a,
+        community=community_a2,
+    )
+    commune_b_committee = org(
+        "Đảng bộ xã Lâm Bình",
+        "grassroots_committee",
+        "residential",
+        province,
+        administrative_unit=commune_b,
+    )
+    cell_b1 = org(
+        "Chi bộ thôn Nà Tông",
+        "cell",
+        "residential",
+        commune_b_committee,
+        administrative_unit=commune_b,
+        community=community_b1,
+    )
+    workplace = org("Đảng bộ Sở Giáo dục và Đào tạo", "grassroots_committee", "workplace", province)
     workplace_cell = org("Chi bộ Văn phòng Sở", "cell", "workplace", workplace)
 
-    member_a1 = create_member(by=root, **member_fields(
-        cell_a1, family_name="Đặng", middle_name="Thị", given_name="Hoa",
-        gender="female", party_card_number="12345678", citizen_id="002185001234",
-        employment="retired", residence_commune=commune_a, residence_community=community_a1,
-    ))
-    member_w1 = create_member(by=root, **member_fields(
-        workplace_cell, family_name="Nguyễn", middle_name="Văn", given_name="Đức",
-        party_card_number="22345678", citizen_id="002085004321",
-        residence_commune=commune_a, residence_community=community_a2,
-    ))
-    member_b1 = create_member(by=root, **member_fields(
-        cell_b1, family_name="Lò", middle_name="Văn", given_name="Pọm",
-        party_card_number="32345678",
-        residence_commune=commune_b, residence_community=community_b1,
-    ))
+    member_a1 = create_member(
+        by=root,
+        **member_fields(
+            cell_a1,
+            family_name="Đặng",
+            middle_name="Thị",
+            given_name="Hoa",
+            gender="female",
+            party_card_number="12345678",
+            citizen_id="002185001234",
+            employment="retired",
+            residence_commune=commune_a,
+            residence_community=community_a1,
+        ),
+    )
+    member_w1 = create_member(
+        by=root,
+        **member_fields(
+            workplace_cell,
+            family_name="Nguyễn",
+            middle_name="Văn",
+            given_name="Đức",
+            party_card_number="22345678",
+            citizen_id="002085004321",
+            residence_commune=commune_a,
+            residence_community=community_a2,
+        ),
+    )
+    member_b1 = create_member(
+        by=root,
+        **member_fields(
+            cell_b1,
+            family_name="Lò",
+            middle_name="Văn",
+            given_name="Pọm",
+            party_card_number="32345678",
+            residence_commune=commune_b,
+            residence_community=community_b1,
+        ),
+    )
 
     provincial_officer = make_user("tinh")
     grant(provincial_officer, province, Role.PROVINCIAL_OFFICER)
@@ -140,14 +209,29 @@ def world(db: Any) -> World:
     stranger = make_user("stranger")
 
     return World(
-        root_user=root, province_unit=province_unit, commune_a=commune_a,
-        commune_b=commune_b, community_a1=community_a1, community_a2=community_a2,
-        province=province, commune_a_committee=commune_a_committee, cell_a1=cell_a1,
-        cell_a2=cell_a2, commune_b_committee=commune_b_committee, cell_b1=cell_b1,
-        workplace=workplace, workplace_cell=workplace_cell,
-        provincial_officer=provincial_officer, commune_clerk=commune_clerk,
-        secretary_a1=secretary_a1, secretary_a2=secretary_a2,
-        workplace_officer=workplace_officer, member_user=member_user, stranger=stranger,
-        other_clerk=other_clerk, member_a1=member_a1, member_w1=member_w1,
+        root_user=root,
+        province_unit=province_unit,
+        commune_a=commune_a,
+        commune_b=commune_b,
+        community_a1=community_a1,
+        community_a2=community_a2,
+        province=province,
+        commune_a_committee=commune_a_committee,
+        cell_a1=cell_a1,
+        cell_a2=cell_a2,
+        commune_b_committee=commune_b_committee,
+        cell_b1=cell_b1,
+        workplace=workplace,
+        workplace_cell=workplace_cell,
+        provincial_officer=provincial_officer,
+        commune_clerk=commune_clerk,
+        secretary_a1=secretary_a1,
+        secretary_a2=secretary_a2,
+        workplace_officer=workplace_officer,
+        member_user=member_user,
+        stranger=stranger,
+        other_clerk=other_clerk,
+        member_a1=member_a1,
+        member_w1=member_w1,
         member_b1=member_b1,
     )

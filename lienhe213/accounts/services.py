@@ -46,7 +46,10 @@ def grant_role(
     if not created:
         raise DomainError(_("This person already has this role here."), field="role")
     audit.record(
-        by=by, action="grant", obj=assignment, scope_path=organization.path,
+        by=by,
+        action="grant",
+        obj=assignment,
+        scope_path=organization.path,
         changes={"user": user.username, "role": role.value, "organization": organization.pk},
     )
     access.forget_roles(user)
@@ -62,7 +65,10 @@ def revoke_role(*, by: access.AnyUser, assignment: RoleAssignment) -> None:
     if access.ROLE_RANK[Role(assignment.role)] > access.highest_rank_at(by, org.path):
         raise DomainError(_("You may not withdraw a role above your own."))
     audit.record(
-        by=by, action="revoke", obj=assignment, scope_path=org.path,
+        by=by,
+        action="revoke",
+        obj=assignment,
+        scope_path=org.path,
         changes={"user": assignment.user.username, "role": assignment.role},
     )
     assignment.delete()
@@ -87,6 +93,9 @@ def _record_failed_login(sender: Any, credentials: dict[str, Any], **kwargs: Any
     username = str(credentials.get("username", ""))[:150]
     known = User.objects.filter(username=username).first()
     audit.record(
-        by=None, action="login_failed", obj=known,
-        object_repr=username, scope_path=_home_path(known) if known else "",
+        by=None,
+        action="login_failed",
+        obj=known,
+        object_repr=username,
+        scope_path=_home_path(known) if known else "",
     )

@@ -13,7 +13,7 @@ from lienhe213.core.errors import DomainError
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Turn ``DomainError`` and Django ``ValidationError`` into DRF validation errors."""
     if isinstance(exc, DomainError):
-        detail = {exc.field: [str(exc)]} if exc.field else {"detail": str(exc)}
+        detail: dict[str, Any] = {exc.field: [str(exc)]} if exc.field else {"detail": str(exc)}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):

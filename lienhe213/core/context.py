@@ -16,7 +16,8 @@ class RequestContext:
 
 
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "lienhe213_request_context", default=RequestContext()
+    "lienhe213_request_context",
+    default=RequestContext(),  # noqa: B039  (frozen)
 )
 
 

@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -37,15 +38,21 @@ class Member(models.Model):
     joined_on = models.DateField(_("date admitted to the Party"))
     official_on = models.DateField(_("date made official"), null=True, blank=True)
     party_card_number = models.CharField(
-        _("party card number"), max_length=12, blank=True,
+        _("party card number"),
+        max_length=12,
+        blank=True,
         validators=[validators.validate_party_card_number],
     )
     dossier_number = models.CharField(
-        _("dossier number"), max_length=30, blank=True,
+        _("dossier number"),
+        max_length=30,
+        blank=True,
         validators=[validators.validate_dossier_number],
     )
     citizen_id = models.CharField(
-        _("citizen ID"), max_length=12, blank=True,
+        _("citizen ID"),
+        max_length=12,
+        blank=True,
         validators=[validators.validate_citizen_id],
     )
     organization = models.ForeignKey(
@@ -56,22 +63,32 @@ class Member(models.Model):
         help_text=_("The cell where the member has formal party life."),
     )
     employment = models.CharField(
-        _("employment"), max_length=10, choices=Employment.choices,
+        _("employment"),
+        max_length=10,
+        choices=Employment.choices,
         default=Employment.WORKING,
     )
     workplace_name = models.CharField(_("workplace"), max_length=200, blank=True)
     residence_commune = models.ForeignKey(
         "organizations.AdministrativeUnit",
         verbose_name=_("residence commune"),
-        null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     residence_community = models.ForeignKey(
         "organizations.Community",
         verbose_name=_("residence community"),
-        null=True, blank=True, on_delete=models.PROTECT, related_name="residents",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="residents",
     )
     residence_address = models.CharField(
-        _("residence address"), max_length=255, blank=True,
+        _("residence address"),
+        max_length=255,
+        blank=True,
         help_text=_("House number and street."),
     )
     phone = models.CharField(
@@ -92,17 +109,20 @@ class Member(models.Model):
         verbose_name_plural = _("members")
         constraints = [
             models.UniqueConstraint(
-                fields=["party_card_number"], condition=~models.Q(party_card_number=""),
+                fields=["party_card_number"],
+                condition=~models.Q(party_card_number=""),
                 name="member_unique_party_card",
                 violation_error_message=_("Another member has this party card number."),
             ),
             models.UniqueConstraint(
-                fields=["dossier_number"], condition=~models.Q(dossier_number=""),
+                fields=["dossier_number"],
+                condition=~models.Q(dossier_number=""),
                 name="member_unique_dossier",
                 violation_error_message=_("Another member has this dossier number."),
             ),
             models.UniqueConstraint(
-                fields=["citizen_id"], condition=~models.Q(citizen_id=""),
+                fields=["citizen_id"],
+                condition=~models.Q(citizen_id=""),
                 name="member_unique_citizen_id",
                 violation_error_message=_("Another member has this citizen ID."),
             ),
@@ -128,7 +148,7 @@ class Member(models.Model):
         self.name_sort_key = sort_key(self.given_name, self.family_name, self.middle_name)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.birth_date and self.birth_date > datetime.date.today():
             errors["birth_date"] = _("The date of birth is in the future.")
         if self.birth_date and self.joined_on:
@@ -139,10 +159,14 @@ class Member(models.Model):
                 errors["joined_on"] = _("A member is admitted at 18 or older.")
         if self.official_on and self.joined_on and self.official_on < self.joined_on:
             errors["official_on"] = _("A member is made official after being admitted.")
-        if self.residence_community_id and self.residence_commune_id:
-            if self.residence_community.commune_id != self.residence_commune_id:
-                errors["residence_community"] = _(
-                    "The community does not belong to the residence commune."
-                )
+        community = self.residence_community
+        if (
+            community is not None
+            and self.residence_commune_id
+            and community.commune_id != self.residence_commune_id
+        ):
+            errors["residence_community"] = _(
+                "The community does not belong to the residence commune."
+            )
         if errors:
             raise ValidationError(errors)

@@ -8,7 +8,6 @@ from lienhe213.core.text import fold
 
 if TYPE_CHECKING:
     from lienhe213.accounts.access import AnyUser, Capability
-    from lienhe213.members.models import Member
     from lienhe213.organizations.models import Organization
 
 
@@ -43,9 +42,7 @@ class MemberQuerySet(models.QuerySet["Member"]):
     def in_subtree(self, org: "Organization") -> "MemberQuerySet":
         from lienhe213.organizations.models import Organization
 
-        return self.filter(
-            organization__in=Organization.objects.in_subtree(org).values("pk")
-        )
+        return self.filter(organization__in=Organization.objects.in_subtree(org).values("pk"))
 
     def search(self, text: str) -> "MemberQuerySet":
         """Diacritic- and case-insensitive search: every word of ``text`` must occur in

@@ -13,10 +13,24 @@ from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 
 EDITABLE_FIELDS = (
-    "family_name", "middle_name", "given_name", "gender", "birth_date", "joined_on",
-    "official_on", "party_card_number", "dossier_number", "citizen_id", "organization",
-    "employment", "workplace_name", "residence_commune", "residence_community",
-    "residence_address", "phone", "email",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "gender",
+    "birth_date",
+    "joined_on",
+    "official_on",
+    "party_card_number",
+    "dossier_number",
+    "citizen_id",
+    "organization",
+    "employment",
+    "workplace_name",
+    "residence_commune",
+    "residence_community",
+    "residence_address",
+    "phone",
+    "email",
 )
 
 
@@ -57,17 +71,20 @@ def create_member(*, by: AnyUser, **fields: Any) -> Member:
     member = Member(**fields)
     _validate_and_save(member)
     audit.record(
-        by=by, action="create", obj=member, scope_path=organization.path,
-        changes=audit.snapshot(member, ["family_name", "middle_name", "given_name",
-                                        "organization", "party_card_number"]),
+        by=by,
+        action="create",
+        obj=member,
+        scope_path=organization.path,
+        changes=audit.snapshot(
+            member,
+            ["family_name", "middle_name", "given_name", "organization", "party_card_number"],
+        ),
     )
     return member
 
 
 @transaction.atomic
-def update_member(
-    *, by: AnyUser, member: Member, version: int | None, **changes: Any
-) -> Member:
+def update_member(*, by: AnyUser, member: Member, version: int | None, **changes: Any) -> Member:
     """Change a member's record.
 
     ``version`` is the version the editor started from; when someone else saved in
@@ -76,9 +93,7 @@ def update_member(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
-    current = (
-        Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
-    )
+    current = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     _require_edit_under(by, current.organization)
     if version is not None and version != current.version:
         raise DomainError(
@@ -103,7 +118,10 @@ def update_member(
             Member(citizen_id=str(v or "")).masked_citizen_id for v in changed["citizen_id"]
         ]
     audit.record(
-        by=by, action="update", obj=current, scope_path=current.organization.path,
+        by=by,
+        action="update",
+        obj=current,
+        scope_path=current.organization.path,
         changes=changed,
     )
     return current

@@ -7,9 +7,7 @@ from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.organizations.models import Organization
 
 
-def get_organization_for_user(
-    user: AnyUser, pk: object, *, write: bool = False
-) -> Organization:
+def get_organization_for_user(user: AnyUser, pk: object, *, write: bool = False) -> Organization:
     """The organization ``pk`` if ``user`` may see it (404 otherwise, so that ids of
     other subtrees reveal nothing); with ``write``, 403 unless they may manage it."""
     try:

@@ -219,9 +219,7 @@ class OrganizationHistory(models.Model):
         MERGED = "merged", _("Merged into another organization")
         DISSOLVED = "dissolved", _("Dissolved")
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="history"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="history")
     kind = models.CharField(_("event"), max_length=12, choices=Kind.choices)
     effective_date = models.DateField(_("effective date"))
     old_name = models.CharField(_("old name"), max_length=200, blank=True)

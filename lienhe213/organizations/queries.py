@@ -51,9 +51,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         return self.filter(paths_condition("path", access.scope_paths(user, capability)))
 
 
-def subtree_counts(
-    orgs: "OrganizationQuerySet", per_org: Mapping[int, int]
-) -> dict[int, int]:
+def subtree_counts(orgs: "OrganizationQuerySet", per_org: Mapping[int, int]) -> dict[int, int]:
     """Subtree totals for ``orgs``, given each organization's own count (one ``GROUP BY``).
 
     Each count is added to every ancestor found on its path, in Python: PERFORMANCE.md

@@ -54,11 +54,12 @@ def create_organization(
         raise DomainError(_("The name may not be empty."), field="name")
     if code and Organization.objects.filter(code=code).exists():
         raise DomainError(_("Another organization already uses this code."), field="code")
-    if community is not None and administrative_unit is not None:
-        if community.commune_id != administrative_unit.pk:
-            raise DomainError(
-                _("The community does not belong to this commune."), field="community"
-            )
+    if (
+        community is not None
+        and administrative_unit is not None
+        and community.commune_id != administrative_unit.pk
+    ):
+        raise DomainError(_("The community does not belong to this commune."), field="community")
     org = Organization(
         name=name,
         kind=kind,
@@ -76,11 +77,17 @@ def create_organization(
     org.path = f"{parent.path if parent else ''}{org.pk}."
     org.save(update_fields=["path"])
     History.objects.create(
-        organization=org, kind=History.Kind.CREATED, effective_date=org.valid_from,
-        new_name=org.name, new_parent=parent,
+        organization=org,
+        kind=History.Kind.CREATED,
+        effective_date=org.valid_from,
+        new_name=org.name,
+        new_parent=parent,
     )
     audit.record(
-        by=by, action="create", obj=org, scope_path=org.path,
+        by=by,
+        action="create",
+        obj=org,
+        scope_path=org.path,
         changes=audit.snapshot(org, ["name", "kind", "side", "parent", "code"]),
     )
     return org
@@ -108,11 +115,17 @@ def rename_organization(
     org.name = name
     org.save(update_fields=["name", "name_folded"])
     History.objects.create(
-        organization=org, kind=History.Kind.RENAMED, effective_date=effective_date,
-        old_name=old, new_name=name,
+        organization=org,
+        kind=History.Kind.RENAMED,
+        effective_date=effective_date,
+        old_name=old,
+        new_name=name,
     )
     audit.record(
-        by=by, action="rename", obj=org, scope_path=org.path,
+        by=by,
+        action="rename",
+        obj=org,
+        scope_path=org.path,
         changes={"name": [old, name], "effective_date": effective_date.isoformat()},
     )
     return org
@@ -155,11 +168,17 @@ def move_organization(
     Organization.objects.filter(pk=org.pk).update(parent=target)
     org.refresh_from_db()
     History.objects.create(
-        organization=org, kind=History.Kind.MOVED, effective_date=effective_date,
-        old_parent_id=old_parent_id, new_parent=target,
+        organization=org,
+        kind=History.Kind.MOVED,
+        effective_date=effective_date,
+        old_parent_id=old_parent_id,
+        new_parent=target,
     )
     audit.record(
-        by=by, action="move", obj=org, scope_path=org.path,
+        by=by,
+        action="move",
+        obj=org,
+        scope_path=org.path,
         changes={"parent": [old_parent_id, target.pk], "path": [old_path, new_path]},
     )
     return org
@@ -200,14 +219,19 @@ def merge_organizations(
         _repath_subtree(child_path, f"{target.path}{child.pk}.", target.depth - old.depth)
         Organization.objects.filter(pk=child.pk).update(parent=target)
         History.objects.create(
-            organization=child, kind=History.Kind.MOVED, effective_date=effective_date,
-            old_parent=old, new_parent=target,
+            organization=child,
+            kind=History.Kind.MOVED,
+            effective_date=effective_date,
+            old_parent=old,
+            new_parent=target,
         )
     old.valid_until = effective_date - datetime.timedelta(days=1)
     old.merged_into = target
     old.save(update_fields=["valid_until", "merged_into"])
     History.objects.create(
-        organization=old, kind=History.Kind.MERGED, effective_date=effective_date,
+        organization=old,
+        kind=History.Kind.MERGED,
+        effective_date=effective_date,
         successor=target,
     )
     changes: dict[str, Any] = {
