@@ -8,6 +8,7 @@ from lienhe213.core.text import fold
 
 if TYPE_CHECKING:
     from lienhe213.accounts.access import AnyUser, Capability
+    from lienhe213.members.models import Member  # noqa: F401  (QuerySet type argument)
     from lienhe213.organizations.models import Organization
 
 
