@@ -113,6 +113,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+else:
+    # Several test runs may share one server (developers, CI on both databases):
+    # give each run its own test database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}",
+    }
 # PostgreSQL keeps psycopg's default client-side binding: server-side prepared
 # statements turned LIKE searches into slow generic plans (PERFORMANCE.md).
 
