@@ -39,7 +39,7 @@ lint:
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages:
-	$(PY) manage.py makemessages -l vi --no-obsolete --add-location file
+	$(PY) manage.py makemessages -l vi --no-obsolete --add-location file -i ".venv/*" -i ".tools/*" -i "staticfiles/*" -i "bench/*"
 
 bench:
 	$(PY) bench/run_all.py
