@@ -1,3 +1,19 @@
-from django.urls import path  # noqa: F401
+"""Version 1 of the REST API, included at ``/api/v1/``; the schema is at ``/api/schema/``."""
 
-urlpatterns: list[object] = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from lienhe213.accounts.api import ObtainTokenView
+from lienhe213.members.api import MemberViewSet
+from lienhe213.organizations.api import OrganizationViewSet
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("members", MemberViewSet, basename="member")
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    *router.urls,
+]
