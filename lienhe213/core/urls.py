@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lienhe213.core import views
 
 app_name = "core"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.audit_list, name="audit"),
+]

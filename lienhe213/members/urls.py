@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lienhe213.members import views
 
 app_name = "members"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("new/", views.member_create, name="create"),
+    path("communities/", views.community_options, name="community_options"),
+    path("<int:pk>/", views.member_detail, name="detail"),
+    path("<int:pk>/edit/", views.member_edit, name="edit"),
+]

@@ -50,6 +50,14 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         capability = capability or access.Capability.VIEW_ORGANIZATIONS
         return self.filter(paths_condition("path", access.scope_paths(user, capability)))
 
+    def visible_roots(self, user: "AnyUser") -> "OrganizationQuerySet":
+        """The highest organizations ``user`` may see: where the tree browser starts."""
+        from lienhe213.accounts import access
+
+        if access.sees_everything(user):
+            return self.filter(parent__isnull=True)
+        return self.filter(path__in=access.scope_paths(user, access.Capability.VIEW_ORGANIZATIONS))
+
 
 def subtree_counts(orgs: "OrganizationQuerySet", per_org: Mapping[int, int]) -> dict[int, int]:
     """Subtree totals for ``orgs``, given each organization's own count (one ``GROUP BY``).

@@ -1,0 +1,96 @@
+"""Member pages: the scoped list with search, the record, and its create/edit forms."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from lienhe213.accounts.access import Capability, has_capability, own_member_id
+from lienhe213.core.errors import DomainError
+from lienhe213.core.views import peek_page, query_without_page, render_page
+from lienhe213.members import services
+from lienhe213.members.access import can_edit, get_member_for_user
+from lienhe213.members.filters import MemberFilter
+from lienhe213.members.forms import MemberForm, communities_of
+from lienhe213.members.models import Member
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    """Members the user may see, searched and filtered; htmx gets the results only.
+
+    Paged without a total (``peek_page``): counting a province's members costs as much
+    as showing the page, and prev/next is all a phone needs.
+    """
+    user = request.user
+    if not (has_capability(user, Capability.VIEW_MEMBERS) or own_member_id(user)):
+        raise PermissionDenied
+    members = Member.objects.visible_to(user).select_related("organization")
+    filterset = MemberFilter(request.GET, queryset=members, request=request)
+    page = peek_page(filterset.qs, request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query_without_page(request),
+        "can_create": has_capability(user, Capability.EDIT_MEMBERS),
+    }
+    return render_page(request, "members/member_list.html", context, "results")
+
+
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_member_for_user(request.user, pk)
+    context = {"member": member, "can_edit": can_edit(request.user, member)}
+    return render(request, "members/member_detail.html", context)
+
+
+@login_required
+def member_create(request: HttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.EDIT_MEMBERS):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = MemberForm(data, user=request.user)
+    if form.is_valid():
+        try:
+            member = services.create_member(by=request.user, **form.changes())
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            messages.success(request, _("The member was registered."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", {"form": form})
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_member_for_user(request.user, pk, write=True)
+    name = member.full_name  # binding the form writes the posted values onto ``member``
+    data = request.POST if request.method == "POST" else None
+    form = MemberForm(data, instance=member, user=request.user)
+    if form.is_valid():
+        try:
+            services.update_member(
+                by=request.user,
+                member=member,
+                version=form.cleaned_data["version"],
+                **form.changes(),
+            )
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("members:detail", pk=member.pk)
+    context = {"form": form, "member": member, "name": name}
+    return render(request, "members/member_form.html", context)
+
+
+@login_required
+def community_options(request: HttpRequest) -> HttpResponse:
+    """The ``<option>``s of a commune's communities, for the member form (htmx)."""
+    if not has_capability(request.user, Capability.EDIT_MEMBERS):
+        raise PermissionDenied
+    communities = communities_of(request.GET.get("residence_commune"))
+    context = {"communities": communities}
+    return render(request, "members/member_form.html#community_options", context)
