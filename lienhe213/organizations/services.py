@@ -10,7 +10,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lienhe213.accounts.access import AnyUser, Capability, has_capability
+from lienhe213.accounts.access import AnyUser, Capability, has_capability, sees_everything
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
 from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
@@ -19,7 +19,8 @@ from lienhe213.organizations.models import OrganizationHistory as History
 
 def _require_manage(by: AnyUser, org: Organization | None) -> None:
     if org is None:
-        allowed = bool(by.is_superuser)
+        # Roots: superusers only, and like every other right, only while the account is active.
+        allowed = sees_everything(by)
     else:
         allowed = has_capability(by, Capability.MANAGE_ORGANIZATIONS, org.path)
     if not allowed:
