@@ -1,0 +1,318 @@
+"""Writing a demo ``Plan`` to the database, fast enough for a whole province.
+
+The organization services create one node at a time (lock, insert, path update,
+history, audit: several queries per node); a province has thousands of nodes and tens
+of thousands of members, so the demo writes them in bulk instead, keeping exactly the
+invariants those services keep:
+
+- ``Organization.path`` is the chain of ancestor ids with a trailing dot and ``depth``
+  the number of ancestors, as ``organizations.services.create_organization`` makes them;
+  ids are assigned here so that paths are known before the single insert, and the
+  database sequence is moved past them afterwards;
+- every organization gets its "created" ``OrganizationHistory`` row;
+- the columns that ``save()`` would derive (``name_folded``, ``search_text``,
+  ``name_sort_key``) are computed with the same functions, because ``bulk_create``
+  bypasses ``save()``;
+- one audit event records the import itself.
+"""
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.hashers import identify_hasher, make_password
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+
+from lienhe213.accounts.models import Role, RoleAssignment, User
+from lienhe213.core import audit
+from lienhe213.core.text import fold
+from lienhe213.demo.bulk import insert_rows
+from lienhe213.demo.people import derived_name_fields
+from lienhe213.demo.plans import ORG_VALID_FROM, PRESETS, Plan
+from lienhe213.members.models import Member
+from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
+from lienhe213.organizations.models import OrganizationHistory as History
+from lienhe213.organizations.units import load_administrative_units
+
+DEMO_PASSWORD = "demo"  # noqa: S105  (published demo accounts, printed by demo_logins)
+# make_password("demo") with a fixed salt: hashing is slow on purpose (about a second
+# here), and the password is public anyway. Used when the configured hashers accept it.
+_DEMO_PASSWORD_HASH = (
+    "pbkdf2_sha256$1000000$lienhe213demo$FATaDoXOVvVy7uqity0NY6t+C5f1crogvcTP7oeCkik="  # noqa: S105
+)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    description: str
+
+
+# In the order demo_logins prints them.
+DEMO_ACCOUNTS = (
+    DemoAccount("admin", Role.ADMINISTRATOR, "superuser"),
+    DemoAccount("tinh", Role.PROVINCIAL_OFFICER, "provincial committee"),
+    DemoAccount("xa", Role.COMMUNE_CLERK, "commune committee"),
+    DemoAccount("chibo", Role.CELL_SECRETARY, "residential cell"),
+    DemoAccount("coquan", Role.WORKPLACE_OFFICER, "workplace grassroots committee"),
+    DemoAccount("dangvien", Role.MEMBER, "working member"),
+)
+
+
+@dataclass
+class SeedResult:
+    preset: str
+    seed: int
+    organizations: int = 0
+    grassroots: int = 0
+    communities: int = 0
+    members: int = 0
+    working_members: int = 0
+    accounts: int = 0
+    seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+class _Clock:
+    def __init__(self, phases: dict[str, float]) -> None:
+        self.phases = phases
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = now - self.last
+        self.last = now
+
+
+def _next_id(model: type[Organization] | type[Community]) -> int:
+    return (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+
+
+def _reset_sequences() -> None:
+    """Move the id sequences past the explicitly assigned ids (PostgreSQL needs it)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), [Organization, Community])
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+def _write_communities(plan: Plan, unit_ids: dict[str, int]) -> list[int]:
+    first = _next_id(Community)
+    ids = [first + i for i in range(len(plan.communities))]
+    insert_rows(
+        Community,
+        (
+            {
+                "id": community_id,
+                "commune_id": unit_ids[spec.commune],
+                "name": spec.name,
+                "kind": spec.kind,
+                "valid_from": ORG_VALID_FROM,
+            }
+            for community_id, spec in zip(ids, plan.communities, strict=True)
+        ),
+        keys=["id", "commune_id", "name", "kind", "valid_from"],
+    )
+    return ids
+
+
+def _write_organizations(
+    plan: Plan, unit_ids: dict[str, int], community_ids: list[int]
+) -> list[dict[str, Any]]:
+    first = _next_id(Organization)
+    orgs: list[dict[str, Any]] = []
+    for i, spec in enumerate(plan.organizations):
+        parent = orgs[spec.parent] if spec.parent is not None else None
+        org_id = first + i
+        orgs.append(
+            {
+                "id": org_id,
+                "name": spec.name,
+                "name_folded": fold(spec.name),
+                "kind": spec.kind,
+                "side": spec.side,
+                "parent_id": parent["id"] if parent else None,
+                "path": f"{parent['path'] if parent else ''}{org_id}.",
+                "depth": parent["depth"] + 1 if parent else 0,
+                "administrative_unit_id": unit_ids[spec.commune] if spec.commune else None,
+                "community_id": (
+                    community_ids[spec.community] if spec.community is not None else None
+                ),
+                "valid_from": ORG_VALID_FROM,
+            }
+        )
+    insert_rows(Organization, orgs, keys=list(orgs[0]))
+    history = [
+        {
+            "organization_id": org["id"],
+            "kind": History.Kind.CREATED.value,
+            "effective_date": org["valid_from"],
+            "new_name": org["name"],
+            "new_parent_id": org["parent_id"],
+        }
+        for org in orgs
+    ]
+    insert_rows(History, history, keys=list(history[0]))
+    return orgs
+
+
+def _member_rows(
+    plan: Plan, orgs: list[dict[str, Any]], unit_ids: dict[str, int], community_ids: list[int]
+) -> Iterator[dict[str, Any]]:
+    for spec in plan.members:
+        p = spec.person
+        search_text, name_sort_key = derived_name_fields(p.family_name, p.middle_name, p.given_name)
+        yield {
+            "family_name": p.family_name,
+            "middle_name": p.middle_name,
+            "given_name": p.given_name,
+            "gender": p.gender,
+            "birth_date": p.birth_date,
+            "joined_on": p.joined_on,
+            "official_on": p.official_on,
+            "party_card_number": p.party_card_number,
+            "dossier_number": p.dossier_number,
+            "citizen_id": p.citizen_id,
+            "organization_id": orgs[spec.organization]["id"],
+            "employment": spec.employment,
+            "workplace_name": spec.workplace_name,
+            "residence_commune_id": unit_ids[spec.residence_commune],
+            "residence_community_id": (
+                community_ids[spec.residence_community]
+                if spec.residence_community is not None
+                else None
+            ),
+            "residence_address": spec.residence_address,
+            "phone": p.phone,
+            "email": p.email,
+            "search_text": search_text,
+            "name_sort_key": name_sort_key,
+        }
+
+
+MEMBER_KEYS = (
+    "family_name",
+    "middle_name",
+    "given_name",
+    "gender",
+    "birth_date",
+    "joined_on",
+    "official_on",
+    "party_card_number",
+    "dossier_number",
+    "citizen_id",
+    "organization_id",
+    "employment",
+    "workplace_name",
+    "residence_commune_id",
+    "residence_community_id",
+    "residence_address",
+    "phone",
+    "email",
+    "search_text",
+    "name_sort_key",
+)
+
+
+def _demo_password_hash() -> str:
+    try:
+        identify_hasher(_DEMO_PASSWORD_HASH)
+    except ValueError:  # e.g. a faster hasher configured for tests
+        return make_password(DEMO_PASSWORD)
+    return _DEMO_PASSWORD_HASH
+
+
+def _write_accounts(plan: Plan, orgs: list[dict[str, Any]]) -> int:
+    """The demo accounts, all with the password ``demo``."""
+    password = _demo_password_hash()
+    working_member = Member.objects.get(
+        party_card_number=plan.members[plan.demo_working_member].person.party_card_number
+    )
+    by_id = {
+        org.pk: org
+        for org in Organization.objects.filter(
+            pk__in=[
+                orgs[0]["id"],
+                orgs[plan.demo_commune_committee]["id"],
+                orgs[plan.demo_residential_cell]["id"],
+                orgs[plan.demo_workplace_committee]["id"],
+                working_member.organization_id,
+            ]
+        )
+    }
+    where = {
+        "admin": by_id[orgs[0]["id"]],
+        "tinh": by_id[orgs[0]["id"]],
+        "xa": by_id[orgs[plan.demo_commune_committee]["id"]],
+        "chibo": by_id[orgs[plan.demo_residential_cell]["id"]],
+        "coquan": by_id[orgs[plan.demo_workplace_committee]["id"]],
+        "dangvien": by_id[working_member.organization_id],
+    }
+    admin = None
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.create(
+            username=account.username,
+            password=password,
+            is_superuser=account.username == "admin",
+            is_staff=account.username == "admin",
+            member=working_member if account.role == Role.MEMBER else None,
+        )
+        admin = admin or user
+        RoleAssignment.objects.create(
+            user=user, organization=where[account.username], role=account.role, granted_by=admin
+        )
+    return len(DEMO_ACCOUNTS)
+
+
+def build_preset(
+    preset: str, *, seed: int, progress: Callable[[str], None] | None = None
+) -> SeedResult:
+    """Build ``preset`` with ``seed`` into an empty tree (all or nothing)."""
+    started = time.perf_counter()
+    result = SeedResult(preset=preset, seed=seed)
+    clock = _Clock(result.phases)
+    with transaction.atomic():
+        load_administrative_units()
+        clock.lap("administrative units")
+        plan = PRESETS[preset](seed)
+        clock.lap("plan")
+        codes = {o.commune for o in plan.organizations if o.commune}
+        codes |= {m.residence_commune for m in plan.members}
+        unit_ids = dict(AdministrativeUnit.objects.filter(code__in=codes).values_list("code", "id"))
+        community_ids = _write_communities(plan, unit_ids)
+        orgs = _write_organizations(plan, unit_ids, community_ids)
+        _reset_sequences()
+        clock.lap("organizations")
+        if progress:
+            progress(f"{len(orgs)} organizations")
+        result.members = insert_rows(
+            Member, _member_rows(plan, orgs, unit_ids, community_ids), keys=MEMBER_KEYS
+        )
+        clock.lap("members")
+        result.accounts = _write_accounts(plan, orgs)
+        root = Organization.objects.get(pk=orgs[0]["id"])
+        result.organizations = len(orgs)
+        result.grassroots = sum(1 for o in orgs if o["kind"] in Organization.GRASSROOTS_KINDS)
+        result.communities = len(community_ids)
+        result.working_members = sum(1 for m in plan.members if m.employment == "working")
+        audit.record(
+            by=None,
+            action="import",
+            obj=root,
+            scope_path=root.path,
+            object_repr=f"demo preset {preset}",
+            changes={
+                "preset": preset,
+                "seed": seed,
+                "organizations": result.organizations,
+                "members": result.members,
+            },
+        )
+        clock.lap("accounts")
+    result.seconds = time.perf_counter() - started
+    return result
