@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import UniqueConstraint
 from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
@@ -42,17 +43,38 @@ def _require_edit_under(by: AnyUser, organization: Organization) -> None:
         )
 
 
+def _require_constraints(member: Member) -> None:
+    """Check the table's constraints, naming the field for a single-field one.
+
+    ``full_clean`` reports a conditional unique constraint (our identifiers) as a
+    non-field error; the editor must see "another member has this party card number"
+    on the party card field.
+    """
+    for constraint in Member._meta.constraints:
+        try:
+            constraint.validate(Member, member)  # type: ignore[attr-defined]  # missing in stubs
+        except ValidationError as exc:
+            field = (
+                constraint.fields[0]
+                if isinstance(constraint, UniqueConstraint) and len(constraint.fields) == 1
+                else None
+            )
+            raise DomainError(exc.messages[0], field=field) from exc
+
+
 def _validate_and_save(member: Member) -> None:
     member.refresh_derived()
     try:
-        member.full_clean()
+        member.full_clean(validate_constraints=False)
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
+    _require_constraints(member)
     try:
         with transaction.atomic():
             member.save()
     except IntegrityError as exc:  # a concurrent insert won the unique identifier
+        _require_constraints(member)  # names the field once the other insert is visible
         raise DomainError(_("Another member already has one of these identifiers.")) from exc
 
 
