@@ -1,0 +1,11 @@
+"""Run every benchmark in turn (``make bench``)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+for script in ("bench_seed.py", "bench_members.py"):
+    print(f"\n######## {script}", flush=True)
+    subprocess.run([sys.executable, str(HERE / script)], check=True)  # noqa: S603
