@@ -1,0 +1,177 @@
+"""The API permission matrix: every endpoint of /api/v1/ × every kind of user.
+
+Casts, from no access to the right role: anonymous, a stranger (account, no role), a
+member (self only), a clerk of another commune (other subtree), the secretary of cell A1
+(own subtree, may read but not edit or manage), the clerk of commune A (own subtree, may
+edit members) and the provincial officer (may manage the tree).
+
+Anonymous requests get 401 (token authentication comes first and asks for credentials);
+ids out of scope are 404 in the URL and 400 in the body; seen but not allowed is 403.
+Every refusal leaves the database as it was.
+"""
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from lienhe213.core.models import AuditEvent
+from lienhe213.members.models import Member
+from lienhe213.organizations.models import Organization
+
+CASTS = (
+    "anonymous",
+    "stranger",
+    "member_user",
+    "other_clerk",
+    "secretary_a1",
+    "commune_clerk",
+    "provincial_officer",
+)
+
+Request = tuple[str, str, dict[str, Any] | None]
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _tomorrow() -> str:
+    return (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+
+
+def _org(name: str, action: str = "") -> Callable[[Any], str]:
+    return lambda w: f"/api/v1/organizations/{getattr(w, name).pk}/{action + '/' if action else ''}"
+
+
+def _member(name: str) -> Callable[[Any], str]:
+    return lambda w: f"/api/v1/members/{getattr(w, name).pk}/"
+
+
+def _new_member(w: Any) -> dict[str, Any]:
+    return {
+        "family_name": "Trần",
+        "given_name": "Châu",
+        "gender": "male",
+        "birth_date": "1990-02-03",
+        "joined_on": "2015-09-02",
+        "organization": w.cell_a1.pk,
+    }
+
+
+# endpoint: (method, url(world), body(world, user) or None)
+ENDPOINTS: dict[str, tuple[str, Callable[[Any], str], Callable[[Any, Any], Any] | None]] = {
+    "token": (
+        "post",
+        lambda w: "/api/v1/auth/token/",
+        lambda w, user: {"username": user.username if user else "nobody", "password": "demo"},
+    ),
+    "organization-list": ("get", lambda w: "/api/v1/organizations/", None),
+    "organization-detail": ("get", _org("cell_a1"), None),
+    "organization-create": (
+        "post",
+        lambda w: "/api/v1/organizations/",
+        lambda w, user: {
+            "name": "Chi bộ tổ 3",
+            "kind": "cell",
+            "side": "residential",
+            "parent": w.commune_a_committee.pk,
+        },
+    ),
+    "organization-rename": (
+        "post",
+        _org("cell_a1", "rename"),
+        lambda w, user: {"name": "Chi bộ tổ 1A", "effective_date": _today()},
+    ),
+    "organization-move": (
+        "post",
+        _org("cell_a1", "move"),
+        lambda w, user: {"new_parent": w.commune_b_committee.pk, "effective_date": _today()},
+    ),
+    "organization-merge": (
+        "post",
+        _org("cell_a1", "merge"),
+        lambda w, user: {"into": w.cell_a2.pk, "effective_date": _tomorrow()},
+    ),
+    "member-list": ("get", lambda w: "/api/v1/members/", None),
+    "member-detail": ("get", _member("member_a1"), None),
+    "member-own-detail": ("get", _member("member_w1"), None),
+    "member-create": ("post", lambda w: "/api/v1/members/", lambda w, user: _new_member(w)),
+    "member-update": (
+        "patch",
+        _member("member_a1"),
+        lambda w, user: {"version": 1, "phone": "0912345678"},
+    ),
+    "member-own-update": (
+        "patch",
+        _member("member_w1"),
+        lambda w, user: {"version": 1, "phone": "0912345678"},
+    ),
+    "member-put": ("put", _member("member_a1"), lambda w, user: _new_member(w)),
+}
+
+# fmt: off
+MATRIX: dict[str, tuple[int, ...]] = {
+    #                      anon  stranger member other  sec_a1 clerk  province
+    "token":               (400, 200,     200,   200,   200,   200,   200),
+    "organization-list":   (401, 200,     200,   200,   200,   200,   200),
+    "organization-detail": (401, 404,     404,   404,   200,   200,   200),
+    "organization-create": (401, 403,     403,   403,   403,   403,   201),
+    "organization-rename": (401, 404,     404,   404,   403,   403,   200),
+    "organization-move":   (401, 404,     404,   404,   403,   403,   200),
+    "organization-merge":  (401, 404,     404,   404,   403,   403,   200),
+    "member-list":         (401, 200,     200,   200,   200,   200,   200),
+    "member-detail":       (401, 404,     404,   404,   200,   200,   200),
+    "member-own-detail":   (401, 404,     200,   404,   404,   404,   200),
+    "member-create":       (401, 403,     403,   400,   403,   201,   201),
+    "member-update":       (401, 404,     404,   404,   403,   200,   200),
+    "member-own-update":   (401, 404,     403,   404,   404,   404,   200),
+    "member-put":          (401, 405,     405,   405,   405,   405,   405),
+}
+# fmt: on
+
+CASES = [
+    pytest.param(endpoint, cast, status, id=f"{endpoint}-{cast}")
+    for endpoint, statuses in MATRIX.items()
+    for cast, status in zip(CASTS, statuses, strict=True)
+]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The cast has nine accounts; the production hasher makes each test take seconds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def database_state() -> tuple[Any, ...]:
+    return (
+        sorted(Organization.objects.values_list("pk", "name", "parent_id", "path", "valid_until")),
+        sorted(Member.objects.values_list("pk", "phone", "version", "organization_id")),
+        AuditEvent.objects.exclude(action__in=["login", "login_failed"]).count(),
+    )
+
+
+def test_the_matrix_covers_every_endpoint():
+    assert set(MATRIX) == set(ENDPOINTS)
+
+
+@pytest.mark.parametrize(("endpoint", "cast", "expected"), CASES)
+def test_permission_matrix(world, endpoint, cast, expected):
+    user = world.user(cast)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    method, url, body = ENDPOINTS[endpoint]
+    data = body(world, user) if body else None
+    before = database_state()
+
+    response = getattr(client, method)(url(world), data, format="json" if data else None)
+
+    assert response.status_code == expected, response.content
+    if expected >= 400:
+        assert database_state() == before
