@@ -87,6 +87,10 @@ def create_member(*, by: AnyUser, **fields: Any) -> Member:
     organization = fields.get("organization")
     if not isinstance(organization, Organization):
         raise DomainError(_("Choose the member's party unit."), field="organization")
+    # Decide on the stored row: the caller's copy may predate a move (another path, so
+    # another scope) or a merge (no longer current).
+    organization = Organization.objects.get(pk=organization.pk)
+    fields["organization"] = organization
     _require_edit_under(by, organization)
     if not organization.is_current:
         raise DomainError(_("This party unit no longer exists."), field="organization")
@@ -123,6 +127,7 @@ def update_member(*, by: AnyUser, member: Member, version: int | None, **changes
         )
     new_org = changes.get("organization")
     if isinstance(new_org, Organization) and new_org.pk != current.organization_id:
+        new_org = changes["organization"] = Organization.objects.get(pk=new_org.pk)
         _require_edit_under(by, new_org)
         if not new_org.is_current:
             raise DomainError(_("This party unit no longer exists."), field="organization")
