@@ -2,7 +2,7 @@ import io
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from lienhe213.accounts.models import Role, RoleAssignment, User
@@ -158,6 +158,15 @@ def test_if_empty_does_nothing_on_a_filled_database(seeded: str, settings: Any) 
     assert (Member.objects.count(), Organization.objects.count(), User.objects.count()) == counts
     assert AuditEvent.objects.count() == events
     assert "nothing seeded" in out.getvalue()
+
+
+def test_seed_refuses_a_database_that_already_has_a_tree(seeded: str) -> None:
+    counts = (Member.objects.count(), Organization.objects.count())
+
+    with pytest.raises(CommandError):
+        call_command("seed_demo", preset="small", stdout=io.StringIO())
+
+    assert (Member.objects.count(), Organization.objects.count()) == counts
 
 
 def test_seed_records_one_import_audit_event(seeded: str) -> None:

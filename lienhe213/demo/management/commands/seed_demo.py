@@ -1,12 +1,14 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from lienhe213.accounts.models import User
 from lienhe213.demo.loader import build_preset
 from lienhe213.demo.management.commands.demo_logins import write_logins
 from lienhe213.demo.plans import DEFAULT_SEED, PRESETS
 from lienhe213.members.models import Member
+from lienhe213.organizations.models import Organization
 
 
 class Command(BaseCommand):
@@ -28,6 +30,10 @@ class Command(BaseCommand):
         if options["if_empty"] and Member.objects.exists():
             self.stdout.write(_("The database already holds members; nothing seeded."))
             return
+        if Organization.objects.exists() or User.objects.filter(username="admin").exists():
+            raise CommandError(
+                _("The database already holds an organization tree; seed an empty database.")
+            )
         result = build_preset(options["preset"], seed=options["seed"])
         self.stdout.write(
             _(
