@@ -46,12 +46,13 @@ def test_login_and_search_a_member(transactional_db, world, live_server, browser
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", "tinh")
     page.fill("input[name=password]", "demo")
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 
     page.goto(f"{live_server.url}/members/")
     page.fill("input[name=q]", "nguyen van duc")
     page.keyboard.press("Enter")
+    page.wait_for_url("**q=nguyen*")
     page.wait_for_load_state("networkidle")
 
     results = page.inner_text("main")
@@ -61,6 +62,7 @@ def test_login_and_search_a_member(transactional_db, world, live_server, browser
 
     page.fill("input[name=q]", "dang")
     page.keyboard.press("Enter")
+    page.wait_for_url("**q=dang*")
     page.wait_for_load_state("networkidle")
     results = page.inner_text("main")
     assert "Đặng Thị Hoa" in results
