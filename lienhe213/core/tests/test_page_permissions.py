@@ -1,0 +1,217 @@
+"""Who gets which status code on every page (STYLE.md: one matrix per protected view).
+
+Anonymous visitors are sent to the login page; a user who may not see an object gets
+404 (a forged id reveals nothing); one who sees it but may not change it gets 403.
+"""
+
+import pytest
+from django.urls import reverse
+
+LOGIN = "/login/"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Autouse fixtures run before ``world``, whose accounts then hash quickly.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _get(client, world, who, url):
+    user = world.user(who)
+    if user is not None:
+        client.force_login(user)
+    return client.get(url)
+
+
+def _assert_status(response, expected, url):
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"] == f"{LOGIN}?next={url}"
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 200),
+        ("member_user", 200),
+        ("secretary_a1", 200),
+        ("commune_clerk", 200),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_home(client, world, who, expected):
+    url = reverse("accounts:home")
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 403),
+        ("member_user", 403),
+        ("secretary_a1", 200),
+        ("commune_clerk", 200),
+        ("workplace_officer", 200),
+        ("provincial_officer", 200),
+    ],
+)
+def test_organization_tree(client, world, who, expected):
+    url = reverse("organizations:tree")
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize("view", ["organizations:detail", "organizations:children"])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 404),
+        ("other_clerk", 404),
+        ("secretary_a1", 404),
+        ("workplace_officer", 404),
+        ("commune_clerk", 200),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_organization_pages_of_commune_a(client, world, view, who, expected):
+    url = reverse(view, args=[world.commune_a_committee.pk])
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 403),
+        ("member_user", 200),
+        ("secretary_a1", 200),
+        ("commune_clerk", 200),
+        ("provincial_officer", 200),
+    ],
+)
+def test_member_list(client, world, who, expected):
+    url = reverse("members:list")
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 404),
+        ("other_clerk", 404),
+        ("workplace_officer", 404),
+        ("secretary_a2", 404),
+        ("secretary_a1", 200),
+        ("commune_clerk", 200),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_member_detail_of_cell_a1(client, world, who, expected):
+    url = reverse("members:detail", args=[world.member_a1.pk])
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 200),
+        ("workplace_officer", 200),
+        ("commune_clerk", 404),
+    ],
+)
+def test_member_detail_of_own_record(client, world, who, expected):
+    url = reverse("members:detail", args=[world.member_w1.pk])
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 404),
+        ("other_clerk", 404),
+        ("workplace_officer", 404),
+        ("secretary_a1", 403),
+        ("commune_clerk", 200),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_member_edit_of_cell_a1(client, world, who, expected):
+    url = reverse("members:edit", args=[world.member_a1.pk])
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 403),
+        ("member_user", 403),
+        ("secretary_a1", 403),
+        ("commune_clerk", 200),
+        ("workplace_officer", 200),
+        ("provincial_officer", 200),
+    ],
+)
+def test_member_create(client, world, who, expected):
+    url = reverse("members:create")
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 403),
+        ("member_user", 403),
+        ("secretary_a1", 403),
+        ("commune_clerk", 403),
+        ("workplace_officer", 403),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_audit(client, world, who, expected):
+    url = reverse("core:audit")
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
