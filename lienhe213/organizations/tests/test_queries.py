@@ -33,6 +33,17 @@ def ids(world, names):
     return {getattr(world, name).pk for name in names}
 
 
+def test_the_paths_of_the_tree_follow_the_parents(world):
+    assert world.province.path == f"{world.province.pk}."
+    assert world.cell_a1.path == (
+        f"{world.province.pk}.{world.commune_a_committee.pk}.{world.cell_a1.pk}."
+    )
+    for org in Organization.objects.exclude(parent=None).select_related("parent"):
+        assert org.path == f"{org.parent.path}{org.pk}."
+        assert org.depth == org.parent.depth + 1
+    assert Organization.objects.count() == len(ALL)
+
+
 @pytest.mark.parametrize(
     ("actor", "expected"),
     [
