@@ -134,6 +134,7 @@ def update_member(*, by: AnyUser, member: Member, version: int | None, **changes
     before = audit.snapshot(current, EDITABLE_FIELDS)
     for name, value in changes.items():
         setattr(current, name, value)
+    current.refresh_derived()  # compare names as they will be stored (spaces collapsed)
     after = audit.snapshot(current, EDITABLE_FIELDS)
     changed = audit.diff(before, after)
     if not changed:
