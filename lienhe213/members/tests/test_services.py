@@ -323,6 +323,21 @@ def test_update_without_changes_writes_nothing(world):
     assert db_state() == before
 
 
+def test_update_that_only_adds_spaces_to_a_name_writes_nothing(world):
+    before = db_state()
+
+    result = update_member(
+        by=world.commune_clerk,
+        member=world.member_a1,
+        version=1,
+        given_name=" Hoa ",
+        middle_name="Thị ",
+    )
+
+    assert result.version == 1
+    assert db_state() == before
+
+
 def test_update_from_a_stale_version_is_refused(world):
     update_member(by=world.commune_clerk, member=world.member_a1, version=1, phone="0912345678")
     before = db_state()
