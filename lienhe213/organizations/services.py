@@ -112,6 +112,13 @@ def rename_organization(
             _("The rename cannot take effect before the organization existed."),
             field="effective_date",
         )
+    previous = org.history.filter(kind=History.Kind.RENAMED).order_by("-effective_date").first()
+    if previous is not None and effective_date < previous.effective_date:
+        # name_on() reads renames in date order; an earlier one would give wrong names.
+        raise DomainError(
+            _("The rename cannot take effect before the previous rename."),
+            field="effective_date",
+        )
     old = org.name
     org.name = name
     org.save(update_fields=["name", "name_folded"])
