@@ -291,6 +291,24 @@ def test_two_renames_give_each_period_its_name(world):
     assert org.name_on(later(20)) == "Tên ba"
 
 
+def test_a_rename_cannot_take_effect_before_the_previous_one(world):
+    # given a rename recorded for day 20
+    rename_organization(
+        by=world.root_user, organization=world.cell_a1, name="Tên hai", effective_date=later(20)
+    )
+    before = tree_state()
+
+    # when another rename is dated before it, the names of days 10-19 would contradict
+    with pytest.raises(DomainError) as exc:
+        rename_organization(
+            by=world.root_user, organization=world.cell_a1, name="Tên ba", effective_date=later(10)
+        )
+
+    assert exc.value.field == "effective_date"
+    assert str(exc.value) == "The rename cannot take effect before the previous rename."
+    assert tree_state() == before
+
+
 @pytest.mark.parametrize(
     ("name", "days", "field", "message"),
     [
