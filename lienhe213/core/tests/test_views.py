@@ -135,10 +135,13 @@ def test_navigation_offers_audit_only_to_those_allowed(client, world, navigation
     officer = client.get(reverse("accounts:home")).content.decode()
     client.force_login(world.commune_clerk)
     clerk = client.get(reverse("accounts:home")).content.decode()
+    client.force_login(world.member_user)
+    member = client.get(reverse("accounts:home")).content.decode()
 
     assert f'href="{reverse("core:audit")}"' in officer
     assert f'href="{reverse("core:audit")}"' not in clerk
     assert f'href="{reverse("organizations:tree")}"' in clerk
+    assert f'href="{reverse("organizations:tree")}"' not in member
 
 
 def test_pages_load_htmx_and_send_the_csrf_token(client, world):
@@ -149,3 +152,14 @@ def test_pages_load_htmx_and_send_the_csrf_token(client, world):
     assert "/static/django_htmx/htmx-2.min.js" in html
     assert 'hx-headers=\'{"x-csrftoken": "' in html
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+
+
+def test_refusal_pages_use_the_site_layout(client, world):
+    client.force_login(world.commune_clerk)
+
+    refused = client.get(reverse("core:audit"))
+    missing = client.get(reverse("members:detail", args=[world.member_b1.pk]))
+
+    assert (refused.status_code, missing.status_code) == (403, 404)
+    assert "Not allowed" in refused.content.decode()
+    assert "Not found" in missing.content.decode()
