@@ -342,3 +342,12 @@ def test_community_options_follow_the_commune(client, world):
     assert "Tổ 1" in html
     assert "Tổ 2" in html
     assert "Nà Tông" not in html
+
+
+def test_edit_form_carries_version_and_iso_dates(client, world):
+    client.force_login(world.commune_clerk)
+
+    html = client.get(reverse("members:edit", args=[world.member_a1.pk])).content.decode()
+
+    assert '<input type="hidden" name="version" value="1"' in html
+    assert 'type="date" name="birth_date" value="1985-03-14"' in html
