@@ -213,6 +213,17 @@ def test_create_refuses_a_community_outside_the_residence_commune(world):
     assert db_state() == before
 
 
+def test_create_refuses_a_community_without_its_commune(world):
+    before = db_state()
+
+    with pytest.raises(DomainError) as exc:
+        create_member(by=world.commune_clerk, **new_member(world, residence_commune=None))
+
+    assert exc.value.field == "residence_community"
+    assert str(exc.value) == "The community does not belong to the residence commune."
+    assert db_state() == before
+
+
 @pytest.mark.parametrize(
     "actor", ["secretary_a1", "stranger", "other_clerk", "workplace_officer", "member_user"]
 )
