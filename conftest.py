@@ -70,6 +70,12 @@ def member_fields(org: Organization, **overrides: Any) -> dict[str, Any]:
     return fields
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings: Any) -> None:
+    """The production hasher costs ~1 s per account on a loaded machine."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     root = User.objects.create_superuser(username="root", password="demo")

@@ -39,11 +39,18 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, which on
     many office machines says English; the system's users read Vietnamese first.
-    The explicit choice (the language cookie set by ``set_language``) still wins.
+    The explicit choice (the language cookie set by ``set_language``) still wins, and
+    the REST API follows Accept-Language, which API clients set on purpose.
     """
 
     def process_request(self, request: HttpRequest) -> None:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        if chosen in dict(settings.LANGUAGES):
+            language = chosen
+        elif request.path.startswith("/api/"):
+            # API clients state their language explicitly with Accept-Language.
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

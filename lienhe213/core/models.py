@@ -2,13 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lienhe213.core.fields import TreePathField
+
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def in_scope_paths(self, paths: list[str]) -> "AuditEventQuerySet":
         """Events whose object lies in one of the subtrees given by tree paths."""
         condition = models.Q(pk__in=[])
         for path in paths:
-            condition |= models.Q(scope_path__startswith=path)
+            condition |= models.Q(scope_path__under=path)
         return self.filter(condition)
 
 
@@ -53,7 +55,7 @@ class AuditEvent(models.Model):
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
-    scope_path = models.CharField(_("scope path"), max_length=255, blank=True, db_index=True)
+    scope_path = TreePathField(_("scope path"), max_length=255, blank=True, db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
 

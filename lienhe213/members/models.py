@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lienhe213.core.fields import TreePathField
 from lienhe213.core.text import fold, sort_key
 from lienhe213.members import validators
 from lienhe213.members.queries import MemberQuerySet
@@ -16,7 +17,8 @@ class Member(models.Model):
     Keyed on the national identifiers (party card number, dossier number, citizen ID),
     each unique where present. ``search_text`` (folded full name) and ``name_sort_key``
     (Vietnamese collation key) are derived from the name on every save, so search and
-    ordering behave the same on SQLite and PostgreSQL (ADR 0003).
+    ordering behave the same on SQLite and PostgreSQL (ADR 0003). ``unit_path`` copies
+    the tree path of the party unit, so scoping needs no join (ADR 0004).
     """
 
     class Gender(models.TextChoices):
@@ -95,6 +97,7 @@ class Member(models.Model):
         _("phone"), max_length=15, blank=True, validators=[validators.validate_phone]
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    unit_path = TreePathField(max_length=255, editable=False, db_index=True)
     search_text = models.CharField(max_length=255, editable=False, db_index=True)
     name_sort_key = models.CharField(max_length=400, editable=False, db_index=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -141,7 +144,9 @@ class Member(models.Model):
         return validators.mask_citizen_id(self.citizen_id)
 
     def refresh_derived(self) -> None:
-        """Recompute the stored search text and sort key from the name."""
+        """Recompute the stored search text and sort key from the name, and the scope
+        path from the party unit."""
+        self.unit_path = self.organization.path
         for field in ("family_name", "middle_name", "given_name"):
             setattr(self, field, " ".join(getattr(self, field).split()))
         self.search_text = fold(self.full_name)

@@ -24,7 +24,6 @@ class MemberQuerySet(models.QuerySet["Member"]):
         the tracking book arrives.)
         """
         from lienhe213.accounts import access
-        from lienhe213.organizations.models import Organization
         from lienhe213.organizations.queries import paths_condition
 
         if access.sees_everything(user):
@@ -33,17 +32,14 @@ class MemberQuerySet(models.QuerySet["Member"]):
         condition = models.Q(pk__in=[])
         paths = access.scope_paths(user, capability)
         if paths:
-            units = Organization.objects.filter(paths_condition("path", paths))
-            condition |= models.Q(organization__in=units.values("pk"))
+            condition |= paths_condition("unit_path", paths)
         own = access.own_member_id(user)
         if own is not None and capability == access.Capability.VIEW_MEMBERS:
             condition |= models.Q(pk=own)
         return self.filter(condition)
 
     def in_subtree(self, org: "Organization") -> "MemberQuerySet":
-        from lienhe213.organizations.models import Organization
-
-        return self.filter(organization__in=Organization.objects.in_subtree(org).values("pk"))
+        return self.filter(unit_path__under=org.path)
 
     def search(self, text: str) -> "MemberQuerySet":
         """Diacritic- and case-insensitive search: every word of ``text`` must occur in

@@ -3,6 +3,7 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lienhe213.core.fields import TreePathField
 from lienhe213.core.text import fold
 from lienhe213.organizations.queries import OrganizationQuerySet
 
@@ -127,7 +128,7 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(max_length=255, editable=False, db_index=True)
+    path = TreePathField(max_length=255, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     administrative_unit = models.ForeignKey(
         AdministrativeUnit,

@@ -19,7 +19,7 @@ def paths_condition(field: str, paths: Iterable[str]) -> models.Q:
     """
     condition = models.Q(pk__in=[])
     for path in paths:
-        condition |= models.Q(**{f"{field}__startswith": path})
+        condition |= models.Q(**{f"{field}__under": path})
     return condition
 
 
@@ -34,7 +34,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
 
     def in_subtree(self, org: "Organization") -> "OrganizationQuerySet":
         """The organization and everything below it (prefix match on the path)."""
-        return self.filter(path__startswith=org.path)
+        return self.filter(path__under=org.path)
 
     def grassroots(self) -> "OrganizationQuerySet":
         return self.filter(kind__in=["grassroots_committee", "grassroots_cell"])

@@ -139,11 +139,20 @@ def rename_organization(
     return org
 
 
-def _repath_subtree(old_path: str, new_path: str, depth_change: int) -> int:
-    """Rewrite the path prefix (and depth) of a whole subtree in one UPDATE."""
-    return Organization.objects.filter(path__startswith=old_path).update(
-        path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1, Length(F("path")))),
-        depth=F("depth") + depth_change,
+def _new_prefix(field: str, old_path: str, new_path: str) -> Concat:
+    return Concat(Value(new_path), Substr(F(field), len(old_path) + 1, Length(F(field))))
+
+
+def _repath_subtree(old_path: str, new_path: str, depth_change: int) -> None:
+    """Rewrite the path prefix (and depth) of a whole subtree, and the copy of the path
+    that members carry (``Member.unit_path``), one UPDATE each."""
+    from lienhe213.members.models import Member
+
+    Organization.objects.filter(path__under=old_path).update(
+        path=_new_prefix("path", old_path, new_path), depth=F("depth") + depth_change
+    )
+    Member.objects.filter(unit_path__under=old_path).update(
+        unit_path=_new_prefix("unit_path", old_path, new_path)
     )
 
 

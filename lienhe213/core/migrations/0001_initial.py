@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 from django.conf import settings
+import lienhe213.core.fields
 from django.db import migrations, models
 
 
@@ -28,7 +29,7 @@ class Migration(migrations.Migration):
                 ('reason', models.CharField(blank=True, max_length=255, verbose_name='reason')),
                 ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
                 ('request_id', models.CharField(blank=True, max_length=64, verbose_name='request id')),
-                ('scope_path', models.CharField(blank=True, db_index=True, max_length=255, verbose_name='scope path')),
+                ('scope_path', lienhe213.core.fields.TreePathField(blank=True, db_index=True, max_length=255, verbose_name='scope path')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),
             ],
             options={

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import lienhe213.members.validators
+import lienhe213.core.fields
 from django.db import migrations, models
 
 
@@ -33,6 +34,7 @@ class Migration(migrations.Migration):
                 ('residence_address', models.CharField(blank=True, help_text='House number and street.', max_length=255, verbose_name='residence address')),
                 ('phone', models.CharField(blank=True, max_length=15, validators=[lienhe213.members.validators.validate_phone], verbose_name='phone')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
+                ('unit_path', lienhe213.core.fields.TreePathField(db_index=True, editable=False, max_length=255)),
                 ('search_text', models.CharField(db_index=True, editable=False, max_length=255)),
                 ('name_sort_key', models.CharField(db_index=True, editable=False, max_length=400)),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),

@@ -2,6 +2,7 @@
 
 import datetime
 import django.db.models.deletion
+import lienhe213.core.fields
 from django.db import migrations, models
 
 
@@ -57,7 +58,7 @@ class Migration(migrations.Migration):
                 ('name_folded', models.CharField(db_index=True, editable=False, max_length=200)),
                 ('kind', models.CharField(choices=[('provincial_committee', 'Provincial committee'), ('district_committee', 'District committee'), ('superior_committee', 'Superior committee'), ('grassroots_committee', 'Grassroots committee'), ('grassroots_cell', 'Grassroots cell'), ('cell', 'Cell')], max_length=30, verbose_name='kind')),
                 ('side', models.CharField(choices=[('residential', 'Residence'), ('workplace', 'Workplace'), ('both', 'Both sides')], max_length=12, verbose_name='side')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=255)),
+                ('path', lienhe213.core.fields.TreePathField(db_index=True, editable=False, max_length=255)),
                 ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
                 ('valid_from', models.DateField(default=datetime.date(2020, 1, 2), verbose_name='valid from')),
                 ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
