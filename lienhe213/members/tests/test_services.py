@@ -518,12 +518,12 @@ def test_two_registrations_of_the_same_party_card_one_wins(world):
         pytest.skip("SQLite serializes writers with one lock; concurrent inserts need PostgreSQL")
     before = Member.objects.count()
 
-    outcomes = run_together(
-        *[
-            lambda: create_member(by=world.commune_clerk, **new_member(world, citizen_id=""))
-            for _ in range(2)
-        ]
-    )
+    def register(dossier):
+        # only the party card is shared, so the refusal can name only that field
+        fields = new_member(world, citizen_id="", dossier_number=dossier)
+        return lambda: create_member(by=world.commune_clerk, **fields)
+
+    outcomes = run_together(register("HG-1"), register("HG-2"))
 
     errors = [o for o in outcomes if isinstance(o, DomainError)]
     assert len(errors) == 1
