@@ -8,10 +8,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Collate
+from django.utils import timezone
 
 from lienhe213.accounts.access import Capability
+from lienhe213.accounts.models import User
 from lienhe213.members.models import Member
 from lienhe213.members.services import create_member
+from lienhe213.organizations.services import merge_organizations, move_organization
 
 # Given names first, then family, then middle; tones only break ties.
 VIETNAMESE_ORDER = [
@@ -44,6 +47,11 @@ def fast_passwords(settings):
 
 def ids(world, names):
     return {getattr(world, name).pk for name in names}
+
+
+def fresh(user):
+    """The user as a new request would load it (no cached roles)."""
+    return User.objects.get(pk=user.pk)
 
 
 def visible_ids(user, capability=None):
@@ -129,6 +137,38 @@ def test_a_committee_role_sees_new_members_of_its_subtree_only(world):
     add_member(world, "Lê Văn Bình", org=world.cell_b1)
 
     assert visible_ids(world.commune_clerk) == {world.member_a1.pk, inside.pk}
+
+
+def test_scoping_follows_a_moved_party_unit(world):
+    # when cell A1 moves from commune A to commune B
+    move_organization(
+        by=world.root_user,
+        organization=world.cell_a1,
+        new_parent=world.commune_b_committee,
+        effective_date=timezone.localdate(),
+    )
+
+    # then its member is seen from commune B, no longer from commune A
+    assert visible_ids(fresh(world.other_clerk)) == ids(world, ["member_a1", "member_b1"])
+    assert visible_ids(fresh(world.commune_clerk)) == set()
+    assert visible_ids(fresh(world.secretary_a1)) == ids(world, ["member_a1"])
+    assert set(Member.objects.in_subtree(world.commune_b_committee)) == {
+        world.member_a1,
+        world.member_b1,
+    }
+
+
+def test_scoping_follows_a_merge(world):
+    # when commune A merges into commune B, its cells (and their members) move along
+    merge_organizations(
+        by=world.root_user,
+        absorbed=world.commune_a_committee,
+        into=world.commune_b_committee,
+        effective_date=timezone.localdate() + datetime.timedelta(days=1),
+    )
+
+    assert visible_ids(fresh(world.other_clerk)) == ids(world, ["member_a1", "member_b1"])
+    assert visible_ids(fresh(world.commune_clerk)) == set()
 
 
 def test_in_subtree(world):
