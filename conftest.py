@@ -2,10 +2,14 @@
 two residential cells in the first, and a workplace grassroots committee."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.utils import translation
 
 from lienhe213.accounts.models import Role, RoleAssignment, User
 from lienhe213.members.models import Member
@@ -68,6 +72,23 @@ def member_fields(org: Organization, **overrides: Any) -> dict[str, Any]:
     }
     fields.update(overrides)
     return fields
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Tests assert the English source strings; the Vietnamese-first rendering has tests
+    of its own (they clear the language cookie, or send Accept-Language to the API)."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def client() -> Client:
+    """Django's test client, with English chosen as a user would with the switcher."""
+    test_client = Client()
+    test_client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    return test_client
 
 
 @pytest.fixture(autouse=True)

@@ -91,7 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lienhe213.core.views.navigation",
+                "lienhe213.accounts.context_processors.navigation",
             ],
         },
     }

@@ -1,15 +1,27 @@
-"""The home page: for each role the user holds, the numbers that role works with."""
+"""The home page (for each role the user holds, the numbers that role works with) and
+the audit page."""
 
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from lienhe213.accounts.access import AnyUser, own_member_id, sees_everything
+from lienhe213.accounts.access import (
+    AnyUser,
+    Capability,
+    has_capability,
+    own_member_id,
+    scope_paths,
+    sees_everything,
+)
+from lienhe213.accounts.forms import AuditFilterForm
 from lienhe213.accounts.models import Role, RoleAssignment
+from lienhe213.core.models import AuditEvent
+from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.members.models import Member
 from lienhe213.members.queries import MemberQuerySet
 from lienhe213.organizations.models import AdministrativeUnit, Organization
@@ -104,3 +116,37 @@ def home(request: HttpRequest) -> HttpResponse:
     if not sections and sees_everything(request.user):
         sections.append(_overview(request.user, None, str(Role.ADMINISTRATOR.label)))
     return render(request, "accounts/home.html", {"sections": sections})
+
+
+def change_rows(changes: Any) -> list[tuple[str, Any, Any]]:
+    """``(field, before, after)`` rows of an audit event's changes.
+
+    Updates store ``{field: [old, new]}``; creations store a plain snapshot
+    ``{field: value}``, shown as an empty "before".
+    """
+    if not isinstance(changes, dict):
+        return []
+    rows: list[tuple[str, Any, Any]] = []
+    for name, value in changes.items():
+        if isinstance(value, list) and len(value) == 2:
+            rows.append((name, value[0], value[1]))
+        else:
+            rows.append((name, None, value))
+    return rows
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """The audit trail of the user's scope; events outside any subtree (logins of
+    unassigned accounts, system jobs) only for superusers."""
+    if not has_capability(request.user, Capability.VIEW_AUDIT):
+        raise PermissionDenied
+    events = AuditEvent.objects.all()
+    if not sees_everything(request.user):
+        events = events.in_scope_paths(scope_paths(request.user, Capability.VIEW_AUDIT))
+    form = AuditFilterForm(request.GET)
+    page = peek_page(form.filter(events), request.GET.get("page"))
+    for event in page.rows:
+        event.change_rows = change_rows(event.changes)  # type: ignore[attr-defined]
+    context = {"form": form, "page": page, "query": query_without_page(request)}
+    return render_page(request, "accounts/auditevent_list.html", context, "results")

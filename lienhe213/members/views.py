@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import Capability, has_capability, own_member_id
 from lienhe213.core.errors import DomainError
-from lienhe213.core.views import peek_page, query_without_page, render_page
+from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.members import services
 from lienhe213.members.access import can_edit, get_member_for_user
 from lienhe213.members.filters import MemberFilter

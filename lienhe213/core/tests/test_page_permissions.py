@@ -210,7 +210,7 @@ def test_member_create(client, world, who, expected):
     ],
 )
 def test_audit(client, world, who, expected):
-    url = reverse("core:audit")
+    url = reverse("accounts:audit")
 
     response = _get(client, world, who, url)
 

@@ -1,13 +1,14 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from lienhe213.core import audit
 from lienhe213.core.models import AuditEvent
-from lienhe213.core.views import peek_page
+from lienhe213.core.pages import peek_page
 from lienhe213.organizations.models import Organization
 from lienhe213.organizations.services import create_organization
 
-NAVIGATION = "lienhe213.core.views.navigation"
+NAVIGATION = "lienhe213.accounts.context_processors.navigation"
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +41,7 @@ def test_audit_of_provincial_officer_covers_its_province_only(client, world):
     audit.record(by=None, action="login_failed", object_repr="nobody")
     client.force_login(world.provincial_officer)
 
-    response = client.get(reverse("core:audit"), {"action": "create"})
+    response = client.get(reverse("accounts:audit"), {"action": "create"})
 
     reprs = _reprs(response)
     assert ("create", "Đặng Thị Hoa") in reprs
@@ -54,7 +55,7 @@ def test_audit_of_superuser_includes_events_outside_any_subtree(client, world):
     audit.record(by=None, action="login_failed", object_repr="nobody")
     client.force_login(world.root_user)
 
-    response = client.get(reverse("core:audit"), {"action": "login_failed"})
+    response = client.get(reverse("accounts:audit"), {"action": "login_failed"})
 
     assert _reprs(response) == {("login_failed", "nobody")}
 
@@ -63,7 +64,7 @@ def test_audit_hides_events_outside_any_subtree_from_provincial_officer(client, 
     audit.record(by=None, action="login_failed", object_repr="nobody")
     client.force_login(world.provincial_officer)
 
-    response = client.get(reverse("core:audit"), {"action": "login_failed"})
+    response = client.get(reverse("accounts:audit"), {"action": "login_failed"})
 
     assert _reprs(response) == set()
 
@@ -71,7 +72,7 @@ def test_audit_hides_events_outside_any_subtree_from_provincial_officer(client, 
 def test_audit_of_commune_clerk_is_refused(client, world):
     client.force_login(world.commune_clerk)
 
-    response = client.get(reverse("core:audit"))
+    response = client.get(reverse("accounts:audit"))
 
     assert response.status_code == 403
 
@@ -81,8 +82,10 @@ def test_audit_filters_by_actor_and_date(client, world):
     event = AuditEvent.objects.filter(object_repr="Đặng Thị Hoa").get()
     day = event.at.astimezone().date().isoformat()
 
-    by_root = client.get(reverse("core:audit"), {"actor": "ROO", "date_from": day, "date_to": day})
-    by_officer = client.get(reverse("core:audit"), {"actor": "tinh"})
+    by_root = client.get(
+        reverse("accounts:audit"), {"actor": "ROO", "date_from": day, "date_to": day}
+    )
+    by_officer = client.get(reverse("accounts:audit"), {"actor": "tinh"})
 
     assert ("create", "Đặng Thị Hoa") in _reprs(by_root)
     assert _reprs(by_officer) == {("login", "tinh")}  # the officer has only logged in
@@ -96,7 +99,7 @@ def test_audit_shows_changes_before_and_after(client, world):
     )
     client.force_login(world.provincial_officer)
 
-    html = client.get(reverse("core:audit"), {"action": "update"}).content.decode()
+    html = client.get(reverse("accounts:audit"), {"action": "update"}).content.decode()
 
     assert "<tr><td>phone</td><td></td><td>0912345678</td></tr>" in html
 
@@ -114,7 +117,8 @@ def test_peek_page_knows_the_next_page_without_counting(world, django_assert_num
     assert unreadable.number == 1
 
 
-def test_language_switch_renders_english(client, world):
+def test_vietnamese_first_and_the_language_switch_renders_english(world):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")  # a browser asking for English
     client.force_login(world.commune_clerk)
     before = client.get(reverse("accounts:home")).content.decode()
 
@@ -125,6 +129,8 @@ def test_language_switch_renders_english(client, world):
 
     assert response.status_code == 302
     assert '<html lang="vi">' in before
+    assert ">Đảng viên</a>" in before
+    assert ">Đăng xuất</button>" in before
     assert '<html lang="en">' in after
     assert ">Members</a>" in after
     assert ">Log out</button>" in after
@@ -138,8 +144,8 @@ def test_navigation_offers_audit_only_to_those_allowed(client, world, navigation
     client.force_login(world.member_user)
     member = client.get(reverse("accounts:home")).content.decode()
 
-    assert f'href="{reverse("core:audit")}"' in officer
-    assert f'href="{reverse("core:audit")}"' not in clerk
+    assert f'href="{reverse("accounts:audit")}"' in officer
+    assert f'href="{reverse("accounts:audit")}"' not in clerk
     assert f'href="{reverse("organizations:tree")}"' in clerk
     assert f'href="{reverse("organizations:tree")}"' not in member
 
@@ -157,7 +163,7 @@ def test_pages_load_htmx_and_send_the_csrf_token(client, world):
 def test_refusal_pages_use_the_site_layout(client, world):
     client.force_login(world.commune_clerk)
 
-    refused = client.get(reverse("core:audit"))
+    refused = client.get(reverse("accounts:audit"))
     missing = client.get(reverse("members:detail", args=[world.member_b1.pk]))
 
     assert (refused.status_code, missing.status_code) == (403, 404)

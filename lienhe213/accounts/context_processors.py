@@ -1,0 +1,18 @@
+"""What the navigation offers to the current user."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from lienhe213.accounts.access import Capability, has_capability
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: which sections the navigation offers to this user."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    return {
+        "can_view_audit": has_capability(user, Capability.VIEW_AUDIT),
+        "can_view_organizations": has_capability(user, Capability.VIEW_ORGANIZATIONS),
+    }
