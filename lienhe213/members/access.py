@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from lienhe213.accounts.access import AnyUser, Capability
+from lienhe213.core import audit
 from lienhe213.members.models import Member
 
 
@@ -25,3 +26,18 @@ def get_member_for_user(user: AnyUser, pk: object, *, write: bool = False) -> Me
 
 def can_edit(user: AnyUser, member: Member) -> bool:
     return Member.objects.visible_to(user, Capability.EDIT_MEMBERS).filter(pk=member.pk).exists()
+
+
+def reveal_citizen_id(user: AnyUser, member: Member) -> str | None:
+    """The full citizen ID, for a user who may edit the member, or None (everyone else
+    sees the masked form). Showing it is a sensitive read, so it is audited."""
+    if not member.citizen_id or not can_edit(user, member):
+        return None
+    audit.record(
+        by=user,
+        action="view",
+        obj=member,
+        scope_path=member.unit_path,
+        changes={"field": "citizen_id"},
+    )
+    return member.citizen_id

@@ -27,7 +27,7 @@ from rest_framework.validators import UniqueValidator
 from lienhe213.accounts.access import Capability, has_capability
 from lienhe213.core.errors import DomainError
 from lienhe213.members import services
-from lienhe213.members.access import can_edit, get_member_for_user
+from lienhe213.members.access import get_member_for_user, reveal_citizen_id
 from lienhe213.members.models import Member
 from lienhe213.members.queries import MemberQuerySet
 from lienhe213.organizations.api import VisibleOrganizationField, validated_input
@@ -95,7 +95,7 @@ class MemberListSerializer(serializers.ModelSerializer[Member]):
 
 
 class MemberDetailSerializer(MemberListSerializer):
-    """A whole record; ``citizen_id`` is filled only when the context says ``can_edit``."""
+    """A whole record; ``citizen_id`` only when ``reveal_citizen_id`` allowed it."""
 
     citizen_id = serializers.SerializerMethodField(
         help_text=_("The full citizen ID; null unless you may edit this member.")
@@ -118,7 +118,7 @@ class MemberDetailSerializer(MemberListSerializer):
         read_only_fields = fields
 
     def get_citizen_id(self, obj: Member) -> str | None:
-        return obj.citizen_id if self.context.get("can_edit") else None
+        return self.context.get("citizen_id")
 
 
 def _identifier_validators(field_name: str) -> list[Any]:
@@ -187,7 +187,7 @@ class MemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Member]):
         )
 
     def _detail(self, member: Member) -> dict[str, Any]:
-        context = {"can_edit": can_edit(self.request.user, member)}
+        context = {"citizen_id": reveal_citizen_id(self.request.user, member)}
         return MemberDetailSerializer(member, context=context).data
 
     @extend_schema(summary="One member's record", responses=MemberDetailSerializer)

@@ -11,7 +11,7 @@ from lienhe213.accounts.access import Capability, has_capability, own_member_id
 from lienhe213.core.errors import DomainError
 from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.members import services
-from lienhe213.members.access import can_edit, get_member_for_user
+from lienhe213.members.access import can_edit, get_member_for_user, reveal_citizen_id
 from lienhe213.members.filters import MemberFilter
 from lienhe213.members.forms import MemberForm, communities_of
 from lienhe213.members.models import Member
@@ -42,7 +42,11 @@ def member_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk)
-    context = {"member": member, "can_edit": can_edit(request.user, member)}
+    context = {
+        "member": member,
+        "can_edit": can_edit(request.user, member),
+        "citizen_id": reveal_citizen_id(request.user, member),
+    }
     return render(request, "members/member_detail.html", context)
 
 

@@ -351,3 +351,19 @@ def test_edit_form_carries_version_and_iso_dates(client, world):
 
     assert '<input type="hidden" name="version" value="1"' in html
     assert 'type="date" name="birth_date" value="1985-03-14"' in html
+
+
+def test_showing_a_full_citizen_id_is_audited_and_masked_for_readers(client, world):
+    from lienhe213.core.models import AuditEvent
+
+    client.force_login(world.commune_clerk)
+    clerk_html = client.get(reverse("members:detail", args=[world.member_a1.pk])).content
+    client.force_login(world.secretary_a1)
+    secretary_html = client.get(reverse("members:detail", args=[world.member_a1.pk])).content
+
+    assert b"002185001234" in clerk_html
+    assert b"002185001234" not in secretary_html
+    views = AuditEvent.objects.filter(action="view", object_id=str(world.member_a1.pk))
+    assert list(views.values_list("actor__username", "changes")) == [
+        ("xa", {"field": "citizen_id"})
+    ]
