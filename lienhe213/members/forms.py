@@ -1,7 +1,7 @@
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from lienhe213.accounts.access import AnyUser, Capability
@@ -9,6 +9,7 @@ from lienhe213.core.errors import DomainError
 from lienhe213.members.models import Member
 from lienhe213.members.services import EDITABLE_FIELDS
 from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
+from lienhe213.organizations.queries import deployed_communes
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -39,7 +40,7 @@ class MemberForm(forms.ModelForm):  # type: ignore[type-arg]
             .select_related("parent")
         )
         self.fields["residence_commune"].queryset = AdministrativeUnit.objects.filter(  # type: ignore[attr-defined]
-            level=AdministrativeUnit.Level.COMMUNE, valid_until__isnull=True
+            Q(pk__in=deployed_communes().values("pk")) | Q(pk=self.instance.residence_commune_id)
         )
         commune = (
             self.data.get("residence_commune")

@@ -9,7 +9,7 @@ from django.db import models
 
 if TYPE_CHECKING:
     from lienhe213.accounts.access import AnyUser, Capability
-    from lienhe213.organizations.models import Organization
+    from lienhe213.organizations.models import AdministrativeUnit, Organization
 
 
 def paths_condition(field: str, paths: Iterable[str]) -> models.Q:
@@ -77,3 +77,19 @@ def subtree_counts(orgs: "OrganizationQuerySet", per_org: Mapping[int, int]) -> 
             if part and int(part) in wanted:
                 totals[int(part)] += count
     return {org_id: totals.get(org_id, 0) for org_id in wanted}
+
+
+def deployed_communes() -> "models.QuerySet[AdministrativeUnit]":
+    """Current communes of the provinces whose party tree is in this system.
+
+    The national list has 3,321 communes; a form offering all of them is unusable on a
+    phone, and a province's members live (nearly always) in that province.
+    """
+    from lienhe213.organizations.models import AdministrativeUnit, Organization
+
+    provinces = Organization.objects.filter(
+        administrative_unit__level=AdministrativeUnit.Level.PROVINCE
+    ).values("administrative_unit")
+    return AdministrativeUnit.objects.filter(
+        level=AdministrativeUnit.Level.COMMUNE, valid_until__isnull=True, parent__in=provinces
+    )

@@ -367,3 +367,18 @@ def test_showing_a_full_citizen_id_is_audited_and_masked_for_readers(client, wor
     assert list(views.values_list("actor__username", "changes")) == [
         ("xa", {"field": "citizen_id"})
     ]
+
+
+def test_the_residence_commune_offers_the_province_s_communes_only(client, world):
+    from lienhe213.organizations.models import AdministrativeUnit
+
+    elsewhere = AdministrativeUnit.objects.create(
+        code="00004", name="Phường Ba Đình", level="commune", division_type="phường"
+    )
+    client.force_login(world.commune_clerk)
+
+    html = client.get(reverse("members:create")).content.decode()
+
+    assert "Phường Hà Giang 1" in html
+    assert "Xã Lâm Bình" in html
+    assert elsewhere.name not in html
