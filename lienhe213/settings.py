@@ -138,6 +138,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "lienhe213" / "locale"]
+FORMAT_MODULE_PATH = ["lienhe213.formats"]
 TIME_ZONE = os.environ.get("LIENHE213_TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True

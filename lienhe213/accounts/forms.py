@@ -1,9 +1,16 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lienhe213.accounts.access import ROLE_RANK, AnyUser, Capability, highest_rank_at
+from lienhe213.accounts.models import Role, User
+from lienhe213.core.errors import DomainError
 from lienhe213.core.models import AuditEvent
+from lienhe213.members.models import Member
+from lienhe213.organizations.models import Organization
 
 
 class LoginForm(AuthenticationForm):
@@ -25,10 +32,14 @@ class AuditFilterForm(forms.Form):
     )
     actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def filter(self, events: "models.QuerySet[AuditEvent]") -> "models.QuerySet[AuditEvent]":
@@ -44,3 +55,118 @@ class AuditFilterForm(forms.Form):
         if data["date_to"]:
             events = events.filter(at__date__lte=data["date_to"])
         return events
+
+
+class RoleChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        # Many cells share a name ("Chi bộ tổ 1"); the parent tells them apart.
+        return f"{obj.name} — {obj.parent.name}" if obj.parent else str(obj.name)
+
+
+class GrantRoleForm(forms.Form):
+    """Grant a role under one organization: the roles offered are those not above the
+    user's own rank there, the organizations those of its subtree the user manages.
+    ``grant_role`` checks the same rules again for the organization actually chosen."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+    role = forms.ChoiceField(label=_("Role"))
+    organization = RoleChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+
+    def __init__(self, *args: Any, user: AnyUser, organization: Organization, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        rank = highest_rank_at(user, organization.path)
+        self.fields["role"].choices = [  # type: ignore[attr-defined]
+            (role.value, role.label) for role in Role if ROLE_RANK[role] <= rank
+        ]
+        self.fields["organization"].queryset = (  # type: ignore[attr-defined]
+            Organization.objects.visible_to(user, Capability.MANAGE_ROLES)
+            .current()
+            .in_subtree(organization)
+            .select_related("parent")
+        )
+        self.fields["organization"].initial = organization.pk
+
+    def clean_username(self) -> User:
+        username = self.cleaned_data["username"].strip()
+        account = User.objects.filter(username=username).first()
+        if account is None:
+            raise forms.ValidationError(_("No account has this username."))
+        return account
+
+    def add_domain_error(self, err: DomainError) -> None:
+        self.add_error(err.field if err.field in self.fields else None, str(err))
+
+
+class AccountForm(forms.Form):
+    """A new account. The member record is named by its party card number or its id,
+    among the members the user may see; ``create_account`` checks the rest."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+    first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+    email = forms.CharField(
+        label=_("E-mail"), max_length=254, required=False, widget=forms.EmailInput
+    )
+    party_card_number = forms.CharField(
+        label=_("Member's party card number"),
+        max_length=12,
+        required=False,
+        help_text=_("Link the account to this member record (optional)."),
+    )
+    member_id = forms.IntegerField(
+        label=_("or member record number"), min_value=1, required=False
+    )
+    generate_password = forms.BooleanField(
+        label=_("Generate a temporary password"),
+        required=False,
+        help_text=_("Shown once, on the next page. Without it the account cannot log in yet."),
+    )
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        card = (data.get("party_card_number") or "").strip()
+        member_id = data.get("member_id")
+        members = Member.objects.visible_to(self.user)
+        found: Member | None = None
+        if card:
+            found = members.filter(party_card_number=card).first()
+            if found is None:
+                self.add_error(
+                    "party_card_number", _("No member you may see has this party card number.")
+                )
+        if member_id is not None:
+            by_id = members.filter(pk=member_id).first()
+            if by_id is None:
+                self.add_error("member_id", _("No member you may see has this record number."))
+            elif found is not None and found != by_id:
+                self.add_error(
+                    "member_id", _("The party card number and the record number differ.")
+                )
+            found = found or by_id
+        data["member"] = found
+        return data
+
+    def changes(self) -> dict[str, Any]:
+        """The cleaned values, named as ``create_account`` takes them."""
+        names = ("username", "first_name", "last_name", "email", "member")
+        return {name: self.cleaned_data[name] for name in names}
+
+    def add_domain_error(self, err: DomainError) -> None:
+        field = "party_card_number" if err.field == "member" else err.field
+        self.add_error(field if field in self.fields else None, str(err))
+
+
+class AccountSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=150)
