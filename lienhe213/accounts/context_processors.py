@@ -15,4 +15,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "can_view_audit": has_capability(user, Capability.VIEW_AUDIT),
         "can_view_organizations": has_capability(user, Capability.VIEW_ORGANIZATIONS),
+        "can_manage_roles": has_capability(user, Capability.MANAGE_ROLES),
     }

@@ -57,7 +57,7 @@ class AuditFilterForm(forms.Form):
         return events
 
 
-class RoleChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class ManagedOrganizationField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         # Many cells share a name ("Chi bộ tổ 1"); the parent tells them apart.
         return f"{obj.name} — {obj.parent.name}" if obj.parent else str(obj.name)
@@ -74,9 +74,13 @@ class GrantRoleForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
     )
     role = forms.ChoiceField(label=_("Role"))
-    organization = RoleChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    organization = ManagedOrganizationField(
+        label=_("Organization"), queryset=Organization.objects.none()
+    )
 
-    def __init__(self, *args: Any, user: AnyUser, organization: Organization, **kwargs: Any):
+    def __init__(
+        self, *args: Any, user: AnyUser, organization: Organization, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         rank = highest_rank_at(user, organization.path)
         self.fields["role"].choices = [  # type: ignore[attr-defined]
@@ -121,9 +125,7 @@ class AccountForm(forms.Form):
         required=False,
         help_text=_("Link the account to this member record (optional)."),
     )
-    member_id = forms.IntegerField(
-        label=_("or member record number"), min_value=1, required=False
-    )
+    member_id = forms.IntegerField(label=_("or member record number"), min_value=1, required=False)
     generate_password = forms.BooleanField(
         label=_("Generate a temporary password"),
         required=False,

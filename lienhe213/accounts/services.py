@@ -1,9 +1,13 @@
 """Writes to accounts and role assignments."""
 
+import secrets
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
@@ -11,6 +15,7 @@ from lienhe213.accounts import access
 from lienhe213.accounts.models import Role, RoleAssignment, User
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
+from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 
 
@@ -73,6 +78,158 @@ def revoke_role(*, by: access.AnyUser, assignment: RoleAssignment) -> None:
     )
     assignment.delete()
     access.forget_roles(assignment.user)
+
+
+def new_temporary_password() -> str:
+    """A random password to hand to a new account's owner once (12 URL-safe characters)."""
+    return secrets.token_urlsafe(9)
+
+
+def _account_scope_path(by: access.AnyUser, member: Member | None) -> str:
+    """Where an account's audit rows belong: its member record's unit, else the most
+    general subtree in which the creator manages roles (empty for superusers)."""
+    if member is not None:
+        return member.unit_path
+    paths = access.scope_paths(by, access.Capability.MANAGE_ROLES)
+    return paths[0] if paths else ""
+
+
+@transaction.atomic
+def create_account(
+    *,
+    by: access.AnyUser,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    member: Member | None = None,
+    password: str | None = None,
+) -> User:
+    """Create a login for a person, without any role (roles are granted separately).
+
+    Only users who manage roles somewhere may create accounts. A member record may be
+    linked only if the creator may see it and no other account holds it: the member
+    role later shows that record, and only that one, to the account. Without a password
+    the account cannot log in until one is set; the audit row never holds the password.
+    """
+    if not access.has_capability(by, access.Capability.MANAGE_ROLES):
+        raise DomainError(_("You may not create accounts."))
+    username = username.strip()
+    if not username:
+        raise DomainError(_("Enter a username."), field="username")
+    try:
+        User.username_validator(username)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], field="username") from exc
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(
+            _("The username “%(username)s” is already taken.") % {"username": username},
+            field="username",
+        )
+    email = email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise DomainError(_("Enter a valid e-mail address."), field="email") from exc
+    if member is not None:
+        # Locking the record makes two admins linking it at once queue behind each other.
+        visible = Member.objects.visible_to(by).select_for_update().filter(pk=member.pk)
+        if not visible.exists():
+            raise DomainError(_("You may not link this member record."), field="member")
+        if User.objects.filter(member=member).exists():
+            raise DomainError(
+                _("This member record is already linked to another account."), field="member"
+            )
+    user = User(
+        username=username,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email,
+        member=member,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages), field="password") from exc
+        user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        # The same username saved by someone else between the check and the insert.
+        raise DomainError(
+            _("The username “%(username)s” is already taken.") % {"username": username},
+            field="username",
+        ) from exc
+    audit.record(
+        by=by,
+        action="create",
+        obj=user,
+        scope_path=_account_scope_path(by, member),
+        changes={
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "member": member.pk if member is not None else None,
+            "has_password": password is not None,
+        },
+    )
+    return user
+
+
+def account_refusal(by: access.AnyUser, user: User, roles: list[tuple[str, str]]) -> str | None:
+    """Why ``by`` may not enable or disable ``user`` (None when they may).
+
+    ``roles`` are the target's ``(role, organization path)`` pairs. Each must lie in a
+    subtree where ``by`` manages roles and rank no higher than ``by``'s own role there
+    (the rule of ``revoke_role``: disabling an account withdraws all its roles at once).
+    An account without roles belongs to nobody's subtree: only superusers manage it.
+    """
+    if user.pk == getattr(by, "pk", None):
+        return _("You may not disable or enable your own account.")
+    if access.sees_everything(by):
+        return None
+    if user.is_superuser or not roles:
+        return _("Only a system administrator may change this account.")
+    for role, path in roles:
+        if not access.has_capability(by, access.Capability.MANAGE_ROLES, path):
+            return _("This account holds roles outside the organizations you manage.")
+        if access.ROLE_RANK[Role(role)] > access.highest_rank_at(by, path):
+            return _("This account holds a role above your own.")
+    return None
+
+
+@transaction.atomic
+def set_account_active(*, by: access.AnyUser, user: User, is_active: bool) -> User:
+    """Enable or disable an account; a disabled account can neither log in nor use
+    its API token. Allowed only when ``account_refusal`` finds nothing against it.
+    Setting the state the account already has writes nothing."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    roles = list(locked.role_assignments.values_list("role", "organization__path"))
+    refusal = account_refusal(by, locked, roles)
+    if refusal is not None:
+        raise DomainError(refusal, field="is_active")
+    if locked.is_active == is_active:
+        user.is_active = is_active
+        return locked
+    locked.is_active = is_active
+    locked.save(update_fields=["is_active"])
+    user.is_active = is_active
+    paths = sorted((path for _role, path in roles), key=len)
+    audit.record(
+        by=by,
+        action="update",
+        obj=locked,
+        scope_path=paths[0] if paths else "",
+        changes={"is_active": [not is_active, is_active]},
+    )
+    access.forget_roles(user)
+    return locked
 
 
 # Logins are recorded from Django's own authentication signals: they fire for every

@@ -18,4 +18,14 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_list, name="audit"),
+    path("accounts/", views.account_list, name="account_list"),
+    path("accounts/new/", views.account_create, name="account_create"),
+    path("accounts/<int:pk>/active/", views.account_set_active, name="account_set_active"),
+    # Under /organizations/, next to the organization pages the roles belong to.
+    path("organizations/<int:pk>/roles/", views.role_list, name="roles"),
+    path(
+        "organizations/<int:pk>/roles/<int:assignment_pk>/revoke/",
+        views.role_revoke,
+        name="role_revoke",
+    ),
 ]

@@ -1,30 +1,48 @@
-"""The home page (for each role the user holds, the numbers that role works with) and
-the audit page."""
+"""The home page (for each role the user holds, the numbers that role works with), the
+audit page, and the management of accounts and role assignments."""
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lienhe213.accounts.access import (
+    ROLE_RANK,
     AnyUser,
     Capability,
     has_capability,
+    highest_rank_at,
     own_member_id,
     scope_paths,
     sees_everything,
 )
-from lienhe213.accounts.forms import AuditFilterForm
-from lienhe213.accounts.models import Role, RoleAssignment
+from lienhe213.accounts.forms import AccountForm, AccountSearchForm, AuditFilterForm, GrantRoleForm
+from lienhe213.accounts.models import Role, RoleAssignment, User
+from lienhe213.accounts.services import (
+    account_refusal,
+    create_account,
+    grant_role,
+    new_temporary_password,
+    revoke_role,
+    set_account_active,
+)
+from lienhe213.core.errors import DomainError
 from lienhe213.core.models import AuditEvent
-from lienhe213.core.pages import peek_page, query_without_page, render_page
+from lienhe213.core.pages import PAGE_SIZE, PeekPage, peek_page, query_without_page, render_page
+from lienhe213.core.text import fold
 from lienhe213.members.models import Member
 from lienhe213.members.queries import MemberQuerySet
+from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import AdministrativeUnit, Organization
+from lienhe213.organizations.queries import paths_condition
 
 _WORKING = Q(employment=Member.Employment.WORKING)
 
@@ -150,3 +168,194 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         event.change_rows = change_rows(event.changes)  # type: ignore[attr-defined]
     context = {"form": form, "page": page, "query": query_without_page(request)}
     return render_page(request, "accounts/auditevent_list.html", context, "results")
+
+
+def assignments_in_scope(user: AnyUser) -> "QuerySet[RoleAssignment]":
+    """The role assignments ``user`` manages: those under a subtree where they hold
+    MANAGE_ROLES (superusers: all)."""
+    if sees_everything(user):
+        return RoleAssignment.objects.all()
+    paths = scope_paths(user, Capability.MANAGE_ROLES)
+    return RoleAssignment.objects.filter(paths_condition("organization__path", paths))
+
+
+def accounts_in_scope(user: AnyUser) -> "QuerySet[User]":
+    """The accounts ``user`` manages: those holding a role inside their MANAGE_ROLES
+    scope (superusers: every account, also those without a role)."""
+    if sees_everything(user):
+        return User.objects.all()
+    held = assignments_in_scope(user).filter(user=OuterRef("pk"))
+    return User.objects.filter(Exists(held))
+
+
+def search_accounts(accounts: "QuerySet[User]", text: str) -> list[int]:
+    """Ids of ``accounts`` (in their order) whose username or name contains every word
+    of ``text``, ignoring accents and case.
+
+    Accounts have no stored folded name, so the names are folded here, over the scoped
+    set only (a few columns per account).
+    """
+    words = fold(text).split()
+    rows = accounts.values_list("pk", "username", "first_name", "last_name")
+    return [pk for pk, *names in rows if all(word in fold(" ".join(names)) for word in words)]
+
+
+@login_required
+def role_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The role assignments of an organization's subtree, with the grant form; a POST
+    grants a role through ``grant_role``."""
+    user = request.user
+    org = get_organization_for_user(user, pk)
+    if not has_capability(user, Capability.MANAGE_ROLES, org.path):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = GrantRoleForm(data, user=user, organization=org)
+    if form.is_valid():
+        try:
+            data = form.cleaned_data
+            grant_role(
+                by=user, user=data["username"], organization=data["organization"], role=data["role"]
+            )
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            messages.success(request, _("The role was granted."))
+            return redirect("accounts:roles", pk=org.pk)
+    assignments = (
+        RoleAssignment.objects.filter(organization__path__under=org.path)
+        .select_related("user", "organization", "granted_by")
+        .order_by("organization__path", "user__username", "role")
+    )
+    page = peek_page(assignments, request.GET.get("page"))
+    rank = highest_rank_at(user, org.path)
+    for assignment in page.rows:
+        assignment.can_revoke = ROLE_RANK[Role(assignment.role)] <= rank  # type: ignore[attr-defined]
+    context = {
+        "organization": org,
+        "form": form,
+        "page": page,
+        "query": query_without_page(request),
+    }
+    return render_page(request, "accounts/roleassignment_list.html", context, "results")
+
+
+@login_required
+@require_POST
+def role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    """Withdraw one role of the organization's subtree through ``revoke_role``."""
+    user = request.user
+    org = get_organization_for_user(user, pk)
+    if not has_capability(user, Capability.MANAGE_ROLES, org.path):
+        raise PermissionDenied
+    assignment = get_object_or_404(
+        RoleAssignment.objects.select_related("user", "organization").filter(
+            organization__path__under=org.path
+        ),
+        pk=assignment_pk,
+    )
+    try:
+        revoke_role(by=user, assignment=assignment)
+    except DomainError as err:
+        messages.error(request, str(err))
+    else:
+        messages.success(request, _("The role was withdrawn."))
+    return redirect("accounts:roles", pk=org.pk)
+
+
+@login_required
+def account_list(request: HttpRequest) -> HttpResponse:
+    """Accounts holding a role the user manages, with those roles; searched by
+    username or name."""
+    user = request.user
+    if not has_capability(user, Capability.MANAGE_ROLES):
+        raise PermissionDenied
+    accounts = (
+        accounts_in_scope(user)
+        .order_by("username", "pk")
+        .prefetch_related(
+            Prefetch(
+                "role_assignments",
+                queryset=RoleAssignment.objects.select_related("organization").order_by(
+                    "organization__path", "role"
+                ),
+            )
+        )
+    )
+    form = AccountSearchForm(request.GET)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    if fold(text):
+        # Page over the matching ids, then fetch only that page's accounts.
+        number = _page_number(request.GET.get("page"))
+        ids = search_accounts(accounts, text)
+        rows = list(accounts.filter(pk__in=ids[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1]))
+        page = PeekPage(rows=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
+    else:
+        page = peek_page(accounts, request.GET.get("page"))
+    paths = scope_paths(user, Capability.MANAGE_ROLES)
+    everything = sees_everything(user)
+    for account in page.rows:
+        held = list(account.role_assignments.all())
+        account.shown_roles = [  # type: ignore[attr-defined]
+            a for a in held if everything or any(a.organization.path.startswith(p) for p in paths)
+        ]
+        roles = [(a.role, a.organization.path) for a in held]
+        account.can_toggle = account_refusal(user, account, roles) is None  # type: ignore[attr-defined]
+    context = {"form": form, "page": page, "query": query_without_page(request)}
+    return render_page(request, "accounts/user_list.html", context, "results")
+
+
+def _page_number(value: object) -> int:
+    try:
+        return max(1, int(str(value)))
+    except ValueError:
+        return 1
+
+
+@login_required
+def account_create(request: HttpRequest) -> HttpResponse:
+    """Create an account; a temporary password, when asked for, is shown once on the
+    answer to the POST and stored nowhere in clear."""
+    user = request.user
+    if not has_capability(user, Capability.MANAGE_ROLES):
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = AccountForm(data, user=user)
+    if form.is_valid():
+        password = new_temporary_password() if form.cleaned_data["generate_password"] else None
+        try:
+            account = create_account(by=user, password=password, **form.changes())
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            context = {"account": account, "password": password}
+            response = render(request, "accounts/user_created.html", context)
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def account_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enable or disable an account of the user's scope through ``set_account_active``."""
+    user = request.user
+    if not has_capability(user, Capability.MANAGE_ROLES):
+        raise PermissionDenied
+    account = get_object_or_404(accounts_in_scope(user), pk=pk)
+    is_active = request.POST.get("is_active") == "1"
+    try:
+        set_account_active(by=user, user=account, is_active=is_active)
+    except DomainError as err:
+        messages.error(request, str(err))
+    else:
+        if is_active:
+            messages.success(request, _("The account was enabled."))
+        else:
+            messages.success(request, _("The account was disabled."))
+    return redirect(_back_to_accounts(request))
+
+
+def _back_to_accounts(request: HttpRequest) -> str:
+    query = request.POST.get("query", "")
+    url = reverse("accounts:account_list")
+    return f"{url}?{query}" if query and "//" not in query else url

@@ -14,17 +14,16 @@ C = Capability
 EXPECTED_CAPABILITIES = {
     Role.ADMINISTRATOR: set(Capability),
     Role.PROVINCIAL_OFFICER: set(Capability),
-    Role.COMMUNE_CLERK: {C.VIEW_ORGANIZATIONS, C.VIEW_MEMBERS, C.EDIT_MEMBERS},
-    Role.WORKPLACE_OFFICER: {C.VIEW_ORGANIZATIONS, C.VIEW_MEMBERS, C.EDIT_MEMBERS},
-    Role.CELL_SECRETARY: {C.VIEW_ORGANIZATIONS, C.VIEW_MEMBERS},
+    Role.COMMUNE_CLERK: {C.VIEW_ORGANIZATIONS, C.VIEW_MEMBERS, C.EDIT_MEMBERS, C.RECEIVE_LETTERS},
+    Role.WORKPLACE_OFFICER: {
+        C.VIEW_ORGANIZATIONS,
+        C.VIEW_MEMBERS,
+        C.EDIT_MEMBERS,
+        C.MANAGE_LETTERS,
+    },
+    Role.CELL_SECRETARY: {C.VIEW_ORGANIZATIONS, C.VIEW_MEMBERS, C.ACKNOWLEDGE_LINKS},
     Role.MEMBER: set(),
 }
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The cast's passwords are hashed for every test; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def fresh(user):

@@ -1,7 +1,6 @@
 """Granting and withdrawing roles: scope, rank, audit."""
 
 import pytest
-from django.utils import translation
 
 from lienhe213.accounts.access import Capability, has_capability
 from lienhe213.accounts.models import Role, RoleAssignment, User
@@ -10,14 +9,6 @@ from lienhe213.core.errors import DomainError
 from lienhe213.core.models import AuditEvent
 from lienhe213.members.models import Member
 from lienhe213.organizations.services import create_organization
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    # The cast's passwords are hashed for every test; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with translation.override("en"):
-        yield
 
 
 def db_state():

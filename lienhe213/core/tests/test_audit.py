@@ -9,12 +9,6 @@ from lienhe213.core import audit, context
 from lienhe213.core.models import AuditEvent
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The cast's passwords are hashed for every test; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def request_origin():
     token = context.set_current(context.RequestContext(ip="203.0.113.7", request_id="req-42"))

@@ -39,12 +39,6 @@ VIETNAMESE_ORDER = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # The cast's passwords are hashed for every test; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def ids(world, names):
     return {getattr(world, name).pk for name in names}
 

@@ -16,14 +16,6 @@ from lienhe213.organizations.services import merge_organizations, move_organizat
 STALE = "This record was changed by someone else meanwhile. Reload it and try again."
 
 
-@pytest.fixture(autouse=True)
-def english(settings):
-    # The cast's passwords are hashed for every test; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with translation.override("en"):
-        yield
-
-
 def db_state():
     """Every member row and the audit count, to prove a refusal changed nothing."""
     return list(Member.objects.order_by("pk").values()), AuditEvent.objects.count()

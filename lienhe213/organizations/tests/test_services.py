@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from lienhe213.core.errors import DomainError
 from lienhe213.core.models import AuditEvent
@@ -18,14 +18,6 @@ from lienhe213.organizations.services import (
 
 NO_RIGHT = "You may not change organizations in this part of the tree."
 CYCLE = "An organization cannot be moved under itself or one of its own units."
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    # The cast's passwords are hashed for every test; the production hasher is slow on purpose.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with translation.override("en"):
-        yield
 
 
 def tree_state():
