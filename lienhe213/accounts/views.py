@@ -212,9 +212,12 @@ def role_list(request: HttpRequest, pk: int) -> HttpResponse:
     form = GrantRoleForm(data, user=user, organization=org)
     if form.is_valid():
         try:
-            data = form.cleaned_data
+            chosen: dict[str, Any] = form.cleaned_data
             grant_role(
-                by=user, user=data["username"], organization=data["organization"], role=data["role"]
+                by=user,
+                user=chosen["username"],
+                organization=chosen["organization"],
+                role=chosen["role"],
             )
         except DomainError as err:
             form.add_domain_error(err)
