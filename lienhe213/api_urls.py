@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from lienhe213.accounts.api import ObtainTokenView
+from lienhe213.accounts.api import AccountViewSet, ObtainTokenView, RoleAssignmentViewSet
 from lienhe213.members.api import MemberViewSet
 from lienhe213.organizations.api import OrganizationViewSet
 
@@ -12,6 +12,8 @@ app_name = "api"
 router = SimpleRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("members", MemberViewSet, basename="member")
+router.register("role-assignments", RoleAssignmentViewSet, basename="role-assignment")
+router.register("accounts", AccountViewSet, basename="account")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

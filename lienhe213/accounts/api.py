@@ -1,4 +1,5 @@
-"""REST API for accounts: exchange a username and password for an API token.
+"""REST API for accounts: exchange a username and password for an API token; manage
+accounts and role assignments.
 
 Logins through the API are audited exactly like logins through the login page: Django's
 ``authenticate()`` fires ``user_login_failed`` on bad credentials, and this view fires
@@ -8,18 +9,36 @@ what fires it for the login page). ``accounts.services`` records both signals.
 
 from typing import Any
 
+import django_filters
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lienhe213.accounts.models import User
+from lienhe213.accounts import services
+from lienhe213.accounts.access import AnyUser, Capability, has_capability
+from lienhe213.accounts.models import Role, RoleAssignment, User
+from lienhe213.accounts.views import (
+    accounts_in_scope,
+    accounts_with_roles,
+    assignments_in_scope,
+    describe_accounts,
+    search_accounts,
+)
+from lienhe213.core.text import fold
+from lienhe213.members.models import Member
+from lienhe213.organizations.api import VisibleOrganizationField, validated_input
+from lienhe213.organizations.filters import VisibleOrganizationFilter
+from lienhe213.organizations.models import Organization
 
 
 class TokenRequestSerializer(serializers.Serializer[Any]):
@@ -71,3 +90,278 @@ class ObtainTokenView(APIView):
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response(TokenSerializer({"token": token.key}).data)
+
+
+# Role assignments and accounts. The answers about ids are those of
+# ``organizations.api``: an id in the URL outside the user's reach is 404, an
+# out-of-scope organization or member in the body is a 400 on that field, an object the
+# user may see but not change is 403, and a refusal of the services is 400 with their
+# message. Writes go through ``accounts.services``.
+
+
+class RoleAssignmentFilter(django_filters.FilterSet):
+    organization = VisibleOrganizationFilter(
+        label=_("organization"),
+        method="filter_organization",
+        help_text=_("Assignments in this organization and everything below it."),
+    )
+    role = django_filters.ChoiceFilter(label=_("role"), choices=Role.choices)
+    user = django_filters.NumberFilter(label=_("account"), field_name="user_id")
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["organization", "role", "user"]
+
+    def filter_organization(
+        self, queryset: QuerySet[RoleAssignment], name: str, value: Organization | None
+    ) -> Any:
+        return queryset.filter(organization__path__under=value.path) if value else queryset
+
+
+class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
+    username = serializers.CharField(source="user.username", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    granted_by_username = serializers.CharField(
+        source="granted_by.username", allow_null=True, read_only=True
+    )
+
+    class Meta:
+        model = RoleAssignment
+        fields = [
+            "id",
+            "user",
+            "username",
+            "organization",
+            "organization_name",
+            "role",
+            "granted_by",
+            "granted_by_username",
+            "granted_at",
+        ]
+        read_only_fields = fields
+
+
+class GrantRoleSerializer(serializers.Serializer[Any]):
+    # Any account may receive a role, as on the roles page (where it is named by its
+    # username): a new account holds no role yet, so it lies in nobody's subtree.
+    user = serializers.PrimaryKeyRelatedField(label=_("account"), queryset=User.objects.all())
+    organization = VisibleOrganizationField(label=_("organization"))
+    role = serializers.ChoiceField(label=_("role"), choices=Role.choices)
+
+
+class VisibleMemberField(serializers.PrimaryKeyRelatedField[Member]):
+    """A member id, looked up among the members the requesting user may see."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Member.objects.all(), **kwargs)
+
+    def get_queryset(self) -> QuerySet[Member]:
+        request = self.context.get("request")
+        if request is None:
+            return Member.objects.none()
+        return Member.objects.visible_to(request.user)
+
+
+class AccountRoleSerializer(serializers.ModelSerializer[RoleAssignment]):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "role", "organization", "organization_name"]
+        read_only_fields = fields
+
+
+class AccountSerializer(serializers.ModelSerializer[User]):
+    roles = AccountRoleSerializer(
+        source="shown_roles",
+        many=True,
+        read_only=True,
+        help_text=_("The account's roles inside the organizations you manage."),
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "is_active",
+            "member",
+            "roles",
+        ]
+        read_only_fields = fields
+
+
+class AccountCreatedSerializer(AccountSerializer):
+    temporary_password = serializers.CharField(
+        allow_null=True,
+        read_only=True,
+        help_text=_("The generated password, shown only in this answer; null if none was asked."),
+    )
+
+    class Meta(AccountSerializer.Meta):
+        fields = [*AccountSerializer.Meta.fields, "temporary_password"]
+        read_only_fields = fields
+
+
+class AccountCreateSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField(label=_("username"), max_length=150)
+    first_name = serializers.CharField(
+        label=_("given name"), max_length=150, required=False, allow_blank=True, default=""
+    )
+    last_name = serializers.CharField(
+        label=_("family name"), max_length=150, required=False, allow_blank=True, default=""
+    )
+    # The format is the service's rule; it answers on the field.
+    email = serializers.CharField(
+        label=_("e-mail"), max_length=254, required=False, allow_blank=True, default=""
+    )
+    member = VisibleMemberField(
+        label=_("member record"), required=False, allow_null=True, default=None
+    )
+    generate_password = serializers.BooleanField(
+        label=_("generate a temporary password"),
+        default=False,
+        help_text=_("Without it the account cannot log in until a password is set."),
+    )
+
+
+class AccountActiveSerializer(serializers.Serializer[Any]):
+    is_active = serializers.BooleanField(label=_("active"))
+
+
+class AccountFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("search"),
+        method="filter_search",
+        help_text=_("Words of the username or name; accents and case are ignored."),
+    )
+    is_active = django_filters.BooleanFilter(label=_("active"))
+
+    class Meta:
+        model = User
+        fields = ["q", "is_active"]
+
+    def filter_search(self, queryset: QuerySet[User], name: str, value: str) -> Any:
+        return queryset.filter(pk__in=search_accounts(queryset, value)) if fold(value) else queryset
+
+
+def _require_manage_roles(user: AnyUser, path: str | None = None) -> None:
+    """403 unless ``user`` manages roles anywhere, or over the node at ``path``."""
+    if not has_capability(user, Capability.MANAGE_ROLES, path):
+        raise exceptions.PermissionDenied
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the role assignments you manage, and your own"),
+)
+class RoleAssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[RoleAssignment]):
+    """Role assignments: those under the subtrees where the user manages roles, plus the
+    user's own (read-only unless they manage them too)."""
+
+    serializer_class = RoleAssignmentSerializer
+    filterset_class = RoleAssignmentFilter
+
+    def get_queryset(self) -> QuerySet[RoleAssignment]:
+        user = self.request.user
+        own = RoleAssignment.objects.filter(user_id=user.pk or 0)
+        return (
+            (assignments_in_scope(user) | own)
+            .select_related("user", "organization", "granted_by")
+            .order_by("organization__path", "user__username", "role", "pk")
+        )
+
+    @extend_schema(
+        summary="Grant a role over an organization's subtree",
+        description="Only inside the organizations you manage, never a role above your own "
+        "there; the member role only for an account linked to a member record.",
+        request=GrantRoleSerializer,
+        responses={201: RoleAssignmentSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        user = request.user
+        _require_manage_roles(user)
+        data = validated_input(GrantRoleSerializer, request)
+        _require_manage_roles(user, data["organization"].path)
+        assignment = services.grant_role(by=user, **data)
+        return Response(RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Withdraw a role", responses={204: None})
+    def destroy(self, request: Request, pk: str) -> Response:
+        user = request.user
+        assignment = get_object_or_404(self.get_queryset(), pk=_int_or_404(pk))
+        _require_manage_roles(user, assignment.organization.path)
+        services.revoke_role(by=user, assignment=assignment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the accounts holding roles you manage"),
+)
+class AccountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[User]):
+    """Accounts holding a role inside the organizations the user manages (superusers:
+    every account), with those roles."""
+
+    serializer_class = AccountSerializer
+    filterset_class = AccountFilter
+
+    def get_queryset(self) -> QuerySet[User]:
+        return accounts_in_scope(self.request.user).order_by("username", "pk")
+
+    def _detail(self, account: User) -> dict[str, Any]:
+        fresh = accounts_with_roles(User.objects.filter(pk=account.pk)).get()
+        describe_accounts(self.request.user, [fresh])
+        return AccountSerializer(fresh).data
+
+    def list(self, request: Request) -> Response:
+        accounts = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(accounts_with_roles(accounts))
+        rows = list(page if page is not None else accounts_with_roles(accounts))
+        describe_accounts(request.user, rows)
+        return self.get_paginated_response(AccountSerializer(rows, many=True).data)
+
+    @extend_schema(summary="One account with its roles", responses=AccountSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        account = get_object_or_404(self.get_queryset(), pk=_int_or_404(pk))
+        return Response(self._detail(account))
+
+    @extend_schema(
+        summary="Create an account",
+        description="The account has no role yet. With ``generate_password`` the answer "
+        "carries a temporary password, once; it is stored only as a hash.",
+        request=AccountCreateSerializer,
+        responses={201: AccountCreatedSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        user = request.user
+        _require_manage_roles(user)
+        data = validated_input(AccountCreateSerializer, request)
+        password = services.new_temporary_password() if data.pop("generate_password") else None
+        account = services.create_account(by=user, password=password, **data)
+        body = {**self._detail(account), "temporary_password": password}
+        response = Response(body, status=status.HTTP_201_CREATED)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @extend_schema(
+        summary="Enable or disable an account",
+        description="Only for an account whose every role lies in the organizations you "
+        "manage and is not above your own role there.",
+        request=AccountActiveSerializer,
+        responses=AccountSerializer,
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        user = request.user
+        account = get_object_or_404(self.get_queryset(), pk=_int_or_404(pk))
+        data = validated_input(AccountActiveSerializer, request)
+        services.set_account_active(by=user, user=account, is_active=data["is_active"])
+        return Response(self._detail(account))
+
+
+def _int_or_404(pk: str) -> int:
+    try:
+        return int(pk)
+    except ValueError as exc:
+        raise Http404 from exc

@@ -200,6 +200,33 @@ def search_accounts(accounts: "QuerySet[User]", text: str) -> list[int]:
     return [pk for pk, *names in rows if all(word in fold(" ".join(names)) for word in words)]
 
 
+def accounts_with_roles(accounts: "QuerySet[User]") -> "QuerySet[User]":
+    """``accounts`` with their role assignments and organizations fetched in one query."""
+    return accounts.prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=RoleAssignment.objects.select_related("organization").order_by(
+                "organization__path", "role"
+            ),
+        )
+    )
+
+
+def describe_accounts(by: AnyUser, accounts: list[User]) -> None:
+    """Attach to each account (fetched with ``accounts_with_roles``) the roles ``by``
+    may see (``shown_roles``: those inside their MANAGE_ROLES scope) and whether ``by``
+    may enable or disable it (``can_toggle``)."""
+    paths = scope_paths(by, Capability.MANAGE_ROLES)
+    everything = sees_everything(by)
+    for account in accounts:
+        held = list(account.role_assignments.all())
+        account.shown_roles = [  # type: ignore[attr-defined]
+            a for a in held if everything or any(a.organization.path.startswith(p) for p in paths)
+        ]
+        roles = [(a.role, a.organization.path) for a in held]
+        account.can_toggle = account_refusal(by, account, roles) is None  # type: ignore[attr-defined]
+
+
 @login_required
 def role_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The role assignments of an organization's subtree, with the grant form; a POST
@@ -272,37 +299,18 @@ def account_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not has_capability(user, Capability.MANAGE_ROLES):
         raise PermissionDenied
-    accounts = (
-        accounts_in_scope(user)
-        .order_by("username", "pk")
-        .prefetch_related(
-            Prefetch(
-                "role_assignments",
-                queryset=RoleAssignment.objects.select_related("organization").order_by(
-                    "organization__path", "role"
-                ),
-            )
-        )
-    )
+    accounts = accounts_in_scope(user).order_by("username", "pk")
     form = AccountSearchForm(request.GET)
     text = form.cleaned_data["q"] if form.is_valid() else ""
     if fold(text):
         # Page over the matching ids, then fetch only that page's accounts.
         number = _page_number(request.GET.get("page"))
-        ids = search_accounts(accounts, text)
-        rows = list(accounts.filter(pk__in=ids[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1]))
+        ids = search_accounts(accounts, text)[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1]
+        rows = list(accounts_with_roles(accounts.filter(pk__in=ids)))
         page = PeekPage(rows=rows[:PAGE_SIZE], number=number, has_next=len(rows) > PAGE_SIZE)
     else:
-        page = peek_page(accounts, request.GET.get("page"))
-    paths = scope_paths(user, Capability.MANAGE_ROLES)
-    everything = sees_everything(user)
-    for account in page.rows:
-        held = list(account.role_assignments.all())
-        account.shown_roles = [  # type: ignore[attr-defined]
-            a for a in held if everything or any(a.organization.path.startswith(p) for p in paths)
-        ]
-        roles = [(a.role, a.organization.path) for a in held]
-        account.can_toggle = account_refusal(user, account, roles) is None  # type: ignore[attr-defined]
+        page = peek_page(accounts_with_roles(accounts), request.GET.get("page"))
+    describe_accounts(user, page.rows)
     context = {"form": form, "page": page, "query": query_without_page(request)}
     return render_page(request, "accounts/user_list.html", context, "results")
 
