@@ -10,12 +10,6 @@ from lienhe213.core.models import AuditEvent
 TOKEN_URL = "/api/v1/auth/token/"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The cast has nine accounts; the production hasher makes each test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api() -> APIClient:
     return APIClient(HTTP_ACCEPT_LANGUAGE="en")

@@ -11,11 +11,6 @@ from lienhe213.organizations.services import create_organization
 NAVIGATION = "lienhe213.accounts.context_processors.navigation"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def navigation(settings):
     """The navigation context processor, registered as the settings should register it."""

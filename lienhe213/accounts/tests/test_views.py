@@ -1,13 +1,7 @@
-import pytest
 from django.urls import reverse
 
 from conftest import grant
 from lienhe213.accounts.models import Role
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _sections(response):

@@ -17,12 +17,6 @@ LIST_URL = "/api/v1/members/"
 ID_FILTERS = {"organization", "residence_commune"}
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The cast has nine accounts; the production hasher makes each test take seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def client_for(user) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:

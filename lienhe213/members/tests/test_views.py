@@ -7,11 +7,6 @@ from lienhe213.members.models import Member
 from lienhe213.members.services import create_member, update_member
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _names(response):
     return [m.full_name for m in response.context["page"].rows]
 

@@ -1,16 +1,10 @@
 import re
 
-import pytest
 from django.urls import reverse
 
 from conftest import member_fields
 from lienhe213.members.services import create_member
 from lienhe213.organizations.services import rename_organization
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _rows(nodes):
