@@ -19,6 +19,11 @@ class Capability(Enum):
     MANAGE_ORGANIZATIONS = "manage_organizations"
     MANAGE_ROLES = "manage_roles"
     VIEW_AUDIT = "view_audit"
+    # The tracking book: each side of a residence link acts only on its own steps.
+    MANAGE_LETTERS = "manage_letters"  # workplace: classify, issue, move, end links
+    RECEIVE_LETTERS = "receive_letters"  # residence commune: receive, return, assign
+    ACKNOWLEDGE_LINKS = "acknowledge_links"  # residential cell: take the member in
+    RESTRUCTURE_LINKS = "restructure_links"  # re-map links after communes or cells merge
 
 
 _COMMITTEE_ROLES = {
@@ -41,6 +46,18 @@ ROLE_CAPABILITIES: dict[Capability, set[Role]] = {
     Capability.MANAGE_ORGANIZATIONS: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER},
     Capability.MANAGE_ROLES: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER},
     Capability.VIEW_AUDIT: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER},
+    Capability.MANAGE_LETTERS: {
+        Role.ADMINISTRATOR,
+        Role.PROVINCIAL_OFFICER,
+        Role.WORKPLACE_OFFICER,
+    },
+    Capability.RECEIVE_LETTERS: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER, Role.COMMUNE_CLERK},
+    Capability.ACKNOWLEDGE_LINKS: {
+        Role.ADMINISTRATOR,
+        Role.PROVINCIAL_OFFICER,
+        Role.CELL_SECRETARY,
+    },
+    Capability.RESTRUCTURE_LINKS: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER},
 }
 
 # A role may only grant roles at or below its own rank.
