@@ -19,6 +19,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from lienhe213.accounts.models import RoleAssignment, User
 from lienhe213.core.models import AuditEvent
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
@@ -50,6 +51,18 @@ def _org(name: str, action: str = "") -> Callable[[Any], str]:
 
 def _member(name: str) -> Callable[[Any], str]:
     return lambda w: f"/api/v1/members/{getattr(w, name).pk}/"
+
+
+def _assignment_of(name: str) -> Callable[[Any], str]:
+    def url(w: Any) -> str:
+        assignment = RoleAssignment.objects.get(user=getattr(w, name))
+        return f"/api/v1/role-assignments/{assignment.pk}/"
+
+    return url
+
+
+def _account(name: str) -> Callable[[Any], str]:
+    return lambda w: f"/api/v1/accounts/{getattr(w, name).pk}/"
 
 
 def _new_member(w: Any) -> dict[str, Any]:
@@ -112,6 +125,25 @@ ENDPOINTS: dict[str, tuple[str, Callable[[Any], str], Callable[[Any, Any], Any] 
         lambda w, user: {"version": 1, "phone": "0912345678"},
     ),
     "member-put": ("put", _member("member_a1"), lambda w, user: _new_member(w)),
+    "role-assignment-list": ("get", lambda w: "/api/v1/role-assignments/", None),
+    "role-assignment-grant": (
+        "post",
+        lambda w: "/api/v1/role-assignments/",
+        lambda w, user: {
+            "user": w.stranger.pk,
+            "organization": w.cell_a1.pk,
+            "role": "cell_secretary",
+        },
+    ),
+    "role-assignment-revoke": ("delete", _assignment_of("secretary_a1"), None),
+    "account-list": ("get", lambda w: "/api/v1/accounts/", None),
+    "account-detail": ("get", _account("secretary_a1"), None),
+    "account-create": (
+        "post",
+        lambda w: "/api/v1/accounts/",
+        lambda w, user: {"username": "moi", "member": w.member_a1.pk},
+    ),
+    "account-disable": ("patch", _account("secretary_a1"), lambda w, user: {"is_active": False}),
 }
 
 # fmt: off
@@ -131,6 +163,13 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "member-update":       (401, 404,     404,   404,   403,   200,   200),
     "member-own-update":   (401, 404,     403,   404,   404,   404,   200),
     "member-put":          (401, 405,     405,   405,   405,   405,   405),
+    "role-assignment-list":   (401, 200,  200,   200,   200,   200,   200),
+    "role-assignment-grant":  (401, 403,  403,   403,   403,   403,   201),
+    "role-assignment-revoke": (401, 404,  404,   404,   403,   404,   204),
+    "account-list":        (401, 200,     200,   200,   200,   200,   200),
+    "account-detail":      (401, 404,     404,   404,   404,   404,   200),
+    "account-create":      (401, 403,     403,   403,   403,   403,   201),
+    "account-disable":     (401, 404,     404,   404,   404,   404,   200),
 }
 # fmt: on
 
@@ -151,6 +190,8 @@ def database_state() -> tuple[Any, ...]:
     return (
         sorted(Organization.objects.values_list("pk", "name", "parent_id", "path", "valid_until")),
         sorted(Member.objects.values_list("pk", "phone", "version", "organization_id")),
+        sorted(RoleAssignment.objects.values_list("pk", "user_id", "organization_id", "role")),
+        sorted(User.objects.values_list("pk", "username", "is_active", "member_id")),
         AuditEvent.objects.exclude(action__in=["login", "login_failed"]).count(),
     )
 
