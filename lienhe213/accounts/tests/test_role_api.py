@@ -376,3 +376,19 @@ def test_member_account_created_through_the_api_sees_only_itself(world):
     response = member_api.get("/api/v1/members/")
 
     assert [m["id"] for m in response.json()["results"]] == [world.member_a1.pk]
+
+
+def test_schema_lists_the_role_and_account_endpoints(db):
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+
+    methods = {
+        path: sorted(schema["paths"][path])
+        for path in schema["paths"]
+        if path.startswith(("/api/v1/role-assignments/", "/api/v1/accounts/"))
+    }
+    assert methods == {
+        "/api/v1/accounts/": ["get", "post"],
+        "/api/v1/accounts/{id}/": ["get", "patch"],
+        "/api/v1/role-assignments/": ["get", "post"],
+        "/api/v1/role-assignments/{id}/": ["delete"],
+    }
