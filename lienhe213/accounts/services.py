@@ -33,6 +33,8 @@ def grant_role(
     Only inside the grantor's own scope, and never a role stronger than the grantor's
     own there: a provincial officer cannot make an administrator.
     """
+    if role not in Role.values:
+        raise DomainError(_("Choose one of the roles."), field="role")
     role = Role(role)
     if not access.has_capability(by, access.Capability.MANAGE_ROLES, organization.path):
         raise DomainError(

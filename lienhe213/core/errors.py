@@ -1,5 +1,6 @@
 """The one exception a service raises when a rule forbids an action."""
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.functional import Promise
 
 
@@ -17,3 +18,11 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+    @classmethod
+    def from_validation_error(cls, exc: ValidationError) -> "DomainError":
+        """The first message of a model validation error, on its field when it has one."""
+        if hasattr(exc, "error_dict"):
+            field, messages = next(iter(exc.message_dict.items()))
+            return cls(messages[0], field=None if field == NON_FIELD_ERRORS else field)
+        return cls(exc.messages[0])

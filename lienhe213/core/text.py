@@ -26,7 +26,10 @@ def fold(text: str) -> str:
 
     "Nguyễn Văn Đức" -> "nguyen van duc". Whitespace is collapsed to single spaces.
     """
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d").replace("Đ", "d"))
+    # "Ð" (U+00D0, Icelandic eth) stands in for "Đ" in text converted from old
+    # Vietnamese encodings; it looks the same and must fold the same.
+    lowered = text.lower().replace("đ", "d").replace("ð", "d")
+    decomposed = unicodedata.normalize("NFD", lowered)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.split())
 

@@ -135,6 +135,10 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refresh_derived()
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.family_name, self.middle_name, self.given_name) if p)

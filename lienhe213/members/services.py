@@ -67,8 +67,7 @@ def _validate_and_save(member: Member) -> None:
     try:
         member.full_clean(validate_constraints=False)
     except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(messages[0], field=None if field == "__all__" else field) from exc
+        raise DomainError.from_validation_error(exc) from exc
     _require_constraints(member)
     try:
         with transaction.atomic():

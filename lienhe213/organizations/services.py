@@ -4,6 +4,7 @@
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
@@ -73,7 +74,10 @@ def create_organization(
         depth=(parent.depth + 1) if parent else 0,
         path="",
     )
-    org.full_clean(exclude=["path"])
+    try:
+        org.full_clean(exclude=["path"])
+    except ValidationError as exc:
+        raise DomainError.from_validation_error(exc) from exc
     org.save()
     org.path = f"{parent.path if parent else ''}{org.pk}."
     org.save(update_fields=["path"])
