@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "lienhe213.accounts",
     "lienhe213.organizations",
     "lienhe213.members",
+    "lienhe213.registry",
     "lienhe213.demo",
 ]
 

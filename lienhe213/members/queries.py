@@ -1,6 +1,6 @@
 """Reusable reads of members: scoping, search and Vietnamese ordering."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -8,8 +8,12 @@ from lienhe213.core.text import fold
 
 if TYPE_CHECKING:
     from lienhe213.accounts.access import AnyUser, Capability
-    from lienhe213.members.models import Member  # noqa: F401  (QuerySet type argument)
+    from lienhe213.members.models import Member
     from lienhe213.organizations.models import Organization
+
+
+# The open states of a residence link (registry.models.ResidenceLink.OPEN_STATUSES).
+RESIDENCE_OPEN_STATUSES = ("issued", "received", "assigned", "active")
 
 
 class MemberQuerySet(models.QuerySet["Member"]):
@@ -18,10 +22,11 @@ class MemberQuerySet(models.QuerySet["Member"]):
     ) -> "MemberQuerySet":
         """The one gatekeeper for reading members.
 
-        A committee role sees the members whose formal party unit lies in its subtree;
-        the member role sees only the user's own record; superusers see everyone.
-        (The residence side's view of linked members is added here, in one place, when
-        the tracking book arrives.)
+        A committee role sees the members whose formal party unit lies in its subtree,
+        and, for reading, also the members whose open residence link (issued, received,
+        assigned or active) is held by a commune or cell in its subtree: both sides of
+        the tracking book (ADR 0005). The member role sees only the user's own record;
+        superusers see everyone.
         """
         from lienhe213.accounts import access
         from lienhe213.organizations.queries import paths_condition
@@ -33,10 +38,25 @@ class MemberQuerySet(models.QuerySet["Member"]):
         paths = access.scope_paths(user, capability)
         if paths:
             condition |= paths_condition("unit_path", paths)
+            if capability == access.Capability.VIEW_MEMBERS:
+                condition |= models.Q(pk__in=self._linked_at_residence(paths))
         own = access.own_member_id(user)
         if own is not None and capability == access.Capability.VIEW_MEMBERS:
             condition |= models.Q(pk=own)
         return self.filter(condition)
+
+    def _linked_at_residence(self, paths: list[str]) -> "models.QuerySet[Member, Any]":
+        """Ids of members with an open residence link held under ``paths``, as a
+        subquery (no duplicate rows; the reverse relation keeps members free of any
+        import of the tracking book)."""
+        from lienhe213.organizations.queries import paths_condition
+
+        held = paths_condition(
+            "residence_links__residence_commune_organization__path", paths
+        ) | paths_condition("residence_links__residence_cell__path", paths)
+        return self.model._default_manager.filter(
+            held, residence_links__status__in=RESIDENCE_OPEN_STATUSES
+        ).values("pk")
 
     def in_subtree(self, org: "Organization") -> "MemberQuerySet":
         return self.filter(unit_path__under=org.path)

@@ -1,0 +1,50 @@
+"""``manage.py check_book [--date YYYY-MM-DD]``: the reconciliation of the whole book.
+
+Prints the count and the first ids of each kind of problem. Exits with status 1 when an
+invariant that must never break is broken (a member with more than one open link, an
+open link without a commune committee): the database forbids both, so such rows were
+written around the application and need a person to look at them. The other findings
+are worklists for the two sides and do not fail the command.
+"""
+
+import datetime
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from lienhe213.registry.reconciliation import reconcile
+
+SHOWN = 10
+
+
+class Command(BaseCommand):
+    help = "Reconcile the tracking book and report members lost or stuck."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--date",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="The date to reconcile at (YYYY-MM-DD); today by default.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        on: datetime.date = options["date"] or timezone.localdate()
+        check = reconcile(on=on)
+        self.stdout.write(f"Tracking book on {on.isoformat()}")
+        for finding in check.findings.values():
+            line = f"{finding.kind}: {finding.count}"
+            if finding.ids:
+                shown = ", ".join(str(pk) for pk in finding.ids[:SHOWN])
+                more = " …" if finding.count > SHOWN else ""
+                line += f" ({finding.object_type} {shown}{more})"
+            self.stdout.write(line)
+        broken = check.broken_invariants
+        if broken:
+            raise CommandError(
+                "broken invariants: " + ", ".join(f"{f.kind} ({f.count})" for f in broken),
+                returncode=1,
+            )
+        self.stdout.write("No invariant broken.")

@@ -1,0 +1,94 @@
+"""Reusable reads of the tracking book: open links, overdue letters, decisions in force,
+and the scoping of links to both sides."""
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import models
+
+from lienhe213.organizations.queries import paths_condition
+
+if TYPE_CHECKING:
+    from lienhe213.accounts.access import AnyUser
+    from lienhe213.organizations.models import Organization
+    from lienhe213.registry.models import ExemptionDecision, ResidenceLink  # noqa: F401
+
+OPEN_STATUSES = ("issued", "received", "assigned", "active")
+
+
+def link_scope_condition(paths: Iterable[str], prefix: str = "") -> models.Q:
+    """Links that either side under ``paths`` holds: the workplace committee, the
+    residence commune or cell, or the member's formal party unit lies in a subtree."""
+    paths = list(paths)
+    return (
+        paths_condition(f"{prefix}workplace_organization__path", paths)
+        | paths_condition(f"{prefix}residence_commune_organization__path", paths)
+        | paths_condition(f"{prefix}residence_cell__path", paths)
+        | paths_condition(f"{prefix}member__unit_path", paths)
+    )
+
+
+class ResidenceLinkQuerySet(models.QuerySet["ResidenceLink"]):
+    def open(self) -> "ResidenceLinkQuerySet":
+        """Issued, received, assigned or active: the member is somewhere in the loop."""
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, *, on: datetime.date) -> "ResidenceLinkQuerySet":
+        """Letters still not received by the commune after their deadline."""
+        return self.filter(status="issued", deadline__lt=on)
+
+    def in_subtree(self, org: "Organization") -> "ResidenceLinkQuerySet":
+        """Links either side of which lies in ``org``'s subtree."""
+        return self.filter(link_scope_condition([org.path]))
+
+    def at_residence(self, org: "Organization") -> "ResidenceLinkQuerySet":
+        """Links held at the residence by ``org``'s subtree (its commune or its cells)."""
+        return self.filter(
+            models.Q(residence_commune_organization__path__under=org.path)
+            | models.Q(residence_cell__path__under=org.path)
+        )
+
+    def at_workplace(self, org: "Organization") -> "ResidenceLinkQuerySet":
+        return self.filter(workplace_organization__path__under=org.path)
+
+    def visible_to(self, user: "AnyUser") -> "ResidenceLinkQuerySet":
+        """The one gatekeeper for reading links: both sides of a link see it (the
+        workplace subtree and the residence subtree); a member sees their own."""
+        from lienhe213.accounts import access
+
+        if access.sees_everything(user):
+            return self
+        condition = link_scope_condition(access.scope_paths(user, access.Capability.VIEW_MEMBERS))
+        own = access.own_member_id(user)
+        if own is not None:
+            condition |= models.Q(member_id=own)
+        return self.filter(condition)
+
+
+class ExemptionDecisionQuerySet(models.QuerySet["ExemptionDecision"]):
+    def in_force(self, *, on: datetime.date) -> "ExemptionDecisionQuerySet":
+        """Decisions that apply on ``on``: started, not expired, not revoked."""
+        return self.filter(
+            models.Q(valid_from__lte=on),
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=on),
+            models.Q(revoked_on__isnull=True) | models.Q(revoked_on__gt=on),
+        )
+
+    def not_revoked(self) -> "ExemptionDecisionQuerySet":
+        return self.filter(revoked_on__isnull=True)
+
+
+def classifications_on(member_ids: Iterable[int], on: datetime.date) -> dict[int, str]:
+    """``{member id: category}`` in force on ``on`` (one query). Where decisions
+    overlap, the latest one (by start, then by recording order) wins; members without
+    a decision in force are absent: not yet classified."""
+    from lienhe213.registry.models import ExemptionDecision
+
+    rows = (
+        ExemptionDecision.objects.in_force(on=on)
+        .filter(member_id__in=list(member_ids))
+        .order_by("member_id", "valid_from", "id")
+        .values_list("member_id", "category")
+    )
+    return dict(rows)  # later rows overwrite earlier ones
