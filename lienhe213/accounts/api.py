@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 from lienhe213.accounts import services
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.accounts.models import Role, RoleAssignment, User
-from lienhe213.accounts.views import (
+from lienhe213.accounts.queries import (
     accounts_in_scope,
     accounts_with_roles,
     assignments_in_scope,

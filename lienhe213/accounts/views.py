@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,9 +25,14 @@ from lienhe213.accounts.access import (
     sees_everything,
 )
 from lienhe213.accounts.forms import AccountForm, AccountSearchForm, AuditFilterForm, GrantRoleForm
-from lienhe213.accounts.models import Role, RoleAssignment, User
+from lienhe213.accounts.models import Role, RoleAssignment
+from lienhe213.accounts.queries import (
+    accounts_in_scope,
+    accounts_with_roles,
+    describe_accounts,
+    search_accounts,
+)
 from lienhe213.accounts.services import (
-    account_refusal,
     create_account,
     grant_role,
     new_temporary_password,
@@ -42,7 +47,6 @@ from lienhe213.members.models import Member
 from lienhe213.members.queries import MemberQuerySet
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import AdministrativeUnit, Organization
-from lienhe213.organizations.queries import paths_condition
 
 _WORKING = Q(employment=Member.Employment.WORKING)
 
@@ -168,63 +172,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         event.change_rows = change_rows(event.changes)  # type: ignore[attr-defined]
     context = {"form": form, "page": page, "query": query_without_page(request)}
     return render_page(request, "accounts/auditevent_list.html", context, "results")
-
-
-def assignments_in_scope(user: AnyUser) -> "QuerySet[RoleAssignment]":
-    """The role assignments ``user`` manages: those under a subtree where they hold
-    MANAGE_ROLES (superusers: all)."""
-    if sees_everything(user):
-        return RoleAssignment.objects.all()
-    paths = scope_paths(user, Capability.MANAGE_ROLES)
-    return RoleAssignment.objects.filter(paths_condition("organization__path", paths))
-
-
-def accounts_in_scope(user: AnyUser) -> "QuerySet[User]":
-    """The accounts ``user`` manages: those holding a role inside their MANAGE_ROLES
-    scope (superusers: every account, also those without a role)."""
-    if sees_everything(user):
-        return User.objects.all()
-    held = assignments_in_scope(user).filter(user=OuterRef("pk"))
-    return User.objects.filter(Exists(held))
-
-
-def search_accounts(accounts: "QuerySet[User]", text: str) -> list[int]:
-    """Ids of ``accounts`` (in their order) whose username or name contains every word
-    of ``text``, ignoring accents and case.
-
-    Accounts have no stored folded name, so the names are folded here, over the scoped
-    set only (a few columns per account).
-    """
-    words = fold(text).split()
-    rows = accounts.values_list("pk", "username", "first_name", "last_name")
-    return [pk for pk, *names in rows if all(word in fold(" ".join(names)) for word in words)]
-
-
-def accounts_with_roles(accounts: "QuerySet[User]") -> "QuerySet[User]":
-    """``accounts`` with their role assignments and organizations fetched in one query."""
-    return accounts.prefetch_related(
-        Prefetch(
-            "role_assignments",
-            queryset=RoleAssignment.objects.select_related("organization").order_by(
-                "organization__path", "role"
-            ),
-        )
-    )
-
-
-def describe_accounts(by: AnyUser, accounts: list[User]) -> None:
-    """Attach to each account (fetched with ``accounts_with_roles``) the roles ``by``
-    may see (``shown_roles``: those inside their MANAGE_ROLES scope) and whether ``by``
-    may enable or disable it (``can_toggle``)."""
-    paths = scope_paths(by, Capability.MANAGE_ROLES)
-    everything = sees_everything(by)
-    for account in accounts:
-        held = list(account.role_assignments.all())
-        account.shown_roles = [  # type: ignore[attr-defined]
-            a for a in held if everything or any(a.organization.path.startswith(p) for p in paths)
-        ]
-        roles = [(a.role, a.organization.path) for a in held]
-        account.can_toggle = account_refusal(by, account, roles) is None  # type: ignore[attr-defined]
 
 
 @login_required

@@ -13,6 +13,8 @@ def test_schema_view_lists_the_api(db):
     assert response.status_code == 200
     schema = json.loads(response.content)
     assert sorted(schema["paths"]) == [
+        "/api/v1/accounts/",
+        "/api/v1/accounts/{id}/",
         "/api/v1/auth/token/",
         "/api/v1/members/",
         "/api/v1/members/{id}/",
@@ -21,6 +23,8 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/organizations/{id}/merge/",
         "/api/v1/organizations/{id}/move/",
         "/api/v1/organizations/{id}/rename/",
+        "/api/v1/role-assignments/",
+        "/api/v1/role-assignments/{id}/",
     ]
     assert sorted(schema["paths"]["/api/v1/members/{id}/"]) == ["get", "patch"]
     assert "security" not in schema["paths"]["/api/v1/auth/token/"]["post"]
