@@ -1,0 +1,51 @@
+"""Every write to the tracking book.
+
+Each service checks the actor's side and scope (``registry.access``), locks the rows it
+changes, asks the link whether the step is allowed, and writes exactly one
+``LinkEvent`` per changed link plus one audit row, all in one transaction. A refusal
+raises ``DomainError`` with a translated reason and changes nothing.
+
+The functions live in one module per part of the process; import them from here.
+"""
+
+from lienhe213.registry.services.classification import (
+    classify_member,
+    record_exemption,
+    revoke_exemption,
+)
+from lienhe213.registry.services.letters import (
+    acknowledge_link,
+    assign_to_cell,
+    issue_letter,
+    issue_letters,
+    receive_letter,
+    record_presentation,
+    return_letter,
+)
+from lienhe213.registry.services.lifecycle import (
+    change_workplace,
+    end_link_for_departure,
+    exempt_temporarily,
+    move_residence,
+    remap_links,
+    retire_member,
+)
+
+__all__ = [
+    "acknowledge_link",
+    "assign_to_cell",
+    "change_workplace",
+    "classify_member",
+    "end_link_for_departure",
+    "exempt_temporarily",
+    "issue_letter",
+    "issue_letters",
+    "move_residence",
+    "receive_letter",
+    "record_exemption",
+    "record_presentation",
+    "remap_links",
+    "retire_member",
+    "return_letter",
+    "revoke_exemption",
+]
