@@ -13,9 +13,12 @@ invariants those services keep:
 - the columns that ``save()`` would derive (``name_folded``, ``search_text``,
   ``name_sort_key``) are computed with the same functions, because ``bulk_create``
   bypasses ``save()``;
+- the tracking book (``demo.book``) is written by ``demo.book_writer`` with the rows the
+  registry services would have left;
 - one audit event records the import itself.
 """
 
+import datetime
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,10 +28,13 @@ from django.contrib.auth.hashers import identify_hasher, make_password
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from lienhe213.accounts.models import Role, RoleAssignment, User
 from lienhe213.core import audit
 from lienhe213.core.text import fold
+from lienhe213.demo.book import BOOK_SHAPES, plan_book
+from lienhe213.demo.book_writer import calendar, write_book
 from lienhe213.demo.bulk import insert_rows
 from lienhe213.demo.people import derived_name_fields
 from lienhe213.demo.plans import ORG_VALID_FROM, PRESETS, Plan
@@ -36,6 +42,7 @@ from lienhe213.members.models import Member
 from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
 from lienhe213.organizations.models import OrganizationHistory as History
 from lienhe213.organizations.units import load_administrative_units
+from lienhe213.registry.models import ResidenceLink
 
 DEMO_PASSWORD = "demo"  # noqa: S105  (published demo accounts, printed by demo_logins)
 # make_password("demo") with a fixed salt: hashing is slow on purpose (about a second
@@ -72,6 +79,9 @@ class SeedResult:
     communities: int = 0
     members: int = 0
     working_members: int = 0
+    linked_members: int = 0
+    links: int = 0
+    decisions: int = 0
     accounts: int = 0
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
@@ -92,9 +102,9 @@ def _next_id(model: type[Organization] | type[Community]) -> int:
     return (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
 
 
-def _reset_sequences() -> None:
+def _reset_sequences(*models: type[Any]) -> None:
     """Move the id sequences past the explicitly assigned ids (PostgreSQL needs it)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [Organization, Community])
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
     if statements:
         with connection.cursor() as cursor:
             for sql in statements:
@@ -271,10 +281,37 @@ def _write_accounts(plan: Plan, orgs: list[dict[str, Any]]) -> int:
     return len(DEMO_ACCOUNTS)
 
 
+def _write_book(
+    plan: Plan, orgs: list[dict[str, Any]], first_member: int, today: datetime.date
+) -> dict[str, int]:
+    """Plan the tracking book of the preset against the stored calendar and write it."""
+    root = Organization.objects.get(pk=orgs[0]["id"])
+    holidays, deadline_days = calendar(root)
+    book = plan_book(
+        plan,
+        BOOK_SHAPES[plan.preset],
+        today=today,
+        holidays=holidays,
+        deadline_days=deadline_days,
+    )
+    member_ids = list(
+        Member.objects.filter(pk__gte=first_member).order_by("pk").values_list("pk", flat=True)
+    )
+    counts = write_book(book, orgs=[o["id"] for o in orgs], members=member_ids)
+    _reset_sequences(ResidenceLink)
+    return counts
+
+
 def build_preset(
-    preset: str, *, seed: int, progress: Callable[[str], None] | None = None
+    preset: str,
+    *,
+    seed: int,
+    progress: Callable[[str], None] | None = None,
+    today: datetime.date | None = None,
 ) -> SeedResult:
-    """Build ``preset`` with ``seed`` into an empty tree (all or nothing)."""
+    """Build ``preset`` with ``seed`` into an empty tree (all or nothing). The tracking
+    book's letters in progress are dated relative to ``today`` (the local date by
+    default)."""
     started = time.perf_counter()
     result = SeedResult(preset=preset, seed=seed)
     clock = _Clock(result.phases)
@@ -288,14 +325,20 @@ def build_preset(
         unit_ids = dict(AdministrativeUnit.objects.filter(code__in=codes).values_list("code", "id"))
         community_ids = _write_communities(plan, unit_ids)
         orgs = _write_organizations(plan, unit_ids, community_ids)
-        _reset_sequences()
+        _reset_sequences(Organization, Community)
         clock.lap("organizations")
         if progress:
             progress(f"{len(orgs)} organizations")
+        first_member = (Member.objects.aggregate(m=Max("id"))["m"] or 0) + 1
         result.members = insert_rows(
             Member, _member_rows(plan, orgs, unit_ids, community_ids), keys=MEMBER_KEYS
         )
         clock.lap("members")
+        book = _write_book(plan, orgs, first_member, today or timezone.localdate())
+        result.linked_members = book["linked_members"]
+        result.links = book["links"]
+        result.decisions = book["decisions"]
+        clock.lap("tracking book")
         result.accounts = _write_accounts(plan, orgs)
         root = Organization.objects.get(pk=orgs[0]["id"])
         result.organizations = len(orgs)
@@ -313,6 +356,9 @@ def build_preset(
                 "seed": seed,
                 "organizations": result.organizations,
                 "members": result.members,
+                "classification_decisions": result.decisions,
+                "residence_links": result.links,
+                "link_events": book["link_events"],
             },
         )
         clock.lap("accounts")

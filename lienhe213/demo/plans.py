@@ -5,10 +5,11 @@ members of a preset as plain records. It is a pure function of the preset and th
 so two runs give the same plan; ``loader`` then writes it to the database in bulk.
 
 ``hagiang-2023`` reproduces the size of the Hà Giang provincial party organization in
-2023 (844 grassroots organizations, 73,587 members, 33,585 of them working members in
-workplace organizations) on the communes of the present Tuyên Quang province that
-cover the former Hà Giang province. Names of agencies follow the real ones; people,
-villages and counts below the grassroots level are invented.
+2023 (844 grassroots organizations, 73,587 members, 33,585 of them working members
+introduced to their residence; ``book`` adds the few hundred working members outside
+that loop: exempt, not yet classified, letters returned) on the communes of the present
+Tuyên Quang province that cover the former Hà Giang province. Names of agencies follow
+the real ones; people, villages and counts below the grassroots level are invented.
 """
 
 import datetime
@@ -539,10 +540,13 @@ def _mark_demo_accounts(plan: Plan, committee: int, workplace: int) -> None:
 
 
 def small(seed: int = DEFAULT_SEED) -> Plan:
-    """One ward (Phường Hà Giang 1) with ten residential groups, and a few workplace
-    organizations of each type: a few hundred members, loads in about a second."""
+    """One ward (Phường Hà Giang 1) with ten residential groups, a neighbouring ward
+    with three, and a few workplace organizations of each type: a few hundred members,
+    loads in about a second."""
     b = _Builder("small", seed)
     committee = b.commune(HA_GIANG_1, "Phường Hà Giang 1", "phường", 10)
+    # A neighbouring ward, where some members lived before moving (the book's moves).
+    b.commune(HA_GIANG_2, "Phường Hà Giang 2", "phường", 3)
     b.residents(HA_GIANG_1, 200)
     workplaces = [
         (_Workplace(PEOPLES_COMMITTEE, "Sở Giáo dục và Đào tạo", "department", HA_GIANG_1), 48),
@@ -560,8 +564,15 @@ def small(seed: int = DEFAULT_SEED) -> Plan:
 
 
 HAGIANG_GRASSROOTS = 844
+# Where the staff of the city's agencies live: shares chosen so that the largest ward,
+# Phường Hà Giang 1, holds about 1,655 linked members as in 2023.
+CITY_IN_WARD_1 = 0.0975
+CITY_IN_WARD_2 = 0.08
+AWAY_IN_WARD_1 = 0.01
 HAGIANG_MEMBERS = 73_587
-HAGIANG_WORKING_MEMBERS = 33_585
+HAGIANG_LINKED_MEMBERS = 33_585
+# The linked members and those outside the loop (``book.HAGIANG_SHAPE.not_linked``).
+HAGIANG_WORKING_MEMBERS = HAGIANG_LINKED_MEMBERS + 815
 
 
 def hagiang_2023(seed: int = DEFAULT_SEED) -> Plan:
@@ -609,12 +620,12 @@ def hagiang_2023(seed: int = DEFAULT_SEED) -> Plan:
         draw = rng.random()
         if home in (HA_GIANG_1, HA_GIANG_2):
             # Provincial agencies sit in the city; most of their people live there.
-            if draw < 0.25:
+            if draw < CITY_IN_WARD_1:
                 return HA_GIANG_1
-            return HA_GIANG_2 if draw < 0.45 else rng.choice(codes)
+            return HA_GIANG_2 if draw < CITY_IN_WARD_1 + CITY_IN_WARD_2 else rng.choice(codes)
         if draw < 0.88:
             return home
-        return HA_GIANG_1 if draw < 0.9 else rng.choice(codes)
+        return HA_GIANG_1 if draw < 0.88 + AWAY_IN_WARD_1 else rng.choice(codes)
 
     education = -1
     for wp, size in zip(workplaces, sizes, strict=True):

@@ -3,6 +3,7 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from django.test import Client
 
 from lienhe213.accounts.models import Role, RoleAssignment, User
@@ -15,6 +16,7 @@ from lienhe213.organizations.models import (
     Organization,
     OrganizationHistory,
 )
+from lienhe213.registry.models import ResidenceLink
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -50,13 +52,14 @@ def test_small_preset_builds_the_tree_with_service_shaped_paths(seeded: str) -> 
         "residential",
         "00694",
     )
-    assert len(orgs) == 29
+    assert len(orgs) == 33
     assert Organization.objects.filter(parent=ward, kind="cell").count() == 10
     assert Community.objects.filter(commune__code="00694").count() == 10
     assert set(OrganizationHistory.objects.values_list("organization_id", "kind")) == {
         (pk, "created") for pk in orgs
     }
-    assert Organization.objects.get(name="Chi bộ tổ dân phố 3").community.name == "Tổ dân phố 3"
+    cell = Organization.objects.get(parent=ward, name="Chi bộ tổ dân phố 3")
+    assert (cell.community.name, cell.community.commune.code) == ("Tổ dân phố 3", "00694")
     assert Organization.objects.filter(name_folded="dang bo phuong ha giang 1").count() == 1
 
 
@@ -74,7 +77,8 @@ def test_small_preset_members_are_valid_and_derived_columns_match_the_model(seed
 
 
 def test_seed_prints_a_summary_and_the_logins(seeded: str) -> None:
-    assert "29 organizations" in seeded
+    assert "33 organizations" in seeded
+    assert "138 linked members" in seeded
     assert "350 members" in seeded
     assert "dangvien" in seeded
 
@@ -112,7 +116,7 @@ def test_hagiang_plan_has_the_2023_sizes(db: Any) -> None:
     kinds = [o.kind for o in plan.organizations]
     assert kinds.count("grassroots_committee") + kinds.count("grassroots_cell") == 844
     assert len(plan.members) == 73_587
-    assert sum(1 for m in plan.members if m.employment == "working") == 33_585
+    assert sum(1 for m in plan.members if m.employment == "working") == 34_400
     ward = [m for m in plan.members if m.residence_commune == plans.HA_GIANG_1]
     assert len(ward) > 3_000
 
@@ -171,7 +175,15 @@ def test_seed_refuses_a_database_that_already_has_a_tree(seeded: str) -> None:
 
 def test_seed_records_one_import_audit_event(seeded: str) -> None:
     event = AuditEvent.objects.get(action="import")
-    assert event.changes == {"preset": "small", "seed": 213, "organizations": 29, "members": 350}
+    assert event.changes == {
+        "preset": "small",
+        "seed": 213,
+        "organizations": 33,
+        "members": 350,
+        "classification_decisions": 148,
+        "residence_links": 146,
+        "link_events": ResidenceLink.objects.aggregate(n=Sum("version"))["n"],
+    }
 
 
 def test_load_admin_units_loads_every_unit_once(db: Any) -> None:

@@ -53,6 +53,17 @@ class Command(BaseCommand):
                 "rate": result.members / result.seconds if result.seconds else 0,
             }
         )
+        self.stdout.write(
+            _(
+                "Tracking book: %(linked)d linked members, %(links)d residence links, "
+                "%(decisions)d classification decisions."
+            )
+            % {
+                "linked": result.linked_members,
+                "links": result.links,
+                "decisions": result.decisions,
+            }
+        )
         if options["verbosity"] > 1:
             for phase, seconds in result.phases.items():
                 self.stdout.write(f"  {phase}: {seconds:.2f} s")
