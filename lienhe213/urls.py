@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("lienhe213.accounts.urls")),
     path("organizations/", include("lienhe213.organizations.urls")),
     path("members/", include("lienhe213.members.urls")),
+    path("registry/", include("lienhe213.registry.urls")),
     path("api/v1/", include("lienhe213.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

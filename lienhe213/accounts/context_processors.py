@@ -16,4 +16,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_view_audit": has_capability(user, Capability.VIEW_AUDIT),
         "can_view_organizations": has_capability(user, Capability.VIEW_ORGANIZATIONS),
         "can_manage_roles": has_capability(user, Capability.MANAGE_ROLES),
+        "can_view_tracking_book": any(
+            has_capability(user, capability)
+            for capability in (
+                Capability.MANAGE_LETTERS,
+                Capability.RECEIVE_LETTERS,
+                Capability.ACKNOWLEDGE_LINKS,
+            )
+        ),
     }

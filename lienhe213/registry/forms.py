@@ -1,0 +1,208 @@
+"""Forms of the tracking-book pages: one small form per step of a residence link.
+
+Forms only read input and narrow choices to what the user may use; every rule lives in
+``registry.services``. Each step form carries the link's ``version`` so that a step
+taken on a stale page is refused by the service instead of overwriting a newer one.
+"""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lienhe213.accounts.access import AnyUser, Capability
+from lienhe213.core.errors import DomainError
+from lienhe213.members.models import Member
+from lienhe213.organizations.models import Organization
+from lienhe213.registry.models import REASONS_BY_CATEGORY, Category, Reason, ResidenceLink
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date(label: Any, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=_DATE,
+        initial=timezone.localdate if required else None,
+    )
+
+
+def _reason_choices(categories: tuple[str, ...]) -> list[tuple[Any, Any]]:
+    """The reasons grouped under their category, so the choice shows which fits."""
+    choices: list[tuple[Any, Any]] = [("", _("No reason (normal member)"))]
+    for category in categories:
+        label = Category(category).label
+        choices.append((label, [(r, Reason(r).label) for r in REASONS_BY_CATEGORY[category]]))
+    return choices
+
+
+class StepForm(forms.Form):
+    """A step on one link: its date and the version of the link the page showed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    on = _date(_("Date"))
+
+    # The services name their inputs; the form names some of them differently.
+    aliases = {"date": "on"}
+
+    def add_domain_error(self, err: DomainError) -> None:
+        field = self.aliases.get(err.field or "", err.field)
+        self.add_error(field if field in self.fields else None, str(err))
+
+
+class ReturnForm(StepForm):
+    reason = forms.CharField(label=_("Reason for return"), max_length=255)
+
+
+class AssignForm(StepForm):
+    cell = forms.ModelChoiceField(label=_("Residential cell"), queryset=Organization.objects.none())
+
+    def __init__(self, *args: Any, link: ResidenceLink, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        commune = link.residence_commune_organization
+        self.fields["cell"].queryset = (  # type: ignore[attr-defined]
+            Organization.objects.current()
+            .in_subtree(commune)
+            .filter(kind=Organization.Kind.CELL, side=Organization.Side.RESIDENTIAL)
+            .exclude(pk=commune.pk)
+            .order_by("name", "pk")
+        )
+
+
+class MoveForm(StepForm):
+    residence_commune = forms.ModelChoiceField(
+        label=_("New residence commune committee"), queryset=Organization.objects.none()
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, link: ResidenceLink, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["residence_commune"].queryset = (  # type: ignore[attr-defined]
+            Organization.objects.current()
+            .filter(kind=Organization.Kind.GRASSROOTS_COMMITTEE, side=Organization.Side.RESIDENTIAL)
+            .exclude(pk=link.residence_commune_organization_id)
+            .order_by("name", "pk")
+        )
+
+
+class ChangeWorkplaceForm(StepForm):
+    workplace = forms.ModelChoiceField(
+        label=_("New workplace committee"), queryset=Organization.objects.none()
+    )
+
+    def __init__(self, *args: Any, link: ResidenceLink, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["workplace"].queryset = workplaces_of(user).exclude(  # type: ignore[attr-defined]
+            pk=link.workplace_organization_id
+        )
+
+
+class ExemptForm(StepForm):
+    on = _date(_("Decision date"))
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[(c, Category(c).label) for c in (Category.A, Category.B)]
+    )
+    reason = forms.ChoiceField(label=_("Reason"), choices=_reason_choices((Category.A, Category.B)))
+    decided_by = forms.ModelChoiceField(label=_("Decided by"), queryset=Organization.objects.none())
+    valid_until = _date(_("Valid until"), required=False)
+    review_on = _date(_("Review date"), required=False)
+    evidence = forms.CharField(
+        label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    aliases = {"date": "on", "valid_from": "on"}
+
+    def __init__(self, *args: Any, link: ResidenceLink, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decided_by"].queryset = deciders_for(user, link.member)  # type: ignore[attr-defined]
+
+
+class RetireForm(StepForm):
+    member_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EndForm(StepForm):
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[
+            (r, ResidenceLink.EndReason(r).label)
+            for r in (ResidenceLink.EndReason.LEFT_PARTY, ResidenceLink.EndReason.DIED)
+        ],
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class IssueLettersForm(forms.Form):
+    """The workplace's bulk action: the chosen members get one letter each."""
+
+    members = forms.TypedMultipleChoiceField(label=_("Members"), coerce=int)
+    issued_on = _date(_("Issue date"))
+
+    def __init__(self, *args: Any, member_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = [(pk, pk) for pk in member_ids]  # type: ignore[attr-defined]
+
+    def add_domain_error(self, err: DomainError) -> None:
+        field = {"residence_commune": None, "date": "issued_on"}.get(err.field or "", err.field)
+        self.add_error(field if field in self.fields else None, str(err))
+
+
+class ClassifyForm(forms.Form):
+    """The workplace's classification of a working member (33-HD §1.3)."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        required=False,
+        choices=_reason_choices((Category.A, Category.B)),
+        help_text=_("Category A and B need a reason of their own category."),
+    )
+    decided_by = forms.ModelChoiceField(label=_("Decided by"), queryset=Organization.objects.none())
+    proposed_by = forms.ModelChoiceField(
+        label=_("Proposed by"), required=False, queryset=Organization.objects.none()
+    )
+    decided_on = _date(_("Decision date"))
+    valid_from = _date(_("Valid from"), required=False)
+    valid_until = _date(_("Valid until"), required=False)
+    review_on = _date(_("Review date"), required=False)
+    evidence = forms.CharField(
+        label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, member: Member, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        deciders = deciders_for(user, member)
+        self.fields["decided_by"].queryset = deciders  # type: ignore[attr-defined]
+        self.fields["decided_by"].initial = (
+            deciders.order_by("path").values_list("pk", flat=True).last()
+        )
+        self.fields["proposed_by"].queryset = (  # type: ignore[attr-defined]
+            Organization.objects.filter(pk__in=_ancestor_ids(member))
+            .visible_to(user)
+            .filter(kind=Organization.Kind.CELL)
+        )
+
+    def add_domain_error(self, err: DomainError) -> None:
+        self.add_error(err.field if err.field in self.fields else None, str(err))
+
+
+def _ancestor_ids(member: Member) -> list[int]:
+    return [int(part) for part in member.unit_path.split(".") if part]
+
+
+def workplaces_of(user: AnyUser) -> "Any":
+    """Current grassroots organizations the user may issue letters for."""
+    return (
+        Organization.objects.visible_to(user, Capability.MANAGE_LETTERS)
+        .current()
+        .grassroots()
+        .exclude(side=Organization.Side.RESIDENTIAL)
+        .order_by("name", "pk")
+    )
+
+
+def deciders_for(user: AnyUser, member: Member) -> "Any":
+    """The grassroots organizations above ``member`` for which ``user`` may decide."""
+    return workplaces_of(user).filter(pk__in=_ancestor_ids(member))

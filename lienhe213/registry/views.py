@@ -1,0 +1,712 @@
+"""Tracking-book pages: the residence book, the workplace mirror, one link and its
+steps, classification, and the reconciliation worklist.
+
+Every page fetches through a gatekeeper (404 when the user may not see the object) and
+every step checks the acting side first (403 when the user sees the link but may not
+take that step); the services decide whether the step fits the link's state, and their
+refusal is shown on the form.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
+
+from lienhe213.accounts.access import (
+    AnyUser,
+    Capability,
+    has_capability,
+    scope_paths,
+    sees_everything,
+)
+from lienhe213.core.errors import DomainError
+from lienhe213.core.pages import peek_page, query_without_page, render_page
+from lienhe213.members.access import get_member_for_user
+from lienhe213.members.models import Member
+from lienhe213.organizations.access import get_organization_for_user
+from lienhe213.organizations.models import Organization
+from lienhe213.registry import access, exports, forms, services
+from lienhe213.registry.filters import BookFilter, WorkplaceFilter, exemption_reasons, latest_links
+from lienhe213.registry.models import Category, ExemptionDecision, ResidenceLink
+from lienhe213.registry.queries import classifications_on
+from lienhe213.registry.reconciliation import reconcile
+
+Kind = Organization.Kind
+Side = Organization.Side
+BOOK_RELATED = (
+    "member__residence_community",
+    "workplace_organization",
+    "residence_commune_organization",
+    "residence_cell",
+)
+REGISTRY_CAPABILITIES = (
+    Capability.MANAGE_LETTERS,
+    Capability.RECEIVE_LETTERS,
+    Capability.ACKNOWLEDGE_LINKS,
+)
+WORKLIST_ROWS = 50
+
+
+def _forbid_unless(
+    check: Callable[[AnyUser, Organization], None], user: AnyUser, org: Organization
+) -> None:
+    """Run a ``registry.access`` check; its refusal means "seen but not allowed": 403."""
+    try:
+        check(user, org)
+    except DomainError as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
+def has_book(org: Organization) -> bool:
+    return org.side == Side.RESIDENTIAL and org.kind in (Kind.GRASSROOTS_COMMITTEE, Kind.CELL)
+
+
+def has_mirror(org: Organization) -> bool:
+    return org.side != Side.RESIDENTIAL and org.is_grassroots
+
+
+# --- entry ----------------------------------------------------------------------------
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Where the user's tracking books are: their organizations and, under a higher
+    committee, its grassroots organizations."""
+    user = request.user
+    paths = {path for capability in REGISTRY_CAPABILITIES for path in scope_paths(user, capability)}
+    if sees_everything(user):
+        roots = list(Organization.objects.current().filter(parent__isnull=True))
+    elif paths:
+        roots = list(Organization.objects.current().filter(path__in=paths))
+    else:
+        raise PermissionDenied
+    below = (
+        Organization.objects.current()
+        .filter(parent__in=[org for org in roots if not has_book(org) and not has_mirror(org)])
+        .filter(kind__in=[Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL])
+        .order_by("side", "name", "pk")
+    )
+    context = {"roots": roots, "below": below}
+    return render(request, "registry/index.html", context)
+
+
+# --- the book (residence side) --------------------------------------------------------
+
+
+@login_required
+def book(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """The tracking book of a residential cell or commune: one row per linked member,
+    filtered, in Vietnamese name order, paged without a count; ``?format=xlsx`` exports
+    every matching row."""
+    org = get_organization_for_user(request.user, org_pk)
+    if not has_book(org):
+        raise Http404
+    today = timezone.localdate()
+    links = (
+        ResidenceLink.objects.visible_to(request.user)
+        .at_residence(org)
+        .select_related(*BOOK_RELATED)
+    )
+    filterset = BookFilter(request.GET, queryset=links, request=request, organization=org, on=today)
+    on_commune = org.kind != Kind.CELL
+    if request.GET.get("format") == "xlsx":
+        return _export_book(filterset.qs, org, today, on_commune)
+    page = peek_page(filterset.qs, request.GET.get("page"))
+    reasons = exemption_reasons([link.member_id for link in page.rows], today)
+    context = {
+        "organization": org,
+        "filter": filterset,
+        "page": page,
+        "rows": [(link, reasons.get(link.member_id, "")) for link in page.rows],
+        "query": query_without_page(request),
+        "on_commune": on_commune,
+        "today": today,
+    }
+    return render_page(request, "registry/book.html", context, "results")
+
+
+def _export_book(links: Any, org: Organization, today: Any, on_commune: bool) -> HttpResponse:
+    reasons = exemption_reasons(links.values("member_id"), today)
+    rows = (
+        exports.book_row(number, link, reasons.get(link.member_id, ""), today, on_commune)
+        for number, link in enumerate(links.iterator(chunk_size=500), start=1)
+    )
+    return exports.xlsx_response(
+        title=_("Tracking book"),
+        filename=f"{org.name} {today.isoformat()}",
+        columns=exports.book_columns(on_commune),
+        rows=rows,
+    )
+
+
+# --- the workplace mirror -------------------------------------------------------------
+
+
+def _workplace_org(user: AnyUser, org_pk: object) -> Organization:
+    org = get_organization_for_user(user, org_pk)
+    if not has_mirror(org):
+        raise Http404
+    return org
+
+
+@login_required
+def workplace(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """A workplace organization's working members, their classification, where each is
+    registered and the state of each letter; the bulk letter form on top."""
+    org = _workplace_org(request.user, org_pk)
+    return _workplace_page(request, org, selected=set(), form=None)
+
+
+def _working_members(user: AnyUser, org: Organization) -> Any:
+    return (
+        Member.objects.visible_to(user)
+        .in_subtree(org)
+        .filter(employment=Member.Employment.WORKING)
+        .select_related("organization")
+    )
+
+
+def _workplace_page(
+    request: HttpRequest,
+    org: Organization,
+    *,
+    selected: set[int],
+    form: forms.IssueLettersForm | None,
+) -> HttpResponse:
+    today = timezone.localdate()
+    members = _working_members(request.user, org)
+    filterset = WorkplaceFilter(request.GET, queryset=members, request=request, on=today)
+    if request.GET.get("format") == "xlsx":
+        return _export_workplace(filterset.qs, org, today)
+    page = peek_page(filterset.qs, request.GET.get("page"))
+    ids = [member.pk for member in page.rows]
+    categories = classifications_on(ids, today)
+    links = latest_links(ids)
+    context = {
+        "organization": org,
+        "filter": filterset,
+        "page": page,
+        "rows": [(m, categories.get(m.pk), links.get(m.pk)) for m in page.rows],
+        "query": query_without_page(request),
+        "can_issue": has_capability(request.user, Capability.MANAGE_LETTERS, org.path),
+        "form": form or forms.IssueLettersForm(member_ids=ids),
+        "selected": selected,
+        "today": today,
+    }
+    return render_page(request, "registry/workplace.html", context, "results")
+
+
+def _export_workplace(members: Any, org: Organization, today: Any) -> HttpResponse:
+    members = list(members)
+    ids = [m.pk for m in members]
+    categories = classifications_on(ids, today)
+    links = latest_links(ids)
+    labels = dict(Category.choices)
+
+    def row(number: int, member: Member) -> list[Any]:
+        link = links.get(member.pk)
+        category = categories.get(member.pk)
+        return [
+            number,
+            member.full_name,
+            member.birth_date,
+            member.organization.name,
+            str(labels[category]) if category else _("Not yet classified"),
+            link.residence_commune_organization.name if link else "",
+            link.residence_cell.name if link and link.residence_cell else "",
+            f"{link.letter_number}/{link.letter_year}" if link else "",
+            link.issued_on if link else None,
+            link.get_status_display() if link else _("No letter"),
+            link.deadline if link else None,
+            _("Yes") if link and link.is_overdue(today) else "",
+        ]
+
+    return exports.xlsx_response(
+        title=_("Working members"),
+        filename=f"{org.name} {today.isoformat()}",
+        columns=exports.workplace_columns(),
+        rows=(row(n, m) for n, m in enumerate(members, start=1)),
+    )
+
+
+@login_required
+@require_POST
+def issue_letters(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """The bulk action: one letter for each chosen member, all or nothing."""
+    org = _workplace_org(request.user, org_pk)
+    _forbid_unless(access.require_workplace_side, request.user, org)
+    posted = {int(v) for v in request.POST.getlist("members") if v.isdigit()}
+    candidates = _working_members(request.user, org).filter(pk__in=posted)
+    form = forms.IssueLettersForm(
+        request.POST, member_ids=list(candidates.values_list("pk", flat=True))
+    )
+    if form.is_valid():
+        chosen = list(candidates.filter(pk__in=form.cleaned_data["members"]).vietnamese_order())
+        try:
+            letters = services.issue_letters(
+                by=request.user,
+                workplace=org,
+                members=chosen,
+                issued_on=form.cleaned_data["issued_on"],
+            )
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            count = len(letters)
+            messages.success(
+                request,
+                ngettext("%(count)d letter was issued.", "%(count)d letters were issued.", count)
+                % {"count": count},
+            )
+            return redirect("registry:workplace", org_pk=org.pk)
+    return _workplace_page(request, org, selected=posted, form=form)
+
+
+# --- one link and its steps -----------------------------------------------------------
+
+
+def allowed_steps(user: AnyUser, link: ResidenceLink) -> list[str]:
+    """The steps this user may take on the link in its present state, in page order."""
+    workplace_side = has_capability(
+        user, Capability.MANAGE_LETTERS, link.workplace_organization.path
+    )
+    commune_side = has_capability(
+        user, Capability.RECEIVE_LETTERS, link.residence_commune_organization.path
+    )
+    cell = link.residence_cell
+    cell_side = cell is not None and has_capability(user, Capability.ACKNOWLEDGE_LINKS, cell.path)
+    wanted = {
+        "present": link.can_be_presented() and (workplace_side or commune_side),
+        "receive": link.can_be_received() and commune_side,
+        "return": link.can_be_returned() and commune_side,
+        "assign": link.can_be_assigned() and commune_side,
+        "acknowledge": link.can_be_acknowledged() and cell_side,
+        "move": link.is_open and workplace_side,
+        "change_workplace": link.is_open and has_capability(user, Capability.MANAGE_LETTERS),
+        "exempt": link.is_open and workplace_side,
+        "retire": link.status in ("assigned", "active") and workplace_side,
+        "end": link.is_open and workplace_side,
+    }
+    return [step for step, allowed in wanted.items() if allowed]
+
+
+STEP_TITLES = {
+    "present": gettext_lazy("Record presentation"),
+    "receive": gettext_lazy("Receive the letter"),
+    "return": gettext_lazy("Return the letter"),
+    "assign": gettext_lazy("Assign to a cell"),
+    "acknowledge": gettext_lazy("Acknowledge: take the member in"),
+    "move": gettext_lazy("Moved to another residence"),
+    "change_workplace": gettext_lazy("Change workplace"),
+    "exempt": gettext_lazy("Temporary exemption"),
+    "retire": gettext_lazy("Retired: transfer to the residence cell"),
+    "end": gettext_lazy("Left the party or died"),
+}
+
+
+def _step_form(step: str, link: ResidenceLink, user: AnyUser, data: Any = None) -> forms.StepForm:
+    classes: dict[str, type[forms.StepForm]] = {
+        "return": forms.ReturnForm,
+        "assign": forms.AssignForm,
+        "move": forms.MoveForm,
+        "change_workplace": forms.ChangeWorkplaceForm,
+        "exempt": forms.ExemptForm,
+        "retire": forms.RetireForm,
+        "end": forms.EndForm,
+    }
+    form_class = classes.get(step, forms.StepForm)
+    kwargs: dict[str, Any] = {"prefix": step, "initial": {"version": link.version}}
+    if step in ("assign", "move"):
+        kwargs["link"] = link
+    if step in ("change_workplace", "exempt"):
+        kwargs.update(link=link, user=user)
+    if step == "retire":
+        kwargs["initial"]["member_version"] = link.member.version
+    return form_class(data, **kwargs)
+
+
+def _link_page(
+    request: HttpRequest, link: ResidenceLink, bound: dict[str, forms.StepForm] | None = None
+) -> HttpResponse:
+    user = request.user
+    bound = bound or {}
+    steps = allowed_steps(user, link)
+    context = {
+        "link": link,
+        "member": link.member,
+        "residence_only": access.residence_only(user, link.member),
+        "events": link.events.select_related("by").order_by("at", "pk"),
+        "steps": [
+            (
+                reverse(f"registry:{step}", args=[link.pk]),
+                STEP_TITLES[step],
+                bound.get(step) or _step_form(step, link, user),
+            )
+            for step in [*steps, *(s for s in bound if s not in steps)]
+        ],
+        "today": timezone.localdate(),
+    }
+    return render(request, "registry/link_detail.html", context)
+
+
+@login_required
+def link_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk)
+    return _link_page(request, link)
+
+
+def _take_step(
+    request: HttpRequest,
+    link: ResidenceLink,
+    step: str,
+    perform: Callable[[dict[str, Any]], ResidenceLink],
+    done: str,
+) -> HttpResponse:
+    """Bind the step's form, call the service, then redirect to the (new) link, or show
+    the page again with the service's refusal on the form."""
+    form = _step_form(step, link, request.user, request.POST)
+    if form.is_valid():
+        try:
+            result = perform(form.cleaned_data)
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            messages.success(request, done)
+            return redirect("registry:link_detail", pk=result.pk)
+    return _link_page(request, link, {step: form})
+
+
+@login_required
+@require_POST
+def link_present(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    if not (
+        has_capability(request.user, Capability.MANAGE_LETTERS, link.workplace_organization.path)
+        or has_capability(
+            request.user, Capability.RECEIVE_LETTERS, link.residence_commune_organization.path
+        )
+    ):
+        raise PermissionDenied
+    return _take_step(
+        request,
+        link,
+        "present",
+        lambda data: services.record_presentation(
+            by=request.user, link=link, presented_on=data["on"], version=data["version"]
+        ),
+        _("The presentation of the letter was recorded."),
+    )
+
+
+@login_required
+@require_POST
+def link_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_commune_side, request.user, link.residence_commune_organization)
+    return _take_step(
+        request,
+        link,
+        "receive",
+        lambda data: services.receive_letter(
+            by=request.user, link=link, received_on=data["on"], version=data["version"]
+        ),
+        _("The letter was received."),
+    )
+
+
+@login_required
+@require_POST
+def link_return(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_commune_side, request.user, link.residence_commune_organization)
+    return _take_step(
+        request,
+        link,
+        "return",
+        lambda data: services.return_letter(
+            by=request.user,
+            link=link,
+            returned_on=data["on"],
+            reason=data["reason"],
+            version=data["version"],
+        ),
+        _("The letter was returned to the workplace."),
+    )
+
+
+@login_required
+@require_POST
+def link_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_commune_side, request.user, link.residence_commune_organization)
+    return _take_step(
+        request,
+        link,
+        "assign",
+        lambda data: services.assign_to_cell(
+            by=request.user,
+            link=link,
+            cell=data["cell"],
+            assigned_on=data["on"],
+            version=data["version"],
+        ),
+        _("The member was assigned to the cell."),
+    )
+
+
+@login_required
+@require_POST
+def link_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    if link.residence_cell is None:
+        raise PermissionDenied
+    _forbid_unless(access.require_cell_side, request.user, link.residence_cell)
+    return _take_step(
+        request,
+        link,
+        "acknowledge",
+        lambda data: services.acknowledge_link(
+            by=request.user, link=link, acknowledged_on=data["on"], version=data["version"]
+        ),
+        _("The cell took the member in: the link is active."),
+    )
+
+
+@login_required
+@require_POST
+def link_move(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_workplace_side, request.user, link.workplace_organization)
+    return _take_step(
+        request,
+        link,
+        "move",
+        lambda data: services.move_residence(
+            by=request.user,
+            link=link,
+            moved_on=data["on"],
+            residence_commune=data["residence_commune"],
+            note=data["note"],
+            version=data["version"],
+        ),
+        _("The old link was closed and a new letter issued to the new commune."),
+    )
+
+
+@login_required
+@require_POST
+def link_change_workplace(request: HttpRequest, pk: int) -> HttpResponse:
+    # The new workplace committee takes the link over: it sees the link through the
+    # member's party unit but holds no side of it yet.
+    link = access.get_link_for_user(request.user, pk)
+    if not has_capability(request.user, Capability.MANAGE_LETTERS):
+        raise PermissionDenied
+    return _take_step(
+        request,
+        link,
+        "change_workplace",
+        lambda data: services.change_workplace(
+            by=request.user,
+            link=link,
+            workplace=data["workplace"],
+            changed_on=data["on"],
+            version=data["version"],
+        ),
+        _("The link continues under the new workplace committee."),
+    )
+
+
+@login_required
+@require_POST
+def link_exempt(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_workplace_side, request.user, link.workplace_organization)
+
+    def perform(data: dict[str, Any]) -> ResidenceLink:
+        changed, _decision = services.exempt_temporarily(
+            by=request.user,
+            link=link,
+            category=data["category"],
+            reason=data["reason"],
+            decided_by=data["decided_by"],
+            decided_on=data["on"],
+            valid_until=data["valid_until"],
+            review_on=data["review_on"],
+            evidence=data["evidence"],
+            version=data["version"],
+        )
+        return changed
+
+    return _take_step(request, link, "exempt", perform, _("The exemption was recorded."))
+
+
+@login_required
+@require_POST
+def link_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_workplace_side, request.user, link.workplace_organization)
+    return _take_step(
+        request,
+        link,
+        "retire",
+        lambda data: services.retire_member(
+            by=request.user,
+            link=link,
+            retired_on=data["on"],
+            member_version=data["member_version"],
+            version=data["version"],
+        ),
+        _("The link was closed and the member transferred to the residence cell."),
+    )
+
+
+@login_required
+@require_POST
+def link_end(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_workplace_side, request.user, link.workplace_organization)
+    return _take_step(
+        request,
+        link,
+        "end",
+        lambda data: services.end_link_for_departure(
+            by=request.user,
+            link=link,
+            ended_on=data["on"],
+            reason=data["reason"],
+            note=data["note"],
+            version=data["version"],
+        ),
+        _("The link was closed."),
+    )
+
+
+# --- a member's links and classification ----------------------------------------------
+
+
+@login_required
+def member_links(request: HttpRequest, member_pk: int) -> HttpResponse:
+    """A member's classifications and every link the user may see, with their history.
+    The residence side keeps seeing a closed link (the book keeps its history) even
+    when the member is no longer visible to it."""
+    links = list(
+        ResidenceLink.objects.visible_to(request.user)
+        .filter(member_id=member_pk)
+        .select_related(*BOOK_RELATED)
+        .prefetch_related("events__by")
+        .order_by("-issued_on", "-pk")
+    )
+    try:
+        member = get_member_for_user(request.user, member_pk)
+    except Http404:
+        if not links:
+            raise
+        member = links[0].member
+    context = {
+        "member": member,
+        "links": links,
+        "decisions": member.exemption_decisions.select_related(
+            "decided_by", "proposed_by"
+        ).order_by("-valid_from", "-pk"),
+        "can_classify": forms.deciders_for(request.user, member).exists(),
+        "residence_only": access.residence_only(request.user, member),
+    }
+    return render(request, "registry/member_links.html", context)
+
+
+@login_required
+def classify(request: HttpRequest, member_pk: int) -> HttpResponse:
+    """Record the workplace's classification of a working member: normal, or an
+    exemption of category A or B with its reason."""
+    member = get_member_for_user(request.user, member_pk)
+    if not forms.deciders_for(request.user, member).exists():
+        raise PermissionDenied
+    data = request.POST if request.method == "POST" else None
+    form = forms.ClassifyForm(data, member=member, user=request.user)
+    if form.is_valid():
+        try:
+            _record_classification(request.user, member, form.cleaned_data)
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            messages.success(request, _("The classification was recorded."))
+            return redirect("registry:member_links", member_pk=member.pk)
+    return render(request, "registry/classify.html", {"form": form, "member": member})
+
+
+def _record_classification(
+    user: AnyUser, member: Member, data: dict[str, Any]
+) -> ExemptionDecision:
+    common = {
+        "by": user,
+        "member": member,
+        "decided_by": data["decided_by"],
+        "decided_on": data["decided_on"],
+        "valid_from": data["valid_from"],
+        "proposed_by": data["proposed_by"],
+        "evidence": data["evidence"],
+    }
+    if data["category"] == Category.NORMAL:
+        if data["reason"]:
+            raise DomainError(_("This reason does not fit the category."), field="reason")
+        return services.classify_member(**common)
+    return services.record_exemption(
+        **common,
+        category=data["category"],
+        reason=data["reason"],
+        valid_until=data["valid_until"],
+        review_on=data["review_on"],
+    )
+
+
+# --- reconciliation worklist ----------------------------------------------------------
+
+
+@login_required
+def worklist(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """No member lost: the reconciliation of the organization's subtree today, grouped by
+    problem, each row leading to the page where it is put right."""
+    org = get_organization_for_user(request.user, org_pk)
+    today = timezone.localdate()
+    check = reconcile(on=today, organization=org)
+    groups = [
+        (finding, _worklist_rows(request.user, finding)) for finding in check.findings.values()
+    ]
+    context = {
+        "organization": org,
+        "check": check,
+        "groups": groups,
+        "limit": WORKLIST_ROWS,
+        "has_book": has_book(org),
+        "has_mirror": has_mirror(org),
+    }
+    return render(request, "registry/worklist.html", context)
+
+
+def _worklist_rows(user: AnyUser, finding: Any) -> list[Any]:
+    ids = finding.ids[:WORKLIST_ROWS]
+    if not ids:
+        return []
+    if finding.object_type == "member":
+        return list(Member.objects.visible_to(user).filter(pk__in=ids).vietnamese_order())
+    if finding.object_type == "link":
+        return list(
+            ResidenceLink.objects.visible_to(user)
+            .filter(pk__in=ids)
+            .select_related(*BOOK_RELATED)
+            .order_by("member__name_sort_key", "pk")
+        )
+    return list(
+        ExemptionDecision.objects.filter(pk__in=ids, member__in=Member.objects.visible_to(user))
+        .select_related("member")
+        .order_by("member__name_sort_key", "pk")
+    )
