@@ -1,0 +1,133 @@
+"""Forms of the tree-management pages. They check shapes and narrow the choices to what
+the user may use; the rules of the tree are the services' (``organizations.services``)."""
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lienhe213.accounts.access import AnyUser, Capability
+from lienhe213.core.errors import DomainError
+from lienhe213.members.forms import communities_of
+from lienhe213.organizations.models import AdministrativeUnit, Organization
+from lienhe213.organizations.queries import deployed_communes
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date_field(label: "StrOrPromise") -> forms.DateField:
+    return forms.DateField(label=label, widget=_DATE, initial=timezone.localdate)
+
+
+class OrganizationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        # Many cells share a name ("Chi bộ tổ 1"); the parent tells them apart.
+        return f"{obj.name} — {obj.parent.name}" if obj.parent else str(obj.name)
+
+
+class _ServiceForm(forms.Form):
+    def add_domain_error(self, err: DomainError) -> None:
+        """Show a service's refusal on the field it names, else above the form."""
+        self.add_error(err.field if err.field in self.fields else None, str(err))
+
+
+def _choose_outside(field: forms.Field, user: AnyUser, org: Organization) -> None:
+    """Accept every current organization ``user`` may manage; list only those outside
+    ``org``'s subtree.
+
+    A posted id inside the subtree still reaches the service, so the user reads why it
+    is refused; an id the user may not manage is a form error.
+    """
+    assert isinstance(field, OrganizationChoiceField)
+    manageable = (
+        Organization.objects.visible_to(user, Capability.MANAGE_ORGANIZATIONS)
+        .current()
+        .select_related("parent")
+    )
+    field.queryset = manageable
+    offered = manageable.exclude(path__under=org.path)
+    field.widget.choices = [
+        ("", field.empty_label),
+        *((o.pk, field.label_from_instance(o)) for o in offered),
+    ]
+
+
+class OrganizationCreateForm(_ServiceForm):
+    """A new sub-unit under ``parent``: the administrative units offered are the
+    deployed communes and the parent's own unit; the communities, those of the chosen
+    commune (reloaded with htmx when the commune changes)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organization.Kind.choices)
+    side = forms.ChoiceField(label=_("Side"), choices=Organization.Side.choices)
+    code = forms.CharField(label=_("Code"), max_length=30, required=False)
+    administrative_unit = forms.ModelChoiceField(
+        label=_("Administrative unit"), queryset=AdministrativeUnit.objects.none(), required=False
+    )
+    community = forms.ModelChoiceField(
+        label=_("Community"), queryset=communities_of(None), required=False
+    )
+    valid_from = _date_field(_("Valid from"))
+
+    def __init__(self, *args: Any, parent: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("kind", Organization.Kind.CELL)
+        if parent.side != Organization.Side.BOTH:
+            self.initial.setdefault("side", parent.side)
+        self.initial.setdefault("administrative_unit", parent.administrative_unit_id)
+        unit = self.fields["administrative_unit"]
+        unit.queryset = AdministrativeUnit.objects.filter(  # type: ignore[attr-defined]
+            Q(pk__in=deployed_communes().values("pk")) | Q(pk=parent.administrative_unit_id)
+        )
+        unit.widget.attrs.update(
+            {
+                "hx-get": reverse("organizations:community_options"),
+                "hx-trigger": "change",
+                "hx-target": "#id_community",
+            }
+        )
+        commune = (self.data if self.is_bound else self.initial).get("administrative_unit")
+        self.fields["community"].queryset = communities_of(commune)  # type: ignore[attr-defined]
+
+
+class RenameForm(_ServiceForm):
+    name = forms.CharField(label=_("New name"), max_length=200)
+    effective_date = _date_field(_("Effective date"))
+
+
+class MoveForm(_ServiceForm):
+    """The new parent, among the current organizations the user may manage."""
+
+    new_parent = OrganizationChoiceField(
+        label=_("New parent organization"), queryset=Organization.objects.none()
+    )
+    effective_date = _date_field(_("Effective date"))
+
+    def __init__(self, *args: Any, user: AnyUser, organization: Organization, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _choose_outside(self.fields["new_parent"], user, organization)
+
+
+class MergeForm(_ServiceForm):
+    """The organization to merge into, and the date; ``confirmed`` is set by the
+    confirmation step, which shows what the merge will do before it is done."""
+
+    into = OrganizationChoiceField(label=_("Merge into"), queryset=Organization.objects.none())
+    effective_date = _date_field(_("Effective date"))
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: AnyUser, organization: Organization, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _choose_outside(self.fields["into"], user, organization)
+
+    def ends_on(self) -> datetime.date:
+        """The last day of the absorbed organization: the day before the merge."""
+        effective: datetime.date = self.cleaned_data["effective_date"]
+        return effective - datetime.timedelta(days=1)
