@@ -6,6 +6,12 @@ from rest_framework.routers import SimpleRouter
 from lienhe213.accounts.api import AccountViewSet, ObtainTokenView, RoleAssignmentViewSet
 from lienhe213.members.api import MemberViewSet
 from lienhe213.organizations.api import OrganizationViewSet
+from lienhe213.registry.api import (
+    ClassificationViewSet,
+    LetterViewSet,
+    ReconciliationView,
+    ResidenceLinkViewSet,
+)
 
 app_name = "api"
 
@@ -14,8 +20,12 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("members", MemberViewSet, basename="member")
 router.register("role-assignments", RoleAssignmentViewSet, basename="role-assignment")
 router.register("accounts", AccountViewSet, basename="account")
+router.register("links", ResidenceLinkViewSet, basename="link")
+router.register("letters", LetterViewSet, basename="letter")
+router.register("classifications", ClassificationViewSet, basename="classification")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("reconciliation/", ReconciliationView.as_view(), name="reconciliation"),
     *router.urls,
 ]

@@ -16,6 +16,23 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/accounts/",
         "/api/v1/accounts/{id}/",
         "/api/v1/auth/token/",
+        "/api/v1/classifications/",
+        "/api/v1/classifications/{id}/",
+        "/api/v1/classifications/{id}/revoke/",
+        "/api/v1/letters/issue/",
+        "/api/v1/links/",
+        "/api/v1/links/remap/",
+        "/api/v1/links/{id}/",
+        "/api/v1/links/{id}/acknowledge/",
+        "/api/v1/links/{id}/assign/",
+        "/api/v1/links/{id}/change-workplace/",
+        "/api/v1/links/{id}/end/",
+        "/api/v1/links/{id}/exempt/",
+        "/api/v1/links/{id}/move-residence/",
+        "/api/v1/links/{id}/present/",
+        "/api/v1/links/{id}/receive/",
+        "/api/v1/links/{id}/retire/",
+        "/api/v1/links/{id}/return/",
         "/api/v1/members/",
         "/api/v1/members/{id}/",
         "/api/v1/organizations/",
@@ -23,10 +40,13 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/organizations/{id}/merge/",
         "/api/v1/organizations/{id}/move/",
         "/api/v1/organizations/{id}/rename/",
+        "/api/v1/reconciliation/",
         "/api/v1/role-assignments/",
         "/api/v1/role-assignments/{id}/",
     ]
     assert sorted(schema["paths"]["/api/v1/members/{id}/"]) == ["get", "patch"]
+    assert sorted(schema["paths"]["/api/v1/links/{id}/"]) == ["get"]
+    assert sorted(schema["paths"]["/api/v1/reconciliation/"]) == ["get"]
     assert "security" not in schema["paths"]["/api/v1/auth/token/"]["post"]
     assert {"tokenAuth": []} in schema["paths"]["/api/v1/members/"]["get"]["security"]
     assert schema["components"]["securitySchemes"]["tokenAuth"]["in"] == "header"

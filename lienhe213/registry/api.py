@@ -1,0 +1,578 @@
+"""REST API for the tracking book: residence links and their steps, letters issued in
+bulk, classifications, the reconciliation and restructuring.
+
+Every action calls the service the pages call (``registry.services``), with the same
+scoping. The answers about ids are those of ``organizations.api``:
+
+* a link or classification in the URL that the user may not see is **404**
+  (``registry.access.get_link_for_user``, ``ResidenceLink.objects.visible_to``);
+* an organization or member in the body the user may not see is a **400** on that field;
+  a commune committee may be named anywhere (members live outside their workplace's
+  subtree);
+* a link the user sees but may not act on, or a step of the other side (a workplace
+  receiving, a commune acknowledging…), is **403**;
+* a rule of the book (receiving a closed letter, a cell of another commune, a second
+  open link, a category-B member…) is **400** with the service's message;
+* a ``version`` older than the stored one is **409 Conflict**, with the stored version.
+
+Residence-only viewers get no party card or dossier number (``residence_only``).
+"""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import django_filters
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lienhe213.accounts.access import AnyUser, Capability, has_capability, sees_everything
+from lienhe213.core.errors import DomainError
+from lienhe213.members.models import Member
+from lienhe213.organizations.api import validated_input
+from lienhe213.organizations.filters import VisibleOrganizationFilter, visible_organizations
+from lienhe213.organizations.models import Organization
+from lienhe213.registry import services
+from lienhe213.registry.access import get_link_for_user
+from lienhe213.registry.models import Category, ExemptionDecision, LinkEvent, ResidenceLink
+from lienhe213.registry.queries import ExemptionDecisionQuerySet, ResidenceLinkQuerySet
+from lienhe213.registry.reconciliation import reconcile
+from lienhe213.registry.serializers import (
+    AcknowledgeSerializer,
+    AssignSerializer,
+    BookCheckSerializer,
+    ChangeWorkplaceSerializer,
+    ClassificationCreateSerializer,
+    ClassificationSerializer,
+    EndSerializer,
+    ExemptResultSerializer,
+    ExemptSerializer,
+    IssueLettersSerializer,
+    LinkConflictSerializer,
+    MoveResidenceSerializer,
+    PresentSerializer,
+    ReceiveSerializer,
+    ReconciliationQuerySerializer,
+    RemapSerializer,
+    ResidenceLinkDetailSerializer,
+    ResidenceLinkSerializer,
+    RetireSerializer,
+    ReturnSerializer,
+    RevokeSerializer,
+)
+
+T = TypeVar("T")
+
+LINK_RELATIONS = (
+    "member",
+    "issued_by_organization",
+    "workplace_organization",
+    "residence_commune_organization",
+    "residence_cell",
+)
+
+# A link's history in the order it happened, with who recorded each step.
+HISTORY = Prefetch("events", queryset=LinkEvent.objects.select_related("by").order_by("at", "pk"))
+
+
+def _require(user: AnyUser, capability: Capability, org: Organization | None) -> None:
+    """403 unless ``user`` holds ``capability`` over ``org``."""
+    if org is None or not has_capability(user, capability, org.path):
+        raise exceptions.PermissionDenied
+
+
+def residence_organizations(request: Any) -> QuerySet[Organization]:
+    """Organizations a residence filter may name: those the user sees, and any
+    residential organization (a workplace looks up where its members are registered)."""
+    return visible_organizations(request) | Organization.objects.filter(
+        side=Organization.Side.RESIDENTIAL
+    )
+
+
+class ResidenceLinkFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("status"), choices=ResidenceLink.Status.choices)
+    category = django_filters.ChoiceFilter(label=_("category"), choices=Category.choices)
+    workplace_organization = VisibleOrganizationFilter(
+        label=_("workplace committee"),
+        method="filter_workplace",
+        help_text=_("Links held by this workplace organization and everything below it."),
+    )
+    residence_commune_organization = VisibleOrganizationFilter(
+        label=_("residence"),
+        queryset=residence_organizations,
+        method="filter_residence",
+        help_text=_("Links held at the residence by this organization or its cells."),
+    )
+    residence_cell = VisibleOrganizationFilter(
+        label=_("residential cell"), queryset=residence_organizations
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("overdue"),
+        method="filter_overdue",
+        help_text=_("Letters still not received after their deadline, as of today."),
+    )
+    member = django_filters.NumberFilter(label=_("member"), field_name="member_id")
+
+    class Meta:
+        model = ResidenceLink
+        fields = [
+            "status",
+            "category",
+            "workplace_organization",
+            "residence_commune_organization",
+            "residence_cell",
+            "overdue",
+            "member",
+        ]
+
+    def filter_workplace(
+        self, queryset: ResidenceLinkQuerySet, name: str, value: Organization | None
+    ) -> Any:
+        return queryset.at_workplace(value) if value is not None else queryset
+
+    def filter_residence(
+        self, queryset: ResidenceLinkQuerySet, name: str, value: Organization | None
+    ) -> Any:
+        return queryset.at_residence(value) if value is not None else queryset
+
+    def filter_overdue(self, queryset: ResidenceLinkQuerySet, name: str, value: Any) -> Any:
+        if value is None:
+            return queryset
+        overdue = queryset.overdue(on=timezone.localdate())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+def _conflict(link: ResidenceLink, version: int, exc: DomainError) -> Response | None:
+    """409 with the stored version when ``version`` is stale; None otherwise."""
+    stored = ResidenceLink.objects.filter(pk=link.pk).values_list("version", flat=True).get()
+    if stored == version:
+        return None
+    return Response({"detail": str(exc), "version": stored}, status=status.HTTP_409_CONFLICT)
+
+
+def _stale_aware(link: ResidenceLink, version: int, call: Callable[[], T]) -> T | Response:
+    """Run a service on ``link``; a refusal caused by a stale version becomes 409."""
+    try:
+        return call()
+    except DomainError as exc:
+        conflict = _conflict(link, version, exc)
+        if conflict is None:
+            raise
+        return conflict
+
+
+def _responses(ok: Any, code: int = 200) -> dict[int, Any]:
+    return {
+        code: ok,
+        409: OpenApiResponse(LinkConflictSerializer, description=_("The link changed meanwhile.")),
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the residence links either side of which you may see"),
+)
+class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[ResidenceLink]):
+    """The tracking book, scoped by ``ResidenceLink.objects.visible_to``: each side sees
+    the links it holds; each acts only on its own steps."""
+
+    serializer_class = ResidenceLinkSerializer
+    filterset_class = ResidenceLinkFilter
+
+    def get_queryset(self) -> QuerySet[ResidenceLink]:
+        return (
+            ResidenceLink.objects.visible_to(self.request.user)
+            .select_related(*LINK_RELATIONS)
+            .order_by("-letter_year", "issued_by_organization_id", "-letter_number", "pk")
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "today": timezone.localdate()}
+
+    def _detail(self, link: ResidenceLink, code: int = status.HTTP_200_OK) -> Response:
+        fresh = (
+            ResidenceLink.objects.select_related(*LINK_RELATIONS, "member__residence_community")
+            .prefetch_related(HISTORY)
+            .get(pk=link.pk)
+        )
+        data = ResidenceLinkDetailSerializer(fresh, context=self.get_serializer_context()).data
+        return Response(data, status=code)
+
+    def _fetch(self, pk: str) -> ResidenceLink:
+        return get_link_for_user(self.request.user, pk, write=True)
+
+    @extend_schema(
+        summary="One residence link with its history", responses=ResidenceLinkDetailSerializer
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._detail(get_link_for_user(request.user, pk))
+
+    @extend_schema(
+        summary="Record that the member presented the letter (either side)",
+        request=PresentSerializer,
+        responses=_responses(ResidenceLinkDetailSerializer),
+    )
+    @action(detail=True, methods=["post"])
+    def present(self, request: Request, pk: str) -> Response:
+        user, link = request.user, self._fetch(pk)
+        if not (
+            has_capability(user, Capability.MANAGE_LETTERS, link.workplace_organization.path)
+            or has_capability(
+                user, Capability.RECEIVE_LETTERS, link.residence_commune_organization.path
+            )
+        ):
+            raise exceptions.PermissionDenied
+        data = validated_input(PresentSerializer, request)
+        return self._run(link, data, services.record_presentation)
+
+    @extend_schema(
+        summary="The commune receives the letter",
+        request=ReceiveSerializer,
+        responses=_responses(ResidenceLinkDetailSerializer),
+    )
+    @action(detail=True, methods=["post"])
+    def receive(self, request: Request, pk: str) -> Response:
+        link = self._fetch(pk)
+        _require(request.user, Capability.RECEIVE_LETTERS, link.residence_commune_organization)
+        data = validated_input(ReceiveSerializer, request)
+        return self._run(link, data, services.receive_letter)
+
+    @extend_schema(
+        summary="The commune returns the letter, with the reason",
+        request=ReturnSerializer,
+        responses=_responses(ResidenceLinkDetailSerializer),
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_letter(self, request: Request, pk: str) -> Response:
+        link = self._fetch(pk)
+        _require(request.user, Capability.RECEIVE_LETTERS, link.residence_commune_organization)
+        data = validated_input(ReturnSerializer, request)
+        return self._run(link, data, services.return_letter)
+
+    @extend_schema(
+        summary="The commune assigns the member to a residential cell",
+        request=AssignSerializer,
+        responses=_responses(ResidenceLinkDetailSerializer),
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request: Request, pk: str) -> Response:
+        link = self._fetch(pk)
+        _require(request.user, Capability.RECEIVE_LETTERS, link.residence_commune_organization)
+        data = validated_input(AssignSerializer, request)
+        return self._run(link, data, services.assign_to_cell)
+
+    @extend_schema(
+        summary="The residential cell takes the member in; the link becomes active",
+        request=AcknowledgeSerializer,
+        responses=_responses(ResidenceLinkDetailSerializer),
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str) -> Response:
+        link = self._fetch(pk)
+        if link.residence_cell is not None:  # without a cell the service explains why
+            _require(request.user, Capability.ACKNOWLEDGE_LINKS, link.residence_cell)
+        data = validated_input(AcknowledgeSerializer, request)
+        return self._run(link, data, services.acknowledge_link)
+
+    @extend_schema(
+        summary="The member moved: close the link and issue a letter to the new commune",
+        description="Answers with the new link; the old one is closed and points to it.",
+        request=MoveResidenceSerializer,
+        responses=_responses(ResidenceLinkDetailSerializer, status.HTTP_201_CREATED),
+    )
+    @action(detail=True, methods=["post"], url_path="move-residence")
+    def move_residence(self, request: Request, pk: str) -> Response:
+        link = self._fetch(pk)
+        _require(request.user, Capability.MANAGE_LETTERS, link.workplace_organization)
+        data = validated_input(MoveResidenceSerializer, request)
+        return self._run(link, data, services.move_residence, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="After a formal transfer, the new workplace takes the link over",
+        description="Asked by the new workplace committee, which must already hold the "
+        "member's party unit.",
+        request=ChangeWorkplaceSerializer,
+        responses=_responses(ResidenceLinkDetailSerializer),
+    )
+    @action(detail=True, methods=["post"], url_path="change-workplace")
+    def change_workplace(self, request: Request, pk: str) -> Response:
+        # The new workplace is not yet a side of the link: it acts through the body.
+        link = get_link_for_user(request.user, pk)
+        data = validated_input(ChangeWorkplaceSerializer, request)
+        _require(request.user, Capability.MANAGE_LETTERS, data["workplace"])
+        return self._run(link, data, services.change_workplace)
+
+    @extend_schema(
+        summary="Exempt a linked member (category A keeps the link, B closes it)",
+        request=ExemptSerializer,
+        responses=_responses(ExemptResultSerializer),
+    )
+    @action(detail=True, methods=["post"])
+    def exempt(self, request: Request, pk: str) -> Response:
+        user, link = request.user, self._fetch(pk)
+        _require(user, Capability.MANAGE_LETTERS, link.workplace_organization)
+        data = validated_input(ExemptSerializer, request)
+        _require(user, Capability.MANAGE_LETTERS, data["decided_by"])
+        version = data.pop("version")
+        result = _stale_aware(
+            link,
+            version,
+            lambda: services.exempt_temporarily(by=user, link=link, version=version, **data),
+        )
+        if isinstance(result, Response):
+            return result
+        _link, decision = result
+        context = self.get_serializer_context()
+        body = {
+            "link": self._detail(link).data,
+            "classification": ClassificationSerializer(decision, context=context).data,
+        }
+        return Response(body)
+
+    @extend_schema(
+        summary="Retirement: close the link and transfer the member to the residential cell",
+        request=RetireSerializer,
+        responses=_responses(ResidenceLinkDetailSerializer),
+    )
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: str) -> Response:
+        user, link = request.user, self._fetch(pk)
+        _require(user, Capability.MANAGE_LETTERS, link.workplace_organization)
+        data = validated_input(RetireSerializer, request)
+        try:
+            return self._run(link, data, services.retire_member)
+        except DomainError as exc:
+            stored = Member.objects.filter(pk=link.member_id).values_list("version", flat=True)
+            if stored.get() == data["member_version"]:
+                raise
+            body = {"detail": str(exc), "version": link.version, "member_version": stored.get()}
+            return Response(body, status=status.HTTP_409_CONFLICT)
+
+    @extend_schema(
+        summary="The member left the party or died: close the link",
+        request=EndSerializer,
+        responses=_responses(ResidenceLinkDetailSerializer),
+    )
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str) -> Response:
+        link = self._fetch(pk)
+        _require(request.user, Capability.MANAGE_LETTERS, link.workplace_organization)
+        data = validated_input(EndSerializer, request)
+        return self._run(link, data, services.end_link_for_departure)
+
+    @extend_schema(
+        summary="Re-map the open links of a merged commune or cell to its successor",
+        request=RemapSerializer,
+        responses=ResidenceLinkSerializer(many=True),
+    )
+    @action(detail=False, methods=["post"])
+    def remap(self, request: Request) -> Response:
+        user = request.user
+        if not has_capability(user, Capability.RESTRUCTURE_LINKS):
+            raise exceptions.PermissionDenied
+        data = validated_input(RemapSerializer, request)
+        _require(user, Capability.RESTRUCTURE_LINKS, data["source"])
+        _require(user, Capability.RESTRUCTURE_LINKS, data["commune"])
+        links = services.remap_links(by=user, **data)
+        fresh = self.get_queryset().filter(pk__in=[link.pk for link in links])
+        context = self.get_serializer_context()
+        return Response(ResidenceLinkSerializer(fresh, many=True, context=context).data)
+
+    def _run(
+        self,
+        link: ResidenceLink,
+        data: dict[str, Any],
+        service: Callable[..., ResidenceLink],
+        code: int = status.HTTP_200_OK,
+    ) -> Response:
+        version = data.pop("version")
+        result = _stale_aware(
+            link,
+            version,
+            lambda: service(by=self.request.user, link=link, version=version, **data),
+        )
+        if isinstance(result, Response):
+            return result
+        return self._detail(result, code)
+
+
+class LetterViewSet(viewsets.GenericViewSet[ResidenceLink]):
+    """Introduction letters issued in bulk."""
+
+    serializer_class = ResidenceLinkSerializer
+
+    def get_queryset(self) -> QuerySet[ResidenceLink]:
+        return ResidenceLink.objects.visible_to(self.request.user)
+
+    @extend_schema(
+        summary="Issue introduction letters for many members at once",
+        description="All or nothing: one refused member (not classified, category B, "
+        "outside the workplace, already linked…) refuses the whole batch with the reason.",
+        request=IssueLettersSerializer,
+        responses={201: ResidenceLinkSerializer(many=True)},
+    )
+    @action(detail=False, methods=["post"])
+    def issue(self, request: Request) -> Response:
+        user = request.user
+        if not has_capability(user, Capability.MANAGE_LETTERS):
+            raise exceptions.PermissionDenied
+        data = validated_input(IssueLettersSerializer, request)
+        workplace = data.pop("workplace_organization")
+        _require(user, Capability.MANAGE_LETTERS, workplace)
+        links = services.issue_letters(by=user, workplace=workplace, **data)
+        fresh = (
+            ResidenceLink.objects.filter(pk__in=[link.pk for link in links])
+            .select_related(*LINK_RELATIONS)
+            .order_by("letter_number")
+        )
+        context = {"request": request, "today": timezone.localdate()}
+        body = ResidenceLinkSerializer(fresh, many=True, context=context).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ClassificationFilter(django_filters.FilterSet):
+    member = django_filters.NumberFilter(label=_("member"), field_name="member_id")
+    category = django_filters.ChoiceFilter(label=_("category"), choices=Category.choices)
+    decided_by = VisibleOrganizationFilter(
+        label=_("decided by"),
+        method="filter_decided_by",
+        help_text=_("Decisions of this organization and of everything below it."),
+    )
+    in_force = django_filters.BooleanFilter(
+        label=_("in force"), method="filter_in_force", help_text=_("In force today.")
+    )
+
+    class Meta:
+        model = ExemptionDecision
+        fields = ["member", "category", "decided_by", "in_force"]
+
+    def filter_decided_by(
+        self, queryset: ExemptionDecisionQuerySet, name: str, value: Organization | None
+    ) -> Any:
+        return queryset.filter(decided_by__path__under=value.path) if value else queryset
+
+    def filter_in_force(self, queryset: ExemptionDecisionQuerySet, name: str, value: Any) -> Any:
+        if value is None:
+            return queryset
+        in_force = queryset.in_force(on=timezone.localdate())
+        return in_force if value else queryset.exclude(pk__in=in_force.values("pk"))
+
+
+def visible_classifications(user: AnyUser) -> ExemptionDecisionQuerySet:
+    """The decisions about members ``user`` may see (the member gatekeeper decides)."""
+    return ExemptionDecision.objects.filter(
+        Q(member__in=Member.objects.visible_to(user).values("pk"))
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the classifications of the members you may see"),
+    retrieve=extend_schema(summary="One classification decision"),
+)
+class ClassificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ExemptionDecision]
+):
+    """Classification decisions (normal, category A, category B), never deleted:
+    a decision is revoked."""
+
+    serializer_class = ClassificationSerializer
+    filterset_class = ClassificationFilter
+
+    def get_queryset(self) -> QuerySet[ExemptionDecision]:
+        return (
+            visible_classifications(self.request.user)
+            .select_related("member", "decided_by")
+            .order_by("member_id", "valid_from", "pk")
+        )
+
+    def get_object(self) -> ExemptionDecision:
+        try:
+            pk = int(self.kwargs["pk"])
+        except ValueError as exc:
+            raise exceptions.NotFound from exc
+        decision = self.get_queryset().filter(pk=pk).first()
+        if decision is None:
+            raise exceptions.NotFound
+        return decision
+
+    @extend_schema(
+        summary="Classify a working member, or record an exemption",
+        description="A normal classification (form 1-213) or an exemption of category A or "
+        "B with its reason, decided by the grassroots committee or cell. A member already "
+        "linked is exempted on the link (links/{id}/exempt/).",
+        request=ClassificationCreateSerializer,
+        responses={201: ClassificationSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        user = request.user
+        if not has_capability(user, Capability.MANAGE_LETTERS):
+            raise exceptions.PermissionDenied
+        data = validated_input(ClassificationCreateSerializer, request)
+        _require(user, Capability.MANAGE_LETTERS, data["decided_by"])
+        if data["category"] == Category.NORMAL:
+            for name in ("category", "reason", "valid_until", "review_on"):
+                data.pop(name)
+            decision = services.classify_member(by=user, **data)
+        else:
+            decision = services.record_exemption(by=user, **data)
+        decision = self.get_queryset().get(pk=decision.pk)
+        return Response(ClassificationSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Revoke a classification decision from a date on",
+        request=RevokeSerializer,
+        responses=ClassificationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str) -> Response:
+        user = request.user
+        decision = self.get_object()
+        _require(user, Capability.MANAGE_LETTERS, decision.decided_by)
+        data = validated_input(RevokeSerializer, request)
+        services.revoke_exemption(by=user, decision=decision, **data)
+        return Response(ClassificationSerializer(self.get_object()).data)
+
+
+class ReconciliationView(APIView):
+    """No member lost: the problems of the tracking book on a date, for an
+    organization's subtree or, for superusers, the whole database. Read-only."""
+
+    @extend_schema(
+        summary="Reconcile the tracking book on a date",
+        parameters=[ReconciliationQuerySerializer],
+        responses=BookCheckSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        user = request.user
+        if not has_capability(user, Capability.VIEW_MEMBERS):
+            raise exceptions.PermissionDenied
+        query = ReconciliationQuerySerializer(
+            data=request.query_params, context={"request": request}
+        )
+        query.is_valid(raise_exception=True)
+        org = query.validated_data.get("organization")
+        if org is None and not sees_everything(user):
+            raise serializers.ValidationError({"organization": [_("This field is required.")]})
+        check = reconcile(on=query.validated_data["date"], organization=org)
+        body = {
+            "on": check.on,
+            "organization": org.pk if org else None,
+            "is_clean": check.is_clean,
+            "findings": [
+                {
+                    "kind": f.kind,
+                    "label": str(f.label),
+                    "object_type": f.object_type,
+                    "count": f.count,
+                    "ids": f.ids,
+                    "must_never_break": f.must_never_break,
+                }
+                for f in check.findings.values()
+            ],
+        }
+        return Response(BookCheckSerializer(body).data)
