@@ -4,10 +4,14 @@ Anonymous visitors are sent to the login page; a user who may not see an object 
 404 (a forged id reveals nothing); one who sees it but may not change it gets 403.
 """
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from lienhe213.accounts.models import RoleAssignment, User
+from lienhe213.organizations.models import Organization, OrganizationHistory
 
 LOGIN = "/login/"
 
@@ -323,3 +327,119 @@ def test_account_disable_of_secretary_a1(client, world, who, expected):
     _assert_status(response, expected, url)
     if expected != 302:
         assert _roles_and_accounts() == before
+
+
+TREE_ACTIONS = [
+    "organizations:create",
+    "organizations:rename",
+    "organizations:move",
+    "organizations:merge",
+]
+
+
+@pytest.mark.parametrize("view", TREE_ACTIONS)
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 404),
+        ("other_clerk", 404),
+        ("secretary_a1", 404),
+        ("workplace_officer", 404),
+        ("commune_clerk", 403),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_tree_action_pages_of_commune_a(client, world, view, who, expected):
+    url = reverse(view, args=[world.commune_a_committee.pk])
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
+def _tree_action_data(world, view):
+    today = timezone.localdate()
+    return {
+        "organizations:create": {
+            "name": "Chi bộ tổ 3",
+            "kind": "cell",
+            "side": "residential",
+            "valid_from": today.isoformat(),
+        },
+        "organizations:rename": {
+            "name": "Đảng ủy phường Hà Giang 1",
+            "effective_date": today.isoformat(),
+        },
+        "organizations:move": {
+            "new_parent": world.commune_b_committee.pk,
+            "effective_date": today.isoformat(),
+        },
+        "organizations:merge": {
+            "into": world.commune_b_committee.pk,
+            "effective_date": (today + datetime.timedelta(days=1)).isoformat(),
+            "confirmed": "1",
+        },
+    }[view]
+
+
+def _tree():
+    return (
+        sorted(
+            Organization.objects.values_list(
+                "pk", "name", "parent_id", "path", "valid_until", "merged_into_id"
+            )
+        ),
+        OrganizationHistory.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("view", TREE_ACTIONS)
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 404),
+        ("other_clerk", 404),
+        ("secretary_a1", 404),
+        ("workplace_officer", 404),
+        ("commune_clerk", 403),
+        ("provincial_officer", 302),
+        ("root_user", 302),
+    ],
+)
+def test_tree_actions_posted_on_commune_a(client, world, view, who, expected):
+    url = reverse(view, args=[world.commune_a_committee.pk])
+    user = world.user(who)
+    if user is not None:
+        client.force_login(user)
+    before = _tree()
+
+    response = client.post(url, _tree_action_data(world, view))
+
+    _assert_status(response, expected, url)
+    if expected != 302:
+        assert _tree() == before
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 403),
+        ("member_user", 403),
+        ("secretary_a1", 403),
+        ("commune_clerk", 403),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_organization_community_options(client, world, who, expected):
+    url = reverse("organizations:community_options")
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
