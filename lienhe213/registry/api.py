@@ -302,6 +302,8 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
     @action(detail=True, methods=["post"], url_path="change-workplace")
     def change_workplace(self, request: Request, pk: str) -> Response:
         # The new workplace is not yet a side of the link: it acts through the body.
+        if not has_capability(request.user, Capability.MANAGE_LETTERS):
+            raise exceptions.PermissionDenied
         link = get_link_for_user(request.user, pk)
         data = validated_input(ChangeWorkplaceSerializer, request)
         _require(request.user, Capability.MANAGE_LETTERS, data["workplace"])
