@@ -673,32 +673,30 @@ def test_refusals_answer_in_the_requested_language(world):
 
 
 @pytest.mark.parametrize(
-    ("user", "step", "data"),
+    ("user", "stage", "step", "data"),
     [
-        ("workplace_officer", "receive", {"version": 2}),
-        ("workplace_officer", "assign", {"version": 2, "cell": "cell_a2"}),
-        ("secretary_a2", "return", {"version": 3, "reason": "Sai địa chỉ"}),
-        ("commune_clerk", "acknowledge", {"version": 3}),
-        ("commune_clerk", "end", {"version": 3, "reason": "died"}),
-        ("commune_clerk", "move-residence", {"version": 3,
-                                             "residence_commune": "commune_b_committee"}),
-        ("secretary_a2", "exempt", {"version": 3, "category": "a", "reason": "mobile_work",
-                                    "decided_by": "workplace"}),
-        ("member_user", "present", {"version": 3}),
+        ("workplace_officer", "issued", "receive", {}),
+        ("workplace_officer", "received", "assign", {"cell": "cell_a2"}),
+        ("secretary_a2", "assigned", "return", {"reason": "Sai địa chỉ"}),
+        ("commune_clerk", "assigned", "acknowledge", {}),
+        ("commune_clerk", "assigned", "end", {"reason": "died"}),
+        ("commune_clerk", "assigned", "move-residence",
+         {"residence_commune": "commune_b_committee"}),
+        ("secretary_a2", "assigned", "exempt",
+         {"category": "a", "reason": "mobile_work", "decided_by": "workplace"}),
+        ("secretary_a2", "assigned", "retire", {"member_version": 1}),
+        ("member_user", "assigned", "present", {}),
     ],
 )  # fmt: skip
-def test_acting_from_the_wrong_side_is_forbidden(world, user, step, data):
-    link = link_at(world, "assigned" if step != "receive" and step != "assign" else "issued")
-    if step == "assign":
-        link = link_at(world, "received", member=working_member(world, "Lan", world.commune_a))
-        data = {**data, "version": 2}
-    body = {k: getattr(world, v).pk if k in ("cell", "residence_commune", "decided_by") else v
-            for k, v in data.items()}  # fmt: skip
+def test_acting_from_the_wrong_side_is_forbidden(world, user, stage, step, data):
+    link = link_at(world, stage)
+    organizations = ("cell", "residence_commune", "decided_by")
+    body = {k: getattr(world, v).pk if k in organizations else v for k, v in data.items()}
 
     refused(
         getattr(world, user),
         link_url(link, step),
-        body,
+        {"version": link.version, **body},
         403,
         {"detail": "You do not have permission to perform this action."},
     )
@@ -787,3 +785,41 @@ def test_normal_classification_takes_no_reason(world):
         400,
         {"reason": ["A normal classification has no reason, end or review."]},
     )  # fmt: skip
+
+
+def test_issuing_without_members(world):
+    refused(
+        world.workplace_officer,
+        "/api/v1/letters/issue/",
+        {"workplace_organization": world.workplace.pk, "members": []},
+        400,
+        {"members": ["Choose at least one member."]},
+    )
+
+
+def test_assigning_before_receipt(world, issued):
+    refused(
+        world.commune_clerk,
+        link_url(issued, "assign"),
+        {"version": 1, "cell": world.cell_a2.pk},
+        400,
+        {"detail": "Only a received letter can be assigned to a cell; this link is issued."},
+    )
+
+
+def test_changing_workplace_before_the_formal_transfer(world, issued):
+    new_workplace = create_organization(
+        by=world.root_user,
+        name="Đảng bộ Sở Y tế",
+        kind="grassroots_committee",
+        side="workplace",
+        parent=world.province,
+    )
+
+    refused(
+        world.provincial_officer,
+        link_url(issued, "change-workplace"),
+        {"version": 1, "workplace": new_workplace.pk},
+        400,
+        {"workplace": ["Transfer “Nguyễn Văn Đức” formally to “Đảng bộ Sở Y tế” first."]},
+    )
