@@ -5,16 +5,15 @@ The rows are those ``registry.services`` would have written for the same steps:
 decision ending the earlier one the day before it starts), ``ResidenceLink`` with its
 final status, dates, version (one more per step after issue) and letter number, and one
 ``LinkEvent`` per step whose ``before``/``after`` hold exactly the fields that step
-changed. The demo is recorded by no user (``by`` is empty, as for a system import), and
-one audit event records the whole import instead of one per step.
+changed. The demo is recorded by no user (``by`` is empty, as for a system import) at the
+time of the import (``at``), and one audit event records the whole import instead of one
+per step.
 """
 
 import datetime
 import json
 from collections.abc import Iterator, Sequence
 from typing import Any
-
-from django.utils import timezone
 
 from lienhe213.demo.book import Book, LinkSpec
 from lienhe213.demo.bulk import insert_rows
@@ -26,19 +25,6 @@ from lienhe213.registry.models import (
     PublicHoliday,
     Reason,
     ResidenceLink,
-)
-
-ISSUED_FIELDS = (
-    "member",
-    "workplace_organization",
-    "residence_commune_organization",
-    "category",
-    "letter_form",
-    "letter_number",
-    "letter_year",
-    "issued_on",
-    "deadline",
-    "status",
 )
 
 
@@ -132,19 +118,11 @@ class _Ids:
         self.first_link = first_link
 
 
-def _at(day: datetime.date, minute: int, zone: datetime.tzinfo) -> datetime.datetime:
-    """When a step was recorded: that working morning, in the order of the steps."""
-    return datetime.datetime.combine(day, datetime.time(8, 0), tzinfo=zone) + datetime.timedelta(
-        minutes=minute
-    )
-
-
 def _events(book: Book, ids: _Ids) -> Iterator[dict[str, Any]]:
-    zone = timezone.get_current_timezone()
     for number, link in enumerate(book.links):
         link_id = ids.first_link + number
         status = "issued"
-        for position, (kind, on) in enumerate(link.steps):
+        for kind, on in link.steps:
             before, after, status = _step_changes(link, kind, status, ids)
             note = ""
             if kind == "returned":
@@ -156,7 +134,6 @@ def _events(book: Book, ids: _Ids) -> Iterator[dict[str, Any]]:
                 "link_id": link_id,
                 "kind": kind,
                 "on": on,
-                "at": _at(on, position, zone),
                 "note": note,
                 "before": json.dumps(before),
                 "after": json.dumps(after),
@@ -262,7 +239,7 @@ def write_book(book: Book, *, orgs: Sequence[int], members: Sequence[int]) -> di
     events = insert_rows(
         LinkEvent,
         _events(book, ids),
-        keys=["link_id", "kind", "on", "at", "note", "before", "after"],
+        keys=["link_id", "kind", "on", "note", "before", "after"],
     )
     return {
         "decisions": decisions,

@@ -10,22 +10,35 @@ demo as long as it has a default.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
 
 
-def _adapt(field: models.Field[Any, Any], value: Any) -> Any:
-    """``value`` as the driver expects it for ``field`` (dates are text on SQLite)."""
-    if value is None:
-        return None
+def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    """A function giving a value as the driver expects it for ``field`` (dates are text
+    on SQLite). Resolved once per column: looking ``connection.ops`` up for every value
+    costs more than the insert itself."""
+    ops = connection.ops
     if isinstance(field, models.DateTimeField):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(field, models.DateField):
-        return connection.ops.adapt_datefield_value(value)
-    return field.get_db_prep_save(value, connection)
+        convert = ops.adapt_datetimefield_value
+    elif isinstance(field, models.DateField):
+        convert = ops.adapt_datefield_value
+    else:
+
+        def convert(value: Any) -> Any:
+            return field.get_db_prep_save(value, connection)
+
+    def adapt(value: Any) -> Any:
+        return None if value is None else convert(value)
+
+    return adapt
+
+
+def _adapt(field: models.Field[Any, Any], value: Any) -> Any:
+    return _adapter(field)(value)
 
 
 def insert_rows(
@@ -50,7 +63,7 @@ def insert_rows(
     columns = [f.column for f in given] + [f.column for f, _v in constants]
     extra = tuple(value for _f, value in constants)
     dates = [
-        (i, f)
+        (i, _adapter(f))
         for i, f in enumerate(given)
         if isinstance(f, models.DateField) and connection.vendor != "postgresql"
     ]
@@ -59,8 +72,8 @@ def insert_rows(
 
     def values(row: Mapping[str, Any]) -> tuple[Any, ...]:
         result = [row[k] for k in keys]
-        for i, f in dates:
-            result[i] = _adapt(f, result[i])
+        for i, adapt in dates:
+            result[i] = adapt(result[i])
         return (*result, *extra)
 
     count = 0
