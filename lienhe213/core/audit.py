@@ -42,9 +42,47 @@ def record(
     object_repr: str = "",
 ) -> AuditEvent:
     """Write one audit row with the actor, the object, the changes and the request origin."""
+    event = _event(
+        by=by,
+        action=action,
+        obj=obj,
+        changes=changes,
+        scope_path=scope_path,
+        reason=reason,
+        object_repr=object_repr,
+    )
+    event.save()
+    return event
+
+
+def record_many(
+    *,
+    by: Any,
+    action: str,
+    entries: Iterable[tuple[models.Model, dict[str, Any]]],
+    scope_path: str,
+) -> None:
+    """One audit row per ``(object, changes)`` entry, written in one INSERT (bulk steps
+    such as issuing hundreds of letters at once)."""
+    AuditEvent.objects.bulk_create(
+        _event(by=by, action=action, obj=obj, changes=changes, scope_path=scope_path)
+        for obj, changes in entries
+    )
+
+
+def _event(
+    *,
+    by: Any,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    scope_path: str = "",
+    reason: str = "",
+    object_repr: str = "",
+) -> AuditEvent:
     ctx = context.current()
     is_user = by is not None and getattr(by, "pk", None) is not None
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=by if is_user else None,
         actor_name=(by.get_username() if is_user else "") or "system",
         action=action,

@@ -98,14 +98,12 @@ def _create_links(
         )
         for link in links
     )
-    for link in links:
-        audit.record(
-            by=by,
-            action="create",
-            obj=link,
-            scope_path=issuer.path,
-            changes={"event": Kind.ISSUED, **audit.snapshot(link, fields)},
-        )
+    audit.record_many(
+        by=by,
+        action="create",
+        entries=[(link, {"event": Kind.ISSUED, **audit.snapshot(link, fields)}) for link in links],
+        scope_path=issuer.path,
+    )
     return links
 
 
