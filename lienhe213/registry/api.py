@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import django_filters
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -77,8 +77,10 @@ LINK_RELATIONS = (
     "residence_cell",
 )
 
-# A link's history in the order it happened, with who recorded each step.
-HISTORY = Prefetch("events", queryset=LinkEvent.objects.select_related("by").order_by("at", "pk"))
+
+def _history() -> "Prefetch[Any]":
+    """A link's history in the order it happened, with who recorded each step."""
+    return Prefetch("events", queryset=LinkEvent.objects.select_related("by").order_by("at", "pk"))
 
 
 def _require(user: AnyUser, capability: Capability, org: Organization | None) -> None:
@@ -197,7 +199,7 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
     def _detail(self, link: ResidenceLink, code: int = status.HTTP_200_OK) -> Response:
         fresh = (
             ResidenceLink.objects.select_related(*LINK_RELATIONS, "member__residence_community")
-            .prefetch_related(HISTORY)
+            .prefetch_related(_history())
             .get(pk=link.pk)
         )
         data = ResidenceLinkDetailSerializer(fresh, context=self.get_serializer_context()).data
@@ -467,9 +469,7 @@ class ClassificationFilter(django_filters.FilterSet):
 
 def visible_classifications(user: AnyUser) -> ExemptionDecisionQuerySet:
     """The decisions about members ``user`` may see (the member gatekeeper decides)."""
-    return ExemptionDecision.objects.filter(
-        Q(member__in=Member.objects.visible_to(user).values("pk"))
-    )
+    return ExemptionDecision.objects.filter(member__in=Member.objects.visible_to(user).values("pk"))
 
 
 @extend_schema_view(
