@@ -118,7 +118,7 @@ def community_options(request: HttpRequest) -> HttpResponse:
 def rename(request: HttpRequest, pk: int) -> HttpResponse:
     """A new name from a date on; the old name stays for earlier dates."""
     org = get_organization_for_user(request.user, pk, write=True)
-    form = RenameForm(_posted(request))
+    form = RenameForm(_posted(request), initial={"name": org.name})
     if form.is_valid():
         try:
             services.rename_organization(by=request.user, organization=org, **form.cleaned_data)
