@@ -33,7 +33,7 @@ def main() -> None:
         output = c.manage(seeded_url, "seed_demo", "--preset", "hagiang-2023", "-v2")
         wall = time.perf_counter() - started
         print("\n".join(line for line in output.splitlines() if line.startswith(("Seeded", "  "))))
-        match = re.search(r"in ([\d.]+) s", output)
+        match = re.search(r"(?:in|trong) ([\d.]+) (?:s|giây)", output)  # English or Vietnamese
         seed_seconds = float(match.group(1)) if match else wall
         phases = dict(re.findall(r"^  ([a-z ]+): ([\d.]+) s$", output, re.M))
         members_seconds = float(phases.get("members", "nan"))
