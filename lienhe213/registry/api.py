@@ -467,11 +467,6 @@ class ClassificationFilter(django_filters.FilterSet):
         return in_force if value else queryset.exclude(pk__in=in_force.values("pk"))
 
 
-def visible_classifications(user: AnyUser) -> ExemptionDecisionQuerySet:
-    """The decisions about members ``user`` may see (the member gatekeeper decides)."""
-    return ExemptionDecision.objects.filter(member__in=Member.objects.visible_to(user).values("pk"))
-
-
 @extend_schema_view(
     list=extend_schema(summary="List the classifications of the members you may see"),
     retrieve=extend_schema(summary="One classification decision"),
@@ -487,7 +482,7 @@ class ClassificationViewSet(
 
     def get_queryset(self) -> QuerySet[ExemptionDecision]:
         return (
-            visible_classifications(self.request.user)
+            ExemptionDecision.objects.visible_to(self.request.user)
             .select_related("member", "decided_by")
             .order_by("member_id", "valid_from", "pk")
         )

@@ -92,6 +92,12 @@ class ExemptionDecisionQuerySet(models.QuerySet["ExemptionDecision"]):
     def not_revoked(self) -> "ExemptionDecisionQuerySet":
         return self.filter(revoked_on__isnull=True)
 
+    def visible_to(self, user: "AnyUser") -> "ExemptionDecisionQuerySet":
+        """The gatekeeper for decisions: those about members ``user`` may see."""
+        from lienhe213.members.models import Member
+
+        return self.filter(member__in=Member.objects.visible_to(user).values("pk"))
+
 
 def classifications_on(member_ids: Iterable[int], on: datetime.date) -> dict[int, str]:
     """``{member id: category}`` in force on ``on`` (one query). Where decisions
