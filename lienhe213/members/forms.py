@@ -1,15 +1,15 @@
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.urls import reverse
 
 from lienhe213.accounts.access import AnyUser, Capability
 from lienhe213.core.errors import DomainError
 from lienhe213.members.models import Member
 from lienhe213.members.services import EDITABLE_FIELDS
-from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
-from lienhe213.organizations.queries import deployed_communes
+from lienhe213.organizations.models import AdministrativeUnit, Organization
+from lienhe213.organizations.queries import communities_of, deployed_communes
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -66,10 +66,3 @@ class MemberForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def add_domain_error(self, err: DomainError) -> None:
         self.add_error(err.field if err.field in self.fields else None, str(err))
-
-
-def communities_of(commune_id: object) -> "QuerySet[Community]":
-    """The current communities of a commune (none while no commune is chosen)."""
-    if not str(commune_id or "").isdigit():
-        return Community.objects.none()
-    return Community.objects.filter(commune_id=int(str(commune_id)), valid_until__isnull=True)

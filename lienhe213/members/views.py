@@ -13,8 +13,9 @@ from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.members import services
 from lienhe213.members.access import can_edit, get_member_for_user, reveal_citizen_id
 from lienhe213.members.filters import MemberFilter
-from lienhe213.members.forms import MemberForm, communities_of
+from lienhe213.members.forms import MemberForm
 from lienhe213.members.models import Member
+from lienhe213.organizations.queries import communities_of
 
 
 @login_required

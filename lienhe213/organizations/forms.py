@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe213.accounts.access import AnyUser, Capability
 from lienhe213.core.errors import DomainError
-from lienhe213.members.forms import communities_of
 from lienhe213.organizations.models import AdministrativeUnit, Organization
-from lienhe213.organizations.queries import deployed_communes
+from lienhe213.organizations.queries import communities_of, deployed_communes
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -9,7 +9,7 @@ from django.db import models
 
 if TYPE_CHECKING:
     from lienhe213.accounts.access import AnyUser, Capability
-    from lienhe213.organizations.models import AdministrativeUnit, Organization
+    from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
 
 
 def paths_condition(field: str, paths: Iterable[str]) -> models.Q:
@@ -93,3 +93,12 @@ def deployed_communes() -> "models.QuerySet[AdministrativeUnit]":
     return AdministrativeUnit.objects.filter(
         level=AdministrativeUnit.Level.COMMUNE, valid_until__isnull=True, parent__in=provinces
     )
+
+
+def communities_of(commune_id: object) -> "models.QuerySet[Community]":
+    """The current communities of a commune (none while no commune is chosen)."""
+    from lienhe213.organizations.models import Community
+
+    if not str(commune_id or "").isdigit():
+        return Community.objects.none()
+    return Community.objects.filter(commune_id=int(str(commune_id)), valid_until__isnull=True)

@@ -11,14 +11,13 @@ from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import Capability, has_capability
 from lienhe213.core.errors import DomainError
-from lienhe213.members.forms import communities_of
 from lienhe213.members.models import Member
 from lienhe213.members.queries import MemberQuerySet
 from lienhe213.organizations import services
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.forms import MergeForm, MoveForm, OrganizationCreateForm, RenameForm
 from lienhe213.organizations.models import Organization, OrganizationHistory
-from lienhe213.organizations.queries import OrganizationQuerySet, subtree_counts
+from lienhe213.organizations.queries import OrganizationQuerySet, communities_of, subtree_counts
 
 
 def _members_per_organization(members: MemberQuerySet) -> dict[int, int]:
