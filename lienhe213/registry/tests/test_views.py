@@ -580,3 +580,15 @@ def test_navigation_offers_the_tracking_book_to_registry_roles_only(client, worl
 
     assert reverse("registry:index") in shown
     assert reverse("registry:index") not in hidden
+
+
+def test_history_of_an_imported_step_without_an_actor_renders(client, world):
+    link = link_at(world, "received")
+    LinkEvent.objects.filter(link=link).update(by=None)  # as the demo and importers write them
+    client.force_login(world.commune_clerk)
+
+    response = client.get(reverse("registry:link_detail", args=[link.pk]))
+
+    assert response.status_code == 200
+    events = LinkEvent.objects.filter(link=link).count()
+    assert response.content.decode().count("imported") == events == 2
