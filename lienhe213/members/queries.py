@@ -49,11 +49,15 @@ class MemberQuerySet(models.QuerySet["Member"]):
         """Ids of members with an open residence link held under ``paths``, as a
         subquery (no duplicate rows; the reverse relation keeps members free of any
         import of the tracking book)."""
+        from lienhe213.organizations.models import Organization
         from lienhe213.organizations.queries import paths_condition
 
-        held = paths_condition(
-            "residence_links__residence_commune_organization__path", paths
-        ) | paths_condition("residence_links__residence_cell__path", paths)
+        # Foreign keys in the ids under the paths (not path matches on joined rows), so
+        # the subquery starts from the links' own indexes (ADR 0004).
+        orgs = Organization.objects.filter(paths_condition("path", paths)).values("pk")
+        held = models.Q(residence_links__residence_commune_organization__in=orgs) | models.Q(
+            residence_links__residence_cell__in=orgs
+        )
         return self.model._default_manager.filter(
             held, residence_links__status__in=RESIDENCE_OPEN_STATUSES
         ).values("pk")
