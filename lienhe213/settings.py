@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "lienhe213.organizations",
     "lienhe213.members",
     "lienhe213.registry",
+    "lienhe213.meetings",
+    "lienhe213.notices",
+    "lienhe213.comments",
     "lienhe213.demo",
 ]
 

@@ -7,6 +7,9 @@ urlpatterns = [
     path("organizations/", include("lienhe213.organizations.urls")),
     path("members/", include("lienhe213.members.urls")),
     path("registry/", include("lienhe213.registry.urls")),
+    path("meetings/", include("lienhe213.meetings.urls")),
+    path("notices/", include("lienhe213.notices.urls")),
+    path("comments/", include("lienhe213.comments.urls")),
     path("api/v1/", include("lienhe213.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
