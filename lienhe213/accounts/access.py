@@ -24,6 +24,11 @@ class Capability(Enum):
     RECEIVE_LETTERS = "receive_letters"  # residence commune: receive, return, assign
     ACKNOWLEDGE_LINKS = "acknowledge_links"  # residential cell: take the member in
     RESTRUCTURE_LINKS = "restructure_links"  # re-map links after communes or cells merge
+    # The annual comment cycle (forms 3-213 and 4-213).
+    MANAGE_COMMENT_CAMPAIGNS = "manage_comment_campaigns"  # province: open the year's campaign
+    REQUEST_COMMENTS = "request_comments"  # workplace: request, acknowledge, record rating use
+    WRITE_COMMENTS = "write_comments"  # residential cell: draft, Front meeting, sign
+    CONFIRM_COMMENTS = "confirm_comments"  # commune: confirm and return
 
 
 _COMMITTEE_ROLES = {
@@ -58,6 +63,14 @@ ROLE_CAPABILITIES: dict[Capability, set[Role]] = {
         Role.CELL_SECRETARY,
     },
     Capability.RESTRUCTURE_LINKS: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER},
+    Capability.MANAGE_COMMENT_CAMPAIGNS: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER},
+    Capability.REQUEST_COMMENTS: {
+        Role.ADMINISTRATOR,
+        Role.PROVINCIAL_OFFICER,
+        Role.WORKPLACE_OFFICER,
+    },
+    Capability.WRITE_COMMENTS: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER, Role.CELL_SECRETARY},
+    Capability.CONFIRM_COMMENTS: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER, Role.COMMUNE_CLERK},
 }
 
 # A role may only grant roles at or below its own rank.
