@@ -1,0 +1,65 @@
+"""Helpers for the notice tests: the cast's active link and notices on it."""
+
+import datetime
+
+import pytest
+
+from conftest import member_fields
+from lienhe213.core.models import AuditEvent
+from lienhe213.members.services import create_member
+from lienhe213.notices import services
+from lienhe213.notices.models import Kind, Notice, NoticeReply
+from lienhe213.registry.models import ResidenceLink
+from lienhe213.registry.tests.conftest import MONDAY, link_at
+
+SENT_ON = MONDAY + datetime.timedelta(days=14)  # Monday 17/03/2025
+
+__all__ = ["MONDAY", "SENT_ON", "link_at", "notice_state", "second_member", "send"]
+
+
+def notice_state():
+    """Every row a notice service may write, to prove a refusal changed nothing."""
+    return (
+        list(Notice.objects.order_by("pk").values()),
+        list(NoticeReply.objects.order_by("pk").values()),
+        list(AuditEvent.objects.order_by("pk").values()),
+        list(ResidenceLink.objects.order_by("pk").values()),
+    )
+
+
+def send(world, link, kind=Kind.VIOLATION, by=None, sender=None, recipient=None, on=SENT_ON):
+    """A notice on ``link``: by default a violation from the cell to the workplace."""
+    if sender is None:
+        sender = (
+            world.cell_a2
+            if kind in (Kind.VIOLATION, Kind.GOOD_CONDUCT, Kind.REPEATED_ABSENCE, Kind.UNREACHABLE)
+            else world.workplace
+        )
+    if recipient is None:
+        recipient = world.workplace if sender != world.workplace else world.commune_a_committee
+    return services.send_notice(
+        by=by or world.root_user,
+        link=link,
+        kind=kind,
+        sender=sender,
+        recipient=recipient,
+        body="Nội dung thông báo.",
+        sent_on=on,
+    )
+
+
+def second_member(world):
+    """A second working member of the workplace, living in commune B."""
+    fields = member_fields(
+        world.workplace_cell,
+        family_name="Trần",
+        given_name="Bình",
+        party_card_number="42345678",
+        residence_commune=world.commune_b,
+    )
+    return create_member(by=world.root_user, **fields)
+
+
+@pytest.fixture
+def active(world):
+    return link_at(world, "active")
