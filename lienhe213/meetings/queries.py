@@ -1,0 +1,134 @@
+"""Reusable reads of residence meetings: scoping, and the two flags of the six-month rule
+(cells that have not met their members, members absent from their last two meetings).
+
+Both flags take any organization as the scope — a cell, a commune committee or the
+province — and are one bounded query each (correlated subqueries on indexed foreign
+keys, no query per cell or member)."""
+
+import calendar
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from lienhe213.organizations.queries import paths_condition
+
+if TYPE_CHECKING:
+    from lienhe213.accounts.access import AnyUser
+    from lienhe213.meetings.models import Attendance, Meeting  # noqa: F401
+    from lienhe213.organizations.models import Organization
+    from lienhe213.organizations.queries import OrganizationQuerySet
+    from lienhe213.registry.queries import ResidenceLinkQuerySet
+
+MEETING_INTERVAL_MONTHS = 6
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` earlier, clamped to the month's end (31/08 → 28/02)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return datetime.date(year, month + 1, min(day.day, last))
+
+
+def _cells_under(paths: list[str]) -> "models.QuerySet[Organization, Any]":
+    from lienhe213.organizations.models import Organization
+
+    return Organization.objects.filter(paths_condition("path", paths)).values("pk")
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def held(self) -> "MeetingQuerySet":
+        return self.filter(status="held")
+
+    def in_subtree(self, org: "Organization") -> "MeetingQuerySet":
+        """Meetings of the cells in ``org``'s subtree (``org`` itself may be the cell)."""
+        return self.filter(cell__in=_cells_under([org.path]))
+
+    def visible_to(self, user: "AnyUser") -> "MeetingQuerySet":
+        """The gatekeeper for meetings: the committees over the cell see them, and a
+        member sees the meetings they have an attendance record in."""
+        from lienhe213.accounts import access
+
+        if access.sees_everything(user):
+            return self
+        paths = access.scope_paths(user, access.Capability.VIEW_ORGANIZATIONS)
+        condition = models.Q(cell__in=_cells_under(paths))
+        own = access.own_member_id(user)
+        if own is not None:
+            from lienhe213.meetings.models import Attendance
+
+            condition |= models.Q(
+                pk__in=Attendance.objects.filter(member_id=own).values("meeting_id")
+            )
+        return self.filter(condition)
+
+
+class AttendanceQuerySet(models.QuerySet["Attendance"]):
+    def of_member(self, member_id: int) -> "AttendanceQuerySet":
+        return self.filter(member_id=member_id)
+
+    def visible_to(self, user: "AnyUser") -> "AttendanceQuerySet":
+        from lienhe213.meetings.models import Meeting
+
+        return self.filter(meeting__in=Meeting.objects.visible_to(user).values("pk"))
+
+
+def cells_without_recent_meeting(
+    scope: "Organization", *, on: datetime.date
+) -> "OrganizationQuerySet":
+    """Current residential cells in ``scope``'s subtree that have active linked members
+    but no meeting held in the six months up to ``on`` (DOMAIN §4.3: "every six months").
+
+    A cell with no active link has nobody to meet and is not flagged. Each cell carries
+    ``last_held_on``: its latest held meeting up to ``on``, or None.
+    """
+    from lienhe213.meetings.models import Meeting
+    from lienhe213.organizations.models import Organization
+    from lienhe213.registry.models import ResidenceLink
+
+    held = Meeting.objects.held().filter(cell=models.OuterRef("pk"), date__lte=on)
+    return (
+        Organization.objects.current()
+        .filter(path__under=scope.path, kind="cell", side="residential")
+        .filter(
+            models.Exists(
+                ResidenceLink.objects.filter(residence_cell=models.OuterRef("pk"), status="active")
+            )
+        )
+        .exclude(models.Exists(held.filter(date__gte=months_before(on, MEETING_INTERVAL_MONTHS))))
+        .annotate(
+            last_held_on=models.Subquery(held.order_by("-date").values("date")[:1]),
+        )
+        .order_by("path")
+    )
+
+
+def links_absent_twice(scope: "Organization") -> "ResidenceLinkQuerySet":
+    """Active links at cells in ``scope``'s subtree whose member was absent (not excused)
+    from both of the last two held meetings of that cell they had a record in.
+
+    The result carries the member and the cell (``select_related``), ready to list.
+    """
+    from lienhe213.meetings.models import Attendance
+    from lienhe213.registry.models import ResidenceLink
+
+    records = (
+        Attendance.objects.filter(
+            member_id=models.OuterRef("member_id"),
+            meeting__cell_id=models.OuterRef("residence_cell_id"),
+            meeting__status="held",
+        )
+        .order_by("-meeting__date", "-meeting_id")
+        .values("status")
+    )
+    return (
+        ResidenceLink.objects.filter(status="active", residence_cell__in=_cells_under([scope.path]))
+        .annotate(
+            last_attendance=models.Subquery(records[:1]),
+            previous_attendance=models.Subquery(records[1:2]),
+        )
+        .filter(last_attendance="absent", previous_attendance="absent")
+        .select_related("member", "residence_cell")
+        .order_by("residence_cell__path", "member__given_name", "member__family_name")
+    )
