@@ -1,0 +1,57 @@
+"""Tracking-book pages: the residence book, the workplace mirror, one link and its
+steps, classification, and the reconciliation worklist.
+
+Every page fetches through a gatekeeper (404 when the user may not see the object) and
+every step checks the acting side first (403 when the user sees the link but may not
+take that step); the services decide whether the step fits the link's state, and their
+refusal is shown on the form.
+
+One module per part: ``pages`` (book, mirror, worklist…) and ``links`` (one link and
+its steps).
+"""
+
+from lienhe213.registry.views.links import (
+    allowed_steps,
+    link_acknowledge,
+    link_assign,
+    link_change_workplace,
+    link_detail,
+    link_end,
+    link_exempt,
+    link_move,
+    link_present,
+    link_receive,
+    link_retire,
+    link_return,
+)
+from lienhe213.registry.views.pages import (
+    book,
+    classify,
+    index,
+    issue_letters,
+    member_links,
+    worklist,
+    workplace,
+)
+
+__all__ = [
+    "allowed_steps",
+    "book",
+    "classify",
+    "index",
+    "issue_letters",
+    "link_acknowledge",
+    "link_assign",
+    "link_change_workplace",
+    "link_detail",
+    "link_end",
+    "link_exempt",
+    "link_move",
+    "link_present",
+    "link_receive",
+    "link_retire",
+    "link_return",
+    "member_links",
+    "worklist",
+    "workplace",
+]

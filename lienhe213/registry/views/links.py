@@ -1,0 +1,345 @@
+"""One link and its steps: each step is a small POST view calling its service."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from lienhe213.accounts.access import (
+    AnyUser,
+    Capability,
+    has_capability,
+)
+from lienhe213.core.errors import DomainError
+from lienhe213.registry import access, forms, services
+from lienhe213.registry.models import ResidenceLink
+from lienhe213.registry.views._common import (
+    _forbid_unless,
+)
+
+# --- one link and its steps -----------------------------------------------------------
+
+
+def allowed_steps(user: AnyUser, link: ResidenceLink) -> list[str]:
+    """The steps this user may take on the link in its present state, in page order."""
+    workplace_side = has_capability(
+        user, Capability.MANAGE_LETTERS, link.workplace_organization.path
+    )
+    commune_side = has_capability(
+        user, Capability.RECEIVE_LETTERS, link.residence_commune_organization.path
+    )
+    cell = link.residence_cell
+    cell_side = cell is not None and has_capability(user, Capability.ACKNOWLEDGE_LINKS, cell.path)
+    wanted = {
+        "present": link.can_be_presented() and (workplace_side or commune_side),
+        "receive": link.can_be_received() and commune_side,
+        "return": link.can_be_returned() and commune_side,
+        "assign": link.can_be_assigned() and commune_side,
+        "acknowledge": link.can_be_acknowledged() and cell_side,
+        "move": link.is_open and workplace_side,
+        "change_workplace": link.is_open and has_capability(user, Capability.MANAGE_LETTERS),
+        "exempt": link.is_open and workplace_side,
+        "retire": link.status in ("assigned", "active") and workplace_side,
+        "end": link.is_open and workplace_side,
+    }
+    return [step for step, allowed in wanted.items() if allowed]
+
+
+STEP_TITLES = {
+    "present": gettext_lazy("Record presentation"),
+    "receive": gettext_lazy("Receive the letter"),
+    "return": gettext_lazy("Return the letter"),
+    "assign": gettext_lazy("Assign to a cell"),
+    "acknowledge": gettext_lazy("Acknowledge: take the member in"),
+    "move": gettext_lazy("Moved to another residence"),
+    "change_workplace": gettext_lazy("Change workplace"),
+    "exempt": gettext_lazy("Temporary exemption"),
+    "retire": gettext_lazy("Retired: transfer to the residence cell"),
+    "end": gettext_lazy("Left the party or died"),
+}
+
+
+def _step_form(step: str, link: ResidenceLink, user: AnyUser, data: Any = None) -> forms.StepForm:
+    classes: dict[str, type[forms.StepForm]] = {
+        "return": forms.ReturnForm,
+        "assign": forms.AssignForm,
+        "move": forms.MoveForm,
+        "change_workplace": forms.ChangeWorkplaceForm,
+        "exempt": forms.ExemptForm,
+        "retire": forms.RetireForm,
+        "end": forms.EndForm,
+    }
+    form_class = classes.get(step, forms.StepForm)
+    kwargs: dict[str, Any] = {"prefix": step, "initial": {"version": link.version}}
+    if step in ("assign", "move"):
+        kwargs["link"] = link
+    if step in ("change_workplace", "exempt"):
+        kwargs.update(link=link, user=user)
+    if step == "retire":
+        kwargs["initial"]["member_version"] = link.member.version
+    return form_class(data, **kwargs)
+
+
+def _link_page(
+    request: HttpRequest, link: ResidenceLink, bound: dict[str, forms.StepForm] | None = None
+) -> HttpResponse:
+    user = request.user
+    bound = bound or {}
+    steps = allowed_steps(user, link)
+    context = {
+        "link": link,
+        "member": link.member,
+        "residence_only": access.residence_only(user, link.member),
+        "events": link.events.select_related("by").order_by("at", "pk"),
+        "steps": [
+            (
+                reverse(f"registry:{step}", args=[link.pk]),
+                STEP_TITLES[step],
+                bound.get(step) or _step_form(step, link, user),
+            )
+            for step in [*steps, *(s for s in bound if s not in steps)]
+        ],
+        "today": timezone.localdate(),
+    }
+    return render(request, "registry/link_detail.html", context)
+
+
+@login_required
+def link_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk)
+    return _link_page(request, link)
+
+
+def _take_step(
+    request: HttpRequest,
+    link: ResidenceLink,
+    step: str,
+    perform: Callable[[dict[str, Any]], ResidenceLink],
+    done: str,
+) -> HttpResponse:
+    """Bind the step's form, call the service, then redirect to the (new) link, or show
+    the page again with the service's refusal on the form."""
+    form = _step_form(step, link, request.user, request.POST)
+    if form.is_valid():
+        try:
+            result = perform(form.cleaned_data)
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            messages.success(request, done)
+            return redirect("registry:link_detail", pk=result.pk)
+    return _link_page(request, link, {step: form})
+
+
+@login_required
+@require_POST
+def link_present(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    if not (
+        has_capability(request.user, Capability.MANAGE_LETTERS, link.workplace_organization.path)
+        or has_capability(
+            request.user, Capability.RECEIVE_LETTERS, link.residence_commune_organization.path
+        )
+    ):
+        raise PermissionDenied
+    return _take_step(
+        request,
+        link,
+        "present",
+        lambda data: services.record_presentation(
+            by=request.user, link=link, presented_on=data["on"], version=data["version"]
+        ),
+        _("The presentation of the letter was recorded."),
+    )
+
+
+@login_required
+@require_POST
+def link_receive(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_commune_side, request.user, link.residence_commune_organization)
+    return _take_step(
+        request,
+        link,
+        "receive",
+        lambda data: services.receive_letter(
+            by=request.user, link=link, received_on=data["on"], version=data["version"]
+        ),
+        _("The letter was received."),
+    )
+
+
+@login_required
+@require_POST
+def link_return(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_commune_side, request.user, link.residence_commune_organization)
+    return _take_step(
+        request,
+        link,
+        "return",
+        lambda data: services.return_letter(
+            by=request.user,
+            link=link,
+            returned_on=data["on"],
+            reason=data["reason"],
+            version=data["version"],
+        ),
+        _("The letter was returned to the workplace."),
+    )
+
+
+@login_required
+@require_POST
+def link_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_commune_side, request.user, link.residence_commune_organization)
+    return _take_step(
+        request,
+        link,
+        "assign",
+        lambda data: services.assign_to_cell(
+            by=request.user,
+            link=link,
+            cell=data["cell"],
+            assigned_on=data["on"],
+            version=data["version"],
+        ),
+        _("The member was assigned to the cell."),
+    )
+
+
+@login_required
+@require_POST
+def link_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    if link.residence_cell is None:
+        raise PermissionDenied
+    _forbid_unless(access.require_cell_side, request.user, link.residence_cell)
+    return _take_step(
+        request,
+        link,
+        "acknowledge",
+        lambda data: services.acknowledge_link(
+            by=request.user, link=link, acknowledged_on=data["on"], version=data["version"]
+        ),
+        _("The cell took the member in: the link is active."),
+    )
+
+
+@login_required
+@require_POST
+def link_move(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_workplace_side, request.user, link.workplace_organization)
+    return _take_step(
+        request,
+        link,
+        "move",
+        lambda data: services.move_residence(
+            by=request.user,
+            link=link,
+            moved_on=data["on"],
+            residence_commune=data["residence_commune"],
+            note=data["note"],
+            version=data["version"],
+        ),
+        _("The old link was closed and a new letter issued to the new commune."),
+    )
+
+
+@login_required
+@require_POST
+def link_change_workplace(request: HttpRequest, pk: int) -> HttpResponse:
+    # The new workplace committee takes the link over: it sees the link through the
+    # member's party unit but holds no side of it yet.
+    link = access.get_link_for_user(request.user, pk)
+    if not has_capability(request.user, Capability.MANAGE_LETTERS):
+        raise PermissionDenied
+    return _take_step(
+        request,
+        link,
+        "change_workplace",
+        lambda data: services.change_workplace(
+            by=request.user,
+            link=link,
+            workplace=data["workplace"],
+            changed_on=data["on"],
+            version=data["version"],
+        ),
+        _("The link continues under the new workplace committee."),
+    )
+
+
+@login_required
+@require_POST
+def link_exempt(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_workplace_side, request.user, link.workplace_organization)
+
+    def perform(data: dict[str, Any]) -> ResidenceLink:
+        changed, _decision = services.exempt_temporarily(
+            by=request.user,
+            link=link,
+            category=data["category"],
+            reason=data["reason"],
+            decided_by=data["decided_by"],
+            decided_on=data["on"],
+            valid_until=data["valid_until"],
+            review_on=data["review_on"],
+            evidence=data["evidence"],
+            version=data["version"],
+        )
+        return changed
+
+    return _take_step(request, link, "exempt", perform, _("The exemption was recorded."))
+
+
+@login_required
+@require_POST
+def link_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_workplace_side, request.user, link.workplace_organization)
+    return _take_step(
+        request,
+        link,
+        "retire",
+        lambda data: services.retire_member(
+            by=request.user,
+            link=link,
+            retired_on=data["on"],
+            member_version=data["member_version"],
+            version=data["version"],
+        ),
+        _("The link was closed and the member transferred to the residence cell."),
+    )
+
+
+@login_required
+@require_POST
+def link_end(request: HttpRequest, pk: int) -> HttpResponse:
+    link = access.get_link_for_user(request.user, pk, write=True)
+    _forbid_unless(access.require_workplace_side, request.user, link.workplace_organization)
+    return _take_step(
+        request,
+        link,
+        "end",
+        lambda data: services.end_link_for_departure(
+            by=request.user,
+            link=link,
+            ended_on=data["on"],
+            reason=data["reason"],
+            note=data["note"],
+            version=data["version"],
+        ),
+        _("The link was closed."),
+    )
