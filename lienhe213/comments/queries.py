@@ -1,0 +1,88 @@
+"""Reusable reads of the comment cycle: scoping to both sides, requests past the
+deadline, campaign progress per commune and the "uniform ratings" indicator."""
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+
+from lienhe213.registry.queries import link_scope_condition
+
+if TYPE_CHECKING:
+    from lienhe213.accounts.access import AnyUser
+    from lienhe213.comments.models import CommentCampaign, CommentRequest  # noqa: F401
+
+RETURNED_STATUSES = ("returned", "acknowledged", "used")
+OPEN_STATUSES = ("requested", "drafted", "signed", "confirmed")
+PROGRESS_STEPS = ("requested", "drafted", "signed", "confirmed", "returned", "acknowledged")
+
+
+class CommentRequestQuerySet(models.QuerySet["CommentRequest"]):
+    def visible_to(self, user: "AnyUser") -> "CommentRequestQuerySet":
+        """The one gatekeeper for reading requests and comments: both sides of the
+        member's link see them (workplace subtree, residence commune and cell); the
+        member sees their own once the comment has been returned to the workplace."""
+        from lienhe213.accounts import access
+
+        if access.sees_everything(user):
+            return self
+        paths = access.scope_paths(user, access.Capability.VIEW_MEMBERS)
+        condition = link_scope_condition(paths, prefix="link__") if paths else models.Q(pk__in=[])
+        own = access.own_member_id(user)
+        if own is not None:
+            condition |= models.Q(member_id=own, status__in=RETURNED_STATUSES)
+        return self.filter(condition)
+
+    def returned(self) -> "CommentRequestQuerySet":
+        """Comments that reached the workplace (returned, acknowledged or used)."""
+        return self.filter(status__in=RETURNED_STATUSES)
+
+    def past_deadline(self, *, on: datetime.date) -> "CommentRequestQuerySet":
+        """Requests whose comment has not been returned by the campaign's deadline
+        (to be escalated to the commune and the province)."""
+        return self.filter(status__in=OPEN_STATUSES, campaign__deadline__lt=on)
+
+    def at_residence_cell(self, cell_id: int) -> "CommentRequestQuerySet":
+        return self.filter(link__residence_cell_id=cell_id)
+
+
+def _step_count(step: str) -> models.Count:
+    """Requests that reached ``step`` or a later one (the steps follow each other)."""
+    reached = (*PROGRESS_STEPS[PROGRESS_STEPS.index(step) :], "used")
+    return models.Count("pk", filter=models.Q(status__in=reached))
+
+
+def progress_by_commune(requests: CommentRequestQuerySet) -> list[dict[str, Any]]:
+    """Per residence commune: how many requests there are and how many reached each
+    step (requested / drafted / signed / confirmed / returned / acknowledged), in one
+    GROUP BY. ``requests`` is already scoped and narrowed to a campaign."""
+    return list(
+        requests.values("link__residence_commune_organization")
+        .annotate(
+            commune_name=models.F("link__residence_commune_organization__name"),
+            **{step: _step_count(step) for step in PROGRESS_STEPS},
+        )
+        .order_by("commune_name")
+    )
+
+
+def uniform_ratings(requests: CommentRequestQuerySet, field: str) -> list[dict[str, Any]]:
+    """Organizations (``field``: ``link__residence_cell`` or
+    ``link__residence_commune_organization``) where every returned comment has the best
+    level on every item of its form: the softness the 2023 Hà Giang report describes
+    made visible. Each row: the organization id and name and the number of comments."""
+    from lienhe213.comments.models import all_best_condition
+
+    return list(
+        requests.returned()
+        .values(field)
+        .annotate(
+            name=models.F(f"{field}__name"),
+            returned_count=models.Count("pk"),
+            best_count=models.Count(
+                "pk", filter=all_best_condition(items_prefix="comment__", form_field="form")
+            ),
+        )
+        .filter(returned_count=models.F("best_count"))
+        .order_by("name")
+    )

@@ -1,0 +1,552 @@
+"""Every write of the annual comment cycle.
+
+Each service checks the actor's side (``comments.access``), locks the request it moves,
+asks the request whether the step is allowed, and writes one audit row, all in one
+transaction. A refusal raises ``DomainError`` with a translated reason and changes
+nothing. Edits of the draft carry the comment's ``version``: a stale one is refused
+("changed meanwhile") instead of overwriting someone else's work.
+"""
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienhe213.accounts.access import AnyUser, own_member_id
+from lienhe213.comments import access
+from lienhe213.comments.models import (
+    FORM_ITEMS,
+    Comment,
+    CommentCampaign,
+    CommentForm,
+    CommentRequest,
+    Purpose,
+    RatingLevel,
+    Recommendation,
+)
+from lienhe213.core import audit
+from lienhe213.core.errors import DomainError
+from lienhe213.members.models import Member
+from lienhe213.organizations.models import Organization
+from lienhe213.registry.models import Category, ResidenceLink
+from lienhe213.registry.queries import classifications_on
+
+Status = CommentRequest.Status
+
+STALE = "This comment was changed by someone else meanwhile. Reload it and try again."
+
+DRAFT_FIELDS = (
+    "item_1",
+    "item_2",
+    "item_3",
+    "item_4",
+    "item_5",
+    "recommendation",
+    "other_comments",
+    "item_a",
+    "item_b",
+    "item_c",
+)
+
+
+def _user(by: AnyUser) -> Any:
+    return by if getattr(by, "pk", None) is not None else None
+
+
+def _lock(request: CommentRequest, version: int | None = None) -> CommentRequest:
+    """The stored request, locked until the transaction ends, with its link, its
+    organizations and its comment; refused when ``version`` is stale."""
+    current = (
+        CommentRequest.objects.select_for_update(of=("self",))
+        .select_related(
+            "campaign",
+            "member",
+            "workplace_organization",
+            "link__residence_commune_organization",
+            "link__residence_cell",
+        )
+        .get(pk=request.pk)
+    )
+    if version is not None and version != current.version:
+        raise DomainError(_(STALE))
+    return current
+
+
+def _lock_comment(request: CommentRequest, version: int | None) -> Comment:
+    comment = Comment.objects.select_for_update().get(request=request)
+    if version is not None and version != comment.version:
+        raise DomainError(_(STALE))
+    comment.request = request
+    return comment
+
+
+def _step(
+    request: CommentRequest,
+    comment: Comment,
+    *,
+    by: AnyUser,
+    event: str,
+    status: str | None,
+    changes: dict[str, Any],
+    scope_path: str,
+    bump_comment: bool = False,
+) -> CommentRequest:
+    """Save ``changes`` on the comment and the new ``status`` on the request, and write
+    the step's one audit row."""
+    before = audit.snapshot(comment, changes)
+    for name, value in changes.items():
+        setattr(comment, name, value)
+    if bump_comment:
+        comment.version += 1
+    comment.save(update_fields=[*changes, "version", "updated_at"])
+    old_status = request.status
+    if status is not None:
+        request.status = status
+    request.version += 1
+    request.save(update_fields=["status", "version", "updated_at"])
+    after = audit.snapshot(comment, changes)
+    audit.record(
+        by=by,
+        action="update",
+        obj=request,
+        scope_path=scope_path,
+        changes={
+            "event": event,
+            **audit.diff({"status": old_status}, {"status": request.status}),
+            **audit.diff(before, after),
+        },
+    )
+    return request
+
+
+# --- the province ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_campaign(
+    *,
+    by: AnyUser,
+    province: Organization,
+    year: int,
+    opens_on: datetime.date,
+    closes_on: datetime.date,
+    deadline: datetime.date,
+) -> CommentCampaign:
+    """Open the year's comment campaign of a provincial committee: the window in which
+    workplaces request comments and the deadline for returning them."""
+    province = Organization.objects.get(pk=province.pk)
+    access.require_campaign_side(by, province)
+    if province.kind != Organization.Kind.PROVINCIAL_COMMITTEE or not province.is_current:
+        raise DomainError(
+            _("“%(org)s” is not a current provincial committee.") % {"org": province.name}
+        )
+    if closes_on < opens_on:
+        raise DomainError(_("The window may not close before it opens."), field="closes_on")
+    if deadline < opens_on:
+        raise DomainError(_("The deadline may not be before the window opens."), field="deadline")
+    if CommentCampaign.objects.filter(province=province, year=year).exists():
+        raise DomainError(
+            _("This province already has a campaign for %(year)s.") % {"year": year}, field="year"
+        )
+    try:
+        with transaction.atomic():
+            campaign = CommentCampaign.objects.create(
+                province=province,
+                year=year,
+                opens_on=opens_on,
+                closes_on=closes_on,
+                deadline=deadline,
+                opened_by=_user(by),
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            _("This province already has a campaign for %(year)s.") % {"year": year}, field="year"
+        ) from exc
+    audit.record(
+        by=by,
+        action="create",
+        obj=campaign,
+        scope_path=province.path,
+        changes=audit.snapshot(campaign, ["province", "year", "opens_on", "closes_on", "deadline"]),
+    )
+    return campaign
+
+
+# --- the workplace ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_comments(
+    *,
+    by: AnyUser,
+    campaign: CommentCampaign,
+    workplace: Organization,
+    members: Sequence[Member],
+    requested_on: datetime.date,
+    purpose: str = "",
+) -> list[CommentRequest]:
+    """Ask the residence for comments on many members of a workplace at once: form
+    3-213 for normal members; for category A only on demand, with form 4-213 and a
+    stated ``purpose``; never for category B. Each member needs an active residence
+    link answering to the workplace's subtree. All or nothing."""
+    workplace = Organization.objects.select_for_update().get(pk=workplace.pk)
+    access.require_workplace_side(by, workplace)
+    campaign = CommentCampaign.objects.get(pk=campaign.pk)
+    if not workplace.path.startswith(campaign.province.path):
+        raise DomainError(_("This campaign is not the workplace's province's."), field="campaign")
+    if not campaign.opens_on <= requested_on <= campaign.closes_on:
+        raise DomainError(
+            _("Comments may be requested only between %(opens)s and %(closes)s.")
+            % {
+                "opens": campaign.opens_on.strftime("%d/%m/%Y"),
+                "closes": campaign.closes_on.strftime("%d/%m/%Y"),
+            },
+            field="requested_on",
+        )
+    if purpose and purpose not in Purpose.values:
+        raise DomainError(_("Choose a valid purpose."), field="purpose")
+    ids = [m.pk for m in members]
+    if not ids:
+        raise DomainError(_("Choose at least one member."), field="members")
+    if len(set(ids)) != len(ids):
+        raise DomainError(_("A member is listed twice."), field="members")
+    stored = Member.objects.in_bulk(ids)
+    links = {
+        link.member_id: link
+        for link in ResidenceLink.objects.open()
+        .filter(member_id__in=ids)
+        .select_related("workplace_organization")
+    }
+    categories = classifications_on(ids, requested_on)
+    already = set(
+        CommentRequest.objects.filter(campaign=campaign, member_id__in=ids).values_list(
+            "member_id", "purpose"
+        )
+    )
+    requests: list[CommentRequest] = []
+    for pk in ids:
+        member = stored[pk]
+        names = {"member": member.full_name}
+        if categories.get(pk) == Category.B:
+            raise DomainError(
+                _("“%(member)s” is exempt from introduction (category B): no comment is asked.")
+                % names
+            )
+        link = links.get(pk)
+        if link is None or link.status != ResidenceLink.Status.ACTIVE:
+            raise DomainError(_("“%(member)s” has no active residence link.") % names)
+        if not link.workplace_organization.path.startswith(workplace.path):
+            raise DomainError(
+                _("The residence link of “%(member)s” answers to another workplace.") % names
+            )
+        if link.category == Category.A:
+            if not purpose:
+                raise DomainError(
+                    _(
+                        "“%(member)s” is in category A: a comment (form 4-213) is asked only "
+                        "on demand, with its purpose."
+                    )
+                    % names,
+                    field="purpose",
+                )
+            form, member_purpose = CommentForm.CATEGORY_A, purpose
+        else:
+            form, member_purpose = CommentForm.NORMAL, ""
+        if (pk, member_purpose) in already:
+            raise DomainError(
+                _("A comment on “%(member)s” is already requested in this campaign.") % names
+            )
+        requests.append(
+            CommentRequest(
+                campaign=campaign,
+                link=link,
+                member=member,
+                workplace_organization=workplace,
+                form=form,
+                purpose=member_purpose,
+                requested_on=requested_on,
+                requested_by=_user(by),
+            )
+        )
+    try:
+        with transaction.atomic():
+            CommentRequest.objects.bulk_create(requests)
+    except IntegrityError as exc:
+        raise DomainError(
+            _("A comment on one of these members was requested at the same time. Try again.")
+        ) from exc
+    Comment.objects.bulk_create(Comment(request=request) for request in requests)
+    fields = ["campaign", "link", "member", "form", "purpose", "requested_on", "status"]
+    audit.record_many(
+        by=by,
+        action="create",
+        entries=[(r, {"event": "requested", **audit.snapshot(r, fields)}) for r in requests],
+        scope_path=workplace.path,
+    )
+    return requests
+
+
+@transaction.atomic
+def acknowledge_comment(
+    *, by: AnyUser, request: CommentRequest, version: int | None = None
+) -> CommentRequest:
+    """The workplace committee acknowledges the comment returned to it."""
+    request = _lock(request, version)
+    access.require_workplace_side(by, request.workplace_organization)
+    if request.status != Status.RETURNED:
+        if request.is_returned:
+            raise DomainError(_("This comment was already acknowledged."))
+        raise DomainError(_("Only a comment returned to the workplace can be acknowledged."))
+    comment = _lock_comment(request, None)
+    return _step(
+        request,
+        comment,
+        by=by,
+        event="acknowledged",
+        status=Status.ACKNOWLEDGED,
+        changes={"acknowledged_at": timezone.now(), "acknowledged_by": _user(by)},
+        scope_path=request.workplace_organization.path,
+    )
+
+
+@transaction.atomic
+def record_rating_use(
+    *,
+    by: AnyUser,
+    request: CommentRequest,
+    rating_level: str,
+    rating_note: str,
+    version: int | None = None,
+) -> CommentRequest:
+    """Record how the workplace used the comment in the member's annual rating: the
+    rating level given and a note. Only once the comment has been returned."""
+    request = _lock(request, version)
+    access.require_workplace_side(by, request.workplace_organization)
+    if not request.is_returned:
+        raise DomainError(
+            _("The comment has not been returned yet: its use in the rating cannot be recorded.")
+        )
+    if rating_level not in RatingLevel.values:
+        raise DomainError(_("Choose a rating level."), field="rating_level")
+    comment = _lock_comment(request, None)
+    changes: dict[str, Any] = {"rating_level": rating_level, "rating_note": rating_note.strip()}
+    if comment.acknowledged_at is None:
+        changes |= {"acknowledged_at": timezone.now(), "acknowledged_by": _user(by)}
+    return _step(
+        request,
+        comment,
+        by=by,
+        event="rating_used",
+        status=Status.USED,
+        changes=changes,
+        scope_path=request.workplace_organization.path,
+    )
+
+
+# --- the residential cell --------------------------------------------------------------
+
+
+def _require_editable(request: CommentRequest) -> None:
+    if not request.can_be_edited():
+        raise DomainError(_("This comment is signed: it can no longer be changed."))
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    by: AnyUser,
+    request: CommentRequest,
+    version: int | None,
+    values: dict[str, str],
+) -> CommentRequest:
+    """Save the cell's draft of the comment: the levels of the items of its form, the
+    recommendation and the free text. The cell secretary writes it; the commune clerk
+    may help. ``version`` is the comment's version the editor started from: if someone
+    saved in between, the save is refused rather than overwriting their work."""
+    request = _lock(request)
+    access.require_draft_side(by, request)
+    _require_editable(request)
+    comment = _lock_comment(request, version)
+    items = FORM_ITEMS[request.form]
+    allowed = {*items, "other_comments"}
+    if request.form == CommentForm.NORMAL:
+        allowed.add("recommendation")
+    unknown = set(values) - allowed
+    if unknown:
+        raise DomainError(
+            _("Form %(form)s has no item “%(item)s”.")
+            % {"form": request.form, "item": sorted(unknown)[0]},
+            field=sorted(unknown)[0],
+        )
+    changes: dict[str, Any] = {}
+    for name, value in values.items():
+        value = (value or "").strip()
+        scale = items.get(name) or (Recommendation if name == "recommendation" else None)
+        if scale is not None and value and value not in scale.values:
+            raise DomainError(_("Choose one of the three levels."), field=name)
+        changes[name] = value
+    return _step(
+        request,
+        comment,
+        by=by,
+        event="drafted",
+        status=Status.DRAFTED,
+        changes=changes,
+        scope_path=request.link.residence_commune_organization.path,
+        bump_comment=True,
+    )
+
+
+@transaction.atomic
+def record_front_meeting(
+    *,
+    by: AnyUser,
+    request: CommentRequest,
+    met_on: datetime.date,
+    participants: str,
+    version: int | None = None,
+) -> CommentRequest:
+    """Record the joint meeting of the cell committee with the Front work committee
+    at which the comment was agreed (33-HD §2.2): its date and who took part."""
+    request = _lock(request)
+    access.require_cell_side(by, request)
+    _require_editable(request)
+    comment = _lock_comment(request, version)
+    if not participants.strip():
+        raise DomainError(_("Name the participants of the meeting."), field="participants")
+    if met_on < request.requested_on:
+        raise DomainError(
+            _("The meeting may not be before the request (%(date)s).")
+            % {"date": request.requested_on.strftime("%d/%m/%Y")},
+            field="met_on",
+        )
+    return _step(
+        request,
+        comment,
+        by=by,
+        event="front_meeting",
+        status=Status.DRAFTED,
+        changes={"front_meeting_on": met_on, "front_meeting_participants": participants.strip()},
+        scope_path=request.link.residence_commune_organization.path,
+        bump_comment=True,
+    )
+
+
+@transaction.atomic
+def sign_comment(
+    *, by: AnyUser, request: CommentRequest, version: int | None = None
+) -> CommentRequest:
+    """The cell secretary signs the comment on behalf of the cell, once: every item has
+    its level and the Front work committee meeting is recorded."""
+    request = _lock(request)
+    access.require_cell_side(by, request)
+    comment = _lock_comment(request, version)
+    if comment.signed_at is not None:
+        raise DomainError(
+            _("This comment was already signed on %(date)s.")
+            % {"date": timezone.localtime(comment.signed_at).strftime("%d/%m/%Y")}
+        )
+    missing = comment.missing_items()
+    if missing:
+        label = getattr(Comment._meta.get_field(missing[0]), "verbose_name", missing[0])
+        raise DomainError(
+            _("Fill in every item before signing: “%(item)s” has no level.") % {"item": label},
+            field=missing[0],
+        )
+    if comment.front_meeting_on is None:
+        raise DomainError(
+            _("Record the meeting with the Front work committee before signing."),
+            field="front_meeting_on",
+        )
+    return _step(
+        request,
+        comment,
+        by=by,
+        event="signed",
+        status=Status.SIGNED,
+        changes={"signed_at": timezone.now(), "signed_by": _user(by)},
+        scope_path=request.link.residence_commune_organization.path,
+    )
+
+
+# --- the commune -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_comment(
+    *, by: AnyUser, request: CommentRequest, version: int | None = None
+) -> CommentRequest:
+    """The committee of the commune that holds the member's link confirms the signed
+    comment."""
+    request = _lock(request, version)
+    access.require_commune_side(by, request)
+    if request.status != Status.SIGNED:
+        if request.status in (Status.REQUESTED, Status.DRAFTED):
+            raise DomainError(_("The cell has not signed this comment yet."))
+        raise DomainError(_("This comment was already confirmed."))
+    comment = _lock_comment(request, None)
+    return _step(
+        request,
+        comment,
+        by=by,
+        event="confirmed",
+        status=Status.CONFIRMED,
+        changes={"confirmed_at": timezone.now(), "confirmed_by": _user(by)},
+        scope_path=request.link.residence_commune_organization.path,
+    )
+
+
+@transaction.atomic
+def return_comment(
+    *, by: AnyUser, request: CommentRequest, version: int | None = None
+) -> CommentRequest:
+    """The commune sends the confirmed comment back to the workplace committee."""
+    request = _lock(request, version)
+    access.require_commune_side(by, request)
+    if request.status != Status.CONFIRMED:
+        if request.is_returned:
+            raise DomainError(_("This comment was already returned to the workplace."))
+        raise DomainError(_("Only a confirmed comment can be returned to the workplace."))
+    comment = _lock_comment(request, None)
+    return _step(
+        request,
+        comment,
+        by=by,
+        event="returned",
+        status=Status.RETURNED,
+        changes={"returned_at": timezone.now()},
+        scope_path=request.link.residence_commune_organization.path,
+    )
+
+
+# --- the member ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def answer_comment(
+    *, by: AnyUser, request: CommentRequest, answer: str, version: int | None = None
+) -> CommentRequest:
+    """The member answers in writing the comment about them (the right to know), once
+    it has been returned to the workplace; one answer."""
+    request = _lock(request, version)
+    if own_member_id(by) != request.member_id:
+        raise DomainError(_("Only the member may answer the comment about them."))
+    if not request.is_returned:
+        raise DomainError(_("The comment has not been returned yet."))
+    if not answer.strip():
+        raise DomainError(_("Write the answer."), field="answer")
+    comment = _lock_comment(request, None)
+    if comment.answered_at is not None:
+        raise DomainError(_("You have already answered this comment."))
+    return _step(
+        request,
+        comment,
+        by=by,
+        event="answered",
+        status=None,
+        changes={"member_answer": answer.strip(), "answered_at": timezone.now()},
+        scope_path=request.workplace_organization.path,
+    )
