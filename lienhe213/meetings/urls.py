@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lienhe213.meetings import views
 
 app_name = "meetings"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("mine/", views.mine, name="mine"),
+    path("cell/<int:pk>/", views.cell_meetings, name="cell"),
+    path("overdue/<int:pk>/", views.overdue, name="overdue"),
+    path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/attendance/<int:member_pk>/", views.record_attendance, name="attendance"),
+    path("<int:pk>/opinion/", views.record_opinion, name="opinion"),
+    path("<int:pk>/follow-up/", views.add_follow_up, name="follow_up"),
+    path(
+        "<int:pk>/follow-up/<int:follow_up_pk>/done/",
+        views.complete_follow_up,
+        name="follow_up_done",
+    ),
+    path("<int:pk>/held/", views.mark_held, name="held"),
+    path("<int:pk>/cancel/", views.cancel_meeting, name="cancel"),
+]

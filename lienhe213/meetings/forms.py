@@ -1,0 +1,69 @@
+"""Forms of the meeting pages. They read input only; the rules live in
+``meetings.services``. Each form carries the meeting's ``version`` so that a stale page
+is refused by the service instead of overwriting a newer record."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lienhe213.core.errors import DomainError
+from lienhe213.meetings.models import Attendance, Meeting
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ServiceForm(forms.Form):
+    def add_domain_error(self, err: DomainError) -> None:
+        self.add_error(err.field if err.field in self.fields else None, str(err))
+
+
+class VersionedForm(ServiceForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PlanForm(ServiceForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
+    date = forms.DateField(label=_("Date"), widget=_DATE, initial=timezone.localdate)
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    include_category_a = forms.BooleanField(
+        label=_("Also invite category-A members (exempt from activities)"), required=False
+    )
+
+
+class AttendanceForm(VersionedForm):
+    status = forms.ChoiceField(
+        label=_("Attendance"), choices=Attendance.Status.choices, widget=forms.RadioSelect
+    )
+    excuse_reason = forms.CharField(
+        label=_("Reason for the excuse"), max_length=255, required=False
+    )
+
+
+class OpinionForm(VersionedForm):
+    member = forms.TypedChoiceField(label=_("Member"), coerce=int)
+    text = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, members: list[tuple[int, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = members  # type: ignore[attr-defined]
+
+
+class FollowUpForm(VersionedForm):
+    description = forms.CharField(
+        label=_("What is to be done"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = forms.CharField(label=_("Who does it"), max_length=200)
+    due_on = forms.DateField(label=_("Due date"), widget=_DATE)
+
+
+class DoneForm(VersionedForm):
+    done_on = forms.DateField(label=_("Done on"), widget=_DATE, initial=timezone.localdate)
+
+
+class CancelForm(VersionedForm):
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=255)

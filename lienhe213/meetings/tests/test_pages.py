@@ -1,0 +1,258 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lienhe213.meetings.models import Attendance, Meeting
+from lienhe213.meetings.tests.conftest import (
+    DAY,
+    held_meeting,
+    linked,
+    meeting_state,
+    plan,
+    working_member,
+)
+
+pytestmark = pytest.mark.django_db
+
+CAST = [
+    "anonymous",
+    "stranger",
+    "workplace_officer",
+    "other_clerk",
+    "secretary_a1",
+    "secretary_a2",
+    "commune_clerk",
+    "provincial_officer",
+    "member_user",
+]
+
+
+def login(client, world, name):
+    user = world.user(name)
+    if user is not None:
+        client.force_login(user)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("anonymous", 302),
+        ("stranger", 404),
+        ("workplace_officer", 404),
+        ("other_clerk", 404),
+        ("secretary_a1", 404),
+        ("secretary_a2", 200),
+        ("commune_clerk", 200),
+        ("provincial_officer", 200),
+        ("member_user", 404),
+    ],
+)
+def test_cell_meetings_page_permissions(client, world, name, expected):
+    login(client, world, name)
+
+    response = client.get(reverse("meetings:cell", args=[world.cell_a2.pk]))
+
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("anonymous", 302),
+        ("stranger", 404),
+        ("workplace_officer", 404),
+        ("other_clerk", 404),
+        ("secretary_a1", 404),
+        ("secretary_a2", 302),
+        ("commune_clerk", 302),
+        ("provincial_officer", 302),
+        ("member_user", 404),
+    ],
+)
+def test_plan_a_meeting_permissions(client, world, name, expected):
+    linked(world)
+    login(client, world, name)
+
+    response = client.post(
+        reverse("meetings:cell", args=[world.cell_a2.pk]),
+        {"kind": "periodic", "date": "2025-06-02", "place": "Nhà văn hoá", "agenda": ""},
+    )
+
+    assert response.status_code == expected
+    planned = list(Meeting.objects.values_list("cell_id", "date"))
+    if expected == 302 and name != "anonymous":
+        assert planned == [(world.cell_a2.pk, DAY)]
+        assert list(Attendance.objects.values_list("member_id", "invited")) == [
+            (world.member_w1.pk, True)
+        ]
+    else:
+        assert planned == []
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("anonymous", 302),
+        ("stranger", 404),
+        ("workplace_officer", 404),
+        ("other_clerk", 404),
+        ("secretary_a1", 404),
+        ("secretary_a2", 200),
+        ("commune_clerk", 200),
+        ("provincial_officer", 200),
+        ("member_user", 302),
+    ],
+)
+def test_meeting_page_permissions(client, world, name, expected):
+    linked(world)
+    meeting = plan(world)
+    login(client, world, name)
+
+    response = client.get(reverse("meetings:detail", args=[meeting.pk]))
+
+    assert response.status_code == expected
+    if name == "member_user":
+        assert response["Location"] == reverse("meetings:mine")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("anonymous", 302),
+        ("stranger", 404),
+        ("workplace_officer", 404),
+        ("other_clerk", 404),
+        ("secretary_a1", 404),
+        ("secretary_a2", 302),
+        ("commune_clerk", 302),
+        ("provincial_officer", 302),
+        ("member_user", 403),
+    ],
+)
+def test_attendance_post_permissions(client, world, name, expected):
+    linked(world)
+    meeting = plan(world)
+    login(client, world, name)
+
+    response = client.post(
+        reverse("meetings:attendance", args=[meeting.pk, world.member_w1.pk]),
+        {f"m{world.member_w1.pk}-status": "present", f"m{world.member_w1.pk}-version": "1"},
+    )
+
+    assert response.status_code == expected
+    status = Attendance.objects.get(meeting=meeting).status
+    assert status == ("present" if expected == 302 and name != "anonymous" else "unknown")
+
+
+def test_attendance_post_for_an_unlinked_member_shows_the_refusal(client, world):
+    linked(world)
+    meeting = plan(world)
+    client.force_login(world.secretary_a2)
+    before = meeting_state()
+    prefix = f"m{world.member_a1.pk}"
+
+    response = client.post(
+        reverse("meetings:attendance", args=[meeting.pk, world.member_a1.pk]),
+        {f"{prefix}-status": "present", f"{prefix}-version": "1"},
+    )
+
+    assert response.status_code == 200
+    assert "“Đặng Thị Hoa” is not linked to “Chi bộ tổ 2”." in response.content.decode()
+    assert meeting_state() == before
+
+
+def test_stale_page_shows_the_conflict(client, world):
+    linked(world)
+    meeting = plan(world)
+    client.force_login(world.secretary_a2)
+    url = reverse("meetings:held", args=[meeting.pk])
+    client.post(
+        reverse("meetings:follow_up", args=[meeting.pk]),
+        {"version": "1", "description": "x", "owner": "y", "due_on": "2025-06-30"},
+    )
+    before = meeting_state()
+
+    response = client.post(url, {"version": "1"})
+
+    assert response.status_code == 200
+    assert "changed by someone else meanwhile" in response.content.decode()
+    assert meeting_state() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("anonymous", 302),
+        ("stranger", 404),
+        ("other_clerk", 404),
+        ("secretary_a2", 404),
+        ("commune_clerk", 200),
+        ("provincial_officer", 200),
+    ],
+)
+def test_overdue_page_for_the_commune(client, world, name, expected):
+    linked(world)
+    login(client, world, name)
+
+    response = client.get(reverse("meetings:overdue", args=[world.commune_a_committee.pk]))
+
+    assert response.status_code == expected
+    if expected == 200:
+        assert "Chi bộ tổ 2" in response.content.decode()
+
+
+def test_overdue_page_lists_members_absent_twice(client, world):
+    linked(world)
+    today = datetime.date.today()
+    held_meeting(world, today - datetime.timedelta(days=60), {world.member_w1: "absent"})
+    held_meeting(world, today - datetime.timedelta(days=30), {world.member_w1: "absent"})
+    client.force_login(world.provincial_officer)
+
+    response = client.get(reverse("meetings:overdue", args=[world.province.pk]))
+
+    page = response.content.decode()
+    assert "Every cell met its members in the last six months." in page
+    assert "Nguyễn Văn Đức" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("anonymous", 302), ("stranger", 403), ("secretary_a2", 403), ("member_user", 200)],
+)
+def test_my_meetings_permissions(client, world, name, expected):
+    linked(world)
+    plan(world, place="Nhà văn hoá tổ 2")
+    login(client, world, name)
+
+    response = client.get(reverse("meetings:mine"))
+
+    assert response.status_code == expected
+    if expected == 200:
+        assert "Nhà văn hoá tổ 2" in response.content.decode()
+
+
+def test_pages_do_not_query_per_row(client, world):
+    names = [("Bình", "002085009991"), ("Cường", "002085009992"), ("Dũng", "002085009993")]
+    linked(world)
+    client.force_login(world.secretary_a2)
+    meeting = plan(world)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    detail = reverse("meetings:detail", args=[meeting.pk])
+    cell = reverse("meetings:cell", args=[world.cell_a2.pk])
+    few = (count(detail), count(cell))
+    for name, citizen_id in names:
+        linked(world, working_member(world, name, citizen_id))
+    meeting = plan(world)
+    for _ in range(3):
+        plan(world)
+    detail = reverse("meetings:detail", args=[meeting.pk])
+
+    assert (count(detail), count(cell)) == few

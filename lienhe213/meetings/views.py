@@ -1,0 +1,279 @@
+"""Pages of residence meetings: a cell's meetings and the plan form, one meeting with
+its attendance, opinions and follow-ups, the overdue flags over a subtree, and a
+member's own invitations."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lienhe213.accounts.access import own_member_id
+from lienhe213.core.errors import DomainError
+from lienhe213.core.pages import peek_page, query_without_page
+from lienhe213.meetings import forms, services
+from lienhe213.meetings.access import get_meeting_for_user, may_run_meetings
+from lienhe213.meetings.models import Attendance, FollowUp, Meeting
+from lienhe213.meetings.queries import cells_without_recent_meeting, links_absent_twice
+from lienhe213.members.models import Member
+from lienhe213.organizations.access import get_organization_for_user
+from lienhe213.organizations.models import Organization
+
+
+def _cell_for_user(user: Any, pk: int) -> Organization:
+    cell = get_organization_for_user(user, pk)
+    if cell.kind != Organization.Kind.CELL or cell.side != Organization.Side.RESIDENTIAL:
+        raise Http404
+    return cell
+
+
+@login_required
+def cell_meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    """A cell's meetings, newest first, and (for those who run them) the plan form."""
+    cell = _cell_for_user(request.user, pk)
+    may_plan = may_run_meetings(request.user, cell)
+    form = forms.PlanForm(request.POST or None)
+    if request.method == "POST":
+        if not may_plan:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                meeting = services.plan_meeting(by=request.user, cell=cell, **form.cleaned_data)
+            except DomainError as err:
+                form.add_domain_error(err)
+            else:
+                messages.success(request, _("The meeting is planned and the members invited."))
+                return redirect("meetings:detail", pk=meeting.pk)
+    page = peek_page(
+        Meeting.objects.filter(cell=cell).order_by("-date", "-id"), request.GET.get("page")
+    )
+    context = {
+        "cell": cell,
+        "page": page,
+        "query": query_without_page(request),
+        "form": form if may_plan else None,
+    }
+    return render(request, "meetings/cell_meetings.html", context)
+
+
+def _meeting_page(
+    request: HttpRequest, meeting: Meeting, bound: dict[str, Any] | None = None
+) -> HttpResponse:
+    bound = bound or {}
+    attendances = list(
+        meeting.attendances.select_related("member").order_by(
+            "member__given_name", "member__family_name", "pk"
+        )
+    )
+    may_run = may_run_meetings(request.user, meeting.cell) and meeting.can_take_records()
+    initial = {"version": meeting.version}
+    rows = [
+        (
+            attendance,
+            bound.get(f"attendance-{attendance.member_id}")
+            or forms.AttendanceForm(
+                prefix=f"m{attendance.member_id}",
+                initial={
+                    **initial,
+                    "status": attendance.status,
+                    "excuse_reason": attendance.excuse_reason,
+                },
+            ),
+        )
+        for attendance in attendances
+    ]
+    members = [(a.member_id, a.member.full_name) for a in attendances]
+    placed = {f"attendance-{a.member_id}" for a in attendances} | {
+        "opinion",
+        "follow_up",
+        "cancel",
+    }
+    # a refusal of a form the page has no place for (held, done, an unlinked member)
+    refusals = [
+        str(error)
+        for key, form in bound.items()
+        if key not in placed
+        for errors in form.errors.values()
+        for error in errors
+    ]
+    context = {
+        "meeting": meeting,
+        "refusals": refusals,
+        "cell": meeting.cell,
+        "rows": rows,
+        "may_run": may_run,
+        "is_planned": meeting.is_planned and may_run_meetings(request.user, meeting.cell),
+        "opinions": meeting.opinions.select_related("member"),
+        "follow_ups": meeting.follow_ups.all(),
+        "opinion_form": bound.get("opinion") or forms.OpinionForm(initial=initial, members=members),
+        "follow_up_form": bound.get("follow_up") or forms.FollowUpForm(initial=initial),
+        "done_form": forms.DoneForm(initial=initial),
+        "held_form": forms.VersionedForm(initial=initial),
+        "cancel_form": bound.get("cancel") or forms.CancelForm(initial=initial),
+        "today": timezone.localdate(),
+    }
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk)
+    if not may_run_meetings(request.user, meeting.cell):
+        # a member reaches their own meetings through /meetings/mine/
+        if own_member_id(request.user) is None:
+            raise PermissionDenied
+        return redirect("meetings:mine")
+    return _meeting_page(request, meeting)
+
+
+def _act(
+    request: HttpRequest,
+    meeting: Meeting,
+    key: str,
+    form: forms.ServiceForm,
+    perform: Callable[[dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Bind, call the service, redirect; or show the page with the refusal on the form."""
+    if form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            messages.success(request, done)
+            return redirect("meetings:detail", pk=meeting.pk)
+    return _meeting_page(request, meeting, {key: form})
+
+
+@login_required
+@require_POST
+def record_attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    member = get_object_or_404(Member, pk=member_pk)
+    form = forms.AttendanceForm(request.POST, prefix=f"m{member_pk}")
+    return _act(
+        request,
+        meeting,
+        f"attendance-{member_pk}",
+        form,
+        lambda data: services.record_attendance(
+            by=request.user, meeting=meeting, member=member, **data
+        ),
+        _("Attendance recorded."),
+    )
+
+
+@login_required
+@require_POST
+def record_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    members = list(Attendance.objects.filter(meeting=meeting).values_list("member_id", "member_id"))
+    form = forms.OpinionForm(request.POST, members=members)
+
+    def perform(data: dict[str, Any]) -> object:
+        member = Member.objects.get(pk=data["member"])
+        return services.record_opinion(
+            by=request.user,
+            meeting=meeting,
+            member=member,
+            text=data["text"],
+            version=data["version"],
+        )
+
+    return _act(request, meeting, "opinion", form, perform, _("Opinion recorded."))
+
+
+@login_required
+@require_POST
+def add_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    return _act(
+        request,
+        meeting,
+        "follow_up",
+        forms.FollowUpForm(request.POST),
+        lambda data: services.add_follow_up(by=request.user, meeting=meeting, **data),
+        _("Follow-up added."),
+    )
+
+
+@login_required
+@require_POST
+def complete_follow_up(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    follow_up = get_object_or_404(FollowUp, pk=follow_up_pk, meeting=meeting)
+    return _act(
+        request,
+        meeting,
+        "done",
+        forms.DoneForm(request.POST),
+        lambda data: services.complete_follow_up(by=request.user, follow_up=follow_up, **data),
+        _("Follow-up done."),
+    )
+
+
+@login_required
+@require_POST
+def mark_held(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    return _act(
+        request,
+        meeting,
+        "held",
+        forms.VersionedForm(request.POST),
+        lambda data: services.mark_held(by=request.user, meeting=meeting, **data),
+        _("The meeting is recorded as held."),
+    )
+
+
+@login_required
+@require_POST
+def cancel_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    return _act(
+        request,
+        meeting,
+        "cancel",
+        forms.CancelForm(request.POST),
+        lambda data: services.cancel_meeting(by=request.user, meeting=meeting, **data),
+        _("The meeting is cancelled."),
+    )
+
+
+@login_required
+def overdue(request: HttpRequest, pk: int) -> HttpResponse:
+    """The six-month flags over an organization's subtree: cells that have not met
+    their members, and members absent from their last two meetings."""
+    org = get_organization_for_user(request.user, pk)
+    today = timezone.localdate()
+    context = {
+        "org": org,
+        "today": today,
+        "cells": list(cells_without_recent_meeting(org, on=today)[:500]),
+        "absent": list(links_absent_twice(org)[:500]),
+    }
+    return render(request, "meetings/overdue.html", context)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """A member's own invitations and attendance record."""
+    own = own_member_id(request.user)
+    if own is None:
+        raise PermissionDenied
+    attendances = (
+        Attendance.objects.of_member(own)
+        .select_related("meeting__cell")
+        .order_by("-meeting__date", "-meeting_id")
+    )
+    page = peek_page(attendances, request.GET.get("page"))
+    return render(
+        request, "meetings/mine.html", {"page": page, "query": query_without_page(request)}
+    )
