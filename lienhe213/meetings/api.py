@@ -1,0 +1,202 @@
+"""REST API for residence meetings, through the same services and scoping as the pages.
+
+* a meeting in the URL the user may not see is **404** (``get_meeting_for_user``);
+* a cell or member in the body the user may not see is a **400** on that field;
+* a meeting or cell the user sees but may not run is **403**;
+* a rule (a member not linked to the cell, a cancelled meeting…) is **400** with the
+  service's message;
+* a ``version`` older than the stored one is **409 Conflict**, with the stored version.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lienhe213.core.errors import DomainError
+from lienhe213.meetings import services
+from lienhe213.meetings.access import get_meeting_for_user, may_run_meetings
+from lienhe213.meetings.models import FollowUp, Meeting
+from lienhe213.meetings.serializers import (
+    AttendanceInputSerializer,
+    CancelSerializer,
+    FollowUpDoneSerializer,
+    FollowUpInputSerializer,
+    MeetingConflictSerializer,
+    MeetingDetailSerializer,
+    MeetingSerializer,
+    OpinionInputSerializer,
+    PlanSerializer,
+    VersionSerializer,
+)
+from lienhe213.organizations.api import validated_input
+
+
+class MeetingFilter(django_filters.FilterSet):
+    cell = django_filters.NumberFilter(field_name="cell_id")
+    status = django_filters.ChoiceFilter(choices=Meeting.Status.choices)
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Meeting
+        fields = ["cell", "status", "date_from", "date_to"]
+
+
+def _responses(code: int = 200) -> dict[int, Any]:
+    return {
+        code: MeetingDetailSerializer,
+        409: OpenApiResponse(
+            MeetingConflictSerializer, description=_("The meeting changed meanwhile.")
+        ),
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the meetings of the cells you may see"),
+)
+class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
+    """Meetings scoped by ``Meeting.objects.visible_to``; the cell's secretary and the
+    commune or provincial staff over it run them."""
+
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+
+    def get_queryset(self) -> QuerySet[Meeting]:
+        return (
+            Meeting.objects.visible_to(self.request.user)
+            .select_related("cell")
+            .order_by("-date", "-id")
+        )
+
+    def _detail(self, meeting: Meeting, code: int = status.HTTP_200_OK) -> Response:
+        fresh = (
+            Meeting.objects.select_related("cell")
+            .prefetch_related("attendances__member", "opinions", "follow_ups")
+            .get(pk=meeting.pk)
+        )
+        return Response(MeetingDetailSerializer(fresh).data, status=code)
+
+    @extend_schema(summary="One meeting with attendance, opinions and follow-ups")
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._detail(get_meeting_for_user(request.user, pk))
+
+    @extend_schema(
+        summary="Plan a meeting and invite the cell's members",
+        request=PlanSerializer,
+        responses={201: MeetingDetailSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        data = validated_input(PlanSerializer, request)
+        if not may_run_meetings(request.user, data["cell"]):
+            raise exceptions.PermissionDenied
+        meeting = services.plan_meeting(by=request.user, **data)
+        return self._detail(meeting, status.HTTP_201_CREATED)
+
+    def _run(
+        self,
+        request: Request,
+        pk: str,
+        serializer: type[VersionSerializer],
+        call: Callable[[Meeting, dict[str, Any]], object],
+    ) -> Response:
+        meeting = get_meeting_for_user(request.user, pk, write=True)
+        data = validated_input(serializer, request)
+        try:
+            call(meeting, data)
+        except DomainError as exc:
+            stored = Meeting.objects.filter(pk=meeting.pk).values_list("version", flat=True).get()
+            if stored == data["version"]:
+                raise
+            return Response(
+                {"detail": str(exc), "version": stored}, status=status.HTTP_409_CONFLICT
+            )
+        return self._detail(meeting)
+
+    @extend_schema(
+        summary="Record a member's attendance",
+        request=AttendanceInputSerializer,
+        responses=_responses(),
+    )
+    @action(detail=True, methods=["post"])
+    def attendance(self, request: Request, pk: str) -> Response:
+        return self._run(
+            request,
+            pk,
+            AttendanceInputSerializer,
+            lambda meeting, data: services.record_attendance(
+                by=request.user, meeting=meeting, **data
+            ),
+        )
+
+    @extend_schema(
+        summary="Record an opinion raised at the meeting",
+        request=OpinionInputSerializer,
+        responses=_responses(),
+    )
+    @action(detail=True, methods=["post"])
+    def opinion(self, request: Request, pk: str) -> Response:
+        return self._run(
+            request,
+            pk,
+            OpinionInputSerializer,
+            lambda meeting, data: services.record_opinion(by=request.user, meeting=meeting, **data),
+        )
+
+    @extend_schema(
+        summary="Add a follow-up", request=FollowUpInputSerializer, responses=_responses()
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request: Request, pk: str) -> Response:
+        return self._run(
+            request,
+            pk,
+            FollowUpInputSerializer,
+            lambda meeting, data: services.add_follow_up(by=request.user, meeting=meeting, **data),
+        )
+
+    @extend_schema(
+        summary="Mark a follow-up done", request=FollowUpDoneSerializer, responses=_responses()
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up-done")
+    def follow_up_done(self, request: Request, pk: str) -> Response:
+        def call(meeting: Meeting, data: dict[str, Any]) -> object:
+            follow_up = FollowUp.objects.filter(meeting=meeting, pk=data.pop("follow_up")).first()
+            if follow_up is None:
+                raise exceptions.ValidationError({"follow_up": [_("No such follow-up.")]})
+            return services.complete_follow_up(by=request.user, follow_up=follow_up, **data)
+
+        return self._run(request, pk, FollowUpDoneSerializer, call)
+
+    @extend_schema(
+        summary="Record that the meeting was held",
+        request=VersionSerializer,
+        responses=_responses(),
+    )
+    @action(detail=True, methods=["post"])
+    def held(self, request: Request, pk: str) -> Response:
+        return self._run(
+            request,
+            pk,
+            VersionSerializer,
+            lambda meeting, data: services.mark_held(by=request.user, meeting=meeting, **data),
+        )
+
+    @extend_schema(
+        summary="Cancel a planned meeting", request=CancelSerializer, responses=_responses()
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        return self._run(
+            request,
+            pk,
+            CancelSerializer,
+            lambda meeting, data: services.cancel_meeting(by=request.user, meeting=meeting, **data),
+        )
