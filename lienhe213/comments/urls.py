@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lienhe213.comments import views
 
 app_name = "comments"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("mine/", views.mine, name="mine"),
+    path("province/<int:pk>/", views.province_campaigns, name="province"),
+    path("workplace/<int:pk>/", views.workplace_requests, name="workplace"),
+    path("cell/<int:pk>/", views.cell_todo, name="cell"),
+    path("progress/<int:pk>/", views.commune_progress, name="progress"),
+    path("request/<int:pk>/", views.request_detail, name="request"),
+    path("request/<int:pk>/<slug:step>/", views.request_step, name="step"),
+]

@@ -1,0 +1,106 @@
+"""Forms of the comment pages: they only bind and validate input; the rules are in
+``comments.services``."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lienhe213.comments.models import (
+    FORM_ITEMS,
+    Comment,
+    CommentCampaign,
+    CommentForm,
+    Purpose,
+    RatingLevel,
+    Recommendation,
+)
+from lienhe213.registry.models import ResidenceLink
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CampaignForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2020, max_value=2100)
+    opens_on = forms.DateField(label=_("Window opens"), widget=DateInput)
+    closes_on = forms.DateField(label=_("Window closes"), widget=DateInput)
+    deadline = forms.DateField(label=_("Deadline for return"), widget=DateInput)
+
+
+class BulkRequestForm(forms.Form):
+    """Members of the workplace with an active link, chosen in bulk."""
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=CommentCampaign.objects.none())
+    links = forms.ModelMultipleChoiceField(
+        label=_("Members"),
+        queryset=ResidenceLink.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    purpose = forms.ChoiceField(
+        label=_("Purpose (category A only, form 4-213)"),
+        choices=[("", "—"), *Purpose.choices],
+        required=False,
+    )
+    requested_on = forms.DateField(label=_("Requested on"), widget=DateInput)
+
+    def __init__(self, *args: Any, campaigns: Any, links: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        campaign_field = self.fields["campaign"]
+        assert isinstance(campaign_field, forms.ModelChoiceField)
+        campaign_field.queryset = campaigns
+        links_field = self.fields["links"]
+        assert isinstance(links_field, forms.ModelMultipleChoiceField)
+        links_field.queryset = links
+        links_field.label_from_instance = lambda link: link.member.full_name  # type: ignore[method-assign,assignment]
+
+
+class DraftForm(forms.Form):
+    """The items of the request's form with their three levels, and the free text."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, form: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, scale in FORM_ITEMS[form].items():
+            self.fields[name] = forms.ChoiceField(
+                label=Comment._meta.get_field(name).verbose_name,  # type: ignore[union-attr]
+                choices=scale.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+        if form == CommentForm.NORMAL:
+            self.fields["recommendation"] = forms.ChoiceField(
+                label=_("6. Recommendation"),
+                choices=Recommendation.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+        self.fields["other_comments"] = forms.CharField(
+            label=_("Other comments"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        )
+
+    def values(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class FrontMeetingForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    met_on = forms.DateField(label=_("Meeting date"), widget=DateInput)
+    participants = forms.CharField(
+        label=_("Participants"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RatingForm(forms.Form):
+    rating_level = forms.ChoiceField(label=_("Rating level"), choices=RatingLevel.choices)
+    rating_note = forms.CharField(
+        label=_("How the comment was used"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,322 @@
+"""Pages of the comment cycle: the province's campaigns, a workplace's requests, a
+cell's to-do list, one request with its evidence and steps, a commune's progress and
+the member's own comments. Every step is a POST calling its service."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lienhe213.accounts.access import Capability, has_capability, own_member_id
+from lienhe213.comments import access, forms, services
+from lienhe213.comments.models import CommentCampaign, CommentRequest
+from lienhe213.comments.queries import progress_by_commune, uniform_ratings
+from lienhe213.core.errors import DomainError
+from lienhe213.core.pages import peek_page, query_without_page
+from lienhe213.organizations.access import get_organization_for_user
+from lienhe213.organizations.models import Organization
+from lienhe213.registry.models import LinkEvent, ResidenceLink
+
+REQUEST_RELATED = (
+    "campaign",
+    "member",
+    "workplace_organization",
+    "link__residence_commune_organization",
+    "link__residence_cell",
+)
+
+
+def _org_with(request: HttpRequest, pk: int, capability: Capability) -> Organization:
+    """The organization if visible (404) and the user holds ``capability`` over it (403)."""
+    org = get_organization_for_user(request.user, pk)
+    if not has_capability(request.user, capability, org.path):
+        raise PermissionDenied
+    return org
+
+
+def _campaigns_for(org: Organization) -> "models.QuerySet[CommentCampaign]":
+    """Campaigns of the provincial committee above (or at) ``org``."""
+    return CommentCampaign.objects.filter(province_id__in=org.ancestor_ids()).order_by("-year")
+
+
+@login_required
+def province_campaigns(request: HttpRequest, pk: int) -> HttpResponse:
+    """The campaigns of a provincial committee; its officer opens the year's campaign."""
+    org = get_organization_for_user(request.user, pk)
+    may_open = has_capability(request.user, Capability.MANAGE_COMMENT_CAMPAIGNS, org.path)
+    form = forms.CampaignForm(request.POST or None)
+    if request.method == "POST":
+        if not may_open:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.open_campaign(by=request.user, province=org, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                messages.success(request, _("The campaign is open."))
+                return redirect("comments:province", org.pk)
+    context = {
+        "organization": org,
+        "campaigns": CommentCampaign.objects.filter(province=org),
+        "form": form if may_open else None,
+    }
+    return render(request, "comments/campaign_list.html", context)
+
+
+@login_required
+def workplace_requests(request: HttpRequest, pk: int) -> HttpResponse:
+    """A workplace committee's requests, and the form to request many at once."""
+    org = _org_with(request, pk, Capability.REQUEST_COMMENTS)
+    links = (
+        ResidenceLink.objects.at_workplace(org)
+        .filter(status=ResidenceLink.Status.ACTIVE)
+        .select_related("member")
+        .order_by("member__given_name", "member__family_name")
+    )
+    form = forms.BulkRequestForm(
+        request.POST or None,
+        campaigns=_campaigns_for(org),
+        links=links,
+        initial={"requested_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.request_comments(
+                by=request.user,
+                campaign=data["campaign"],
+                workplace=org,
+                members=[link.member for link in data["links"]],
+                requested_on=data["requested_on"],
+                purpose=data["purpose"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(count)d comments requested.") % {"count": len(created)})
+            return redirect("comments:workplace", org.pk)
+    requests = (
+        CommentRequest.objects.visible_to(request.user)
+        .filter(workplace_organization=org)
+        .select_related(*REQUEST_RELATED)
+        .order_by("-campaign__year", "member__given_name", "pk")
+    )
+    context = {
+        "organization": org,
+        "page": peek_page(requests, request.GET.get("page")),
+        "query": query_without_page(request),
+        "form": form,
+    }
+    return render(request, "comments/workplace.html", context)
+
+
+@login_required
+def cell_todo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A residential cell's comments to write, open ones first."""
+    org = _org_with(request, pk, Capability.WRITE_COMMENTS)
+    requests = (
+        CommentRequest.objects.visible_to(request.user)
+        .at_residence_cell(org.pk)
+        .select_related(*REQUEST_RELATED)
+        .order_by(
+            models.Case(
+                models.When(status__in=CommentRequest.EDITABLE_STATUSES, then=0), default=1
+            ),
+            "campaign__deadline",
+            "member__given_name",
+            "pk",
+        )
+    )
+    context = {
+        "organization": org,
+        "page": peek_page(requests, request.GET.get("page")),
+        "query": query_without_page(request),
+    }
+    return render(request, "comments/cell.html", context)
+
+
+@login_required
+def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """A commune's (or the province's) progress in a campaign and the uniform-ratings
+    indicator of its cells."""
+    org = get_organization_for_user(request.user, pk)
+    campaigns = list(_campaigns_for(org))
+    chosen = next((c for c in campaigns if str(c.pk) == request.GET.get("campaign")), None)
+    campaign = chosen or (campaigns[0] if campaigns else None)
+    rows: list[dict[str, Any]] = []
+    uniform_cells: list[dict[str, Any]] = []
+    uniform_communes: list[dict[str, Any]] = []
+    if campaign is not None:
+        requests = (
+            CommentRequest.objects.visible_to(request.user)
+            .filter(campaign=campaign)
+            .filter(
+                link__in=ResidenceLink.objects.at_residence(org).values("pk")
+                if org.kind != Organization.Kind.PROVINCIAL_COMMITTEE
+                else ResidenceLink.objects.in_subtree(org).values("pk")
+            )
+        )
+        rows = progress_by_commune(requests)
+        uniform_cells = uniform_ratings(requests, "link__residence_cell")
+        uniform_communes = uniform_ratings(requests, "link__residence_commune_organization")
+    context = {
+        "organization": org,
+        "campaigns": campaigns,
+        "campaign": campaign,
+        "rows": rows,
+        "uniform_cells": uniform_cells,
+        "uniform_communes": uniform_communes,
+        "late": (
+            CommentRequest.objects.visible_to(request.user)
+            .filter(campaign=campaign)
+            .past_deadline(on=timezone.localdate())
+            .filter(link__in=ResidenceLink.objects.at_residence(org).values("pk"))
+            .count()
+            if campaign is not None
+            else 0
+        ),
+    }
+    return render(request, "comments/progress.html", context)
+
+
+def _detail_context(request: HttpRequest, item: CommentRequest) -> dict[str, Any]:
+    user = request.user
+    comment = item.comment
+    workplace_side = has_capability(
+        user, Capability.REQUEST_COMMENTS, item.workplace_organization.path
+    )
+    editable = item.can_be_edited()
+    may_draft = editable and (access.may_write(user, item) or access.may_confirm(user, item))
+    return {
+        "item": item,
+        "comment": comment,
+        "member": item.member,
+        "is_member": own_member_id(user) == item.member_id,
+        # The evidence panel. Attendance and notices come from the meetings and notices
+        # apps (issue 4); until they offer a query, the panel shows the link's history.
+        "history": LinkEvent.objects.filter(link_id=item.link_id).order_by("at", "id"),
+        "draft_form": forms.DraftForm(
+            initial={
+                "version": comment.version,
+                **{f: getattr(comment, f) for f in services.DRAFT_FIELDS},
+            },
+            form=item.form,
+        )
+        if may_draft
+        else None,
+        "meeting_form": forms.FrontMeetingForm(
+            initial={
+                "version": comment.version,
+                "met_on": comment.front_meeting_on,
+                "participants": comment.front_meeting_participants,
+            }
+        )
+        if editable and access.may_write(user, item)
+        else None,
+        "may_sign": item.status == CommentRequest.Status.DRAFTED and access.may_write(user, item),
+        "may_confirm": item.status == CommentRequest.Status.SIGNED
+        and access.may_confirm(user, item),
+        "may_return": item.status == CommentRequest.Status.CONFIRMED
+        and access.may_confirm(user, item),
+        "may_acknowledge": item.status == CommentRequest.Status.RETURNED and workplace_side,
+        "rating_form": forms.RatingForm(
+            initial={"rating_level": comment.rating_level, "rating_note": comment.rating_note}
+        )
+        if item.is_returned and workplace_side
+        else None,
+        "answer_form": forms.AnswerForm()
+        if item.is_returned and own_member_id(user) == item.member_id and not comment.answered_at
+        else None,
+    }
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One request: the member, the evidence panel, the comment and the steps the
+    viewer may take."""
+    item = access.get_request_for_user(request.user, pk)
+    return render(request, "comments/request_detail.html", _detail_context(request, item))
+
+
+STEPS = ("draft", "front_meeting", "sign", "confirm", "return", "acknowledge", "rating", "answer")
+
+
+def _run_step(request: HttpRequest, item: CommentRequest, step: str) -> Any:
+    """Bind the step's form and call its service; a form with errors is returned."""
+    by, data = request.user, request.POST
+    version = data.get("version")
+    if step == "draft":
+        form: Any = forms.DraftForm(data, form=item.form)
+        if form.is_valid():
+            return services.save_draft(
+                by=by, request=item, version=form.cleaned_data["version"], values=form.values()
+            )
+        return form
+    if step == "front_meeting":
+        form = forms.FrontMeetingForm(data)
+        if form.is_valid():
+            return services.record_front_meeting(by=by, request=item, **form.cleaned_data)
+        return form
+    if step == "rating":
+        form = forms.RatingForm(data)
+        if form.is_valid():
+            return services.record_rating_use(by=by, request=item, **form.cleaned_data)
+        return form
+    if step == "answer":
+        form = forms.AnswerForm(data)
+        if form.is_valid():
+            return services.answer_comment(by=by, request=item, **form.cleaned_data)
+        return form
+    action = {
+        "sign": services.sign_comment,
+        "confirm": services.confirm_comment,
+        "return": services.return_comment,
+        "acknowledge": services.acknowledge_comment,
+    }[step]
+    return action(by=by, request=item, version=int(version) if version else None)
+
+
+@login_required
+@require_POST
+def request_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Take one step on a request; a refusal is shown on the page and changes nothing."""
+    if step not in STEPS:
+        raise Http404
+    item = access.get_request_for_user(request.user, pk)
+    access.require_act_on(request.user, item)
+    try:
+        result = _run_step(request, item, step)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("comments:request", item.pk)
+    if not isinstance(result, CommentRequest):
+        context = _detail_context(request, item)
+        context[
+            {"draft": "draft_form", "front_meeting": "meeting_form"}.get(step, f"{step}_form")
+        ] = result
+        return render(request, "comments/request_detail.html", context, status=400)
+    messages.success(request, _("Saved."))
+    return redirect("comments:request", item.pk)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The comments about the signed-in member, once returned (the right to know)."""
+    own = own_member_id(request.user)
+    requests = (
+        CommentRequest.objects.visible_to(request.user)
+        .filter(member_id=own)
+        .select_related(*REQUEST_RELATED, "comment")
+        .order_by("-campaign__year", "pk")
+        if own is not None
+        else CommentRequest.objects.none()
+    )
+    return render(request, "comments/mine.html", {"requests": requests})
