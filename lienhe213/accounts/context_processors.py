@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from lienhe213.accounts.access import Capability, has_capability
+from lienhe213.accounts.access import Capability, has_capability, own_member_id
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -24,4 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 Capability.ACKNOWLEDGE_LINKS,
             )
         ),
+        "can_view_meetings": has_capability(user, Capability.ACKNOWLEDGE_LINKS)
+        or has_capability(user, Capability.RECEIVE_LETTERS)
+        or own_member_id(user) is not None,
     }

@@ -4,6 +4,7 @@ from lienhe213.meetings import views
 
 app_name = "meetings"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("mine/", views.mine, name="mine"),
     path("cell/<int:pk>/", views.cell_meetings, name="cell"),
     path("overdue/<int:pk>/", views.overdue, name="overdue"),

@@ -34,6 +34,21 @@ def _cell_for_user(user: Any, pk: int) -> Organization:
 
 
 @login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Where the navigation's "Meetings" leads: a cell's secretary to the cell's meetings,
+    a commune or province to its overdue flags, a member to their own meetings."""
+    roots = list(Organization.objects.visible_roots(request.user).order_by("path")[:1])
+    if roots:
+        root = roots[0]
+        if root.kind == Organization.Kind.CELL and root.side == Organization.Side.RESIDENTIAL:
+            return redirect("meetings:cell", pk=root.pk)
+        return redirect("meetings:overdue", pk=root.pk)
+    if own_member_id(request.user) is not None:
+        return redirect("meetings:mine")
+    raise PermissionDenied
+
+
+@login_required
 def cell_meetings(request: HttpRequest, pk: int) -> HttpResponse:
     """A cell's meetings, newest first, and (for those who run them) the plan form."""
     cell = _cell_for_user(request.user, pk)
@@ -258,6 +273,11 @@ def overdue(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "cells": list(cells_without_recent_meeting(org, on=today)[:500]),
         "absent": list(links_absent_twice(org)[:500]),
+        "all_cells": list(
+            Organization.objects.current()
+            .filter(path__under=org.path, kind="cell", side="residential")
+            .order_by("name", "pk")[:500]
+        ),
     }
     return render(request, "meetings/overdue.html", context)
 

@@ -256,3 +256,28 @@ def test_pages_do_not_query_per_row(client, world):
     detail = reverse("meetings:detail", args=[meeting.pk])
 
     assert (count(detail), count(cell)) == few
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("stranger", None),
+        ("secretary_a2", "cell"),
+        ("commune_clerk", "overdue"),
+        ("member_user", "mine"),
+    ],
+)
+def test_meetings_index_leads_each_role_to_its_page(client, world, name, expected):
+    login(client, world, name)
+
+    response = client.get(reverse("meetings:index"))
+
+    if expected is None:
+        assert response.status_code == 403
+    else:
+        targets = {
+            "cell": reverse("meetings:cell", args=[world.cell_a2.pk]),
+            "overdue": reverse("meetings:overdue", args=[world.commune_a_committee.pk]),
+            "mine": reverse("meetings:mine"),
+        }
+        assert response["Location"] == targets[expected]
