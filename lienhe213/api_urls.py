@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from lienhe213.accounts.api import AccountViewSet, ObtainTokenView, RoleAssignmentViewSet
+from lienhe213.meetings.api import MeetingViewSet
 from lienhe213.members.api import MemberViewSet
 from lienhe213.organizations.api import OrganizationViewSet
 from lienhe213.registry.api import (
@@ -23,6 +24,7 @@ router.register("accounts", AccountViewSet, basename="account")
 router.register("links", ResidenceLinkViewSet, basename="link")
 router.register("letters", LetterViewSet, basename="letter")
 router.register("classifications", ClassificationViewSet, basename="classification")
+router.register("meetings", MeetingViewSet, basename="meeting")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
