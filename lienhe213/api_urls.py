@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from lienhe213.accounts.api import AccountViewSet, ObtainTokenView, RoleAssignmentViewSet
+from lienhe213.comments.api import CampaignViewSet, CommentRequestViewSet
 from lienhe213.meetings.api import MeetingViewSet
 from lienhe213.members.api import MemberViewSet
 from lienhe213.notices.api import NoticeViewSet
@@ -27,6 +28,8 @@ router.register("letters", LetterViewSet, basename="letter")
 router.register("classifications", ClassificationViewSet, basename="classification")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("notices", NoticeViewSet, basename="notice")
+router.register("comments/campaigns", CampaignViewSet, basename="comment-campaign")
+router.register("comments/requests", CommentRequestViewSet, basename="comment-request")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

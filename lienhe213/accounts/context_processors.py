@@ -27,4 +27,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_view_meetings": has_capability(user, Capability.ACKNOWLEDGE_LINKS)
         or has_capability(user, Capability.RECEIVE_LETTERS)
         or own_member_id(user) is not None,
+        "can_view_comments": any(
+            has_capability(user, capability)
+            for capability in (
+                Capability.REQUEST_COMMENTS,
+                Capability.WRITE_COMMENTS,
+                Capability.CONFIRM_COMMENTS,
+            )
+        )
+        or own_member_id(user) is not None,
     }

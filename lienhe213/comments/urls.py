@@ -4,6 +4,7 @@ from lienhe213.comments import views
 
 app_name = "comments"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("mine/", views.mine, name="mine"),
     path("province/<int:pk>/", views.province_campaigns, name="province"),
     path("workplace/<int:pk>/", views.workplace_requests, name="workplace"),

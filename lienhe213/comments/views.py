@@ -47,6 +47,31 @@ def _campaigns_for(org: Organization) -> "models.QuerySet[CommentCampaign]":
 
 
 @login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Where the user's comment work is: one entry per organization they hold a role in."""
+    user = request.user
+    Kind, Side = Organization.Kind, Organization.Side
+    entries: list[tuple[Organization, str, str]] = []
+    orgs = Organization.objects.current().filter(role_assignments__user_id=user.pk or 0).distinct()
+    for org in orgs.order_by("path"):
+        if org.kind == Kind.PROVINCIAL_COMMITTEE:
+            entries.append((org, "comments:province", _("Campaigns")))
+            entries.append((org, "comments:progress", _("Progress")))
+        elif org.side == Side.WORKPLACE and has_capability(
+            user, Capability.REQUEST_COMMENTS, org.path
+        ):
+            entries.append((org, "comments:workplace", _("Comment requests")))
+        elif org.kind == Kind.CELL and has_capability(user, Capability.WRITE_COMMENTS, org.path):
+            entries.append((org, "comments:cell", _("Comments to write")))
+        elif org.side == Side.RESIDENTIAL and has_capability(
+            user, Capability.CONFIRM_COMMENTS, org.path
+        ):
+            entries.append((org, "comments:progress", _("Progress")))
+    context = {"entries": entries, "is_member": own_member_id(user) is not None}
+    return render(request, "comments/index.html", context)
+
+
+@login_required
 def province_campaigns(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaigns of a provincial committee; its officer opens the year's campaign."""
     org = get_organization_for_user(request.user, pk)

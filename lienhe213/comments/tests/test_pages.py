@@ -209,3 +209,23 @@ def test_cell_page_query_count_does_not_grow_with_rows(
 
     assert response.status_code == 200
     assert "Nguyễn Văn Đức" in response.text
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"),
+    [
+        ("provincial_officer", "Campaigns: Đảng bộ tỉnh Tuyên Quang"),
+        ("workplace_officer", "Comment requests: Đảng bộ Sở Giáo dục và Đào tạo"),
+        ("secretary_a2", "Comments to write: Chi bộ tổ 2"),
+        ("commune_clerk", "Progress: Đảng bộ phường Hà Giang 1"),
+        ("member_user", "Comments about me"),
+    ],
+)
+def test_index_leads_each_role_to_its_page(client, world, name, entry):
+    client.force_login(world.user(name))
+
+    response = client.get(reverse("comments:index"))
+
+    assert response.status_code == 200
+    assert entry in response.text
+    assert "Annual comments</a>" in response.text
