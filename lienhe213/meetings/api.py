@@ -14,7 +14,12 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -25,23 +30,30 @@ from lienhe213.meetings import services
 from lienhe213.meetings.access import get_meeting_for_user, may_run_meetings
 from lienhe213.meetings.models import FollowUp, Meeting
 from lienhe213.meetings.serializers import (
-    AttendanceInputSerializer,
-    CancelSerializer,
-    FollowUpDoneSerializer,
-    FollowUpInputSerializer,
+    MeetingAttendanceInputSerializer,
+    MeetingCancelSerializer,
     MeetingConflictSerializer,
     MeetingDetailSerializer,
+    MeetingFollowUpDoneSerializer,
+    MeetingFollowUpInputSerializer,
+    MeetingOpinionInputSerializer,
+    MeetingPlanSerializer,
     MeetingSerializer,
-    OpinionInputSerializer,
-    PlanSerializer,
-    VersionSerializer,
+    MeetingVersionSerializer,
+    _inline_enum,
 )
 from lienhe213.organizations.api import validated_input
 
 
+@extend_schema_field(_inline_enum(Meeting.Status.choices))
+class MeetingStatusFilter(django_filters.ChoiceFilter):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Meeting.Status.choices, **kwargs)
+
+
 class MeetingFilter(django_filters.FilterSet):
     cell = django_filters.NumberFilter(field_name="cell_id")
-    status = django_filters.ChoiceFilter(choices=Meeting.Status.choices)
+    status = MeetingStatusFilter()
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
 
@@ -90,11 +102,11 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
 
     @extend_schema(
         summary="Plan a meeting and invite the cell's members",
-        request=PlanSerializer,
+        request=MeetingPlanSerializer,
         responses={201: MeetingDetailSerializer},
     )
     def create(self, request: Request) -> Response:
-        data = validated_input(PlanSerializer, request)
+        data = validated_input(MeetingPlanSerializer, request)
         if not may_run_meetings(request.user, data["cell"]):
             raise exceptions.PermissionDenied
         meeting = services.plan_meeting(by=request.user, **data)
@@ -104,7 +116,7 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
         self,
         request: Request,
         pk: str,
-        serializer: type[VersionSerializer],
+        serializer: type[MeetingVersionSerializer],
         call: Callable[[Meeting, dict[str, Any]], object],
     ) -> Response:
         meeting = get_meeting_for_user(request.user, pk, write=True)
@@ -122,7 +134,7 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
 
     @extend_schema(
         summary="Record a member's attendance",
-        request=AttendanceInputSerializer,
+        request=MeetingAttendanceInputSerializer,
         responses=_responses(),
     )
     @action(detail=True, methods=["post"])
@@ -130,7 +142,7 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
         return self._run(
             request,
             pk,
-            AttendanceInputSerializer,
+            MeetingAttendanceInputSerializer,
             lambda meeting, data: services.record_attendance(
                 by=request.user, meeting=meeting, **data
             ),
@@ -138,7 +150,7 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
 
     @extend_schema(
         summary="Record an opinion raised at the meeting",
-        request=OpinionInputSerializer,
+        request=MeetingOpinionInputSerializer,
         responses=_responses(),
     )
     @action(detail=True, methods=["post"])
@@ -146,24 +158,26 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
         return self._run(
             request,
             pk,
-            OpinionInputSerializer,
+            MeetingOpinionInputSerializer,
             lambda meeting, data: services.record_opinion(by=request.user, meeting=meeting, **data),
         )
 
     @extend_schema(
-        summary="Add a follow-up", request=FollowUpInputSerializer, responses=_responses()
+        summary="Add a follow-up", request=MeetingFollowUpInputSerializer, responses=_responses()
     )
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, pk: str) -> Response:
         return self._run(
             request,
             pk,
-            FollowUpInputSerializer,
+            MeetingFollowUpInputSerializer,
             lambda meeting, data: services.add_follow_up(by=request.user, meeting=meeting, **data),
         )
 
     @extend_schema(
-        summary="Mark a follow-up done", request=FollowUpDoneSerializer, responses=_responses()
+        summary="Mark a follow-up done",
+        request=MeetingFollowUpDoneSerializer,
+        responses=_responses(),
     )
     @action(detail=True, methods=["post"], url_path="follow-up-done")
     def follow_up_done(self, request: Request, pk: str) -> Response:
@@ -173,11 +187,11 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
                 raise exceptions.ValidationError({"follow_up": [_("No such follow-up.")]})
             return services.complete_follow_up(by=request.user, follow_up=follow_up, **data)
 
-        return self._run(request, pk, FollowUpDoneSerializer, call)
+        return self._run(request, pk, MeetingFollowUpDoneSerializer, call)
 
     @extend_schema(
         summary="Record that the meeting was held",
-        request=VersionSerializer,
+        request=MeetingVersionSerializer,
         responses=_responses(),
     )
     @action(detail=True, methods=["post"])
@@ -185,18 +199,18 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
         return self._run(
             request,
             pk,
-            VersionSerializer,
+            MeetingVersionSerializer,
             lambda meeting, data: services.mark_held(by=request.user, meeting=meeting, **data),
         )
 
     @extend_schema(
-        summary="Cancel a planned meeting", request=CancelSerializer, responses=_responses()
+        summary="Cancel a planned meeting", request=MeetingCancelSerializer, responses=_responses()
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         return self._run(
             request,
             pk,
-            CancelSerializer,
+            MeetingCancelSerializer,
             lambda meeting, data: services.cancel_meeting(by=request.user, meeting=meeting, **data),
         )

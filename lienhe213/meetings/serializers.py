@@ -3,11 +3,42 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lienhe213.meetings.models import Attendance, FollowUp, Meeting, Opinion
 from lienhe213.members.models import Member
 from lienhe213.organizations.api import VisibleOrganizationField
+
+
+def _inline_enum(choices: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The allowed values, described as a pattern rather than an enum: "status" and
+    "kind" already name other enums in the API, and drf-spectacular would otherwise need
+    a settings entry to keep the meeting's choices apart from those."""
+    values = [value for value, _label in choices]
+    return {
+        "type": "string",
+        "pattern": "^(" + "|".join(values) + ")$",
+        "description": "One of: " + ", ".join(values) + ".",
+    }
+
+
+@extend_schema_field(_inline_enum(Meeting.Kind.choices))
+class MeetingKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Meeting.Kind.choices, **kwargs)
+
+
+@extend_schema_field(_inline_enum(Meeting.Status.choices))
+class MeetingStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Meeting.Status.choices, **kwargs)
+
+
+@extend_schema_field(_inline_enum(Attendance.Status.choices))
+class AttendanceStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Attendance.Status.choices, **kwargs)
 
 
 class VisibleMemberField(serializers.PrimaryKeyRelatedField[Member]):
@@ -25,6 +56,8 @@ class VisibleMemberField(serializers.PrimaryKeyRelatedField[Member]):
 
 class MeetingSerializer(serializers.ModelSerializer[Meeting]):
     cell_name = serializers.CharField(source="cell.name", read_only=True)
+    kind = MeetingKindField(read_only=True)
+    status = MeetingStatusField(read_only=True)
 
     class Meta:
         model = Meeting
@@ -42,73 +75,74 @@ class MeetingSerializer(serializers.ModelSerializer[Meeting]):
         ]
 
 
-class AttendanceSerializer(serializers.ModelSerializer[Attendance]):
+class MeetingAttendanceSerializer(serializers.ModelSerializer[Attendance]):
     member_name = serializers.CharField(source="member.full_name", read_only=True)
+    status = AttendanceStatusField(read_only=True)
 
     class Meta:
         model = Attendance
         fields = ["member", "member_name", "link", "invited", "status", "excuse_reason"]
 
 
-class OpinionSerializer(serializers.ModelSerializer[Opinion]):
+class MeetingOpinionSerializer(serializers.ModelSerializer[Opinion]):
     class Meta:
         model = Opinion
         fields = ["id", "member", "text", "created_at"]
 
 
-class FollowUpSerializer(serializers.ModelSerializer[FollowUp]):
+class MeetingFollowUpSerializer(serializers.ModelSerializer[FollowUp]):
     class Meta:
         model = FollowUp
         fields = ["id", "description", "owner", "due_on", "done_on"]
 
 
 class MeetingDetailSerializer(MeetingSerializer):
-    attendances = AttendanceSerializer(many=True, read_only=True)
-    opinions = OpinionSerializer(many=True, read_only=True)
-    follow_ups = FollowUpSerializer(many=True, read_only=True)
+    attendances = MeetingAttendanceSerializer(many=True, read_only=True)
+    opinions = MeetingOpinionSerializer(many=True, read_only=True)
+    follow_ups = MeetingFollowUpSerializer(many=True, read_only=True)
 
     class Meta(MeetingSerializer.Meta):
         fields = [*MeetingSerializer.Meta.fields, "attendances", "opinions", "follow_ups"]
 
 
-class PlanSerializer(serializers.Serializer[Any]):
+class MeetingPlanSerializer(serializers.Serializer[Any]):
     cell = VisibleOrganizationField()
-    kind = serializers.ChoiceField(choices=Meeting.Kind.choices)
+    kind = MeetingKindField()
     date = serializers.DateField()
     place = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
     agenda = serializers.CharField(required=False, default="", allow_blank=True)
     include_category_a = serializers.BooleanField(required=False, default=False)
 
 
-class VersionSerializer(serializers.Serializer[Any]):
+class MeetingVersionSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField()
 
 
-class AttendanceInputSerializer(VersionSerializer):
+class MeetingAttendanceInputSerializer(MeetingVersionSerializer):
     member = VisibleMemberField()
-    status = serializers.ChoiceField(choices=Attendance.Status.choices)
+    status = AttendanceStatusField()
     excuse_reason = serializers.CharField(
         max_length=255, required=False, default="", allow_blank=True
     )
 
 
-class OpinionInputSerializer(VersionSerializer):
+class MeetingOpinionInputSerializer(MeetingVersionSerializer):
     member = VisibleMemberField()
     text = serializers.CharField()
 
 
-class FollowUpInputSerializer(VersionSerializer):
+class MeetingFollowUpInputSerializer(MeetingVersionSerializer):
     description = serializers.CharField()
     owner = serializers.CharField(max_length=200)
     due_on = serializers.DateField()
 
 
-class FollowUpDoneSerializer(VersionSerializer):
+class MeetingFollowUpDoneSerializer(MeetingVersionSerializer):
     follow_up = serializers.IntegerField()
     done_on = serializers.DateField()
 
 
-class CancelSerializer(VersionSerializer):
+class MeetingCancelSerializer(MeetingVersionSerializer):
     reason = serializers.CharField(max_length=255)
 
 
