@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -35,7 +35,7 @@ def field_label(name: str) -> str:
 def book_columns(on_commune: bool) -> list[tuple[str, int]]:
     """The tracking book's columns (DOMAIN §5.3, those that exist so far) and widths."""
     columns = [
-        (pgettext_lazy("row number column", "No."), 6),
+        (pgettext("row number column", "No."), 6),
         (_("Full name"), 26),
         (_("Date of birth"), 12),
         (_("Gender"), 8),
@@ -88,7 +88,7 @@ def book_row(
 
 def workplace_columns() -> list[tuple[str, int]]:
     return [
-        (pgettext_lazy("row number column", "No."), 6),
+        (pgettext("row number column", "No."), 6),
         (_("Full name"), 26),
         (_("Date of birth"), 12),
         (_("Party unit"), 26),
