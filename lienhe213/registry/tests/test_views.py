@@ -592,3 +592,15 @@ def test_history_of_an_imported_step_without_an_actor_renders(client, world):
     assert response.status_code == 200
     events = LinkEvent.objects.filter(link=link).count()
     assert response.content.decode().count("imported") == events == 2
+
+
+def test_link_page_leads_to_the_notices_about_the_member(client, world):
+    link = link_at(world, "received")
+    client.force_login(world.commune_clerk)
+
+    html = client.get(reverse("registry:link_detail", args=[link.pk])).content.decode()
+    send = client.get(f"{reverse('notices:send')}?link={link.pk}")
+
+    assert f'href="{reverse("notices:send")}?link={link.pk}"' in html
+    assert f'href="{reverse("notices:member_thread", args=[link.member_id])}"' in html
+    assert send.status_code == 200
