@@ -8,6 +8,7 @@ form carries, which level is the best, which step may follow) live here.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lienhe213.comments.queries import CommentRequestQuerySet
 
@@ -208,7 +209,7 @@ class MobilizingLevel(models.TextChoices):
     """Form 3 item 5: mobilizing residents to give opinions and supervise."""
 
     VERY_ACTIVE = "very_active", _("Very active")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("mobilizing level", "Active")
     NOT_YET = "not_yet", _("Not yet active")
 
 
