@@ -6,8 +6,16 @@ Environment variables:
     DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
     DATABASE_URL           e.g. postgres://user:pass@127.0.0.1:5432/lienhe213
                            (default: SQLite file var/db.sqlite3)
-    EMAIL_URL-style settings: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
-                           EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
+    EMAIL_HOST             the SMTP server; when set, mail goes out by SMTP (otherwise
+                           the console in development, SMTP to localhost in production)
+    EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
+    EMAIL_BACKEND          overrides the choice above (a dotted path)
+    LIENHE213_SITE_URL     the address links in e-mails point at (default
+                           http://localhost:8000)
+    LIENHE213_DIGEST_HOUR  local hour from which run_due sends the daily digests
+                           (default 6)
+    TASKS_BACKEND          "database" (default: the db_worker runs the tasks) or
+                           "immediate" (run in the enqueuing process, no worker)
     LIENHE213_TIME_ZONE    default Asia/Ho_Chi_Minh
 """
 
@@ -56,6 +64,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "lienhe213.core",
     "lienhe213.accounts",
     "lienhe213.organizations",
@@ -157,18 +167,35 @@ CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST or not DEBUG
+    else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_HOST = EMAIL_HOST or "localhost"
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lienhe213@localhost")
+
+# Background work (ADR 0006): run_due enqueues the e-mail digests; ``manage.py
+# db_worker`` runs them from the database queue. "immediate" runs them in place.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[os.environ.get("TASKS_BACKEND", "database")],
+        "QUEUES": ["default"],
+    }
+}
+SITE_URL = os.environ.get("LIENHE213_SITE_URL", "http://localhost:8000").rstrip("/")
+DIGEST_HOUR = int(os.environ.get("LIENHE213_DIGEST_HOUR", "6"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
