@@ -79,7 +79,8 @@ class CommentRequest(models.Model):
 
     It travels: requested by the workplace → drafted and signed by the residential cell
     → confirmed and returned by the commune → acknowledged by the workplace → used in the
-    annual rating. ``version`` changes with every step (optimistic locking).
+    annual rating. ``version`` changes with every step (optimistic locking). A request
+    still not returned after the campaign's deadline is escalated once (``escalated_at``).
     """
 
     class Status(models.TextChoices):
@@ -132,6 +133,7 @@ class CommentRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED
     )
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -42,6 +42,15 @@ class CommentRequestQuerySet(models.QuerySet["CommentRequest"]):
         (to be escalated to the commune and the province)."""
         return self.filter(status__in=OPEN_STATUSES, campaign__deadline__lt=on)
 
+    def overdue(self, *, on: datetime.date) -> "CommentRequestQuerySet":
+        """Requests not returned although the campaign's deadline passed before ``on``
+        (the same rows as ``past_deadline``; named like ``Notice.objects.overdue``)."""
+        return self.exclude(status__in=RETURNED_STATUSES).filter(campaign__deadline__lt=on)
+
+    def escalated(self) -> "CommentRequestQuerySet":
+        """Requests already escalated for missing the deadline."""
+        return self.filter(escalated_at__isnull=False)
+
     def at_residence_cell(self, cell_id: int) -> "CommentRequestQuerySet":
         return self.filter(link__residence_cell_id=cell_id)
 
@@ -54,13 +63,15 @@ def _step_count(step: str) -> models.Count:
 
 def progress_by_commune(requests: CommentRequestQuerySet) -> list[dict[str, Any]]:
     """Per residence commune: how many requests there are and how many reached each
-    step (requested / drafted / signed / confirmed / returned / acknowledged), in one
-    GROUP BY. ``requests`` is already scoped and narrowed to a campaign."""
+    step (requested / drafted / signed / confirmed / returned / acknowledged) and how
+    many were escalated for missing the deadline, in one GROUP BY. ``requests`` is
+    already scoped and narrowed to a campaign."""
     return list(
         requests.values("link__residence_commune_organization")
         .annotate(
             commune_name=models.F("link__residence_commune_organization__name"),
             **{step: _step_count(step) for step in PROGRESS_STEPS},
+            escalated=models.Count("pk", filter=models.Q(escalated_at__isnull=False)),
         )
         .order_by("commune_name")
     )

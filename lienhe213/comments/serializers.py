@@ -102,6 +102,7 @@ class CommentRequestSerializer(serializers.ModelSerializer[CommentRequest]):
             "purpose",
             "requested_on",
             "status",
+            "escalated_at",
             "version",
             "comment",
         ]

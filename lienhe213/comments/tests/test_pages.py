@@ -1,11 +1,20 @@
 """The comment pages: permission matrices over the cast, the steps through POST, the
 stale-draft message and query counts."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from lienhe213.comments import services
 from lienhe213.comments.models import Comment, CommentRequest
-from lienhe213.comments.tests.conftest import REQUESTED, cycle_state, link_at, request_at
+from lienhe213.comments.tests.conftest import (
+    DEADLINE,
+    REQUESTED,
+    cycle_state,
+    link_at,
+    request_at,
+)
 
 ALL = [
     "anonymous",
@@ -196,6 +205,21 @@ def test_progress_page(client, world, django_assert_max_num_queries):
 
     assert response.status_code == 200
     assert "Đảng bộ phường Hà Giang 1" in response.text
+
+
+def test_escalated_request_is_marked_on_its_page_the_list_and_the_progress(client, world):
+    item = request_at(world, "signed")
+    services.escalate_overdue_requests(on=DEADLINE + datetime.timedelta(days=1))
+    client.force_login(world.commune_clerk)
+
+    detail = client.get(reverse("comments:request", args=[item.pk]))
+    progress = client.get(reverse("comments:progress", args=[world.commune_a_committee.pk]))
+    client.force_login(world.secretary_a2)
+    rows = client.get(reverse("comments:cell", args=[world.cell_a2.pk]))
+
+    assert 'class="badge escalated"' in detail.text
+    assert 'class="badge escalated">Escalated<' in rows.text
+    assert '<span class="badge escalated">1</span>' in progress.text
 
 
 def test_cell_page_query_count_does_not_grow_with_rows(

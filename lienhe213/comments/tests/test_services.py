@@ -233,3 +233,39 @@ def test_requests_past_deadline(world):
     assert list(CommentRequest.objects.past_deadline(on=DEADLINE)) == []
     late = CommentRequest.objects.past_deadline(on=DEADLINE + datetime.timedelta(days=1))
     assert list(late) == [request]
+
+
+def test_overdue_requests_are_escalated_once(world):
+    # given a signed request of a campaign whose deadline is 15/12
+    request = request_at(world, "signed")
+    day_after = DEADLINE + datetime.timedelta(days=1)
+
+    # when
+    on_deadline = services.escalate_overdue_requests(on=DEADLINE)
+    first = services.escalate_overdue_requests(on=day_after)
+    second = services.escalate_overdue_requests(on=day_after + datetime.timedelta(days=5))
+
+    # then
+    assert on_deadline == []
+    assert first == [request]
+    assert second == []
+    stored = CommentRequest.objects.get(pk=request.pk)
+    assert stored.escalated_at is not None
+    assert (stored.status, stored.version) == ("signed", request.version)
+    assert list(CommentRequest.objects.escalated()) == [request]
+    events = AuditEvent.objects.filter(changes__event="escalated")
+    assert [(e.object_id, e.actor_name, e.action, e.scope_path) for e in events] == [
+        (str(request.pk), "system", "update", world.commune_a_committee.path)
+    ]
+
+
+@pytest.mark.parametrize("stage", ["returned", "acknowledged", "used"])
+def test_returned_requests_are_never_escalated(world, stage):
+    request_at(world, stage)
+    before = cycle_state()
+
+    escalated = services.escalate_overdue_requests(on=DEADLINE + datetime.timedelta(days=30))
+
+    assert escalated == []
+    assert list(CommentRequest.objects.overdue(on=DEADLINE + datetime.timedelta(days=30))) == []
+    assert cycle_state() == before
