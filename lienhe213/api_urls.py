@@ -15,6 +15,7 @@ from lienhe213.registry.api import (
     ReconciliationView,
     ResidenceLinkViewSet,
 )
+from lienhe213.reminders.api import NotificationViewSet
 
 app_name = "api"
 
@@ -30,6 +31,7 @@ router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("notices", NoticeViewSet, basename="notice")
 router.register("comments/campaigns", CampaignViewSet, basename="comment-campaign")
 router.register("comments/requests", CommentRequestViewSet, basename="comment-request")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "lienhe213.meetings",
     "lienhe213.notices",
     "lienhe213.comments",
+    "lienhe213.reminders",
     "lienhe213.demo",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("meetings/", include("lienhe213.meetings.urls")),
     path("notices/", include("lienhe213.notices.urls")),
     path("comments/", include("lienhe213.comments.urls")),
+    path("notifications/", include("lienhe213.reminders.urls")),
     path("api/v1/", include("lienhe213.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from lienhe213.accounts.access import Capability, has_capability, own_member_id
+from lienhe213.reminders.models import Notification
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -36,4 +37,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             )
         )
         or own_member_id(user) is not None,
+        # One COUNT on the partial index of unread rows.
+        "unread_notifications": Notification.objects.visible_to(user).unread().count(),
     }

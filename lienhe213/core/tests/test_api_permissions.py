@@ -144,6 +144,8 @@ ENDPOINTS: dict[str, tuple[str, Callable[[Any], str], Callable[[Any, Any], Any] 
         lambda w, user: {"username": "moi", "member": w.member_a1.pk},
     ),
     "account-disable": ("patch", _account("secretary_a1"), lambda w, user: {"is_active": False}),
+    "notification-list": ("get", lambda w: "/api/v1/notifications/", None),
+    "notification-mark-read": ("post", lambda w: "/api/v1/notifications/mark-read/", None),
 }
 
 # fmt: off
@@ -170,6 +172,8 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "account-detail":      (401, 404,     404,   404,   404,   404,   200),
     "account-create":      (401, 403,     403,   403,   403,   403,   201),
     "account-disable":     (401, 404,     404,   404,   404,   404,   200),
+    "notification-list":   (401, 200,     200,   200,   200,   200,   200),
+    "notification-mark-read": (401, 200,  200,   200,   200,   200,   200),
 }
 # fmt: on
 

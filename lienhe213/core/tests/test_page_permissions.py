@@ -443,3 +443,25 @@ def test_organization_community_options(client, world, who, expected):
     response = _get(client, world, who, url)
 
     _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 200),
+        ("member_user", 200),
+        ("other_clerk", 200),
+        ("secretary_a1", 200),
+        ("commune_clerk", 200),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_notifications_page_shows_everyone_their_own(client, world, who, expected):
+    # The list is always one's own notifications: nothing to hide, nothing to refuse.
+    url = reverse("reminders:list")
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)

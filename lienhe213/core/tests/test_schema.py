@@ -60,6 +60,8 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/notices/{id}/acknowledge/",
         "/api/v1/notices/{id}/close/",
         "/api/v1/notices/{id}/reply/",
+        "/api/v1/notifications/",
+        "/api/v1/notifications/mark-read/",
         "/api/v1/organizations/",
         "/api/v1/organizations/{id}/",
         "/api/v1/organizations/{id}/merge/",

@@ -1,0 +1,193 @@
+"""Reminders: in-app notifications about what is due, and the daily e-mail digest.
+
+A notification stores what it is about (its kind, the object's id and a few plain
+values), never a rendered sentence: the text is written when it is shown, in the
+reader's language. Every write goes through ``reminders.services`` (ADR 0006).
+"""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from lienhe213.reminders.queries import NotificationQuerySet
+
+
+class Kind(models.TextChoices):
+    """What a notification reminds of; the kind decides its text and its link."""
+
+    MEETING_DUE = "meeting_due", _("Meeting due")
+    MEETING_OVERDUE = "meeting_overdue", _("Meeting overdue")
+    MEETING_INVITATION = "meeting_invitation", _("Meeting invitation")
+    REQUEST_DUE = "request_due", _("Comment due")
+    REQUEST_OVERDUE = "request_overdue", _("Comment overdue (escalated)")
+    NOTICE_DUE = "notice_due", _("Answer to a notice due")
+    NOTICE_OVERDUE = "notice_overdue", _("Notice unanswered (escalated)")
+
+
+# The page each kind links to; ``object_id`` is the argument.
+TARGET_VIEWS: dict[str, str] = {
+    Kind.MEETING_DUE: "meetings:cell",
+    Kind.MEETING_OVERDUE: "meetings:cell",
+    Kind.MEETING_INVITATION: "meetings:detail",
+    Kind.REQUEST_DUE: "comments:request",
+    Kind.REQUEST_OVERDUE: "comments:request",
+    Kind.NOTICE_DUE: "notices:detail",
+    Kind.NOTICE_OVERDUE: "notices:detail",
+}
+
+
+def _day(value: Any) -> str:
+    """A stored ISO date as the app shows dates (dd/mm/yyyy); blank when missing."""
+    if not value:
+        return ""
+    return datetime.date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+
+
+class Notification(models.Model):
+    """One thing one user should know about, shown in the app and sent in the digest.
+
+    ``key`` says what the reminder is about and in which state (e.g. the cell and the
+    date of its last meeting): it is unique per user, so finding the same thing due
+    again creates nothing, and a new reminder comes only after something changed.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    key = models.CharField(_("key"), max_length=120)
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    digested_at = models.DateTimeField(_("sent in a digest at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="notification_user_newest"),
+            models.Index(
+                fields=["user"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+            models.Index(
+                fields=["user"],
+                condition=models.Q(digested_at__isnull=True),
+                name="notification_undigested",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    def target_url(self) -> str:
+        return reverse(TARGET_VIEWS[self.kind], args=[self.object_id])
+
+    def message(self) -> str:
+        """The sentence shown for this notification, in the active language."""
+        p = self.params
+        if self.kind in (Kind.MEETING_DUE, Kind.MEETING_OVERDUE):
+            values = {"cell": p.get("cell", ""), "day": _day(p.get("last_held_on"))}
+            if self.kind == Kind.MEETING_OVERDUE:
+                if values["day"]:
+                    text = gettext(
+                        "%(cell)s has not met its linked members for more than six months "
+                        "(last meeting %(day)s)."
+                    )
+                else:
+                    text = gettext("%(cell)s has never held a meeting with its linked members.")
+            else:
+                text = gettext(
+                    "%(cell)s should plan a meeting with its linked members: the last one "
+                    "was on %(day)s, six months come soon."
+                )
+            return text % values
+        if self.kind == Kind.MEETING_INVITATION:
+            values = {
+                "cell": p.get("cell", ""),
+                "day": _day(p.get("date")),
+                "place": p.get("place") or "—",
+            }
+            return gettext(
+                "You are invited to the meeting of %(cell)s on %(day)s at %(place)s."
+            ) % (values)
+        if self.kind in (Kind.REQUEST_DUE, Kind.REQUEST_OVERDUE):
+            values = {"member": p.get("member", ""), "day": _day(p.get("deadline"))}
+            if self.kind == Kind.REQUEST_OVERDUE:
+                text = gettext(
+                    "The comment on %(member)s was not returned by the deadline %(day)s; "
+                    "it is escalated."
+                )
+            else:
+                text = gettext("The comment on %(member)s is due by %(day)s.")
+            return text % values
+        from lienhe213.notices.models import Kind as NoticeKind
+
+        kind = p.get("kind", "")
+        values = {
+            "kind": NoticeKind(kind).label if kind in NoticeKind.values else kind,
+            "member": p.get("member", ""),
+            "day": _day(p.get("due")),
+        }
+        if self.kind == Kind.NOTICE_OVERDUE:
+            text = gettext(
+                "The notice “%(kind)s” about %(member)s was not answered by %(day)s; "
+                "it is escalated."
+            )
+        else:
+            text = gettext("The notice “%(kind)s” about %(member)s awaits an answer by %(day)s.")
+        return text % values
+
+
+class Digest(models.Model):
+    """The one e-mail a user gets on ``day`` with their new notifications.
+
+    The unique (user, day) row is taken before the mail goes out: a second worker or a
+    second run finds it and sends nothing (ADR 0006). ``sent_at`` stays empty until the
+    mail server accepted the message; a claim left without it (a worker died) is
+    released by the next run.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="digests",
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("notifications"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-day", "user_id"]
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="digest_once_per_user_and_day"),
+            models.CheckConstraint(condition=models.Q(count__gt=0), name="digest_never_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.day}"

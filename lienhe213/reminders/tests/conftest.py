@@ -1,0 +1,58 @@
+"""Helpers for the reminder tests: e-mail addresses for the cast, one run of the
+command, and the state that proves a second run changed nothing."""
+
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from lienhe213.reminders.models import Digest, Notification
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """The digests run inside the command; one test uses the database queue instead."""
+    settings.TASKS = IMMEDIATE
+
+
+@pytest.fixture
+def emails(world):
+    """Addresses for the people the cast's reminders go to (the commune clerk has none)."""
+    for user in (
+        world.secretary_a2,
+        world.workplace_officer,
+        world.provincial_officer,
+        world.member_user,
+        world.other_clerk,
+    ):
+        user.email = f"{user.username}@example.org"
+        user.save(update_fields=["email"])
+    return world
+
+
+def run(day, *args):
+    out = io.StringIO()
+    call_command("run_due", "--on", day.isoformat(), *args, stdout=out)
+    return out.getvalue()
+
+
+def notified(world):
+    """``{username: sorted kinds}`` of every notification."""
+    result = {}
+    for username, kind in Notification.objects.order_by(
+        "user__username", "kind", "key"
+    ).values_list("user__username", "kind"):
+        result.setdefault(username, []).append(kind)
+    return result
+
+
+def reminder_state():
+    return (
+        list(Notification.objects.order_by("pk").values()),
+        list(Digest.objects.order_by("pk").values()),
+        len(mail.outbox),
+    )
