@@ -6,6 +6,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-for script in ("bench_seed.py", "bench_members.py", "bench_tree.py", "bench_registry.py"):
+for script in (
+    "bench_seed.py",
+    "bench_members.py",
+    "bench_tree.py",
+    "bench_registry.py",
+    "bench_reminders.py",
+):
     print(f"\n######## {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)  # noqa: S603

@@ -1,0 +1,88 @@
+"""The reminder command at the size of a province (hagiang-2023): ``run_due`` once on a
+freshly seeded database (cold: every escalation and notification is new) and once more
+(the idempotent re-run every cron tick makes), each with its time and number of queries;
+then the database worker sending the digests it enqueued (to Django's in-memory mail
+outbox). Target: each run under 30 s on SQLite.
+
+Uses the hagiang-2023 database at ``BENCH_MEMBERS_DATABASE_URL`` when given (as
+``bench_registry.py`` does), else seeds one in a scratch database (see _common.py; with
+``DATABASE_URL=postgres://...`` on that server). A given database keeps what the runs
+wrote (notifications, digests, escalations), so its second use starts warm.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _common as c
+
+TARGET_SECONDS = 30
+
+
+def timed_run_due(label: str, on: str) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    out = io.StringIO()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        call_command("run_due", "--on", on, stdout=out)
+        seconds = time.perf_counter() - started
+    verdict = "ok" if seconds < TARGET_SECONDS else "OVER TARGET"
+    print(f"{label:<8} {seconds:7.2f} s {len(queries):6d} queries  {verdict}")
+    print(f"         {out.getvalue().strip()}")
+
+
+def run(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienhe213.settings")
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ["TASKS_BACKEND"] = "database"
+    sys.path.insert(0, str(c.ROOT))
+    import django
+
+    django.setup()
+    from django.core import mail
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from lienhe213.accounts.models import User
+    from lienhe213.reminders.models import Notification
+
+    mail.outbox = []
+    # Demo accounts have no address; give every account one so the digests are real.
+    User.objects.filter(email="").update(email="demo@example.org")
+    on = timezone.localdate().isoformat()
+    c.title(f"run_due --on {on} over hagiang-2023 (target < {TARGET_SECONDS} s each)")
+    timed_run_due("cold", on)
+    timed_run_due("re-run", on)
+    started = time.perf_counter()
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    seconds = time.perf_counter() - started
+    print(f"worker   {seconds:7.2f} s, {len(mail.outbox)} digests sent")
+    print(f"notifications in the database: {Notification.objects.count()}")
+
+
+def main() -> None:
+    given = os.environ.get("BENCH_MEMBERS_DATABASE_URL")
+    scratch = nullcontext(given) if given else c.scratch_database("reminders")
+    with scratch as url:
+        if not given:
+            c.title("seeding hagiang-2023 (set BENCH_MEMBERS_DATABASE_URL to reuse a database)")
+            c.migrate(url)
+            print(
+                "\n".join(c.manage(url, "seed_demo", "--preset", "hagiang-2023").splitlines()[:2])
+            )
+        run(url)
+
+
+if __name__ == "__main__":
+    main()
