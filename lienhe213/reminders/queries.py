@@ -255,3 +255,18 @@ def users_due_a_digest(*, day: datetime.date) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def users_with_digest_waiting(*, task_path: str, day: str) -> set[int]:
+    """Users whose digest task for ``day`` is still in the database queue (not yet run,
+    or running). Empty with the immediate backend, which keeps no queue."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(
+        status__in=["READY", "RUNNING"], task_path=task_path
+    ).values_list("args_kwargs", flat=True)
+    return {
+        int(row["kwargs"]["user_id"])
+        for row in waiting
+        if isinstance(row, dict) and row.get("kwargs", {}).get("day") == day
+    }

@@ -232,10 +232,14 @@ def release_stale_claims(*, now: datetime.datetime | None = None) -> int:
 
 
 def enqueue_digests(*, day: datetime.date) -> int:
-    """Enqueue one digest task per user who has something new and no digest on ``day``."""
+    """Enqueue one digest task per user who has something new and no digest on ``day``,
+    unless one is still waiting in the queue (the worker is behind or stopped)."""
     from lienhe213.reminders.tasks import send_daily_digest
 
-    users = queries.users_due_a_digest(day=day)
+    waiting = queries.users_with_digest_waiting(
+        task_path=send_daily_digest.module_path, day=day.isoformat()
+    )
+    users = [user for user in queries.users_due_a_digest(day=day) if user not in waiting]
     for user_id in users:
         send_daily_digest.enqueue(user_id=user_id, day=day.isoformat())
     return len(users)

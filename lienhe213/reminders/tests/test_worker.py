@@ -21,6 +21,7 @@ def test_the_worker_sends_the_digests_enqueued_on_the_database(emails, settings)
     linked(emails)
 
     run(DAY)
+    run(DAY)  # the worker has not run yet: nothing more is queued
 
     assert mail.outbox == []
     (queued,) = DBTaskResult.objects.all()
