@@ -2,6 +2,7 @@
 cell's to-do list, one request with its evidence and steps, a commune's progress and
 the member's own comments. Every step is a POST calling its service."""
 
+from collections import Counter
 from typing import Any
 
 from django.contrib import messages
@@ -20,9 +21,14 @@ from lienhe213.comments.models import CommentCampaign, CommentRequest
 from lienhe213.comments.queries import progress_by_commune, uniform_ratings
 from lienhe213.core.errors import DomainError
 from lienhe213.core.pages import peek_page, query_without_page
+from lienhe213.meetings.models import FollowUp, Meeting
+from lienhe213.notices.models import Notice
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import LinkEvent, ResidenceLink
+
+# The evidence panel shows the latest notices about the member; the thread has them all.
+EVIDENCE_NOTICES = 20
 
 REQUEST_RELATED = (
     "campaign",
@@ -212,6 +218,44 @@ def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "comments/progress.html", context)
 
 
+def _evidence(user: Any, item: CommentRequest) -> dict[str, Any]:
+    """The evidence panel: the member's attendance at the cell's meetings of the last
+    twelve months, the notices about the member (both directions), the open follow-ups
+    naming the member and the link's history, each read through its ``visible_to``
+    and in a fixed number of queries."""
+    today = timezone.localdate()
+    cell_id = item.link.residence_cell_id
+    meetings = (
+        list(
+            Meeting.objects.visible_to(user).attendance_record(
+                member_id=item.member_id, cell_id=cell_id, on=today
+            )
+        )
+        if cell_id is not None
+        else []
+    )
+    tally = Counter(m.member_attendance for m in meetings)  # type: ignore[attr-defined]
+    return {
+        "today": today,
+        "attendance": meetings,
+        "attendance_tally": {
+            "present": tally["present"],
+            "excused": tally["excused"],
+            "absent": tally["absent"],
+        },
+        "notices": Notice.objects.visible_to(user)
+        .about(item.member_id)
+        .select_related("member", "sender", "recipient")
+        .order_by("-sent_on", "-id")[:EVIDENCE_NOTICES],
+        "follow_ups": FollowUp.objects.visible_to(user)
+        .open()
+        .about_member(item.member, cell_id=cell_id)
+        .select_related("meeting")
+        .order_by("due_on", "id"),
+        "history": LinkEvent.objects.filter(link_id=item.link_id).order_by("at", "id"),
+    }
+
+
 def _detail_context(request: HttpRequest, item: CommentRequest) -> dict[str, Any]:
     user = request.user
     comment = item.comment
@@ -225,9 +269,7 @@ def _detail_context(request: HttpRequest, item: CommentRequest) -> dict[str, Any
         "comment": comment,
         "member": item.member,
         "is_member": own_member_id(user) == item.member_id,
-        # The evidence panel. Attendance and notices come from the meetings and notices
-        # apps (issue 4); until they offer a query, the panel shows the link's history.
-        "history": LinkEvent.objects.filter(link_id=item.link_id).order_by("at", "id"),
+        **(_evidence(user, item) if own_member_id(user) != item.member_id else {}),
         "draft_form": forms.DraftForm(
             initial={
                 "version": comment.version,

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lienhe213.meetings.queries import AttendanceQuerySet, MeetingQuerySet
+from lienhe213.meetings.queries import AttendanceQuerySet, FollowUpQuerySet, MeetingQuerySet
 
 
 class Meeting(models.Model):
@@ -172,6 +172,8 @@ class FollowUp(models.Model):
     due_on = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting_id", "due_on", "id"]

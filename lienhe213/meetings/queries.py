@@ -15,7 +15,8 @@ from lienhe213.organizations.queries import paths_condition
 
 if TYPE_CHECKING:
     from lienhe213.accounts.access import AnyUser
-    from lienhe213.meetings.models import Attendance, Meeting  # noqa: F401
+    from lienhe213.meetings.models import Attendance, FollowUp, Meeting  # noqa: F401
+    from lienhe213.members.models import Member
     from lienhe213.organizations.models import Organization
     from lienhe213.organizations.queries import OrganizationQuerySet
     from lienhe213.registry.queries import ResidenceLinkQuerySet
@@ -62,6 +63,48 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
                 pk__in=Attendance.objects.filter(member_id=own).values("meeting_id")
             )
         return self.filter(condition)
+
+    def with_attendance_of(self, member_id: int) -> "MeetingQuerySet":
+        """Each meeting with ``member_attendance``: the member's recorded status
+        (present / excused / absent / unknown), or None when they had no record."""
+        from lienhe213.meetings.models import Attendance
+
+        status = Attendance.objects.filter(
+            meeting_id=models.OuterRef("pk"), member_id=member_id
+        ).values("status")[:1]
+        return self.annotate(member_attendance=models.Subquery(status))
+
+    def attendance_record(
+        self, *, member_id: int, cell_id: int, on: datetime.date, months: int = 12
+    ) -> "MeetingQuerySet":
+        """The held meetings of the cell in the ``months`` up to ``on``, newest first,
+        each with the member's attendance (the evidence a comment is written on)."""
+        return (
+            self.held()
+            .filter(cell_id=cell_id, date__gt=months_before(on, months), date__lte=on)
+            .with_attendance_of(member_id)
+            .order_by("-date", "-id")
+        )
+
+
+class FollowUpQuerySet(models.QuerySet["FollowUp"]):
+    def open(self) -> "FollowUpQuerySet":
+        """Follow-ups not yet done."""
+        return self.filter(done_on__isnull=True)
+
+    def about_member(self, member: "Member", *, cell_id: int | None) -> "FollowUpQuerySet":
+        """Follow-ups of the meetings of the member's cell that name the member as
+        owner or in the description. A follow-up records its owner as free text, so
+        the full name is the only tie to a member; a namesake matches too."""
+        name = member.full_name
+        condition = models.Q(owner__icontains=name) | models.Q(description__icontains=name)
+        return self.filter(condition, meeting__cell_id=cell_id)
+
+    def visible_to(self, user: "AnyUser") -> "FollowUpQuerySet":
+        """Follow-ups of the meetings ``user`` may see."""
+        from lienhe213.meetings.models import Meeting
+
+        return self.filter(meeting__in=Meeting.objects.visible_to(user).values("pk"))
 
 
 class AttendanceQuerySet(models.QuerySet["Attendance"]):
