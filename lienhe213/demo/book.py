@@ -588,10 +588,20 @@ def plan_book(
         position += count
     if position > len(order):
         raise ValueError("the book's shape needs more working members than the plan has")
+    if plan.demo_working_member >= 0 and plan.demo_working_member in situation:
+        # The demo member account has an active link (meetings, comments about them):
+        # it trades its situation with the first active member, the counts stay.
+        demo = plan.demo_working_member
+        for member in order[position:]:
+            if member not in situation:
+                situation[member] = situation.pop(demo)
+                break
     if demo_cell_assigned and plan.demo_residential_cell >= 0:
         # The demo cell secretary has a member to acknowledge right away.
         demo_community = plan.organizations[plan.demo_residential_cell].community
         for member in order[position:]:
+            if member in situation or member == plan.demo_working_member:
+                continue
             if plan.members[member].residence_community == demo_community:
                 situation[member] = "assigned"
                 break

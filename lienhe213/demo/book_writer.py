@@ -142,7 +142,7 @@ def _events(book: Book, ids: _Ids) -> Iterator[dict[str, Any]]:
 
 def write_book(book: Book, *, orgs: Sequence[int], members: Sequence[int]) -> dict[str, int]:
     """Insert ``book``; ``orgs`` and ``members`` map plan indexes to ids. Returns the
-    counts written."""
+    counts written, and the id of the first link (the others follow in plan order)."""
     decisions = insert_rows(
         ExemptionDecision,
         (
@@ -246,4 +246,5 @@ def write_book(book: Book, *, orgs: Sequence[int], members: Sequence[int]) -> di
         "links": links,
         "link_events": events,
         "linked_members": len(book.linked_members()),
+        "first_link": first_link,
     }

@@ -15,6 +15,9 @@ invariants those services keep:
   bypasses ``save()``;
 - the tracking book (``demo.book``) is written by ``demo.book_writer`` with the rows the
   registry services would have left;
+- two years of residence meetings, last year's comment campaign and this year's, and
+  the notices between the committees (``demo.activity``) are planned from the book and
+  written by ``demo.activity_writer`` with the rows their services would have left;
 - one audit event records the import itself.
 """
 
@@ -31,14 +34,19 @@ from django.db.models import Max
 from django.utils import timezone
 
 from lienhe213.accounts.models import Role, RoleAssignment, User
+from lienhe213.comments.models import CommentCampaign, CommentRequest
 from lienhe213.core import audit
 from lienhe213.core.text import fold
-from lienhe213.demo.book import BOOK_SHAPES, plan_book
+from lienhe213.demo.activity import plan_activity
+from lienhe213.demo.activity_writer import Ids, write_comments, write_meetings, write_notices
+from lienhe213.demo.book import BOOK_SHAPES, Book, plan_book
 from lienhe213.demo.book_writer import calendar, write_book
 from lienhe213.demo.bulk import insert_rows
 from lienhe213.demo.people import derived_name_fields
 from lienhe213.demo.plans import ORG_VALID_FROM, PRESETS, Plan
+from lienhe213.meetings.models import Meeting
 from lienhe213.members.models import Member
+from lienhe213.notices.models import Notice
 from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
 from lienhe213.organizations.models import OrganizationHistory as History
 from lienhe213.organizations.units import load_administrative_units
@@ -83,6 +91,12 @@ class SeedResult:
     links: int = 0
     decisions: int = 0
     accounts: int = 0
+    meetings: int = 0
+    attendances: int = 0
+    comment_requests: int = 0
+    comments_returned: int = 0
+    notices: int = 0
+    notice_replies: int = 0
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
 
@@ -283,8 +297,9 @@ def _write_accounts(plan: Plan, orgs: list[dict[str, Any]]) -> int:
 
 def _write_book(
     plan: Plan, orgs: list[dict[str, Any]], first_member: int, today: datetime.date
-) -> dict[str, int]:
-    """Plan the tracking book of the preset against the stored calendar and write it."""
+) -> tuple[Book, dict[str, int], Ids, set[datetime.date]]:
+    """Plan the tracking book of the preset against the stored calendar and write it;
+    returns the book, the counts written, the ids of the plan's rows and the holidays."""
     root = Organization.objects.get(pk=orgs[0]["id"])
     holidays, deadline_days = calendar(root)
     book = plan_book(
@@ -297,9 +312,10 @@ def _write_book(
     member_ids = list(
         Member.objects.filter(pk__gte=first_member).order_by("pk").values_list("pk", flat=True)
     )
-    counts = write_book(book, orgs=[o["id"] for o in orgs], members=member_ids)
+    org_ids = [o["id"] for o in orgs]
+    counts = write_book(book, orgs=org_ids, members=member_ids)
     _reset_sequences(ResidenceLink)
-    return counts
+    return book, counts, Ids(org_ids, member_ids, counts["first_link"]), holidays
 
 
 def build_preset(
@@ -334,11 +350,29 @@ def build_preset(
             Member, _member_rows(plan, orgs, unit_ids, community_ids), keys=MEMBER_KEYS
         )
         clock.lap("members")
-        book = _write_book(plan, orgs, first_member, today or timezone.localdate())
+        today = today or timezone.localdate()
+        book_plan, book, ids, holidays = _write_book(plan, orgs, first_member, today)
         result.linked_members = book["linked_members"]
         result.links = book["links"]
         result.decisions = book["decisions"]
         clock.lap("tracking book")
+        activity = plan_activity(plan, book_plan, today=today, holidays=holidays)
+        clock.lap("activity plan")
+        meetings = write_meetings(activity.meetings, ids)
+        _reset_sequences(Meeting)
+        clock.lap("meetings")
+        comments = write_comments(activity.comments, ids)
+        _reset_sequences(CommentCampaign, CommentRequest)
+        clock.lap("comment cycle")
+        notices = write_notices(activity.notices, ids)
+        _reset_sequences(Notice)
+        clock.lap("notices")
+        result.meetings = meetings["meetings"]
+        result.attendances = meetings["attendances"]
+        result.comment_requests = comments["comment_requests"]
+        result.comments_returned = comments["comments_returned"]
+        result.notices = notices["notices"]
+        result.notice_replies = notices["notice_replies"]
         result.accounts = _write_accounts(plan, orgs)
         root = Organization.objects.get(pk=orgs[0]["id"])
         result.organizations = len(orgs)
@@ -359,6 +393,9 @@ def build_preset(
                 "classification_decisions": result.decisions,
                 "residence_links": result.links,
                 "link_events": book["link_events"],
+                **meetings,
+                **comments,
+                **notices,
             },
         )
         clock.lap("accounts")

@@ -7,9 +7,12 @@ from django.db.models import Sum
 from django.test import Client
 
 from lienhe213.accounts.models import Role, RoleAssignment, User
+from lienhe213.comments.models import CommentRequest
 from lienhe213.core.models import AuditEvent
 from lienhe213.demo import plans
+from lienhe213.meetings.models import Attendance, FollowUp, Meeting, Opinion
 from lienhe213.members.models import Member
+from lienhe213.notices.models import Notice, NoticeReply
 from lienhe213.organizations.models import (
     AdministrativeUnit,
     Community,
@@ -81,6 +84,8 @@ def test_seed_prints_a_summary_and_the_logins(seeded: str) -> None:
     assert "138 linked members" in seeded
     assert "350 members" in seeded
     assert "dangvien" in seeded
+    assert f"{Meeting.objects.count()} residence meetings" in seeded
+    assert f"{Notice.objects.count()} notices" in seeded
 
 
 def test_small_preset_is_deterministic(db: Any) -> None:
@@ -183,6 +188,16 @@ def test_seed_records_one_import_audit_event(seeded: str) -> None:
         "classification_decisions": 148,
         "residence_links": 146,
         "link_events": ResidenceLink.objects.aggregate(n=Sum("version"))["n"],
+        # The activity is dated relative to the day of the seed: its counts vary.
+        "meetings": Meeting.objects.count(),
+        "attendances": Attendance.objects.count(),
+        "opinions": Opinion.objects.count(),
+        "follow_ups": FollowUp.objects.count(),
+        "comment_campaigns": 2,
+        "comment_requests": CommentRequest.objects.count(),
+        "comments_returned": CommentRequest.objects.returned().count(),
+        "notices": Notice.objects.count(),
+        "notice_replies": NoticeReply.objects.count(),
     }
 
 

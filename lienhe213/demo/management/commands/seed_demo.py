@@ -64,6 +64,21 @@ class Command(BaseCommand):
                 "decisions": result.decisions,
             }
         )
+        self.stdout.write(
+            _(
+                "Activity: %(meetings)d residence meetings with %(attendances)d attendance "
+                "records, %(requests)d comment requests (%(returned)d returned), "
+                "%(notices)d notices with %(replies)d replies."
+            )
+            % {
+                "meetings": result.meetings,
+                "attendances": result.attendances,
+                "requests": result.comment_requests,
+                "returned": result.comments_returned,
+                "notices": result.notices,
+                "replies": result.notice_replies,
+            }
+        )
         if options["verbosity"] > 1:
             for phase, seconds in result.phases.items():
                 self.stdout.write(f"  {phase}: {seconds:.2f} s")
