@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
@@ -299,7 +300,7 @@ def _digest_message(user: User, notifications: list[Notification]) -> EmailMulti
             "count": count,
             "items": items,
             "more": max(0, count - DIGEST_ITEMS),
-            "list_url": settings.SITE_URL + "/notifications/",
+            "list_url": settings.SITE_URL + reverse("reminders:list"),
         }
         subject = ngettext(
             "Liên hệ 213: %(count)d new notification",
