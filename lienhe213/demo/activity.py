@@ -5,7 +5,7 @@ bulk by ``activity_writer``.
 
 Each part draws from its own generator, so that a change in one leaves the others as
 they were. The notices are chosen first: members reported dead or gone from the party
-are then left out of the planned meetings and of this year's comment requests.
+are then left out of this year's comment requests and of the absent-twice flag.
 """
 
 import datetime

@@ -131,7 +131,9 @@ class _MeetingPlanner:
         self.index = index
         self.days = days
         self.rng = days.rng
-        self.leaving = leaving  # members reported dead or gone: not invited any more
+        # Members reported dead or gone from the party: still invited while their link
+        # is open (as the service does), but not picked as absent twice.
+        self.leaving = leaving
         self.keep = keep  # members who must not be picked as absent twice
         self.result = MeetingPlan()
 
@@ -143,7 +145,7 @@ class _MeetingPlanner:
 
     def meeting(self, cell: int, kind: str, day: datetime.date, status: str) -> MeetingSpec | None:
         stays = self.index.stays(cell, day)
-        invited = [s for s in stays if s.category != "a" and s.member not in self.leaving]
+        invited = [s for s in stays if s.category != "a"]
         if not invited:
             return None
         spec = MeetingSpec(
