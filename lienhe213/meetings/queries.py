@@ -175,3 +175,13 @@ def links_absent_twice(scope: "Organization") -> "ResidenceLinkQuerySet":
         .select_related("member", "residence_cell")
         .order_by("residence_cell__path", "member__given_name", "member__family_name")
     )
+
+
+def meeting_flag_counts(scope: "Organization", *, on: datetime.date) -> dict[str, int]:
+    """How many cells in ``scope`` have not met their members in six months and how
+    many members were absent from their cell's last two meetings: the two numbers a
+    home page or a tracking book shows, in two COUNT queries whatever the size."""
+    return {
+        "cells_without_meeting": cells_without_recent_meeting(scope, on=on).count(),
+        "absent_twice": links_absent_twice(scope).count(),
+    }
