@@ -53,3 +53,20 @@ class NoticeQuerySet(models.QuerySet["Notice"]):
             return self
         orgs = _organizations_under(access.scope_paths(user, access.Capability.VIEW_MEMBERS))
         return self.filter(models.Q(sender__in=orgs) | models.Q(recipient__in=orgs))
+
+
+def box_counts(
+    notices: NoticeQuerySet, org: "Organization", *, on: datetime.date
+) -> dict[str, int]:
+    """What waits for an answer and what is overdue in ``org``'s inbox and outbox, in
+    one query; ``notices`` is already scoped (``visible_to``)."""
+    under = _organizations_under([org.path])
+    inbox, outbox = models.Q(recipient__in=under), models.Q(sender__in=under)
+    waiting = models.Q(status__in=WAITING_STATUSES)
+    overdue = waiting & models.Q(response_due__lt=on)
+    return notices.filter(inbox | outbox).aggregate(
+        inbox_waiting=models.Count("pk", filter=inbox & waiting),
+        inbox_overdue=models.Count("pk", filter=inbox & overdue),
+        outbox_waiting=models.Count("pk", filter=outbox & waiting),
+        outbox_overdue=models.Count("pk", filter=outbox & overdue),
+    )

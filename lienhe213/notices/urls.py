@@ -4,6 +4,7 @@ from lienhe213.notices import views
 
 app_name = "notices"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("org/<int:org_pk>/inbox/", views.box, {"box": "inbox"}, name="inbox"),
     path("org/<int:org_pk>/outbox/", views.box, {"box": "outbox"}, name="outbox"),
     path("new/", views.send, name="send"),

@@ -17,12 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lienhe213.accounts.access import Capability, scope_paths, sees_everything
 from lienhe213.core.errors import DomainError
 from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.members.access import get_member_for_user
 from lienhe213.notices import access, forms, services
 from lienhe213.notices.models import Notice
+from lienhe213.notices.queries import box_counts
 from lienhe213.organizations.access import get_organization_for_user
+from lienhe213.organizations.models import Organization
 from lienhe213.registry.access import get_link_for_user
 
 LIST_RELATED = ("member", "sender", "recipient")
@@ -30,6 +33,35 @@ LIST_RELATED = ("member", "sender", "recipient")
 
 def _notices(request: HttpRequest) -> Any:
     return Notice.objects.visible_to(request.user).select_related(*LIST_RELATED)
+
+
+def _notice_organizations(user: Any) -> list[Organization]:
+    """The organizations whose notices ``user`` reads: the top of each subtree they
+    hold a committee role over (the whole tree's roots for an administrator)."""
+    if sees_everything(user):
+        orgs = Organization.objects.visible_roots(user)
+    else:
+        orgs = Organization.objects.filter(
+            path__in=scope_paths(user, Capability.VIEW_MEMBERS)
+        ).current()
+    return list(orgs.order_by("path"))
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Where the navigation's "Notices" leads: one organization's inbox directly, or
+    the list of the user's organizations with what waits and what is overdue in each
+    box. A member without a committee role reads no notices (403)."""
+    orgs = _notice_organizations(request.user)
+    if not orgs:
+        raise PermissionDenied
+    if len(orgs) == 1:
+        return redirect("notices:inbox", org_pk=orgs[0].pk)
+    today = timezone.localdate()
+    visible = Notice.objects.visible_to(request.user)
+    # the organizations a person holds roles in are a handful: one query each
+    rows = [(org, box_counts(visible, org, on=today)) for org in orgs]
+    return render(request, "notices/index.html", {"rows": rows})
 
 
 @login_required

@@ -465,3 +465,25 @@ def test_notifications_page_shows_everyone_their_own(client, world, who, expecte
     response = _get(client, world, who, url)
 
     _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 403),
+        ("member_user", 403),
+        ("secretary_a1", 302),
+        ("commune_clerk", 302),
+        ("workplace_officer", 302),
+        ("provincial_officer", 302),
+        ("root_user", 302),
+    ],
+)
+def test_notices_index(client, world, who, expected):
+    # One organization redirects to its inbox; members read no notices.
+    url = reverse("notices:index")
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
