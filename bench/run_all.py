@@ -12,6 +12,7 @@ for script in (
     "bench_tree.py",
     "bench_registry.py",
     "bench_reminders.py",
+    "bench_comments.py",
 ):
     print(f"\n######## {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)  # noqa: S603
