@@ -1,11 +1,20 @@
 """The comment cycle through the REST API: the same services and scoping, 404 / 403 /
 400 / 409 as the rest of the API."""
 
+import datetime
+
 import pytest
 from rest_framework.test import APIClient
 
+from lienhe213.comments import services
 from lienhe213.comments.models import Comment, CommentRequest
-from lienhe213.comments.tests.conftest import REQUESTED, cycle_state, link_at, request_at
+from lienhe213.comments.tests.conftest import (
+    DEADLINE,
+    REQUESTED,
+    cycle_state,
+    link_at,
+    request_at,
+)
 
 BASE = "/api/v1/comments/requests/"
 
@@ -178,3 +187,16 @@ def test_campaign_opened_only_by_the_province(api, world):
 
     assert response.status_code == 201
     assert response.json()["year"] == 2026
+
+
+def test_escalation_is_shown_and_read_only(api, world):
+    request = request_at(world, "signed")
+    api.force_authenticate(world.commune_clerk)
+    before = api.get(f"{BASE}{request.pk}/").json()["escalated_at"]
+    services.escalate_overdue_requests(on=DEADLINE + datetime.timedelta(days=1))
+    stored = CommentRequest.objects.get(pk=request.pk).escalated_at
+
+    response = api.get(f"{BASE}{request.pk}/")
+
+    assert before is None
+    assert datetime.datetime.fromisoformat(response.json()["escalated_at"]) == stored
