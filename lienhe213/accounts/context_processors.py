@@ -25,6 +25,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 Capability.ACKNOWLEDGE_LINKS,
             )
         ),
+        "can_view_notices": any(
+            has_capability(user, capability)
+            for capability in (
+                Capability.MANAGE_LETTERS,
+                Capability.RECEIVE_LETTERS,
+                Capability.ACKNOWLEDGE_LINKS,
+            )
+        ),
         "can_view_meetings": has_capability(user, Capability.ACKNOWLEDGE_LINKS)
         or has_capability(user, Capability.RECEIVE_LETTERS)
         or own_member_id(user) is not None,

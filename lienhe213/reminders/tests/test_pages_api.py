@@ -109,3 +109,19 @@ def test_the_api_marks_read(world):
     assert theirs.read_at is None
     unread = _api(world.commune_clerk).get("/api/v1/notifications/", {"unread": "true"})
     assert unread.json()["results"] == []
+
+
+def test_the_navigation_offers_notices_to_the_committees_of_a_link(client, world):
+    shown = {}
+    for name in ("secretary_a1", "commune_clerk", "workplace_officer", "member_user", "stranger"):
+        client.force_login(getattr(world, name))
+        html = client.get(reverse("accounts:home")).content.decode()
+        shown[name] = f'href="{reverse("notices:index")}"' in html
+
+    assert shown == {
+        "secretary_a1": True,
+        "commune_clerk": True,
+        "workplace_officer": True,
+        "member_user": False,
+        "stranger": False,
+    }
