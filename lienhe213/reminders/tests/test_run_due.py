@@ -1,8 +1,11 @@
 """The reminder command: what it notifies, to whom, and that a second run does nothing."""
 
 import datetime
+import io
 
 from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
 
 from lienhe213.accounts.access import Capability
 from lienhe213.meetings.tests.conftest import held_meeting, linked, plan
@@ -188,3 +191,21 @@ def test_recipients_are_scoped_to_the_commune(emails):
         world.other_clerk,
         world.provincial_officer,
     }
+
+
+def test_without_a_day_the_digests_wait_for_the_digest_hour(emails, settings):
+    linked(emails)
+    settings.DIGEST_HOUR = 24  # never reached: a run before the hour
+
+    early = io.StringIO()
+    call_command("run_due", stdout=early)
+
+    assert Notification.objects.count() == 2
+    assert mail.outbox == []
+    assert "digests enqueued: 0" in early.getvalue()
+
+    settings.DIGEST_HOUR = 0
+    call_command("run_due", stdout=io.StringIO())
+
+    assert [m.to for m in mail.outbox] == [["chibo2@example.org"]]
+    assert Digest.objects.get().day == timezone.localdate()
