@@ -70,9 +70,10 @@ class RecipientIndex:
     """Who holds which role where, read once for a whole run (one query).
 
     ``nearest`` answers the question every reminder asks: who, closest to this
-    organization, holds one of these roles over it? A cell's reminder goes to its
-    secretary; where the cell has no account, it goes up to the nearest committee that
-    has one, so that no reminder falls to nobody while someone covers the cell.
+    organization, holds one of these roles over it? The services ask for the role whose
+    job the step is (a cell's secretary, a commune's clerk, a workplace officer), so a
+    cell without a secretary gets no routine reminder — its commune hears of it when the
+    six months are up, and the province only through escalations.
     """
 
     holders: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
@@ -96,11 +97,6 @@ class RecipientIndex:
             if found:
                 return found
         return set()
-
-    def with_capability(self, path: str, capability: "Capability") -> set[int]:
-        from lienhe213.accounts.access import ROLE_CAPABILITIES
-
-        return self.nearest(path, ROLE_CAPABILITIES[capability])
 
 
 def full_name(row: dict[str, Any], prefix: str = "member__") -> str:

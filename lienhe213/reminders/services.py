@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
-from lienhe213.accounts.access import AnyUser, Capability
+from lienhe213.accounts.access import AnyUser
 from lienhe213.accounts.models import Role, User
 from lienhe213.comments.services import escalate_overdue_requests
 from lienhe213.notices.services import escalate_overdue_notices
@@ -38,7 +38,13 @@ ESCALATION_WINDOW = datetime.timedelta(days=2)
 STALE_CLAIM = datetime.timedelta(minutes=30)
 # The e-mail lists this many notifications; the rest are on the notifications page.
 DIGEST_ITEMS = 50
+# Routine reminders go to the people whose job the step is; only escalations reach the
+# province. (Through capabilities they would climb to the provincial officers and
+# administrators of every cell without an account: hundreds of routine items a day.)
 PROVINCE = {Role.PROVINCIAL_OFFICER}
+CELL = {Role.CELL_SECRETARY}
+COMMUNE = {Role.COMMUNE_CLERK}
+WORKPLACE = {Role.WORKPLACE_OFFICER}
 
 
 @dataclass
@@ -100,9 +106,9 @@ def _meeting_reminders(batch: _Batch, index: RecipientIndex, on: datetime.date) 
         overdue = last is None or last < overdue_before
         if not overdue and cell["has_planned"]:
             continue  # the cell is already on it
-        users = index.with_capability(cell["path"], Capability.ACKNOWLEDGE_LINKS)
+        users = index.nearest(cell["path"], CELL)
         if overdue:
-            users |= index.with_capability(cell["path"], Capability.RECEIVE_LETTERS)
+            users |= index.nearest(cell["path"], COMMUNE)
         kind = Kind.MEETING_OVERDUE if overdue else Kind.MEETING_DUE
         key = f"{kind}:{cell['pk']}:{_iso(last) or 'never'}"
         params = {"cell": cell["name"], "last_held_on": _iso(last)}
@@ -130,22 +136,16 @@ def _request_reminders(
 ) -> None:
     at_cell = {"requested", "drafted"}
     for row in queries.requests_due_soon(on=on):
-        users = index.with_capability(
-            row["link__residence_commune_organization__path"], Capability.CONFIRM_COMMENTS
-        )
+        users = index.nearest(row["link__residence_commune_organization__path"], COMMUNE)
         if row["status"] in at_cell and row["link__residence_cell__path"]:
-            users |= index.with_capability(
-                row["link__residence_cell__path"], Capability.WRITE_COMMENTS
-            )
+            users |= index.nearest(row["link__residence_cell__path"], CELL)
         deadline = row["campaign__deadline"]
         params = {"member": queries.full_name(row), "deadline": deadline.isoformat()}
         key = f"{Kind.REQUEST_DUE}:{row['pk']}:{deadline.isoformat()}"
         batch.add(users, Kind.REQUEST_DUE, key, row["pk"], params)
     for row in queries.requests_escalated(on=on, since=since):
         commune = row["link__residence_commune_organization__path"]
-        users = index.with_capability(commune, Capability.CONFIRM_COMMENTS) | index.nearest(
-            commune, PROVINCE
-        )
+        users = index.nearest(commune, COMMUNE) | index.nearest(commune, PROVINCE)
         deadline = row["campaign__deadline"]
         params = {"member": queries.full_name(row), "deadline": deadline.isoformat()}
         batch.add(
@@ -158,10 +158,10 @@ def _notice_recipients(index: RecipientIndex, row: dict[str, object]) -> set[int
     committee, the secretary for a cell, the clerks for a commune."""
     path = str(row["recipient__path"])
     if row["recipient_id"] == row["link__workplace_organization_id"]:
-        return index.with_capability(path, Capability.MANAGE_LETTERS)
+        return index.nearest(path, WORKPLACE)
     if row["recipient__kind"] == "cell":
-        return index.with_capability(path, Capability.ACKNOWLEDGE_LINKS)
-    return index.with_capability(path, Capability.RECEIVE_LETTERS)
+        return index.nearest(path, CELL)
+    return index.nearest(path, COMMUNE)
 
 
 def _notice_reminders(
@@ -179,7 +179,7 @@ def _notice_reminders(
         path = row["recipient__path"]
         users = _notice_recipients(index, row) | index.nearest(path, PROVINCE)
         if row["recipient_id"] != row["link__workplace_organization_id"]:
-            users |= index.with_capability(path, Capability.RECEIVE_LETTERS)  # the commune
+            users |= index.nearest(path, COMMUNE)
         key = f"{Kind.NOTICE_OVERDUE}:{row['pk']}"
         batch.add(users, Kind.NOTICE_OVERDUE, key, row["pk"], params(row))
 

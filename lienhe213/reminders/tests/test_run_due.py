@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from lienhe213.accounts.access import Capability
+from lienhe213.accounts.models import RoleAssignment
 from lienhe213.meetings.tests.conftest import held_meeting, linked, plan
 from lienhe213.notices.models import Notice
 from lienhe213.notices.tests.conftest import send
@@ -34,6 +35,18 @@ def test_a_cell_that_never_met_is_overdue_for_its_secretary_and_the_commune(emai
     )
     assert "meeting_overdue=2" in output
     assert "digests enqueued: 1" in output
+
+
+def test_a_cell_without_a_secretary_is_not_passed_up_to_the_province(emails):
+    world = emails
+    linked(world)
+    RoleAssignment.objects.filter(user=world.secretary_a2).delete()
+
+    run(DAY)
+
+    # The commune hears of the overdue cell; the province and the administrator, who
+    # could act on every cell, get no routine reminder.
+    assert notified(world) == {"xa": ["meeting_overdue"]}
 
 
 def test_running_twice_sends_nothing_twice(emails):
