@@ -1,6 +1,7 @@
 """The heart of the year's cycle in a real browser, at phone width: the cell secretary
 opens the to-do list, records the Front meeting, fills and signs one comment; the
-commune clerk confirms it and returns it to the workplace.
+commune clerk finds it on the commune's list, confirms it and returns it to the
+workplace.
 
 The pages are left in Vietnamese, the site's default; the test finds its way by the
 links' addresses, the fields' names and the forms' actions, not by their wording.
@@ -68,17 +69,26 @@ def test_cell_signs_and_commune_returns_a_comment_on_a_phone(
     assert page.locator("form[action$='/draft/']").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
 
-    # when the commune clerk opens the signed comment, confirms and returns it
+    # when the commune clerk opens the commune's list from the menu's entry page, finds
+    # the signed comment waiting there, confirms and returns it
     log_out(page)
     log_in(page, base, "xa")
-    page.goto(f"{base}/comments/request/{request.pk}/")
+    page.goto(f"{base}/comments/")
+    commune = f"/comments/commune/{world.commune_a_committee.pk}/"
+    with page.expect_navigation():
+        page.click(f"main a[href='{commune}']")
+    assert page.locator("main .badge.status-signed").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    with page.expect_navigation():
+        page.click(f"main a[href='/comments/request/{request.pk}/']")
     submit(page, "confirm")
     assert page.locator(".heading .badge.status-confirmed").is_visible()
     submit(page, "return")
 
-    # then it is back at the workplace, each step by its actor
-    assert page.locator(".heading .badge.status-returned").is_visible()
-    assert page.locator("form[action$='/return/']").count() == 0
+    # then it is back at the workplace, each step by its actor, and the clerk back at
+    # the commune's list, where nothing waits any more
+    assert page.url.startswith(f"{base}{commune}?")
+    assert page.locator(f"main a[href='/comments/request/{request.pk}/']").count() == 0
     stored = CommentRequest.objects.get(pk=request.pk)
     comment = Comment.objects.get(request=stored)
     assert stored.status == "returned"

@@ -11,6 +11,7 @@ from lienhe213.comments.models import (
     Comment,
     CommentCampaign,
     CommentForm,
+    CommentRequest,
     Purpose,
     RatingLevel,
     Recommendation,
@@ -104,3 +105,52 @@ class RatingForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# The status filter of a commune's list: "" (what waits for the commune) by default,
+# "all", one status, or "reached-<step>" (that step or a later one, as the progress
+# page counts).
+ALL_STATUSES = "all"
+REACHED = "reached-"
+REACHED_CHOICES = [
+    (f"{REACHED}drafted", _("Drafted or further")),
+    (f"{REACHED}signed", _("Signed or further")),
+    (f"{REACHED}confirmed", _("Confirmed or further")),
+    (f"{REACHED}returned", _("Returned or further")),
+    (f"{REACHED}acknowledged", _("Acknowledged or further")),
+]
+
+
+class CommuneFilterForm(forms.Form):
+    """The filters of a commune's list of requests; an unreadable value means the
+    default (the chosen campaign, what waits for the commune, every cell)."""
+
+    campaign = forms.TypedChoiceField(label=_("Campaign"), coerce=int, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Waiting for the commune")),
+            (ALL_STATUSES, _("All statuses")),
+            (_("At the step"), CommentRequest.Status.choices),
+            (_("At the step or further"), REACHED_CHOICES),
+        ],
+    )
+    cell = forms.TypedChoiceField(label=_("Cell"), coerce=int, required=False)
+    escalated = forms.BooleanField(label=_("Escalated only"), required=False)
+
+    def __init__(
+        self, *args: Any, campaigns: list[CommentCampaign], cells: list[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].choices = [(c.pk, c.year) for c in campaigns]  # type: ignore[attr-defined]
+        self.fields["cell"].choices = [  # type: ignore[attr-defined]
+            ("", _("All cells")),
+            *((cell.pk, cell.name) for cell in cells),
+        ]
+
+    def value(self, name: str) -> Any:
+        """The field's cleaned value, or None when it was missing or unreadable."""
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return None
+        return self.cleaned_data.get(name) or None

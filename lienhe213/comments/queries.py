@@ -15,6 +15,14 @@ if TYPE_CHECKING:
 RETURNED_STATUSES = ("returned", "acknowledged", "used")
 OPEN_STATUSES = ("requested", "drafted", "signed", "confirmed")
 PROGRESS_STEPS = ("requested", "drafted", "signed", "confirmed", "returned", "acknowledged")
+# What waits for the commune committee: signed comments to confirm, confirmed ones to return.
+COMMUNE_STATUSES = ("signed", "confirmed")
+
+
+def reached_statuses(step: str) -> tuple[str, ...]:
+    """The statuses of a request that reached ``step`` or a later one (the steps
+    follow each other; "used" comes after "acknowledged")."""
+    return (*PROGRESS_STEPS[PROGRESS_STEPS.index(step) :], "used")
 
 
 class CommentRequestQuerySet(models.QuerySet["CommentRequest"]):
@@ -54,11 +62,23 @@ class CommentRequestQuerySet(models.QuerySet["CommentRequest"]):
     def at_residence_cell(self, cell_id: int) -> "CommentRequestQuerySet":
         return self.filter(link__residence_cell_id=cell_id)
 
+    def at_residence_commune(self, commune_id: int) -> "CommentRequestQuerySet":
+        """Requests on links held by the commune committee ``commune_id``: the one that
+        confirms and returns them, whichever of its cells (or none yet) the member is in."""
+        return self.filter(link__residence_commune_organization_id=commune_id)
+
+    def waiting_for_commune(self) -> "CommentRequestQuerySet":
+        """Signed comments to confirm and confirmed ones to return."""
+        return self.filter(status__in=COMMUNE_STATUSES)
+
+    def reached(self, step: str) -> "CommentRequestQuerySet":
+        """Requests at ``step`` or past it: the rows behind a number of the progress page."""
+        return self.filter(status__in=reached_statuses(step))
+
 
 def _step_count(step: str) -> models.Count:
     """Requests that reached ``step`` or a later one (the steps follow each other)."""
-    reached = (*PROGRESS_STEPS[PROGRESS_STEPS.index(step) :], "used")
-    return models.Count("pk", filter=models.Q(status__in=reached))
+    return models.Count("pk", filter=models.Q(status__in=reached_statuses(step)))
 
 
 def progress_by_commune(requests: CommentRequestQuerySet) -> list[dict[str, Any]]:

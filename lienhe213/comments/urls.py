@@ -10,6 +10,7 @@ urlpatterns = [
     path("workplace/<int:pk>/", views.workplace_requests, name="workplace"),
     path("cell/<int:pk>/", views.cell_todo, name="cell"),
     path("progress/<int:pk>/", views.commune_progress, name="progress"),
+    path("commune/<int:pk>/", views.commune_requests, name="commune"),
     path("request/<int:pk>/", views.request_detail, name="request"),
     path("request/<int:pk>/<slug:step>/", views.request_step, name="step"),
 ]

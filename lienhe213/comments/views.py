@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +19,11 @@ from django.views.decorators.http import require_POST
 from lienhe213.accounts.access import Capability, has_capability, own_member_id
 from lienhe213.comments import access, forms, services
 from lienhe213.comments.models import CommentCampaign, CommentRequest
-from lienhe213.comments.queries import progress_by_commune, uniform_ratings
+from lienhe213.comments.queries import (
+    CommentRequestQuerySet,
+    progress_by_commune,
+    uniform_ratings,
+)
 from lienhe213.core.errors import DomainError
 from lienhe213.core.pages import peek_page, query_without_page
 from lienhe213.meetings.models import FollowUp, Meeting
@@ -72,6 +77,8 @@ def index(request: HttpRequest) -> HttpResponse:
         elif org.side == Side.RESIDENTIAL and has_capability(
             user, Capability.CONFIRM_COMMENTS, org.path
         ):
+            if org.kind == Kind.GRASSROOTS_COMMITTEE:
+                entries.append((org, "comments:commune", _("Comments to confirm and return")))
             entries.append((org, "comments:progress", _("Progress")))
     context = {"entries": entries, "is_member": own_member_id(user) is not None}
     return render(request, "comments/index.html", context)
@@ -174,6 +181,80 @@ def cell_todo(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "comments/cell.html", context)
 
 
+def _current_campaign(campaigns: list[CommentCampaign]) -> CommentCampaign | None:
+    """The latest campaign whose window has opened (a campaign opened ahead for next
+    year has no requests yet), or the latest of all when none has."""
+    today = timezone.localdate()
+    return next((c for c in campaigns if c.opens_on <= today), campaigns[0] if campaigns else None)
+
+
+def _filter_commune_requests(
+    requests: CommentRequestQuerySet, filters: forms.CommuneFilterForm
+) -> CommentRequestQuerySet:
+    status = filters.value("status")
+    if status is None:
+        requests = requests.waiting_for_commune()
+    elif status.startswith(forms.REACHED):
+        requests = requests.reached(status.removeprefix(forms.REACHED))
+    elif status != forms.ALL_STATUSES:
+        requests = requests.filter(status=status)
+    if filters.value("cell") is not None:
+        requests = requests.at_residence_cell(filters.value("cell"))
+    if filters.value("escalated"):
+        requests = requests.escalated()
+    return requests
+
+
+@login_required
+def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
+    """A commune committee's requests in one campaign (the latest open one unless
+    chosen): by default those waiting for it — signed, to confirm, and confirmed, to
+    return — filtered by status and cell. The clerk's way in to the comments they
+    confirm and return; 404 for a commune out of sight, 403 for a viewer who may not
+    confirm."""
+    org = _org_with(request, pk, Capability.CONFIRM_COMMENTS)
+    if (
+        org.kind != Organization.Kind.GRASSROOTS_COMMITTEE
+        or org.side == Organization.Side.WORKPLACE
+    ):
+        raise Http404
+    campaigns = list(_campaigns_for(org))
+    cells = list(
+        Organization.objects.current()
+        .filter(
+            path__under=org.path,
+            kind=Organization.Kind.CELL,
+            side=Organization.Side.RESIDENTIAL,
+        )
+        .order_by("name", "pk")
+    )
+    filters = forms.CommuneFilterForm(request.GET, campaigns=campaigns, cells=cells)
+    filters.is_valid()
+    chosen = filters.value("campaign")
+    campaign = next((c for c in campaigns if c.pk == chosen), None) or _current_campaign(campaigns)
+    requests = (
+        _filter_commune_requests(
+            CommentRequest.objects.visible_to(request.user)
+            .filter(campaign=campaign)
+            .at_residence_commune(org.pk),
+            filters,
+        )
+        .select_related("member", "link__residence_cell")
+        .order_by("member__name_sort_key", "pk")
+        if campaign is not None
+        else CommentRequest.objects.none()
+    )
+    context = {
+        "organization": org,
+        "campaigns": campaigns,
+        "campaign": campaign,
+        "filter": filters,
+        "page": peek_page(requests, request.GET.get("page")),
+        "query": query_without_page(request),
+    }
+    return render(request, "comments/commune.html", context)
+
+
 @login_required
 def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """A commune's (or the province's) progress in a campaign and the uniform-ratings
@@ -203,6 +284,8 @@ def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "campaigns": campaigns,
         "campaign": campaign,
         "rows": rows,
+        # the numbers lead to the communes' lists for those who confirm there
+        "linked": has_capability(request.user, Capability.CONFIRM_COMMENTS, org.path),
         "uniform_cells": uniform_cells,
         "uniform_communes": uniform_communes,
         "late": (
@@ -267,6 +350,9 @@ def _detail_context(request: HttpRequest, item: CommentRequest) -> dict[str, Any
     return {
         "item": item,
         "comment": comment,
+        # where the residence sides came from: the commune's list, the cell's to-do list
+        "commune_list": access.may_confirm(user, item),
+        "cell_list": access.may_write(user, item),
         "member": item.member,
         "is_member": own_member_id(user) == item.member_id,
         **(_evidence(user, item) if own_member_id(user) != item.member_id else {}),
@@ -370,6 +456,15 @@ def request_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             {"draft": "draft_form", "front_meeting": "meeting_form"}.get(step, f"{step}_form")
         ] = result
         return render(request, "comments/request_detail.html", context, status=400)
+    if step == "return":
+        # the commune's work on this one is done: back to what else waits for it
+        messages.success(
+            request,
+            _("The comment on %(member)s was returned to the workplace.")
+            % {"member": item.member.full_name},
+        )
+        commune = reverse("comments:commune", args=[item.link.residence_commune_organization_id])
+        return redirect(f"{commune}?campaign={item.campaign_id}")
     messages.success(request, _("Saved."))
     return redirect("comments:request", item.pk)
 

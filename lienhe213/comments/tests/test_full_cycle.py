@@ -13,11 +13,12 @@ password. The dates are relative to today, because the pages judge "overdue" and
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -182,6 +183,12 @@ class Page:
         assert hrefs, (text, self.links)
         return hrefs[0]
 
+    def link_to(self, part: str) -> str:
+        """The one address of the page's links that contains ``part``."""
+        hrefs = {href for _label, href in self.links if part in href}
+        assert len(hrefs) == 1, (part, hrefs)
+        return hrefs.pop()
+
     def has_status(self, code: str, label: str) -> bool:
         return f'class="badge status-{code}">{label}</span>' in self.html
 
@@ -197,7 +204,11 @@ class Browser:
         self.client = client
 
     def login(self, user: Any) -> None:
+        # logging out clears every cookie: keep the language the client chose
+        language = self.client.cookies.get(settings.LANGUAGE_COOKIE_NAME)
         self.client.logout()
+        if language is not None:
+            self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language.value
         assert self.client.login(username=user.username, password="demo")
 
     def get(self, url: str, status: int = 200) -> Page:
@@ -221,6 +232,17 @@ class Browser:
         result = Page(self.client.post(action, data, follow=True))
         assert result.status == status, (action, result.status, result.html[-3000:])
         return result
+
+
+def progress_row(page: Page, name: str) -> list[str]:
+    """The text of each cell of the progress table's row that begins with ``name``."""
+    rows = [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", page.html, re.S)
+    ]
+    found = [cells for cells in rows if cells and cells[0] == name]
+    assert len(found) == 1, (name, rows)
+    return found[0]
 
 
 def trail(obj: Any) -> list[tuple[str, str, Any]]:
@@ -523,14 +545,22 @@ def cell_phase(ui: Browser, world: Any, request: CommentRequest, items: dict[str
 def commune_phase(ui: Browser, world: Any, request: CommentRequest) -> None:
     """The commune clerk confirms the signed comment and returns it to the workplace."""
     ui.login(world.commune_clerk)
-    page = ui.get(reverse("comments:request", args=[request.pk]))
+    index = ui.get(reverse("comments:index"))
+    waiting = ui.get(index.link("Comments to confirm and return"))
+    assert waiting.path == reverse("comments:commune", args=[world.commune_a_committee.pk])
+    page = ui.get(waiting.link(request.member.full_name))
+    assert page.path == reverse("comments:request", args=[request.pk])
     assert "Sign for the cell" not in page
 
     page = ui.submit(page, reverse("comments:step", args=[request.pk, "confirm"]))
     assert page.has_status("confirmed", "Confirmed by the commune")
     page = ui.submit(page, reverse("comments:step", args=[request.pk, "return"]))
 
-    assert page.has_status("returned", "Returned to the workplace")
+    # then the clerk is back at the commune's list, where the comment no longer waits
+    assert page.path == reverse("comments:commune", args=[world.commune_a_committee.pk])
+    assert f"The comment on {request.member.full_name} was returned to the workplace." in page
+    assert reverse("comments:request", args=[request.pk]) not in page
+    assert CommentRequest.objects.get(pk=request.pk).status == "returned"
     comment = Comment.objects.get(request=request)
     assert comment.confirmed_by == world.commune_clerk
     assert comment.confirmed_at is not None and comment.returned_at is not None
@@ -605,9 +635,15 @@ def test_a_full_year_through_the_pages(client, world):
     # where every comment got the best levels (Đức's did not)
     ui.login(world.commune_clerk)
     progress = ui.get(reverse("comments:progress", args=[world.commune_a_committee.pk]))
-    counts = "".join(f"<td>{n}</td>" for n in (3, 2, 2, 2, 2, 1))
-    row = f"<td>{world.commune_a_committee.name}</td>{counts}"
-    assert row in progress
+    name = world.commune_a_committee.name
+    assert progress_row(progress, name) == [name, "3", "2", "2", "2", "2", "1", "0"]
+    # and each number leads to the requests behind it
+    returned = ui.get(progress.link_to("status=reached-returned"))
+    assert returned.path == reverse("comments:commune", args=[world.commune_a_committee.pk])
+    assert [text for text, href in returned.links if "/comments/request/" in href] == [
+        links.cuong.member.full_name,
+        links.duc.member.full_name,
+    ]
     assert "Past the deadline, not yet returned: <strong>1</strong>" in progress
     assert '<li class="muted">None.</li>' in progress
 
@@ -660,7 +696,12 @@ def test_a_full_year_through_the_pages(client, world):
     # and the pages of both residence levels show it
     ui.login(world.commune_clerk)
     progress = ui.get(reverse("comments:progress", args=[world.commune_a_committee.pk]))
-    assert f'{row}<td><span class="badge escalated">1</span></td>' in progress
+    assert progress_row(progress, name) == [name, "3", "2", "2", "2", "2", "1", "1"]
+    assert '<span class="badge escalated">1</span>' in progress
+    late_list = ui.get(progress.link_to("escalated=on"))
+    assert [text for text, href in late_list.links if "/comments/request/" in href] == [
+        links.binh.member.full_name
+    ]
     late = ui.get(reverse("comments:request", args=[binh.pk]))
     assert late.has_status("requested", "Requested")
     assert '<span class="badge escalated"' in late
@@ -805,12 +846,6 @@ def notices_phase(ui: Browser, world: Any, links: Links) -> None:
     assert "No notices about this member." in thread
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="No comment page lists a commune's requests: the commune clerk reaches a "
-    "signed comment only by its address (the progress page shows counts only, and a "
-    "cell's to-do list is 403 for the clerk).",
-)
 def test_commune_clerk_reaches_a_signed_comment_from_the_comment_pages(client, world):
     # given a comment signed by cell A2, waiting for commune A's confirmation
     request = request_at(world, "signed")

@@ -487,3 +487,33 @@ def test_notices_index(client, world, who, expected):
     response = _get(client, world, who, url)
 
     _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 404),
+        ("workplace_officer", 404),
+        ("secretary_a1", 404),
+        ("other_clerk", 404),
+        ("secretary_over_commune_a", 403),
+        ("commune_clerk", 200),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_comments_of_commune_a(client, world, who, expected):
+    # The commune's requests to confirm and return: a cell secretary's role over the
+    # commune sees it but may not confirm there.
+    url = reverse("comments:commune", args=[world.commune_a_committee.pk])
+    if who == "secretary_over_commune_a":
+        RoleAssignment.objects.create(
+            user=world.secretary_a1, organization=world.commune_a_committee, role="cell_secretary"
+        )
+        who = "secretary_a1"
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
