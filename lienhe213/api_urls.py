@@ -16,6 +16,7 @@ from lienhe213.registry.api import (
     ResidenceLinkViewSet,
 )
 from lienhe213.reminders.api import NotificationViewSet
+from lienhe213.reports.api import IndicatorsView
 
 app_name = "api"
 
@@ -36,5 +37,6 @@ router.register("notifications", NotificationViewSet, basename="notification")
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("reconciliation/", ReconciliationView.as_view(), name="reconciliation"),
+    path("reports/indicators/", IndicatorsView.as_view(), name="report-indicators"),
     *router.urls,
 ]

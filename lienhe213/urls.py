@@ -11,6 +11,7 @@ urlpatterns = [
     path("notices/", include("lienhe213.notices.urls")),
     path("comments/", include("lienhe213.comments.urls")),
     path("notifications/", include("lienhe213.reminders.urls")),
+    path("reports/", include("lienhe213.reports.urls")),
     path("api/v1/", include("lienhe213.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

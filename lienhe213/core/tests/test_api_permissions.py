@@ -220,3 +220,23 @@ def test_permission_matrix(world, endpoint, cast, expected):
     assert response.status_code == expected, response.content
     if expected >= 400:
         assert database_state() == before
+
+
+@pytest.mark.parametrize(
+    ("cast", "expected"),
+    zip(CASTS, (401, 403, 403, 404, 404, 200, 200), strict=True),
+)
+def test_report_indicators_of_commune_a(world, cast, expected):
+    # GET /api/v1/reports/indicators/: committees of commune A and above only.
+    user = world.user(cast)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    response = client.get(
+        "/api/v1/reports/indicators/",
+        {"organization": world.commune_a_committee.pk, "year": 2025},
+    )
+
+    assert response.status_code == expected, response.content

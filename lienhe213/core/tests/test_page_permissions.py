@@ -517,3 +517,36 @@ def test_comments_of_commune_a(client, world, who, expected):
     response = _get(client, world, who, url)
 
     _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 404),
+        ("other_clerk", 404),
+        ("secretary_a1", 404),
+        ("workplace_officer", 404),
+        ("commune_clerk", 200),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+@pytest.mark.parametrize("export", [False, True])
+def test_report_of_commune_a(client, world, who, expected, export):
+    # The index: 403 without a committee role, else a redirect to one's top organization.
+    if who in ("stranger", "member_user"):
+        assert _get(client, world, who, reverse("reports:index")).status_code == 403
+    url = reverse("reports:organization", args=[world.commune_a_committee.pk])
+    user = world.user(who)
+    if user is not None:
+        client.force_login(user)
+
+    response = client.get(url, {"year": 2025, **({"format": "xlsx"} if export else {})})
+
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"{LOGIN}?next={url}")
+    else:
+        assert response.status_code == expected

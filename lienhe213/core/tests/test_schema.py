@@ -68,6 +68,7 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/organizations/{id}/move/",
         "/api/v1/organizations/{id}/rename/",
         "/api/v1/reconciliation/",
+        "/api/v1/reports/indicators/",
         "/api/v1/role-assignments/",
         "/api/v1/role-assignments/{id}/",
     ]

@@ -1,0 +1,469 @@
+"""The indicators of Regulation 213 for an organization's subtree and a period
+(DOMAIN §6.2), and the same figures for each child organization, for drill-down.
+
+Every figure is read through the ``visible_to(user)`` of its model, then narrowed to
+the subtree, so a report never counts what the user could not list. Each family of
+figures is one conditional-aggregate query (or one ``GROUP BY`` per side for the
+breakdown); the number of queries does not depend on the size of the subtree
+(ADR 0008). How each figure is defined, and which side of a link it belongs to, is
+documented in ADR 0008.
+"""
+
+import calendar
+import datetime
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncDate
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from lienhe213.accounts.access import AnyUser
+from lienhe213.comments.models import (
+    FORM_ITEMS,
+    CommentRequest,
+    Recommendation,
+    all_best_condition,
+)
+from lienhe213.comments.queries import RETURNED_STATUSES
+from lienhe213.meetings.models import Meeting
+from lienhe213.members.models import Member
+from lienhe213.notices.models import Notice, NoticeReply
+from lienhe213.organizations.models import Organization
+from lienhe213.organizations.queries import paths_condition
+from lienhe213.registry.models import Category, ExemptionDecision, Reason, ResidenceLink
+from lienhe213.registry.queries import link_scope_condition
+from lienhe213.registry.reconciliation import reconcile
+
+MEETINGS_PER_YEAR = 2
+
+Counts = dict[str, Any]
+
+
+# --- the period -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar year or a custom range of days, both ends included."""
+
+    start: datetime.date
+    end: datetime.date
+    year: int | None = None
+
+    @classmethod
+    def for_year(cls, year: int) -> "Period":
+        return cls(datetime.date(year, 1, 1), datetime.date(year, 12, 31), year)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def reference_day(self, today: datetime.date) -> datetime.date:
+        """The day the "as of" figures (active links, overdue letters, classification)
+        are read on: the period's last day, or today while the period runs."""
+        return min(self.end, max(today, self.start))
+
+    @property
+    def meetings_required_per_cell(self) -> int:
+        """Two meetings a year (Regulation 213 art. 4.3, "every six months"); for a
+        custom range, pro rata to its length in days, rounded up: any range asks at
+        least one meeting of a cell with linked members."""
+        if self.year is not None:
+            return MEETINGS_PER_YEAR
+        year_days = 366 if calendar.isleap(self.start.year) else 365
+        return max(1, math.ceil(MEETINGS_PER_YEAR * self.days / year_days - 1e-9))
+
+
+# --- the figures ----------------------------------------------------------------------
+
+# Every figure a report shows, in order, with its label (the API uses the keys).
+FIGURES: dict[str, Promise] = {
+    "working_members": _("Working members"),
+    "classified_normal": _("Classified normal"),
+    "classified_a": _("Category A"),
+    "classified_b": _("Category B"),
+    "letters_issued": _("Letters issued"),
+    "letters_received": _("Letters received"),
+    "letters_returned": _("Letters returned"),
+    "letters_overdue": _("Letters overdue"),
+    "active_links": _("Active links"),
+    "moved_in": _("Members moved in"),
+    "moved_out": _("Members moved out"),
+    "cells_with_links": _("Cells with linked members"),
+    "meetings_required": _("Meetings required"),
+    "meetings_held": _("Meetings held"),
+    "cells_meeting_requirement": _("Cells that met the requirement"),
+    "attendance_invited": _("Invitations to held meetings"),
+    "attendance_present": _("Present"),
+    "attendance_rate": _("Attendance rate (%)"),
+    "comments_requested": _("Comments requested"),
+    "comments_returned": _("Comments returned"),
+    "comments_returned_on_time": _("Returned on time"),
+    "good_example": _("Rated setting a good example"),
+    "good_example_share": _("Share setting a good example (%)"),
+    "recommend_commend": _("Proposed for commendation"),
+    "recommend_consider_handling": _("Proposed for consideration of handling"),
+    "cells_uniform_ratings": _("Cells with uniform ratings"),
+    "notices_sent": _("Notices sent"),
+    "notices_acknowledged": _("Notices acknowledged"),
+    "notices_needing_answer": _("Notices needing an answer"),
+    "notices_answered_on_time": _("Answered on time"),
+}
+# Figures shown for each child organization (the drill-down table).
+CHILD_FIGURES = (
+    "working_members",
+    "active_links",
+    "letters_issued",
+    "letters_overdue",
+    "meetings_held",
+    "meetings_required",
+    "attendance_rate",
+    "comments_requested",
+    "comments_returned",
+    "good_example_share",
+    "notices_sent",
+)
+CATEGORY_B_REASONS = (Reason.SPECIAL_MISSION, Reason.REMOTE_POST, Reason.ABROAD, Reason.ILLNESS)
+CATEGORY_A_REASONS = (
+    Reason.ARMED_FORCES_BARRACKS,
+    Reason.MOBILE_WORK,
+    Reason.FULL_TIME_STUDY,
+    Reason.STUDENT_AWAY,
+)
+
+
+@dataclass
+class Report:
+    """The figures of one organization's subtree for a period, with the rating
+    distribution, the category reasons, the reconciliation problems and a row of
+    main figures per child organization."""
+
+    organization: Organization
+    period: Period
+    on: datetime.date
+    figures: Counts
+    reasons: dict[str, int]
+    distribution: dict[str, dict[str, int]]
+    problems: dict[str, int]
+    children: list[tuple[Organization, Counts]] = field(default_factory=list)
+
+    @property
+    def problems_open(self) -> int:
+        return sum(self.problems.values())
+
+
+def _percent(part: float, whole: float) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# --- the queries ----------------------------------------------------------------------
+
+
+def _subtree(org: Organization, period: Period) -> tuple[dict[int, int], list[Organization]]:
+    """``{organization id: child id}`` for every organization below ``org`` (the child
+    through which it hangs, ``org`` itself maps to ``org``), and the children not ended
+    before the period starts (one query). A child that ended during the period keeps
+    its row, so a year that saw a merger shows both the absorbed and the new unit."""
+    rows = list(
+        Organization.objects.filter(path__under=org.path).values_list(
+            "id", "path", "parent_id", "valid_until"
+        )
+    )
+    child_ids = {
+        pk
+        for pk, _path, parent, until in rows
+        if parent == org.pk and (until is None or until >= period.start)
+    }
+    child_of: dict[int, int] = {}
+    for pk, path, *_rest in rows:
+        parts = [int(part) for part in path.split(".") if part]
+        child_of[pk] = next((p for p in parts if p in child_ids), org.pk)
+    children = Organization.objects.filter(pk__in=child_ids).order_by("side", "name_folded", "pk")
+    return child_of, list(children)
+
+
+def _in_period(name: str, period: Period) -> Q:
+    return Q(**{f"{name}__gte": period.start, f"{name}__lte": period.end})
+
+
+def _link_aggregates(period: Period, on: datetime.date) -> dict[str, Count]:
+    pending_on = (
+        (Q(received_on__isnull=True) | Q(received_on__gt=on))
+        & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
+        & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+    )
+    active_on = Q(acknowledged_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+    return {
+        "letters_issued": Count("pk", filter=_in_period("issued_on", period)),
+        "letters_received": Count("pk", filter=_in_period("received_on", period)),
+        "letters_returned": Count("pk", filter=_in_period("returned_on", period)),
+        "letters_overdue": Count("pk", filter=Q(issued_on__lte=on, deadline__lt=on) & pending_on),
+        "active_links": Count("pk", filter=active_on),
+        "moved_in": Count("pk", filter=_in_period("acknowledged_on", period)),
+        "moved_out": Count("pk", filter=_in_period("ended_on", period)),
+    }
+
+
+def _comment_aggregates() -> dict[str, Count]:
+    returned = Q(status__in=RETURNED_STATUSES)
+    aggregates = {
+        "comments_requested": Count("pk"),
+        "comments_returned": Count("pk", filter=returned),
+        "comments_returned_on_time": Count(
+            "pk", filter=returned & Q(returned_day__lte=F("campaign__deadline"))
+        ),
+        "good_example": Count(
+            "pk", filter=returned & (Q(comment__item_1="good") | Q(comment__item_a="good"))
+        ),
+        "recommend_commend": Count(
+            "pk", filter=returned & Q(comment__recommendation=Recommendation.COMMEND)
+        ),
+        "recommend_consider_handling": Count(
+            "pk", filter=returned & Q(comment__recommendation=Recommendation.CONSIDER_HANDLING)
+        ),
+        "all_best": Count(
+            "pk",
+            filter=returned & all_best_condition(items_prefix="comment__", form_field="form"),
+        ),
+    }
+    return aggregates
+
+
+def _distribution_aggregates() -> dict[str, Count]:
+    returned = Q(status__in=RETURNED_STATUSES)
+    aggregates: dict[str, Count] = {}
+    for items in FORM_ITEMS.values():
+        for item, scale in items.items():
+            for level in scale.values:
+                aggregates[f"{item}__{level}"] = Count(
+                    "pk", filter=returned & Q(**{f"comment__{item}": level})
+                )
+    for level in Recommendation.values:
+        aggregates[f"recommendation__{level}"] = Count(
+            "pk", filter=returned & Q(comment__recommendation=level)
+        )
+    return aggregates
+
+
+def _notice_aggregates() -> dict[str, Count]:
+    return {
+        "notices_sent": Count("pk"),
+        "notices_acknowledged": Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        "notices_needing_answer": Count("pk", filter=Q(response_due__isnull=False)),
+        "notices_answered_on_time": Count("pk", filter=Q(answered_on_time=True)),
+    }
+
+
+def _grouped(
+    qs: "models.QuerySet[Any, Any]", keys: Iterable[str], aggregates: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    keys = list(keys)
+    return list(qs.values(*keys).annotate(**aggregates).order_by())
+
+
+def _bucket(row: Mapping[str, Any], keys: Iterable[str]) -> int | None:
+    """The organization a grouped row belongs to: the first non-empty key."""
+    return next((row[key] for key in keys if row[key] is not None), None)
+
+
+def _roll_up(
+    rows: Iterable[Mapping[str, Any]],
+    keys: Iterable[str],
+    child_of: Mapping[int, int],
+    into: dict[int, Counts],
+    names: Iterable[str],
+) -> None:
+    """Add each grouped row's figures to the child its organization hangs from; rows
+    of organizations outside the subtree are left out."""
+    keys, names = list(keys), list(names)
+    for row in rows:
+        org_id = _bucket(row, keys)
+        if org_id is None or org_id not in child_of:
+            continue
+        target = into[child_of[org_id]]
+        for name in names:
+            target[name] = target.get(name, 0) + row[name]
+
+
+def compute(
+    *, user: AnyUser, organization: Organization, period: Period, today: datetime.date
+) -> Report:
+    """The report of ``organization``'s subtree for ``period``, as ``user`` may see it.
+
+    The caller has fetched ``organization`` through its gatekeeper. The query count is
+    fixed: one for the subtree, one per family and side, and reconciliation's own.
+    """
+    org = organization
+    on = period.reference_day(today)
+    child_of, children = _subtree(org, period)
+    per_child: dict[int, Counts] = defaultdict(dict)
+    totals: Counts = {}
+
+    # Members and their classification, by the member's party unit.
+    members = (
+        Member.objects.visible_to(user).in_subtree(org).filter(employment=Member.Employment.WORKING)
+    )
+    rows = _grouped(members, ["organization_id"], {"working_members": Count("pk")})
+    _roll_up(rows, ["organization_id"], child_of, per_child, ["working_members"])
+    totals["working_members"] = sum(row["working_members"] for row in rows)
+
+    later = ExemptionDecision.objects.in_force(on=on).filter(
+        Q(valid_from__gt=OuterRef("valid_from"))
+        | Q(valid_from=OuterRef("valid_from"), pk__gt=OuterRef("pk")),
+        member_id=OuterRef("member_id"),
+    )
+    decisions = (
+        ExemptionDecision.objects.visible_to(user)
+        .in_force(on=on)
+        .filter(member__in=members.values("pk"))
+        .exclude(Exists(later))
+    )
+    reasons: dict[str, int] = defaultdict(int)
+    for row in decisions.values("category", "reason").annotate(n=Count("member_id")).order_by():
+        totals[f"classified_{row['category']}"] = (
+            totals.get(f"classified_{row['category']}", 0) + row["n"]
+        )
+        if row["reason"]:
+            reasons[row["reason"]] += row["n"]
+    for category in Category.values:
+        totals.setdefault(f"classified_{category}", 0)
+
+    # Links: the total counts a link either side of which is in the subtree; a child
+    # counts the links of its own side (ADR 0008).
+    links = ResidenceLink.objects.visible_to(user).filter(link_scope_condition([org.path]))
+    link_aggregates = _link_aggregates(period, on)
+    totals.update(links.aggregate(**link_aggregates))
+    residence_keys = ["residence_cell_id", "residence_commune_organization_id"]
+    residence_rows = _grouped(links, residence_keys, link_aggregates)
+    _roll_up(residence_rows, residence_keys, child_of, per_child, link_aggregates)
+    workplace_rows = _grouped(links, ["workplace_organization_id"], link_aggregates)
+    _roll_up(workplace_rows, ["workplace_organization_id"], child_of, per_child, link_aggregates)
+
+    # Meetings: residence cells with active links must meet twice a year.
+    required = period.meetings_required_per_cell
+    active_per_cell: dict[int, int] = defaultdict(int)
+    for row in residence_rows:
+        if row["residence_cell_id"] in child_of and row["active_links"]:
+            active_per_cell[row["residence_cell_id"]] += row["active_links"]
+    meetings = (
+        Meeting.objects.visible_to(user)
+        .in_subtree(org)
+        .filter(status=Meeting.Status.HELD)
+        .filter(_in_period("date", period))
+    )
+    invited = Q(attendances__invited=True)
+    meeting_rows = _grouped(
+        meetings,
+        ["cell_id"],
+        {
+            "meetings_held": Count("pk", distinct=True),
+            "attendance_invited": Count("attendances", filter=invited),
+            "attendance_present": Count(
+                "attendances", filter=invited & Q(attendances__status="present")
+            ),
+        },
+    )
+    held_per_cell = {row["cell_id"]: row["meetings_held"] for row in meeting_rows}
+    meeting_names = ["meetings_held", "attendance_invited", "attendance_present"]
+    _roll_up(meeting_rows, ["cell_id"], child_of, per_child, meeting_names)
+    cell_rows = [
+        {
+            "cell_id": cell_id,
+            "cells_with_links": 1,
+            "meetings_required": required,
+            "cells_meeting_requirement": int(held_per_cell.get(cell_id, 0) >= required),
+        }
+        for cell_id in active_per_cell
+    ]
+    cell_names = ["cells_with_links", "meetings_required", "cells_meeting_requirement"]
+    _roll_up(cell_rows, ["cell_id"], child_of, per_child, cell_names)
+    for name in meeting_names:
+        totals[name] = sum(row[name] for row in meeting_rows if row["cell_id"] in child_of)
+    for name in cell_names:
+        totals[name] = sum(row[name] for row in cell_rows)
+
+    # Comments requested in the period, and the results of those returned.
+    requests = (
+        CommentRequest.objects.visible_to(user)
+        .filter(link_scope_condition([org.path], prefix="link__"))
+        .filter(_in_period("requested_on", period))
+        .annotate(returned_day=TruncDate("comment__returned_at"))
+    )
+    comment_aggregates = _comment_aggregates()
+    distribution_aggregates = _distribution_aggregates()
+    comment_totals = requests.aggregate(**comment_aggregates, **distribution_aggregates)
+    totals.update({name: comment_totals[name] for name in comment_aggregates})
+    comment_residence_keys = ["link__residence_cell_id", "link__residence_commune_organization_id"]
+    comment_residence = _grouped(requests, comment_residence_keys, comment_aggregates)
+    _roll_up(comment_residence, comment_residence_keys, child_of, per_child, comment_aggregates)
+    comment_workplace = _grouped(requests, ["workplace_organization_id"], comment_aggregates)
+    _roll_up(
+        comment_workplace, ["workplace_organization_id"], child_of, per_child, comment_aggregates
+    )
+    uniform_cells = [
+        {"cell": row["link__residence_cell_id"], "cells_uniform_ratings": 1}
+        for row in comment_residence
+        if row["link__residence_cell_id"] in child_of
+        and row["comments_returned"]
+        and row["comments_returned"] == row["all_best"]
+    ]
+    _roll_up(uniform_cells, ["cell"], child_of, per_child, ["cells_uniform_ratings"])
+    totals["cells_uniform_ratings"] = len(uniform_cells)
+    distribution: dict[str, dict[str, int]] = defaultdict(dict)
+    for name in distribution_aggregates:
+        item, level = name.split("__")
+        distribution[item][level] = comment_totals[name]
+
+    # Notices sent in the period, between either side and the other.
+    under = Organization.objects.filter(paths_condition("path", [org.path])).values("pk")
+    answered = NoticeReply.objects.filter(
+        notice_id=OuterRef("pk"),
+        organization_id=OuterRef("recipient_id"),
+        at__date__lte=OuterRef("response_due"),
+    )
+    notices = (
+        Notice.objects.visible_to(user)
+        .filter(Q(sender__in=under) | Q(recipient__in=under))
+        .filter(_in_period("sent_on", period))
+        .annotate(answered_on_time=Exists(answered))
+    )
+    notice_aggregates = _notice_aggregates()
+    totals.update(notices.aggregate(**notice_aggregates))
+    for key in ("sender_id", "recipient_id"):
+        notice_rows = _grouped(notices, [key], notice_aggregates)
+        _roll_up(notice_rows, [key], child_of, per_child, notice_aggregates)
+
+    check = reconcile(on=on, organization=org)
+
+    _add_rates(totals)
+    child_rows = []
+    for child in children:
+        figures = {name: 0.0 for name in FIGURES}
+        figures.update(per_child.get(child.pk, {}))
+        _add_rates(figures)
+        child_rows.append((child, figures))
+    return Report(
+        organization=org,
+        period=period,
+        on=on,
+        figures={name: totals.get(name, 0) for name in FIGURES},
+        reasons={reason: reasons.get(reason, 0) for reason in Reason.values},
+        distribution=dict(distribution),
+        problems=check.counts(),
+        children=child_rows,
+    )
+
+
+def _add_rates(figures: dict[str, Any]) -> None:
+    figures["attendance_rate"] = _percent(
+        figures.get("attendance_present", 0), figures.get("attendance_invited", 0)
+    )
+    figures["good_example_share"] = _percent(
+        figures.get("good_example", 0), figures.get("comments_returned", 0)
+    )
