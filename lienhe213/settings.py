@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "lienhe213.notices",
     "lienhe213.comments",
     "lienhe213.reminders",
+    "lienhe213.documents",
     "lienhe213.reports",
     "lienhe213.demo",
 ]

@@ -1,0 +1,207 @@
+"""Official documents issued from the system: each printed paper (forms 1-213 to 4-213,
+later the tracking book and the annual report) gets a registered number and an
+unguessable verification code, printed as a QR code, so a paper can be checked against
+the register (ADR 0007).
+
+Every write goes through ``documents.services``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lienhe213.documents.queries import DocumentBatchQuerySet, IssuedDocumentQuerySet
+
+
+class DocumentKind(models.TextChoices):
+    """What a document is; the form numbers are those of Guidance 33-HD/BTCTW."""
+
+    LETTER = "1-213", _("Introduction letter (form 1-213)")
+    LETTER_CATEGORY_A = "2-213", _("Introduction letter, category A (form 2-213)")
+    COMMENT = "3-213", _("Comment (form 3-213)")
+    COMMENT_CATEGORY_A = "4-213", _("Comment, category A (form 4-213)")
+    TRACKING_BOOK = "book", _("Tracking book of a cell")
+    ANNUAL_REPORT = "report", _("Annual report")
+
+
+class Series(models.TextChoices):
+    """The numbering series a kind belongs to. Letters keep the registry's letter
+    number (one sequence per issuer and year for both forms); comments have their own."""
+
+    LETTER = "letter", _("Introduction letters")
+    COMMENT = "comment", _("Comments")
+    BOOK = "book", _("Tracking books")
+    REPORT = "report", _("Reports")
+
+
+SERIES_OF_KIND: dict[str, str] = {
+    DocumentKind.LETTER: Series.LETTER,
+    DocumentKind.LETTER_CATEGORY_A: Series.LETTER,
+    DocumentKind.COMMENT: Series.COMMENT,
+    DocumentKind.COMMENT_CATEGORY_A: Series.COMMENT,
+    DocumentKind.TRACKING_BOOK: Series.BOOK,
+    DocumentKind.ANNUAL_REPORT: Series.REPORT,
+}
+
+
+class IssuedDocument(models.Model):
+    """One registered official document.
+
+    The number is unique per issuer, year and series and has no gaps: letters reuse the
+    letter number the registry allocated when the letter was issued; comments are
+    numbered here under a lock on the issuing organization. ``verification_code`` is
+    random (``secrets``), printed with a QR code and looked up by the public
+    verification page; ``checksum`` is the SHA-256 of the paper's content as first
+    rendered (rendering is deterministic, so a reprint has the same checksum). A document is
+    registered only together with its successful rendering (all or nothing).
+    """
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        REVOKED = "revoked", _("Revoked")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
+    series = models.CharField(_("series"), max_length=10, choices=Series.choices)
+    link = models.ForeignKey(
+        "registry.ResidenceLink",
+        verbose_name=_("residence link"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    comment_request = models.ForeignKey(
+        "comments.CommentRequest",
+        verbose_name=_("comment request"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("member"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    issuer = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("issuing organization"),
+        on_delete=models.PROTECT,
+        related_name="issued_documents",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    issued_on = models.DateField(_("issued on"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verification_code = models.CharField(_("verification code"), max_length=32, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.VALID
+    )
+    checksum = models.CharField(_("content checksum"), max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = IssuedDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "issuer_id", "series", "-number"]
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "year", "series", "number"],
+                name="issued_document_unique_number",
+                violation_error_message=_("This document number is already used this year."),
+            ),
+            models.UniqueConstraint(
+                fields=["link"],
+                condition=models.Q(series="letter"),
+                name="issued_document_one_letter_per_link",
+            ),
+            models.UniqueConstraint(
+                fields=["comment_request"],
+                condition=models.Q(series="comment"),
+                name="issued_document_one_comment_per_request",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(series="letter") | models.Q(link__isnull=False),
+                name="issued_document_letter_has_link",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(series="comment") | models.Q(comment_request__isnull=False),
+                name="issued_document_comment_has_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}/{self.year}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == self.Status.VALID
+
+
+class DocumentBatch(models.Model):
+    """Letters for many members rendered in the background as one PDF, one letter per
+    page. ``done`` counts the letters rendered so far (the progress bar); the letters
+    are registered only when the whole file is ready, so a failure half-way registers
+    nothing."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    issuer = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("issuing organization"),
+        on_delete=models.PROTECT,
+        related_name="document_batches",
+    )
+    link_ids = models.JSONField(_("residence links"), default=list)
+    total = models.PositiveIntegerField(_("total"))
+    done = models.PositiveIntegerField(_("done"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    error = models.TextField(_("error"), blank=True)
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = DocumentBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("document batch")
+        verbose_name_plural = _("document batches")
+
+    def __str__(self) -> str:
+        return f"{self.issuer_id}: {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

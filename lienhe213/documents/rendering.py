@@ -1,0 +1,232 @@
+"""Turning a registered document into paper: the party document layout as HTML for
+WeasyPrint (PDF, A4) and the same content as an editable DOCX (python-docx).
+
+A ``Paper`` holds the text of one document, always in Vietnamese whatever the UI
+language: the content is the official form's. One HTML template and one DOCX builder
+render every kind, so the two files never disagree. Rendering is deterministic (no
+dates but the document's own), so the PDF's checksum identifies it.
+"""
+
+import datetime
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from lienhe213.organizations.models import Organization
+
+# Liberation Serif: metric-compatible with Times New Roman, covers Vietnamese (Debian's
+# fonts-liberation2; ``make system-deps`` installs it). Fontconfig's name is the fallback.
+FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
+
+
+@dataclass
+class Tick:
+    """One rated item of a comment form and its three levels, the chosen one ticked."""
+
+    title: str
+    options: list[tuple[str, bool]]
+
+
+@dataclass
+class Paper:
+    """The text of one official document, laid out by ``paper.html`` and ``build_docx``."""
+
+    form_label: str
+    superior: str
+    issuer: str
+    number: str
+    place_date: str
+    title: str
+    subtitle: list[str] = field(default_factory=list)
+    addressee: list[str] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    after_facts: list[str] = field(default_factory=list)
+    ticks: list[Tick] = field(default_factory=list)
+    free_text: tuple[str, str] | None = None
+    signatures: list[list[str]] = field(default_factory=list)
+    receipt: list[str] = field(default_factory=list)
+    verification_code: str = ""
+    verify_url: str = ""
+
+    @property
+    def qr_svg(self) -> str:
+        """The verification address as a QR code (SVG data URI)."""
+        return str(segno.make(self.verify_url, error="m").svg_data_uri(scale=3, border=1))
+
+    def qr_png(self) -> bytes:
+        out = io.BytesIO()
+        segno.make(self.verify_url, error="m").save(out, kind="png", scale=4, border=1)
+        return out.getvalue()
+
+
+def verify_url(code: str) -> str:
+    """The absolute address the QR code opens."""
+    return f"{settings.SITE_URL}{reverse('documents:verify', args=[code])}"
+
+
+def vietnamese_date(day: datetime.date | None) -> str:
+    """``ngày 03 tháng 3 năm 2025`` (the party documents' dating style)."""
+    if day is None:
+        return "ngày … tháng … năm …"
+    return f"ngày {day.day:02d} tháng {day.month} năm {day.year}"
+
+
+def short_date(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "…"
+
+
+def place_of(org: Organization) -> str:
+    """The place in the date line: the province the issuer belongs to (its provincial
+    committee's administrative unit), else the issuer's own unit."""
+    ids = org.ancestor_ids()
+    units = {
+        o.pk: o
+        for o in Organization.objects.filter(pk__in=ids).select_related("administrative_unit")
+    }
+    for pk in ids:
+        unit = units[pk].administrative_unit if pk in units else None
+        if unit is not None:
+            return unit.name
+    return ""
+
+
+def committee_suffix(org: Organization) -> str:
+    """The issuer's abbreviation after the number: ĐU for a committee, CB for a cell."""
+    return "ĐU" if org.kind in ("grassroots_committee", "provincial_committee") else "CB"
+
+
+def _font_face() -> str:
+    faces = []
+    for weight, style, name in (
+        ("normal", "normal", "Regular"),
+        ("bold", "normal", "Bold"),
+        ("normal", "italic", "Italic"),
+        ("bold", "italic", "BoldItalic"),
+    ):
+        path = FONT_DIR / f"LiberationSerif-{name}.ttf"
+        source = f"url('{path.as_uri()}'), " if path.exists() else ""
+        faces.append(
+            "@font-face { font-family: 'Document Serif'; "
+            f"src: {source}local('Liberation Serif'); "
+            f"font-weight: {weight}; font-style: {style}; }}"
+        )
+    return "\n".join(faces)
+
+
+def render_html(papers: Sequence[Paper]) -> str:
+    """The HTML of ``papers``, one per A4 page (or more when a paper is long)."""
+    return render_to_string("documents/paper.html", {"papers": papers, "font_face": _font_face()})
+
+
+def render_pdf(papers: Sequence[Paper]) -> bytes:
+    """One PDF with every paper, each starting on a new page."""
+    from weasyprint import HTML
+
+    return bytes(HTML(string=render_html(papers)).write_pdf())
+
+
+def render_pdf_pages(papers: Sequence[Paper]) -> list[object]:
+    """The laid-out pages of ``papers`` (for a batch assembled chunk by chunk)."""
+    from weasyprint import HTML
+
+    return list(HTML(string=render_html(papers)).render().pages)
+
+
+def join_pages(chunks: Sequence[Sequence[object]]) -> bytes:
+    """One PDF from pages laid out separately (WeasyPrint's ``Document.copy``)."""
+    from weasyprint import HTML
+
+    pages = [page for chunk in chunks for page in chunk]
+    shell = HTML(string="<html></html>").render()
+    return bytes(shell.copy(pages).write_pdf())
+
+
+def build_docx(paper: Paper) -> bytes:
+    """The same paper as an editable Word document (A4, Times New Roman)."""
+    from docx import Document
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    normal = doc.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(13)
+
+    def line(
+        cell_or_doc: object,
+        text: str,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        center: bool = False,
+        underline: bool = False,
+        size: int | None = None,
+    ) -> None:
+        para = cell_or_doc.add_paragraph()  # type: ignore[attr-defined]
+        run = para.add_run(text)
+        run.bold, run.italic, run.underline = bold, italic, underline
+        if size:
+            run.font.size = Pt(size)
+        if center:
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    line(doc, paper.form_label, italic=True, size=11)
+    header = doc.add_table(rows=1, cols=2)
+    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = header.rows[0].cells
+    left.paragraphs[0].add_run(paper.superior.upper())
+    line(left, paper.issuer.upper(), bold=True, center=True)
+    line(left, "*", center=True)
+    line(left, paper.number, center=True)
+    right.paragraphs[0].add_run("ĐẢNG CỘNG SẢN VIỆT NAM").bold = True
+    line(right, paper.place_date, italic=True, underline=False, center=True)
+    for para in (left.paragraphs[0], right.paragraphs[0]):
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    line(doc, paper.title, bold=True, center=True, size=15)
+    for text in paper.subtitle:
+        line(doc, text, bold=True, center=True)
+    for text in paper.addressee:
+        line(doc, text, center=True)
+    for text in paper.paragraphs:
+        line(doc, text)
+    for label, value in paper.facts:
+        para = doc.add_paragraph()
+        para.add_run(f"{label}: ")
+        para.add_run(value).bold = True
+    for text in paper.after_facts:
+        line(doc, text)
+    for tick in paper.ticks:
+        line(doc, tick.title, bold=True)
+        line(doc, "    ".join(("☒ " if on else "☐ ") + label for label, on in tick.options))
+    if paper.free_text:
+        line(doc, paper.free_text[0], bold=True)
+        line(doc, paper.free_text[1] or "…")
+    if paper.signatures:
+        table = doc.add_table(rows=1, cols=len(paper.signatures))
+        for cell, block in zip(table.rows[0].cells, paper.signatures, strict=True):
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            for position, text in enumerate(block):
+                if position == 0:
+                    cell.paragraphs[0].add_run(text).bold = True
+                else:
+                    line(cell, text, bold=True, center=True)
+    for text in paper.receipt:
+        line(doc, text, center=text.isupper())
+    if paper.verify_url:
+        doc.add_paragraph().add_run().add_picture(io.BytesIO(paper.qr_png()), width=Cm(2.5))
+        line(doc, f"Mã xác thực: {paper.verification_code}", size=10)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

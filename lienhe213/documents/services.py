@@ -1,0 +1,302 @@
+"""Issuing official documents: register a number and a verification code together
+with a successful rendering (all or nothing), and batches of letters rendered in the
+background (ADR 0007)."""
+
+import dataclasses
+import datetime
+import hashlib
+import json
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienhe213.accounts.access import AnyUser, Capability, has_capability
+from lienhe213.comments import access as comment_access
+from lienhe213.comments.models import CommentForm, CommentRequest
+from lienhe213.core import audit
+from lienhe213.core.errors import DomainError
+from lienhe213.documents import papers, rendering
+from lienhe213.documents.models import DocumentBatch, DocumentKind, IssuedDocument, Series
+from lienhe213.organizations.models import Organization
+from lienhe213.registry import access as registry_access
+from lienhe213.registry.models import Category, ResidenceLink
+
+# Links whose letter is no longer in force get no new paper.
+NO_LETTER_STATUSES = (ResidenceLink.Status.RETURNED, ResidenceLink.Status.CLOSED)
+COMMENT_READY_STATUSES = (
+    CommentRequest.Status.CONFIRMED,
+    *CommentRequest.RETURNED_STATUSES,
+)
+BATCH_CHUNK = 50
+AUDITED = ["kind", "series", "issuer", "year", "number", "issued_on", "status", "checksum"]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A registered document and its PDF."""
+
+    document: IssuedDocument
+    pdf: bytes
+
+
+def new_verification_code() -> str:
+    """128 random bits, URL-safe: not guessable, not derived from anything printed."""
+    return secrets.token_urlsafe(16)
+
+
+def checksum(paper: rendering.Paper) -> str:
+    """SHA-256 of the paper's text: the same for every reprint, and independent of the
+    PDF library's version."""
+    content = json.dumps(dataclasses.asdict(paper), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _user(by: AnyUser) -> Any:
+    return by if getattr(by, "pk", None) is not None else None
+
+
+def _letter_kind(link: ResidenceLink) -> str:
+    return DocumentKind.LETTER_CATEGORY_A if link.category == Category.A else DocumentKind.LETTER
+
+
+def may_print_letter(user: AnyUser, link: ResidenceLink) -> bool:
+    """The workplace committee that issued the letter prints it."""
+    return has_capability(user, Capability.MANAGE_LETTERS, link.issued_by_organization.path)
+
+
+def may_print_comment(user: AnyUser, request: CommentRequest) -> bool:
+    """The commune committee that confirms the comment prints it; the workplace
+    committee may print it once it has been returned."""
+    return comment_access.may_confirm(user, request) or (
+        request.is_returned
+        and has_capability(user, Capability.REQUEST_COMMENTS, request.workplace_organization.path)
+    )
+
+
+def _register(document: IssuedDocument, *, by: AnyUser) -> Rendered:
+    """Render ``document`` (not yet saved), then save it with the PDF's checksum; an
+    exception while rendering leaves nothing saved (the caller's transaction)."""
+    paper = papers.paper_for(document)
+    pdf = rendering.render_pdf([paper])
+    document.checksum = checksum(paper)
+    document.save()
+    audit.record(
+        by=by,
+        action="create",
+        obj=document,
+        changes=audit.snapshot(document, AUDITED),
+        scope_path=document.issuer.path,
+    )
+    return Rendered(document, pdf)
+
+
+@transaction.atomic
+def issue_letter_document(*, by: AnyUser, link: ResidenceLink) -> Rendered:
+    """The introduction letter on paper (form 1-213, or 2-213 for category A).
+
+    Its number is the letter number the registry allocated when the letter was issued
+    (one gapless sequence per issuer and year); the first print registers the document
+    with a new verification code, a reprint returns the same registration. Only the
+    issuing workplace committee prints, and not for a returned or closed link.
+    """
+    link = ResidenceLink.objects.select_for_update().get(pk=link.pk)
+    issuer = Organization.objects.get(pk=link.issued_by_organization_id)
+    link.issued_by_organization = issuer
+    registry_access.require_workplace_side(by, issuer)
+    existing = IssuedDocument.objects.filter(link=link, series=Series.LETTER).first()
+    if existing is not None:
+        return Rendered(existing, rendering.render_pdf([papers.paper_for(existing)]))
+    if link.status in NO_LETTER_STATUSES:
+        raise DomainError(_("This letter is no longer in force; it cannot be printed."))
+    document = IssuedDocument(
+        kind=_letter_kind(link),
+        series=Series.LETTER,
+        link=link,
+        member_id=link.member_id,
+        issuer=issuer,
+        year=link.letter_year,
+        number=link.letter_number,
+        issued_on=link.issued_on,
+        issued_by=_user(by),
+        verification_code=new_verification_code(),
+    )
+    return _register(document, by=by)
+
+
+@transaction.atomic
+def issue_comment_document(*, by: AnyUser, request: CommentRequest) -> Rendered:
+    """The residence's comment on paper (form 3-213, or 4-213 for category A), once the
+    commune has confirmed it.
+
+    The commune committee is the issuer; its comment numbers run per year without gaps,
+    allocated under a lock on the committee's row so two clerks printing at once never
+    share a number. A reprint returns the same registration.
+    """
+    request = (
+        CommentRequest.objects.select_for_update()
+        .select_related("link__residence_commune_organization", "workplace_organization")
+        .get(pk=request.pk)
+    )
+    if not may_print_comment(by, request):
+        raise DomainError(_("You may not print this comment."))
+    existing = IssuedDocument.objects.filter(comment_request=request, series=Series.COMMENT).first()
+    if existing is not None:
+        return Rendered(existing, rendering.render_pdf([papers.paper_for(existing)]))
+    if request.status not in COMMENT_READY_STATUSES:
+        raise DomainError(_("The comment can be printed once the commune has confirmed it."))
+    issuer = Organization.objects.select_for_update().get(
+        pk=request.link.residence_commune_organization_id
+    )
+    confirmed_at = request.comment.confirmed_at
+    issued_on = timezone.localdate(confirmed_at) if confirmed_at else timezone.localdate()
+    last = IssuedDocument.objects.filter(
+        issuer=issuer, year=issued_on.year, series=Series.COMMENT
+    ).aggregate(last=models.Max("number"))["last"]
+    document = IssuedDocument(
+        kind=(
+            DocumentKind.COMMENT_CATEGORY_A
+            if request.form == CommentForm.CATEGORY_A
+            else DocumentKind.COMMENT
+        ),
+        series=Series.COMMENT,
+        comment_request=request,
+        member_id=request.member_id,
+        issuer=issuer,
+        year=issued_on.year,
+        number=(last or 0) + 1,
+        issued_on=issued_on,
+        issued_by=_user(by),
+        verification_code=new_verification_code(),
+    )
+    return _register(document, by=by)
+
+
+def render_docx(document: IssuedDocument) -> bytes:
+    """The editable DOCX of a registered document (same number and code as its PDF)."""
+    return rendering.build_docx(papers.paper_for(document))
+
+
+# --- batches of letters ---------------------------------------------------------------
+
+
+def letters_for_batch(*, workplace: Organization, issued_on: datetime.date) -> list[int]:
+    """The letters ``workplace`` issued on ``issued_on`` and still in force, in number
+    order (one bulk issue)."""
+    return list(
+        ResidenceLink.objects.filter(issued_by_organization=workplace, issued_on=issued_on)
+        .exclude(status__in=NO_LETTER_STATUSES)
+        .order_by("letter_number")
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def start_letter_batch(
+    *, by: AnyUser, workplace: Organization, issued_on: datetime.date
+) -> DocumentBatch:
+    """Queue the letters of one bulk issue for rendering as one PDF, one letter per page;
+    the background task registers them all when the file is complete."""
+    registry_access.require_workplace_side(by, workplace)
+    link_ids = letters_for_batch(workplace=workplace, issued_on=issued_on)
+    if not link_ids:
+        raise DomainError(_("No letter in force was issued on that day."), field="issued_on")
+    batch = DocumentBatch.objects.create(
+        issuer=workplace, link_ids=link_ids, total=len(link_ids), requested_by=_user(by)
+    )
+    audit.record(
+        by=by,
+        action="create",
+        obj=batch,
+        changes={"issued_on": issued_on.isoformat(), "total": batch.total},
+        scope_path=workplace.path,
+    )
+    from lienhe213.documents.tasks import render_letter_batch
+
+    transaction.on_commit(lambda: render_letter_batch.enqueue(batch_id=batch.pk))
+    return batch
+
+
+def run_letter_batch(*, batch_id: int) -> DocumentBatch:
+    """Render a queued batch chunk by chunk, saving the progress after each chunk, then
+    register every new letter document and store the file in one transaction. Any
+    failure marks the batch failed and registers nothing."""
+    batch = DocumentBatch.objects.select_related("issuer", "requested_by").get(pk=batch_id)
+    if batch.status != DocumentBatch.Status.QUEUED:
+        return batch
+    DocumentBatch.objects.filter(pk=batch.pk).update(status=DocumentBatch.Status.RUNNING)
+    try:
+        pdf, documents = _render_batch(batch)
+        with transaction.atomic():
+            _register_batch(batch, documents, pdf)
+    except Exception as exc:
+        DocumentBatch.objects.filter(pk=batch.pk).update(
+            status=DocumentBatch.Status.FAILED, error=str(exc)[:500], finished_at=timezone.now()
+        )
+        raise
+    batch.refresh_from_db()
+    return batch
+
+
+def _render_batch(batch: DocumentBatch) -> tuple[bytes, list[IssuedDocument]]:
+    links = {
+        link.pk: link
+        for link in ResidenceLink.objects.filter(pk__in=batch.link_ids).select_related(
+            *papers.LETTER_RELATED
+        )
+    }
+    existing = {
+        doc.link_id: doc
+        for doc in IssuedDocument.objects.filter(link_id__in=batch.link_ids, series=Series.LETTER)
+    }
+    documents = []
+    for pk in batch.link_ids:
+        link = links[pk]
+        documents.append(
+            existing.get(pk)
+            or IssuedDocument(
+                kind=_letter_kind(link),
+                series=Series.LETTER,
+                link=link,
+                member_id=link.member_id,
+                issuer_id=link.issued_by_organization_id,
+                year=link.letter_year,
+                number=link.letter_number,
+                issued_on=link.issued_on,
+                issued_by=batch.requested_by,
+                verification_code=new_verification_code(),
+            )
+        )
+    chunks = []
+    for start in range(0, len(documents), BATCH_CHUNK):
+        part = documents[start : start + BATCH_CHUNK]
+        ids = batch.link_ids[start : start + BATCH_CHUNK]
+        chunk = [papers.letter_paper(links[pk], doc) for pk, doc in zip(ids, part, strict=True)]
+        for doc, paper in zip(part, chunk, strict=True):
+            doc.checksum = doc.checksum or checksum(paper)
+        chunks.append(rendering.render_pdf_pages(chunk))
+        DocumentBatch.objects.filter(pk=batch.pk).update(done=start + len(part))
+    return rendering.join_pages(chunks), documents
+
+
+def _register_batch(batch: DocumentBatch, documents: Sequence[IssuedDocument], pdf: bytes) -> None:
+    links = ResidenceLink.objects.select_for_update().filter(pk__in=batch.link_ids)
+    if any(link.status in NO_LETTER_STATUSES for link in links):
+        raise DomainError(_("A letter of this batch was returned or closed meanwhile."))
+    new = [doc for doc in documents if doc.pk is None]
+    IssuedDocument.objects.bulk_create(new)
+    audit.record_many(
+        by=batch.requested_by,
+        action="create",
+        entries=[(doc, audit.snapshot(doc, AUDITED)) for doc in new],
+        scope_path=batch.issuer.path,
+    )
+    batch.pdf = pdf
+    batch.status = DocumentBatch.Status.DONE
+    batch.done = batch.total
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["pdf", "status", "done", "finished_at"])

@@ -1,0 +1,142 @@
+"""The residence's comment on paper: forms 3-213 and 4-213."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from lienhe213.comments.tests.conftest import BEST_FORM_4, open_campaign, request_at
+from lienhe213.documents import services
+from lienhe213.documents.models import IssuedDocument
+from lienhe213.documents.tests.conftest import (
+    docx_text,
+    pdf_pages,
+    register_state,
+    working_member,
+)
+from lienhe213.registry.models import ResidenceLink
+from lienhe213.registry.tests.conftest import link_at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_commune_prints_a_confirmed_form_3_213(client, world):
+    request = request_at(world, "confirmed")
+    client.force_login(world.commune_clerk)
+
+    response = client.get(reverse("documents:comment", args=[request.pk, "pdf"]))
+
+    assert response.status_code == 200
+    pages = pdf_pages(response.content)
+    assert len(pages) == 1
+    (page,) = pages
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in page
+    assert "PHIẾU NHẬN XÉT" in page
+    assert "Mẫu 3-213" in page
+    assert "ĐẢNG BỘ PHƯỜNG HÀ GIANG 1" in page
+    assert "CHI BỘ TỔ 2" in page
+    assert "Số: 1-PNX/ĐU" in page
+    assert "Năm 2025" in page
+    assert "thống nhất nhận xét đồng chí Nguyễn Văn Đức" in page
+    assert "X Nêu gương tốt" in page
+    assert "X Không đề nghị" in page
+    assert "7. Nhận xét khác" in page
+    assert "XÁC NHẬN CỦA ĐẢNG ỦY" in page
+    document = IssuedDocument.objects.get()
+    assert (document.kind, document.series, document.number) == ("3-213", "comment", 1)
+    assert (document.issuer_id, document.comment_request_id, document.member_id) == (
+        world.commune_a_committee.pk,
+        request.pk,
+        world.member_w1.pk,
+    )
+    assert document.issued_on == timezone.localdate()
+
+
+def test_comment_numbers_follow_each_other_per_commune(world):
+    campaign = open_campaign(world)
+    first = request_at(world, "confirmed", campaign=campaign)
+    second_link = link_at(world, "active", member=working_member(world, "Trần", "Thị", "Lan"))
+    second = request_at(world, "confirmed", campaign=campaign, link=second_link)
+
+    one = services.issue_comment_document(by=world.commune_clerk, request=first)
+    two = services.issue_comment_document(by=world.commune_clerk, request=second)
+    again = services.issue_comment_document(by=world.commune_clerk, request=first)
+
+    assert [one.document.number, two.document.number, again.document.number] == [1, 2, 1]
+    assert IssuedDocument.objects.count() == 2
+
+
+def test_form_4_213_for_a_category_a_member_as_docx(client, world):
+    link = link_at(world, "active")
+    ResidenceLink.objects.filter(pk=link.pk).update(category="a")  # introduced as category A
+    campaign = open_campaign(world)
+    (request,) = services_request_form_4(world, campaign, link)
+    from lienhe213.comments import services as comment_services
+
+    comment_services.save_draft(
+        by=world.secretary_a2, request=request, version=None, values=BEST_FORM_4
+    )
+    comment_services.record_front_meeting(
+        by=world.secretary_a2,
+        request=request,
+        met_on=datetime.date(2025, 11, 10),
+        participants="Chi ủy; Ban công tác Mặt trận tổ 2",
+    )
+    comment_services.sign_comment(by=world.secretary_a2, request=request)
+    comment_services.confirm_comment(by=world.commune_clerk, request=request)
+    client.force_login(world.commune_clerk)
+
+    response = client.get(reverse("documents:comment", args=[request.pk, "docx"]))
+
+    assert response.status_code == 200
+    text = docx_text(response.content)
+    assert "Mẫu 4-213" in text
+    assert "PHIẾU NHẬN XÉT" in text
+    assert "☒ Thực hiện tốt" in text
+    assert "Nhận xét khác" not in text
+    assert IssuedDocument.objects.get().kind == "4-213"
+
+
+def services_request_form_4(world, campaign, link):
+    from lienhe213.comments import services as comment_services
+
+    return comment_services.request_comments(
+        by=world.workplace_officer,
+        campaign=campaign,
+        workplace=world.workplace,
+        members=[link.member],
+        requested_on=campaign.opens_on,
+        purpose="cadre_work",
+    )
+
+
+def test_a_comment_not_yet_confirmed_is_not_printed(client, world):
+    request = request_at(world, "signed")
+    client.force_login(world.commune_clerk)
+    before = register_state()
+
+    response = client.get(reverse("documents:comment", args=[request.pk, "pdf"]), follow=True)
+
+    assert response.redirect_chain == [(reverse("comments:request", args=[request.pk]), 302)]
+    assert "The comment can be printed once the commune has confirmed it." in response.text
+    assert register_state() == before
+
+
+def test_the_workplace_prints_the_comment_only_once_returned(client, world):
+    request = request_at(world, "confirmed")
+    client.force_login(world.workplace_officer)
+    before = register_state()
+
+    refused = client.get(reverse("documents:comment", args=[request.pk, "pdf"]))
+
+    assert refused.status_code == 403
+    assert register_state() == before
+    from lienhe213.comments import services as comment_services
+
+    comment_services.return_comment(by=world.commune_clerk, request=request)
+
+    allowed = client.get(reverse("documents:comment", args=[request.pk, "pdf"]))
+
+    assert allowed.status_code == 200
+    assert IssuedDocument.objects.get().issuer == world.commune_a_committee

@@ -1,0 +1,26 @@
+from django.urls import path, register_converter
+
+from lienhe213.documents import views
+
+
+class FormatConverter:
+    regex = "pdf|docx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FormatConverter, "fmt")
+
+app_name = "documents"
+urlpatterns = [
+    path("documents/link/<int:pk>.<fmt:fmt>", views.link_document, name="link"),
+    path("documents/comment/<int:pk>.<fmt:fmt>", views.comment_document, name="comment"),
+    path("documents/workplace/<int:org_pk>/batches/", views.batches, name="batches"),
+    path("documents/batch/<int:pk>/", views.batch_detail, name="batch"),
+    path("documents/batch/<int:pk>/letters.pdf", views.batch_file, name="batch_file"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+]
