@@ -140,3 +140,16 @@ def test_the_workplace_prints_the_comment_only_once_returned(client, world):
 
     assert allowed.status_code == 200
     assert IssuedDocument.objects.get().issuer == world.commune_a_committee
+
+
+def test_the_request_page_offers_the_comment_once_confirmed(client, world):
+    request = request_at(world, "signed")
+    url = reverse("comments:request", args=[request.pk])
+    pdf = reverse("documents:comment", args=[request.pk, "pdf"])
+    client.force_login(world.commune_clerk)
+    assert pdf not in client.get(url).text
+    from lienhe213.comments import services as comment_services
+
+    comment_services.confirm_comment(by=world.commune_clerk, request=request)
+
+    assert pdf in client.get(url).text

@@ -155,3 +155,14 @@ def test_a_rendering_failure_registers_nothing(world, monkeypatch):
 def test_vietnamese_date_and_place():
     assert rendering.vietnamese_date(datetime.date(2025, 11, 3)) == "ngày 03 tháng 11 năm 2025"
     assert rendering.vietnamese_date(None) == "ngày … tháng … năm …"
+
+
+def test_the_link_page_offers_the_letter_to_the_workplace_only(client, world):
+    link = link_at(world, "issued")
+    url = reverse("registry:link_detail", args=[link.pk])
+    pdf = reverse("documents:link", args=[link.pk, "pdf"])
+
+    client.force_login(world.workplace_officer)
+    assert pdf in client.get(url).text
+    client.force_login(world.commune_clerk)
+    assert pdf not in client.get(url).text
