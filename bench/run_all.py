@@ -13,6 +13,7 @@ for script in (
     "bench_registry.py",
     "bench_reminders.py",
     "bench_comments.py",
+    "bench_reports.py",
 ):
     print(f"\n######## {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)  # noqa: S603

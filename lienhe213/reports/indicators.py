@@ -18,14 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.accounts.access import AnyUser
 from lienhe213.comments.models import (
     FORM_ITEMS,
+    CommentCampaign,
     CommentRequest,
     Recommendation,
     all_best_condition,
@@ -210,14 +211,26 @@ def _link_aggregates(period: Period, on: datetime.date) -> dict[str, Count]:
     }
 
 
+def _on_time() -> Q:
+    """Returned by the end of the campaign's deadline, local time: one condition per
+    campaign (a handful of rows: one per province and year), so the database compares
+    timestamps on their index instead of casting every row's to a date."""
+    condition = Q(pk__in=[])
+    tz = timezone.get_current_timezone()
+    for pk, deadline in CommentCampaign.objects.values_list("pk", "deadline"):
+        day_after = datetime.datetime.combine(
+            deadline + datetime.timedelta(days=1), datetime.time()
+        )
+        condition |= Q(campaign_id=pk, comment__returned_at__lt=day_after.replace(tzinfo=tz))
+    return condition
+
+
 def _comment_aggregates() -> dict[str, Count]:
     returned = Q(status__in=RETURNED_STATUSES)
     aggregates = {
         "comments_requested": Count("pk"),
         "comments_returned": Count("pk", filter=returned),
-        "comments_returned_on_time": Count(
-            "pk", filter=returned & Q(returned_day__lte=F("campaign__deadline"))
-        ),
+        "comments_returned_on_time": Count("pk", filter=returned & _on_time()),
         "good_example": Count(
             "pk", filter=returned & (Q(comment__item_1="good") | Q(comment__item_a="good"))
         ),
@@ -270,6 +283,15 @@ def _grouped(
 def _bucket(row: Mapping[str, Any], keys: Iterable[str]) -> int | None:
     """The organization a grouped row belongs to: the first non-empty key."""
     return next((row[key] for key in keys if row[key] is not None), None)
+
+
+def _sum_into(target: Counts, rows: Iterable[Mapping[str, Any]], names: Iterable[str]) -> None:
+    names = list(names)
+    for name in names:
+        target[name] = 0
+    for row in rows:
+        for name in names:
+            target[name] += row[name]
 
 
 def _roll_up(
@@ -335,12 +357,13 @@ def compute(
         totals.setdefault(f"classified_{category}", 0)
 
     # Links: the total counts a link either side of which is in the subtree; a child
-    # counts the links of its own side (ADR 0008).
+    # counts the links of its own side (ADR 0008). Every link in scope falls in exactly
+    # one residence group, so the total is the sum of all of them.
     links = ResidenceLink.objects.visible_to(user).filter(link_scope_condition([org.path]))
     link_aggregates = _link_aggregates(period, on)
-    totals.update(links.aggregate(**link_aggregates))
     residence_keys = ["residence_cell_id", "residence_commune_organization_id"]
     residence_rows = _grouped(links, residence_keys, link_aggregates)
+    _sum_into(totals, residence_rows, link_aggregates)
     _roll_up(residence_rows, residence_keys, child_of, per_child, link_aggregates)
     workplace_rows = _grouped(links, ["workplace_organization_id"], link_aggregates)
     _roll_up(workplace_rows, ["workplace_organization_id"], child_of, per_child, link_aggregates)
@@ -393,14 +416,16 @@ def compute(
         CommentRequest.objects.visible_to(user)
         .filter(link_scope_condition([org.path], prefix="link__"))
         .filter(_in_period("requested_on", period))
-        .annotate(returned_day=TruncDate("comment__returned_at"))
     )
     comment_aggregates = _comment_aggregates()
     distribution_aggregates = _distribution_aggregates()
-    comment_totals = requests.aggregate(**comment_aggregates, **distribution_aggregates)
-    totals.update({name: comment_totals[name] for name in comment_aggregates})
     comment_residence_keys = ["link__residence_cell_id", "link__residence_commune_organization_id"]
-    comment_residence = _grouped(requests, comment_residence_keys, comment_aggregates)
+    comment_residence = _grouped(
+        requests, comment_residence_keys, {**comment_aggregates, **distribution_aggregates}
+    )
+    comment_totals: Counts = {}
+    _sum_into(comment_totals, comment_residence, {**comment_aggregates, **distribution_aggregates})
+    totals.update({name: comment_totals[name] for name in comment_aggregates})
     _roll_up(comment_residence, comment_residence_keys, child_of, per_child, comment_aggregates)
     comment_workplace = _grouped(requests, ["workplace_organization_id"], comment_aggregates)
     _roll_up(
@@ -434,10 +459,11 @@ def compute(
         .annotate(answered_on_time=Exists(answered))
     )
     notice_aggregates = _notice_aggregates()
-    totals.update(notices.aggregate(**notice_aggregates))
     for key in ("sender_id", "recipient_id"):
         notice_rows = _grouped(notices, [key], notice_aggregates)
         _roll_up(notice_rows, [key], child_of, per_child, notice_aggregates)
+        if key == "sender_id":  # each notice has one sender: these rows add up to the total
+            _sum_into(totals, notice_rows, notice_aggregates)
 
     check = reconcile(on=on, organization=org)
 

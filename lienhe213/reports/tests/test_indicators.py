@@ -223,4 +223,4 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(world, more, django_a
     with CaptureQueriesContext(connection) as queries:
         report_of(world, "provincial_officer", world.province)
 
-    assert len(queries) == 22
+    assert len(queries) == 20
