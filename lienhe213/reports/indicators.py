@@ -365,8 +365,10 @@ def compute(
     residence_rows = _grouped(links, residence_keys, link_aggregates)
     _sum_into(totals, residence_rows, link_aggregates)
     _roll_up(residence_rows, residence_keys, child_of, per_child, link_aggregates)
-    workplace_rows = _grouped(links, ["workplace_organization_id"], link_aggregates)
-    _roll_up(workplace_rows, ["workplace_organization_id"], child_of, per_child, link_aggregates)
+    # The workplace side by the member's party unit, so that a workplace committee's
+    # report drills down to its cells.
+    workplace_rows = _grouped(links, ["member__organization_id"], link_aggregates)
+    _roll_up(workplace_rows, ["member__organization_id"], child_of, per_child, link_aggregates)
 
     # Meetings: residence cells with active links must meet twice a year.
     required = period.meetings_required_per_cell
@@ -427,9 +429,9 @@ def compute(
     _sum_into(comment_totals, comment_residence, {**comment_aggregates, **distribution_aggregates})
     totals.update({name: comment_totals[name] for name in comment_aggregates})
     _roll_up(comment_residence, comment_residence_keys, child_of, per_child, comment_aggregates)
-    comment_workplace = _grouped(requests, ["workplace_organization_id"], comment_aggregates)
+    comment_workplace = _grouped(requests, ["member__organization_id"], comment_aggregates)
     _roll_up(
-        comment_workplace, ["workplace_organization_id"], child_of, per_child, comment_aggregates
+        comment_workplace, ["member__organization_id"], child_of, per_child, comment_aggregates
     )
     uniform_cells = [
         {"cell": row["link__residence_cell_id"], "cells_uniform_ratings": 1}

@@ -224,3 +224,20 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(world, more, django_a
         report_of(world, "provincial_officer", world.province)
 
     assert len(queries) == 20
+
+
+def test_workplace_report_counts_its_side_of_the_link(world):
+    year_in_commune_a(world)
+
+    report = report_of(world, "workplace_officer", world.workplace)
+
+    figures = report.figures
+    assert (figures["working_members"], figures["classified_normal"]) == (1, 1)
+    assert (figures["letters_issued"], figures["active_links"]) == (1, 1)
+    assert (figures["comments_requested"], figures["comments_returned"]) == (1, 1)
+    assert (figures["notices_sent"], figures["notices_needing_answer"]) == (1, 1)
+    # Meetings belong to the residential cells, outside the workplace's subtree.
+    assert (figures["meetings_held"], figures["cells_with_links"]) == (0, 0)
+    ((child, row),) = report.children
+    assert child == world.workplace_cell
+    assert (row["working_members"], row["active_links"], row["comments_returned"]) == (1, 1, 1)

@@ -122,3 +122,16 @@ def test_api_refuses_bad_input(world, query, expected):
     response = _api(world.commune_clerk).get("/api/v1/reports/indicators/", params)
 
     assert response.status_code == expected
+
+
+def test_report_page_of_a_year_without_data(client, world):
+    client.force_login(world.provincial_officer)
+    url = reverse("reports:organization", args=[world.province.pk])
+
+    response = client.get(url, {"year": 2021})
+
+    assert response.status_code == 200
+    figures = response.context["report"].figures
+    assert figures["letters_issued"] == 0
+    assert figures["attendance_rate"] is None
+    assert "—" in response.content.decode()
