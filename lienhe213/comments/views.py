@@ -332,7 +332,7 @@ def _evidence(user: Any, item: CommentRequest) -> dict[str, Any]:
         .order_by("-sent_on", "-id")[:EVIDENCE_NOTICES],
         "follow_ups": FollowUp.objects.visible_to(user)
         .open()
-        .about_member(item.member, cell_id=cell_id)
+        .about_member(item.member_id)
         .select_related("meeting")
         .order_by("due_on", "id"),
         "history": LinkEvent.objects.filter(link_id=item.link_id).order_by("at", "id"),

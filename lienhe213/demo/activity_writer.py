@@ -88,6 +88,7 @@ def write_meetings(meetings: MeetingPlan, ids: Ids) -> dict[str, int]:
                 "meeting_id": meeting_id,
                 "description": f.description,
                 "owner": f.owner,
+                "member_id": ids.members[f.member] if f.member is not None else None,
                 "due_on": f.due_on,
                 "done_on": f.done_on,
                 "created_at": moment(spec.date, 21),

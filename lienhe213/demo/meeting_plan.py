@@ -88,6 +88,7 @@ class FollowUpSpec:
     owner: str
     due_on: datetime.date
     done_on: datetime.date | None = None
+    member: int | None = None  # the linked member who took it on
 
 
 @dataclass
@@ -187,10 +188,11 @@ class _MeetingPlanner:
             spec.opinions.append((member, OPINIONS[(position + int(self.rng.random() * 8)) % 8]))
         for _ in range(self.count((0.4, 0.4, 0.2))):
             description, owner = FOLLOW_UPS[int(self.rng.random() * len(FOLLOW_UPS))]
+            taker: int | None = None
             if present and self.rng.random() < 0.3:
                 # A linked member takes the task on (the member's page lists it).
-                member = present[int(self.rng.random() * len(present))]
-                owner = "Đồng chí " + self.plan.members[member].person.full_name
+                taker = present[int(self.rng.random() * len(present))]
+                owner = "Đồng chí " + self.plan.members[taker].person.full_name
             due = self.days.plus(spec.date, 15, 60)
             done = None
             if due < self.days.today and self.rng.random() < 0.85:
@@ -199,7 +201,7 @@ class _MeetingPlanner:
                 done = self.days.past(self.days.plus(spec.date, 1, 10))
             if done is not None and done < spec.date:
                 done = None
-            spec.follow_ups.append(FollowUpSpec(description, owner, due, done))
+            spec.follow_ups.append(FollowUpSpec(description, owner, due, done, taker))
 
     def count(self, shares: tuple[float, ...]) -> int:
         draw = self.rng.random()

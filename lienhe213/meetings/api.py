@@ -91,7 +91,7 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
     def _detail(self, meeting: Meeting, code: int = status.HTTP_200_OK) -> Response:
         fresh = (
             Meeting.objects.select_related("cell")
-            .prefetch_related("attendances__member", "opinions", "follow_ups")
+            .prefetch_related("attendances__member", "opinions", "follow_ups__member")
             .get(pk=meeting.pk)
         )
         return Response(MeetingDetailSerializer(fresh).data, status=code)

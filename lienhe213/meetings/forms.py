@@ -58,7 +58,24 @@ class FollowUpForm(VersionedForm):
         label=_("What is to be done"), widget=forms.Textarea(attrs={"rows": 2})
     )
     owner = forms.CharField(label=_("Who does it"), max_length=200)
+    member = forms.TypedChoiceField(
+        label=_("Member concerned (optional)"),
+        help_text=_(
+            "The member it is about or who takes it on; it then shows in the "
+            "evidence for their annual comment."
+        ),
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
     due_on = forms.DateField(label=_("Due date"), widget=_DATE)
+
+    def __init__(self, *args: Any, members: list[tuple[int, Any]], **kwargs: Any) -> None:
+        """``members``: the meeting's members (invited or recorded), the only choices.
+        Its ids differ from the opinion form's, which sits on the same page."""
+        kwargs.setdefault("auto_id", "id_follow_up_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [("", "—"), *members]  # type: ignore[attr-defined]
 
 
 class DoneForm(VersionedForm):

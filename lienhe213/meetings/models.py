@@ -162,13 +162,29 @@ class Opinion(models.Model):
 
 
 class FollowUp(models.Model):
-    """Something the meeting decided to do, with who does it and by when."""
+    """Something the meeting decided to do, with who does it and by when.
+
+    ``owner`` says in words who does it (often the cell committee or a group); when the
+    item is about one of the cell's linked members, or that member took it on, ``member``
+    names them, and the evidence panel of that member's comment lists it. It is
+    PROTECT, as on attendances and opinions: a member with meeting records is kept (their
+    links and attendances already forbid deleting them), and SET_NULL would silently
+    detach the item from the person it is about.
+    """
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="follow_ups"
     )
     description = models.TextField(_("description"))
     owner = models.CharField(_("owner"), max_length=200)
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("member concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meeting_follow_ups",
+    )
     due_on = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

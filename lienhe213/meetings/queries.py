@@ -16,7 +16,6 @@ from lienhe213.organizations.queries import paths_condition
 if TYPE_CHECKING:
     from lienhe213.accounts.access import AnyUser
     from lienhe213.meetings.models import Attendance, FollowUp, Meeting  # noqa: F401
-    from lienhe213.members.models import Member
     from lienhe213.organizations.models import Organization
     from lienhe213.organizations.queries import OrganizationQuerySet
     from lienhe213.registry.queries import ResidenceLinkQuerySet
@@ -92,13 +91,11 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
         """Follow-ups not yet done."""
         return self.filter(done_on__isnull=True)
 
-    def about_member(self, member: "Member", *, cell_id: int | None) -> "FollowUpQuerySet":
-        """Follow-ups of the meetings of the member's cell that name the member as
-        owner or in the description. A follow-up records its owner as free text, so
-        the full name is the only tie to a member; a namesake matches too."""
-        name = member.full_name
-        condition = models.Q(owner__icontains=name) | models.Q(description__icontains=name)
-        return self.filter(condition, meeting__cell_id=cell_id)
+    def about_member(self, member_id: int) -> "FollowUpQuerySet":
+        """Follow-ups that name the member (``FollowUp.member``): about them or taken
+        on by them, at whichever cell's meeting. The free-text owner is not matched: a
+        namesake, or a name merely mentioned, would be taken for the member."""
+        return self.filter(member_id=member_id)
 
     def visible_to(self, user: "AnyUser") -> "FollowUpQuerySet":
         """Follow-ups of the meetings ``user`` may see."""

@@ -91,9 +91,13 @@ class MeetingOpinionSerializer(serializers.ModelSerializer[Opinion]):
 
 
 class MeetingFollowUpSerializer(serializers.ModelSerializer[FollowUp]):
+    member_name = serializers.CharField(
+        source="member.full_name", read_only=True, allow_null=True, default=None
+    )
+
     class Meta:
         model = FollowUp
-        fields = ["id", "description", "owner", "due_on", "done_on"]
+        fields = ["id", "description", "owner", "member", "member_name", "due_on", "done_on"]
 
 
 class MeetingDetailSerializer(MeetingSerializer):
@@ -134,6 +138,13 @@ class MeetingOpinionInputSerializer(MeetingVersionSerializer):
 class MeetingFollowUpInputSerializer(MeetingVersionSerializer):
     description = serializers.CharField()
     owner = serializers.CharField(max_length=200)
+    member = VisibleMemberField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The member it is about or who takes it on: one with a record at the "
+        "meeting or linked to the cell.",
+    )
     due_on = serializers.DateField()
 
 

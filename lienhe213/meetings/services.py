@@ -197,9 +197,14 @@ def add_follow_up(
     description: str,
     owner: str,
     due_on: datetime.date,
+    member: Member | None = None,
     version: int | None = None,
 ) -> FollowUp:
-    """Record something the meeting decided to do, who does it and by when."""
+    """Record something the meeting decided to do, who does it and by when, and
+    optionally the member it is about or who took it on. Like an opinion, that member
+    must belong to the meeting (a record at it) or be linked to the cell now: the
+    evidence panel of a member's comment lists the open follow-ups naming them, so a
+    member from elsewhere is refused."""
     meeting = _lock(meeting, by, version)
     _require_records_allowed(meeting)
     description, owner = description.strip(), owner.strip()
@@ -209,8 +214,10 @@ def add_follow_up(
         raise DomainError(_("Say who does it."), field="owner")
     if due_on < meeting.date:
         raise DomainError(_("The due date may not be before the meeting."), field="due_on")
+    if member is not None and not meeting.attendances.filter(member=member).exists():
+        _active_link(member, meeting.cell)
     follow_up = FollowUp.objects.create(
-        meeting=meeting, description=description, owner=owner, due_on=due_on
+        meeting=meeting, description=description, owner=owner, due_on=due_on, member=member
     )
     _bump(meeting)
     audit.record(
@@ -218,7 +225,12 @@ def add_follow_up(
         action="update",
         obj=meeting,
         scope_path=meeting.cell.path,
-        changes={"event": "follow_up", "follow_up": follow_up.pk, "due_on": due_on.isoformat()},
+        changes={
+            "event": "follow_up",
+            "follow_up": follow_up.pk,
+            "due_on": due_on.isoformat(),
+            **({"member": member.pk} if member is not None else {}),
+        },
     )
     return follow_up
 

@@ -77,6 +77,16 @@ def cell_meetings(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/cell_meetings.html", context)
 
 
+def _members_of(meeting: Meeting) -> list[tuple[int, str]]:
+    """The meeting's members (invited, or recorded without an invitation) as choices:
+    the only members an opinion or a follow-up may name on the page."""
+    attendances = Attendance.objects.filter(meeting=meeting).select_related("member")
+    return [
+        (a.member_id, a.member.full_name)
+        for a in attendances.order_by("member__given_name", "member__family_name", "pk")
+    ]
+
+
 def _meeting_page(
     request: HttpRequest, meeting: Meeting, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
@@ -125,9 +135,10 @@ def _meeting_page(
         "may_run": may_run,
         "is_planned": meeting.is_planned and may_run_meetings(request.user, meeting.cell),
         "opinions": meeting.opinions.select_related("member"),
-        "follow_ups": meeting.follow_ups.all(),
+        "follow_ups": meeting.follow_ups.select_related("member"),
         "opinion_form": bound.get("opinion") or forms.OpinionForm(initial=initial, members=members),
-        "follow_up_form": bound.get("follow_up") or forms.FollowUpForm(initial=initial),
+        "follow_up_form": bound.get("follow_up")
+        or forms.FollowUpForm(initial=initial, members=members),
         "done_form": forms.DoneForm(initial=initial),
         "held_form": forms.VersionedForm(initial=initial),
         "cancel_form": bound.get("cancel") or forms.CancelForm(initial=initial),
@@ -189,8 +200,7 @@ def record_attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
 @require_POST
 def record_opinion(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, write=True)
-    members = list(Attendance.objects.filter(meeting=meeting).values_list("member_id", "member_id"))
-    form = forms.OpinionForm(request.POST, members=members)
+    form = forms.OpinionForm(request.POST, members=_members_of(meeting))
 
     def perform(data: dict[str, Any]) -> object:
         member = Member.objects.get(pk=data["member"])
@@ -209,14 +219,14 @@ def record_opinion(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, write=True)
-    return _act(
-        request,
-        meeting,
-        "follow_up",
-        forms.FollowUpForm(request.POST),
-        lambda data: services.add_follow_up(by=request.user, meeting=meeting, **data),
-        _("Follow-up added."),
-    )
+    form = forms.FollowUpForm(request.POST, members=_members_of(meeting))
+
+    def perform(data: dict[str, Any]) -> object:
+        member_pk = data.pop("member")
+        member = Member.objects.get(pk=member_pk) if member_pk is not None else None
+        return services.add_follow_up(by=request.user, meeting=meeting, member=member, **data)
+
+    return _act(request, meeting, "follow_up", form, perform, _("Follow-up added."))
 
 
 @login_required

@@ -1,6 +1,7 @@
 """The evidence panel of a comment request: the member's attendance at the cell's
 meetings of the last twelve months, the notices about the member, the open follow-ups
-naming the member; each scoped to the viewer, in a fixed number of queries."""
+naming the member (``FollowUp.member``, not the free text); each scoped to the viewer,
+in a fixed number of queries."""
 
 import datetime
 
@@ -58,8 +59,9 @@ def test_notices_both_ways_and_open_follow_ups_naming_the_member(client, world):
     named = meeting_services.add_follow_up(
         by=world.root_user,
         meeting=meeting,
-        description="Nhắc đồng chí Nguyễn Văn Đức dự họp.",
+        description="Nhắc đồng chí dự họp đầy đủ.",
         owner="Bí thư chi bộ",
+        member=world.member_w1,
         due_on=days_ago(5),
     )
     done = meeting_services.add_follow_up(
@@ -67,14 +69,16 @@ def test_notices_both_ways_and_open_follow_ups_naming_the_member(client, world):
         meeting=meeting,
         description="Gửi giấy mời",
         owner="Nguyễn Văn Đức",
+        member=world.member_w1,
         due_on=days_ago(10),
     )
     meeting_services.complete_follow_up(by=world.root_user, follow_up=done, done_on=days_ago(9))
+    # his name in the text, but not about him: a namesake, or a mere mention
     meeting_services.add_follow_up(
         by=world.root_user,
         meeting=meeting,
-        description="Sửa đường ngõ 3",
-        owner="Tổ trưởng",
+        description="Sửa đường ngõ 3 trước nhà Nguyễn Văn Đức",
+        owner="Nguyễn Văn Đức (tổ trưởng)",
         due_on=days_ago(1),
     )
 
@@ -82,8 +86,31 @@ def test_notices_both_ways_and_open_follow_ups_naming_the_member(client, world):
 
     assert list(response.context["notices"]) == [retirement, violation]
     assert list(response.context["follow_ups"]) == [named]
-    assert "Nhắc đồng chí Nguyễn Văn Đức dự họp." in response.text
+    assert "Nhắc đồng chí dự họp đầy đủ." in response.text
     assert "Sửa đường ngõ 3" not in response.text
+
+
+def test_a_follow_up_about_the_member_at_another_cells_meeting_is_evidence_too(client, world):
+    # given a follow-up about the member from a meeting of cell A1 (planted: the member
+    # lived in Tổ 1 before; the meeting is moved there once his record is taken)
+    item = request_at(world, "drafted")
+    meeting = held_meeting(world, days_ago(30), {world.member_w1: "present"})
+    Meeting.objects.filter(pk=meeting.pk).update(cell=world.cell_a1)
+    follow_up = meeting_services.add_follow_up(
+        by=world.root_user,
+        meeting=meeting,
+        description="Giúp tổ 1 lập danh sách hộ khó khăn",
+        owner="Chi ủy",
+        member=world.member_w1,
+        due_on=days_ago(1),
+    )
+
+    clerk = evidence(client, world.commune_clerk, item)
+    secretary = evidence(client, world.secretary_a2, item)
+
+    assert list(clerk.context["follow_ups"]) == [follow_up]
+    # the secretary of cell A2 does not see cell A1's meetings
+    assert list(secretary.context["follow_ups"]) == []
 
 
 def test_the_workplace_sees_its_notices_but_not_the_cells_meetings(client, world):
@@ -95,6 +122,7 @@ def test_the_workplace_sees_its_notices_but_not_the_cells_meetings(client, world
         meeting=meeting,
         description="Gặp đồng chí",
         owner="Nguyễn Văn Đức",
+        member=world.member_w1,
         due_on=days_ago(1),
     )
 
@@ -117,6 +145,7 @@ def test_evidence_panel_query_count_does_not_grow_with_rows(
         meeting=first,
         description="Việc 1",
         owner="Nguyễn Văn Đức",
+        member=world.member_w1,
         due_on=days_ago(1),
     )
     client.force_login(world.secretary_a2)
@@ -133,6 +162,7 @@ def test_evidence_panel_query_count_does_not_grow_with_rows(
             meeting=meeting,
             description=f"Việc {days}",
             owner="Nguyễn Văn Đức",
+            member=world.member_w1,
             due_on=days_ago(1),
         )
 

@@ -357,6 +357,7 @@ def meetings_phase(ui: Browser, world: Any, links: Links) -> Meeting:
         reverse("meetings:follow_up", args=[meeting.pk]),
         description="Báo tổ dân phố sửa đèn đường ngõ 5",
         owner="Tổ trưởng tổ 2",
+        member=str(duc),  # he raised it: the follow-up is about what he asked
         due_on=iso(MEETING_ON + 14 * DAY),
     )
     assert "Follow-up added." in page
@@ -381,8 +382,8 @@ def meetings_phase(ui: Browser, world: Any, links: Links) -> Meeting:
     assert list(Opinion.objects.values_list("member_id", "text")) == [
         (duc, "Đề nghị sửa đèn đường ngõ 5.")
     ]
-    assert list(FollowUp.objects.values_list("owner", "due_on", "done_on")) == [
-        ("Tổ trưởng tổ 2", MEETING_ON + 14 * DAY, None)
+    assert list(FollowUp.objects.values_list("owner", "member_id", "due_on", "done_on")) == [
+        ("Tổ trưởng tổ 2", duc, MEETING_ON + 14 * DAY, None)
     ]
     assert trail(meeting) == [
         ("chibo2", "create", None),
@@ -623,6 +624,10 @@ def test_a_full_year_through_the_pages(client, world):
     todo = ui.get(reverse("comments:cell", args=[world.cell_a2.pk]))
     assert todo.html.count('class="badge status-requested">Requested<') == 3
     assert "4-213 · Cadre work" in todo
+    # and the open follow-up of the meeting is evidence for Đức's comment only
+    for request, listed in [(duc, True), (cuong, False), (binh, False)]:
+        evidence = ui.get(reverse("comments:request", args=[request.pk]))
+        assert ("Báo tổ dân phố sửa đèn đường ngõ 5" in evidence) is listed
 
     # form 3-213 for Đức and form 4-213 for Cường, each to the end
     cell_phase(ui, world, duc, FORM_3_ITEMS)

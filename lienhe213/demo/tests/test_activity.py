@@ -130,9 +130,16 @@ def test_meetings_carry_the_versions_and_records_the_services_would(seeded: None
         assert Attendance.objects.filter(
             meeting=opinion.meeting, member=opinion.member_id, status="present"
         ).exists()
-    for follow_up in FollowUp.objects.select_related("meeting"):
+    for follow_up in FollowUp.objects.select_related("meeting", "member"):
         assert follow_up.due_on >= follow_up.meeting.date
         assert follow_up.done_on is None or follow_up.meeting.date <= follow_up.done_on < DAY
+        # a member who took the task on is one present at the meeting, named as its owner
+        if follow_up.member is not None:
+            assert follow_up.owner == "Đồng chí " + follow_up.member.full_name
+            assert Attendance.objects.filter(
+                meeting=follow_up.meeting, member=follow_up.member, status="present"
+            ).exists()
+    assert FollowUp.objects.filter(member__isnull=False).exists()
 
 
 def test_the_six_month_flag_and_the_absent_twice_flag_show(seeded: None) -> None:

@@ -182,6 +182,53 @@ def test_opinion_follow_up_and_done_through_the_api(world):
     assert body["version"] == 4
 
 
+def test_follow_up_about_a_member_through_the_api(world):
+    linked(world)
+    meeting = plan(world)
+    client = api(world, "secretary_a2")
+
+    response = client.post(
+        f"{URL}{meeting.pk}/follow-up/",
+        {
+            "description": "Nhắc đồng chí nộp đảng phí",
+            "owner": "Bí thư chi bộ",
+            "member": world.member_w1.pk,
+            "due_on": "2025-06-30",
+            "version": 1,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert [(f["owner"], f["member"], f["member_name"]) for f in response.json()["follow_ups"]] == [
+        ("Bí thư chi bộ", world.member_w1.pk, "Nguyễn Văn Đức")
+    ]
+    assert list(meeting.follow_ups.values_list("member_id", flat=True)) == [world.member_w1.pk]
+
+
+def test_follow_up_about_a_member_not_linked_is_refused_through_the_api(world):
+    # given a meeting of cell A2; the commune clerk also sees member_a1 of cell A1
+    linked(world)
+    meeting = plan(world)
+    before = meeting_state()
+
+    response = api(world, "commune_clerk").post(
+        f"{URL}{meeting.pk}/follow-up/",
+        {
+            "description": "Nhắc đồng chí",
+            "owner": "Chi ủy",
+            "member": world.member_a1.pk,
+            "due_on": "2025-06-30",
+            "version": 1,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"member": ["“Đặng Thị Hoa” is not linked to “Chi bộ tổ 2”."]}
+    assert meeting_state() == before
+
+
 def test_detail_and_list_do_not_query_per_row(world):
     linked(world)
     for name, citizen_id in (("Bình", "002085009991"), ("Cường", "002085009992")):

@@ -164,6 +164,77 @@ def test_attendance_post_for_an_unlinked_member_shows_the_refusal(client, world)
     assert meeting_state() == before
 
 
+def test_follow_up_form_offers_the_meetings_members(client, world):
+    # given a meeting of cell A2 with member_w1 invited; member_a1 lives in cell A1
+    linked(world)
+    meeting = plan(world)
+    client.force_login(world.secretary_a2)
+
+    response = client.get(reverse("meetings:detail", args=[meeting.pk]))
+
+    form = response.context["follow_up_form"]
+    assert form.fields["member"].choices == [("", "—"), (world.member_w1.pk, "Nguyễn Văn Đức")]
+    assert (
+        '<select name="member" aria-describedby="id_follow_up_member_helptext" '
+        'id="id_follow_up_member">'
+    ) in response.text
+    assert '<span class="help" id="id_follow_up_member_helptext">The member it is' in (
+        response.text
+    )
+    assert f'<option value="{world.member_w1.pk}">Nguyễn Văn Đức</option>' in response.text
+
+
+def test_follow_up_about_a_member_through_the_page(client, world):
+    linked(world)
+    meeting = plan(world)
+    client.force_login(world.secretary_a2)
+
+    response = client.post(
+        reverse("meetings:follow_up", args=[meeting.pk]),
+        {
+            "version": "1",
+            "description": "Nhắc đồng chí nộp đảng phí",
+            "owner": "Bí thư chi bộ",
+            "member": str(world.member_w1.pk),
+            "due_on": "2025-06-30",
+        },
+        follow=True,
+    )
+
+    assert "Follow-up added." in response.text
+    assert "Bí thư chi bộ · Member concerned: Nguyễn Văn Đức" in response.text
+    assert list(meeting.follow_ups.values_list("member_id", "owner")) == [
+        (world.member_w1.pk, "Bí thư chi bộ")
+    ]
+
+
+def test_follow_up_about_a_member_not_offered_is_refused(client, world):
+    # given a meeting of cell A2; member_a1 is not one of its members
+    linked(world)
+    meeting = plan(world)
+    client.force_login(world.secretary_a2)
+    before = meeting_state()
+
+    response = client.post(
+        reverse("meetings:follow_up", args=[meeting.pk]),
+        {
+            "version": "1",
+            "description": "Nhắc đồng chí",
+            "owner": "Chi ủy",
+            "member": str(world.member_a1.pk),
+            "due_on": "2025-06-30",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["follow_up_form"].errors == {
+        "member": [
+            f"Select a valid choice. {world.member_a1.pk} is not one of the available choices."
+        ]
+    }
+    assert meeting_state() == before
+
+
 def test_stale_page_shows_the_conflict(client, world):
     linked(world)
     meeting = plan(world)

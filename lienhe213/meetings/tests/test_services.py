@@ -225,6 +225,68 @@ def test_opinion_of_an_unlinked_member_is_refused(world):
     assert meeting_state() == before
 
 
+def test_follow_up_about_a_member_of_the_meeting(world):
+    # given a meeting of cell A2 with member_w1 invited, and a category-A member who is
+    # linked to the cell but not invited
+    linked(world)
+    exempt = working_member(world, "Bình", "002085009999")
+    linked(world, exempt, category="a")
+    meeting = plan(world)
+
+    # when follow-ups name each of them
+    about_invited = services.add_follow_up(
+        by=world.secretary_a2,
+        meeting=meeting,
+        description="Nhắc đồng chí nộp đảng phí",
+        owner="Bí thư chi bộ",
+        member=world.member_w1,
+        due_on=DAY,
+    )
+    about_linked = services.add_follow_up(
+        by=world.secretary_a2,
+        meeting=meeting,
+        description="Mời đồng chí dự họp chuyên đề",
+        owner="Bí thư chi bộ",
+        member=exempt,
+        due_on=DAY,
+    )
+
+    # then both are tied to their member, and the audit row says whom
+    assert list(FollowUp.objects.order_by("pk").values_list("pk", "member_id", "owner")) == [
+        (about_invited.pk, world.member_w1.pk, "Bí thư chi bộ"),
+        (about_linked.pk, exempt.pk, "Bí thư chi bộ"),
+    ]
+    event = AuditEvent.objects.filter(object_type="meetings.meeting").order_by("pk").last()
+    assert event.changes == {
+        "event": "follow_up",
+        "follow_up": about_linked.pk,
+        "due_on": "2025-06-02",
+        "member": exempt.pk,
+    }
+
+
+def test_follow_up_about_a_member_not_linked_to_the_cell_is_refused(world):
+    # given a meeting of cell A2; member_b1 lives in commune B, member_a1 in cell A1
+    linked(world)
+    meeting = plan(world)
+    before = meeting_state()
+
+    for member in (world.member_b1, world.member_a1):
+        with pytest.raises(DomainError) as refused:
+            services.add_follow_up(
+                by=world.secretary_a2,
+                meeting=meeting,
+                description="Nhắc đồng chí",
+                owner="Chi ủy",
+                member=member,
+                due_on=DAY,
+            )
+
+        assert str(refused.value) == f"“{member.full_name}” is not linked to “Chi bộ tổ 2”."
+        assert refused.value.field == "member"
+    assert meeting_state() == before
+
+
 def test_completing_a_follow_up_twice_is_refused(world):
     linked(world)
     meeting = plan(world)
