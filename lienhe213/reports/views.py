@@ -52,6 +52,10 @@ def organization_report(request: HttpRequest, pk: int) -> HttpResponse:
         "child_figures": [(name, FIGURES[name]) for name in CHILD_FIGURES],
         "period_query": links.period_query(form.period),
         "figure_links": links.figure_links(org, report, today),
+        "children": [
+            (child, figures, links.figure_links(child, report, today))
+            for child, figures in report.children
+        ],
         "reason_rows": [(Reason(r).label, n) for r, n in report.reasons.items()],
         "related": links.related_lists(org),
         "distribution_chart": charts.distribution(report),

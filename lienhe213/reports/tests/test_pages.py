@@ -135,3 +135,25 @@ def test_report_page_of_a_year_without_data(client, world):
     assert figures["letters_issued"] == 0
     assert figures["attendance_rate"] is None
     assert "—" in response.content.decode()
+
+
+def test_this_years_report_links_the_numbers_to_todays_lists(client, world):
+    year_in_commune_a(world)
+    client.force_login(world.commune_clerk)
+
+    response = client.get(reverse("reports:organization", args=[world.commune_a_committee.pk]))
+
+    body = response.content.decode()
+    book = reverse("registry:book", args=[world.cell_a2.pk])
+    assert f'href="{book}?status=active"' in body
+    assert f'href="{reverse("registry:worklist", args=[world.commune_a_committee.pk])}"' in body
+
+
+def test_last_years_report_does_not_link_to_todays_book(client, world):
+    year_in_commune_a(world)
+    client.force_login(world.commune_clerk)
+    url = reverse("reports:organization", args=[world.commune_a_committee.pk])
+
+    body = client.get(url, {"year": 2025}).content.decode()
+
+    assert "?status=active" not in body
