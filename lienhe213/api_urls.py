@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from lienhe213.accounts.api import AccountViewSet, ObtainTokenView, RoleAssignmentViewSet
 from lienhe213.comments.api import CampaignViewSet, CommentRequestViewSet
+from lienhe213.documents.api import DocumentViewSet
 from lienhe213.meetings.api import MeetingViewSet
 from lienhe213.members.api import MemberViewSet
 from lienhe213.notices.api import NoticeViewSet
@@ -33,6 +34,7 @@ router.register("notices", NoticeViewSet, basename="notice")
 router.register("comments/campaigns", CampaignViewSet, basename="comment-campaign")
 router.register("comments/requests", CommentRequestViewSet, basename="comment-request")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("documents", DocumentViewSet, basename="document")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

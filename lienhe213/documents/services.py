@@ -176,6 +176,11 @@ def issue_comment_document(*, by: AnyUser, request: CommentRequest) -> Rendered:
     return _register(document, by=by)
 
 
+def render_pdf(document: IssuedDocument) -> bytes:
+    """The PDF of a registered document, as printed the first time."""
+    return rendering.render_pdf([papers.paper_for(document)])
+
+
 def render_docx(document: IssuedDocument) -> bytes:
     """The editable DOCX of a registered document (same number and code as its PDF)."""
     return rendering.build_docx(papers.paper_for(document))

@@ -122,6 +122,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_file(request: HttpRequest, pk: int) -> HttpResponse:
     batch = access.get_batch_for_user(request.user, pk)
     if batch.status != DocumentBatch.Status.DONE:
-        raise PermissionDenied
+        raise Http404  # no file yet
+
     pdf = DocumentBatch.objects.values_list("pdf", flat=True).get(pk=batch.pk)
     return _file(bytes(pdf or b""), PDF, f"letters-{batch.pk}.pdf")

@@ -240,3 +240,51 @@ def test_report_indicators_of_commune_a(world, cast, expected):
     )
 
     assert response.status_code == expected, response.content
+
+
+# --- official documents: reads through visible_to, files and registration for those who
+# may print, batches for the workplace committee, verification public.
+@pytest.mark.parametrize(
+    ("cast", "expected"),
+    [
+        # (list, detail, pdf, verify, batch, register letter, register comment)
+        ("anonymous", (401, 401, 401, 200, 401, 401, 401)),
+        ("stranger", (200, 404, 404, 200, 404, 400, 400)),
+        ("member_user", (200, 200, 403, 200, 404, 403, 400)),
+        ("other_clerk", (200, 404, 404, 200, 404, 400, 400)),
+        ("secretary_a2", (200, 200, 403, 200, 404, 403, 403)),
+        ("commune_clerk", (200, 200, 403, 200, 404, 403, 201)),
+        ("workplace_officer", (200, 200, 200, 200, 200, 200, 403)),
+        ("provincial_officer", (200, 200, 200, 200, 200, 200, 201)),
+    ],
+)
+def test_official_documents(world, cast, expected):
+    from lienhe213.comments.tests.conftest import request_at
+    from lienhe213.documents import services as document_services
+    from lienhe213.documents.models import DocumentBatch, IssuedDocument
+
+    request = request_at(world, "confirmed")
+    letter = document_services.issue_letter_document(by=world.root_user, link=request.link)
+    document = letter.document
+    batch = DocumentBatch.objects.create(issuer=world.workplace, link_ids=[], total=0)
+    user = world.user(cast)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    base = "/api/v1/documents/"
+    before = list(IssuedDocument.objects.values_list("pk", flat=True))
+
+    statuses = (
+        client.get(base).status_code,
+        client.get(f"{base}{document.pk}/").status_code,
+        client.get(f"{base}{document.pk}/pdf/").status_code,
+        client.get(f"{base}verify/{document.verification_code}/").status_code,
+        client.get(f"{base}batches/{batch.pk}/").status_code,
+        client.post(f"{base}letters/", {"link": request.link_id}, format="json").status_code,
+        client.post(f"{base}comments/", {"request": request.pk}, format="json").status_code,
+    )
+
+    assert statuses == expected
+    if expected[-1] != 201:
+        assert list(IssuedDocument.objects.values_list("pk", flat=True)) == before

@@ -550,3 +550,47 @@ def test_report_of_commune_a(client, world, who, expected, export):
         assert response["Location"].startswith(f"{LOGIN}?next={url}")
     else:
         assert response.status_code == expected
+
+
+# --- official documents: downloads through the link's and the request's gatekeepers, -----
+# batches for the workplace committee, the verification page for everyone.
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        # (letter PDF, comment PDF, batches, batch, batch file, verify)
+        ("anonymous", ("login", "login", "login", "login", "login", 200)),
+        ("stranger", (404, 404, 404, 404, 404, 200)),
+        ("member_user", (403, 404, 404, 404, 404, 200)),
+        ("other_clerk", (404, 404, 404, 404, 404, 200)),
+        ("secretary_a1", (404, 404, 404, 404, 404, 200)),
+        ("secretary_a2", (403, 403, 404, 404, 404, 200)),
+        ("commune_clerk", (403, 200, 404, 404, 404, 200)),
+        ("workplace_officer", (200, 403, 200, 200, 200, 200)),
+        ("provincial_officer", (200, 200, 200, 200, 200, 200)),
+        ("root_user", (200, 200, 200, 200, 200, 200)),
+    ],
+)
+def test_official_documents(client, world, who, expected):
+    from lienhe213.comments.tests.conftest import request_at
+    from lienhe213.documents import services as document_services
+    from lienhe213.documents.models import DocumentBatch
+
+    request = request_at(world, "confirmed")
+    letter = document_services.issue_letter_document(by=world.root_user, link=request.link)
+    batch = DocumentBatch.objects.create(
+        issuer=world.workplace, link_ids=[], total=0, status="done", pdf=b"%PDF-"
+    )
+    urls = [
+        reverse("documents:link", args=[request.link_id, "pdf"]),
+        reverse("documents:comment", args=[request.pk, "pdf"]),
+        reverse("documents:batches", args=[world.workplace.pk]),
+        reverse("documents:batch", args=[batch.pk]),
+        reverse("documents:batch_file", args=[batch.pk]),
+        reverse("documents:verify", args=[letter.document.verification_code]),
+    ]
+    user = world.user(who)
+    if user is not None:
+        client.force_login(user)
+
+    for url, status in zip(urls, expected, strict=True):
+        _assert_status(client.get(url), status, url)

@@ -1,0 +1,136 @@
+"""REST API of the official documents, on the same services and gatekeepers as the
+pages:
+
+- ``GET /api/v1/documents/`` and ``/{id}/``: registered documents the user may see;
+  ``/{id}/pdf/`` and ``/{id}/docx/``: the file, for those who may print it (403 else);
+- ``POST /api/v1/documents/letters/`` ``{"link"}`` and ``/comments/`` ``{"request"}``:
+  register (or find) the document, 201 (200 for a reprint);
+- ``POST /api/v1/documents/batches/`` ``{"workplace", "issued_on"}`` (202) and
+  ``GET /api/v1/documents/batches/{id}/``: letter batches and their progress;
+- ``GET /api/v1/documents/verify/{code}/``: public, what the verification page shows.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lienhe213.accounts.access import Capability, has_capability
+from lienhe213.documents import access, services
+from lienhe213.documents.models import IssuedDocument
+from lienhe213.documents.serializers import (
+    BatchInputSerializer,
+    CommentInputSerializer,
+    DocumentBatchSerializer,
+    IssuedDocumentSerializer,
+    LetterInputSerializer,
+    VerificationSerializer,
+)
+from lienhe213.documents.views import DOCX, PDF
+from lienhe213.organizations.api import validated_input
+
+
+def _may_print(user: Any, document: IssuedDocument) -> bool:
+    if document.link is not None and document.series == "letter":
+        return services.may_print_letter(user, document.link)
+    if document.comment_request is not None:
+        return services.may_print_comment(user, document.comment_request)
+    return False
+
+
+class DocumentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[IssuedDocument]
+):
+    serializer_class = IssuedDocumentSerializer
+    filter_backends: list[Any] = []
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> "QuerySet[IssuedDocument]":
+        return IssuedDocument.objects.visible_to(self.request.user).select_related(
+            "issuer",
+            "link__issued_by_organization",
+            "comment_request__link__residence_commune_organization",
+            "comment_request__workplace_organization",
+        )
+
+    def _file(self, fmt: str) -> HttpResponse:
+        document = self.get_object()
+        if not _may_print(self.request.user, document):
+            raise PermissionDenied
+        name = f"{document.kind}-{document.number}-{document.year}"
+        if fmt == "docx":
+            content, content_type = services.render_docx(document), DOCX
+        else:
+            content, content_type = services.render_pdf(document), PDF
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return response
+
+    @extend_schema(responses={(200, PDF): bytes})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
+        return self._file("pdf")
+
+    @extend_schema(responses={(200, DOCX): bytes})
+    @action(detail=True, methods=["get"])
+    def docx(self, request: Request, pk: str | None = None) -> HttpResponse:
+        return self._file("docx")
+
+    def _registered(self, issued: services.Rendered, existed: bool) -> Response:
+        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return Response(IssuedDocumentSerializer(issued.document).data, status=code)
+
+    @extend_schema(request=LetterInputSerializer, responses=IssuedDocumentSerializer)
+    @action(detail=False, methods=["post"])
+    def letters(self, request: Request) -> Response:
+        link = validated_input(LetterInputSerializer, request)["link"]
+        if not services.may_print_letter(request.user, link):
+            raise PermissionDenied
+        existed = IssuedDocument.objects.filter(link=link, series="letter").exists()
+        return self._registered(services.issue_letter_document(by=request.user, link=link), existed)
+
+    @extend_schema(request=CommentInputSerializer, responses=IssuedDocumentSerializer)
+    @action(detail=False, methods=["post"])
+    def comments(self, request: Request) -> Response:
+        item = validated_input(CommentInputSerializer, request)["request"]
+        if not services.may_print_comment(request.user, item):
+            raise PermissionDenied
+        existed = IssuedDocument.objects.filter(comment_request=item, series="comment").exists()
+        issued = services.issue_comment_document(by=request.user, request=item)
+        return self._registered(issued, existed)
+
+    @extend_schema(request=BatchInputSerializer, responses={202: DocumentBatchSerializer})
+    @action(detail=False, methods=["post"], url_path="batches")
+    def start_batch(self, request: Request) -> Response:
+        data = validated_input(BatchInputSerializer, request)
+        if not has_capability(request.user, Capability.MANAGE_LETTERS, data["workplace"].path):
+            raise PermissionDenied
+        batch = services.start_letter_batch(
+            by=request.user, workplace=data["workplace"], issued_on=data["issued_on"]
+        )
+        return Response(DocumentBatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=DocumentBatchSerializer)
+    @action(detail=False, methods=["get"], url_path=r"batches/(?P<batch_pk>\d+)")
+    def batch(self, request: Request, batch_pk: str) -> Response:
+        return Response(
+            DocumentBatchSerializer(access.get_batch_for_user(request.user, batch_pk)).data
+        )
+
+    @extend_schema(responses=VerificationSerializer)
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"verify/(?P<code>[^/]+)",
+        permission_classes=[AllowAny],
+        authentication_classes=[],
+    )
+    def verify(self, request: Request, code: str) -> Response:
+        return Response(VerificationSerializer(access.get_document_by_code(code)).data)

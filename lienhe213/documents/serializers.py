@@ -1,0 +1,99 @@
+"""Serializers of the documents API: registered documents, the public verification
+answer, and the inputs that register a document or start a batch."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from lienhe213.comments.models import CommentRequest
+from lienhe213.documents.models import DocumentBatch, IssuedDocument
+from lienhe213.organizations.api import VisibleOrganizationField
+from lienhe213.registry.models import ResidenceLink
+
+
+class IssuedDocumentSerializer(serializers.ModelSerializer[IssuedDocument]):
+    # Plain strings in the schema: the values are the form numbers and short codes.
+    kind = serializers.CharField(read_only=True)
+    series = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    issuer_name = serializers.CharField(source="issuer.name", read_only=True)
+
+    class Meta:
+        model = IssuedDocument
+        fields = [
+            "id",
+            "kind",
+            "series",
+            "number",
+            "year",
+            "issuer",
+            "issuer_name",
+            "link",
+            "comment_request",
+            "member",
+            "issued_on",
+            "status",
+            "verification_code",
+            "checksum",
+        ]
+        read_only_fields = fields
+
+
+class VerificationSerializer(serializers.ModelSerializer[IssuedDocument]):
+    """What the public may learn from a code: nothing beyond the name and the issuer."""
+
+    genuine = serializers.SerializerMethodField()
+    kind = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    issuer_name = serializers.CharField(source="issuer.name", read_only=True)
+    member_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IssuedDocument
+        fields = ["genuine", "kind", "number", "year", "issuer_name", "member_name", "issued_on"]
+        fields += ["status"]
+        read_only_fields = fields
+
+    def get_genuine(self, document: IssuedDocument) -> bool:
+        return True
+
+    def get_member_name(self, document: IssuedDocument) -> str:
+        return document.member.full_name if document.member is not None else ""
+
+
+class _VisibleField(serializers.PrimaryKeyRelatedField[Any]):
+    """An id among the rows of ``model`` the requesting user may see (400 otherwise)."""
+
+    def __init__(self, model: Any, **kwargs: Any) -> None:
+        self.model = model
+        super().__init__(queryset=model.objects.all(), **kwargs)
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        if request is None:
+            return self.model.objects.none()
+        return self.model.objects.visible_to(request.user)
+
+
+class LetterInputSerializer(serializers.Serializer[Any]):
+    link = _VisibleField(ResidenceLink)
+
+
+class CommentInputSerializer(serializers.Serializer[Any]):
+    request = _VisibleField(CommentRequest)
+
+
+class BatchInputSerializer(serializers.Serializer[Any]):
+    workplace = VisibleOrganizationField()
+    issued_on = serializers.DateField()
+
+
+class DocumentBatchSerializer(serializers.ModelSerializer[DocumentBatch]):
+    status = serializers.CharField(read_only=True)
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = DocumentBatch
+        fields = ["id", "issuer", "total", "done", "status", "error", "created_at"]
+        fields += ["finished_at", "percent"]
+        read_only_fields = fields
