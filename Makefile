@@ -7,7 +7,7 @@ UV = $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY = .venv/bin/python
 export UV_PYTHON_DOWNLOADS = never
 
-.PHONY: install run browser test lint messages bench
+.PHONY: install run system-deps pdf-deps browser test lint messages bench
 
 install:
 	@command -v uv >/dev/null 2>&1 || test -x .tools/bin/uv || \
@@ -16,20 +16,34 @@ install:
 	$(PY) -m babel.messages.frontend compile -d lienhe213/locale -D django --statistics >/dev/null
 	$(PY) manage.py collectstatic --noinput -v0
 
-run: install
+run: install pdf-deps
 	$(PY) manage.py migrate -v0
 	$(PY) manage.py seed_demo --preset $(PRESET) --if-empty
 	$(PY) manage.py demo_logins
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# The browser tests use Debian's chromium; install it once as root if it is missing.
-browser:
+# System packages, from Debian's apt as root (otherwise a message says what to install):
+# the PDFs need Pango/HarfBuzz (WeasyPrint) and Liberation Serif, a Times-metric font with
+# every Vietnamese diacritic; the browser tests need chromium as well.
+PDF_PACKAGES = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2
+BROWSER_PACKAGES = chromium
+PDF_FONT = /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
+
+system-deps: pdf-deps browser
+
+pdf-deps:
+	@{ test -f $(PDF_FONT) && $(PY) -c "import weasyprint" 2>/dev/null; } || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES); \
+		else echo "The PDF documents need Pango and Liberation Serif: sudo apt-get install $(PDF_PACKAGES)"; exit 1; fi; }
+
+browser: pdf-deps
 	@test -x /usr/bin/chromium || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation2; \
-		else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
+		else echo "Install Debian's chromium (sudo apt-get install $(BROWSER_PACKAGES)) for the browser tests"; exit 1; fi; }
 
-test: install browser
+test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint:
