@@ -188,6 +188,16 @@ def _current_campaign(campaigns: list[CommentCampaign]) -> CommentCampaign | Non
     return next((c for c in campaigns if c.opens_on <= today), campaigns[0] if campaigns else None)
 
 
+def _residential_cells(org: Organization) -> "models.QuerySet[Organization]":
+    """The current residential cells under ``org``, by name: a commune's cell filter."""
+    return (
+        Organization.objects.current()
+        .filter(path__under=org.path, kind=Organization.Kind.CELL)
+        .filter(side=Organization.Side.RESIDENTIAL)
+        .order_by("name", "pk")
+    )
+
+
 def _filter_commune_requests(
     requests: CommentRequestQuerySet, filters: forms.CommuneFilterForm
 ) -> CommentRequestQuerySet:
@@ -219,16 +229,9 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise Http404
     campaigns = list(_campaigns_for(org))
-    cells = list(
-        Organization.objects.current()
-        .filter(
-            path__under=org.path,
-            kind=Organization.Kind.CELL,
-            side=Organization.Side.RESIDENTIAL,
-        )
-        .order_by("name", "pk")
+    filters = forms.CommuneFilterForm(
+        request.GET, campaigns=campaigns, cells=list(_residential_cells(org))
     )
-    filters = forms.CommuneFilterForm(request.GET, campaigns=campaigns, cells=cells)
     filters.is_valid()
     chosen = filters.value("campaign")
     campaign = next((c for c in campaigns if c.pk == chosen), None) or _current_campaign(campaigns)
