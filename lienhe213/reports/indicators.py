@@ -472,7 +472,7 @@ def compute(
     _add_rates(totals)
     child_rows = []
     for child in children:
-        figures = {name: 0.0 for name in FIGURES}
+        figures: Counts = {name: 0 for name in FIGURES}
         figures.update(per_child.get(child.pk, {}))
         _add_rates(figures)
         child_rows.append((child, figures))
