@@ -147,8 +147,25 @@ class IssuedDocument(models.Model):
         return f"{self.kind} {self.number}/{self.year}"
 
     @property
+    def current_status(self) -> str:
+        """The status to show: the row's, except that a letter the commune returned is
+        revoked and one replaced by a new letter superseded (the registry changes the
+        link, not the paper, so the paper follows its link here)."""
+        link = self.link if self.series == Series.LETTER else None
+        if self.status == self.Status.VALID and link is not None:
+            if link.status == link.Status.RETURNED:
+                return self.Status.REVOKED
+            if link.superseded_by_id is not None:
+                return self.Status.SUPERSEDED
+        return self.status
+
+    @property
+    def current_status_label(self) -> str:
+        return str(self.Status(self.current_status).label)
+
+    @property
     def is_valid(self) -> bool:
-        return self.status == self.Status.VALID
+        return self.current_status == self.Status.VALID
 
 
 class DocumentBatch(models.Model):

@@ -44,7 +44,7 @@ class VerificationSerializer(serializers.ModelSerializer[IssuedDocument]):
 
     genuine = serializers.SerializerMethodField()
     kind = serializers.CharField(read_only=True)
-    status = serializers.CharField(read_only=True)
+    status = serializers.CharField(source="current_status", read_only=True)
     issuer_name = serializers.CharField(source="issuer.name", read_only=True)
     member_name = serializers.SerializerMethodField()
 

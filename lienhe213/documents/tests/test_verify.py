@@ -82,3 +82,18 @@ def test_the_clerk_of_another_commune_gets_no_receive_button(client, world):
 
     assert response.status_code == 200
     assert "Receive this letter" not in response.text
+
+
+def test_a_letter_the_commune_returned_shows_as_revoked(client, world):
+    link, document = _issued_letter(world)
+    from lienhe213.registry import services as registry_services
+
+    registry_services.return_letter(
+        by=world.commune_clerk, link=link, returned_on=link.issued_on, reason="Sai địa chỉ"
+    )
+
+    response = client.get(reverse("documents:verify", args=[document.verification_code]))
+
+    assert "Genuine, no longer valid" in response.text
+    assert "Revoked" in response.text
+    assert type(document).objects.get(pk=document.pk).status == "valid"
