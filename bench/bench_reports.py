@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import datetime
 import os
+import statistics
 import sys
+import time
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
@@ -271,23 +273,30 @@ def bench_report() -> None:
         status = client.get(address).status_code
     if status != 200:
         raise SystemExit(f"GET {address} as tinh: {status}")
-    page_ms = c.median_ms(lambda: client.get(address), REPEAT, warmup=1)
     period = Period.for_year(year)
+    on = period.reference_day(today)
 
     def computed() -> Any:
         user = User.objects.get(pk=tinh.pk)  # a fresh user: its roles are read again
         return compute(user=user, organization=province, period=period, today=today)
 
-    compute_ms = c.median_ms(computed, REPEAT, warmup=1)
-    on = period.reference_day(today)
-    raw_ms = c.median_ms(
-        lambda: raw_figures(connection, province.path, period.start, period.end, on),
-        REPEAT,
-        warmup=1,
-    )
+    # Interleaved, so that the three see the same load on a shared machine.
+    actions = {
+        "page": lambda: client.get(address),
+        "compute": computed,
+        "raw": lambda: raw_figures(connection, province.path, period.start, period.end, on),
+    }
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for round_number in range(REPEAT + 1):
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            if round_number:  # the first round warms up
+                times[name].append(time.perf_counter() - started)
+    page_ms, compute_ms, raw_ms = (1000 * statistics.median(times[n]) for n in actions)
     report = computed()
     raw = raw_figures(connection, province.path, period.start, period.end, on)
-    c.title(f"provincial report {year}, median of {REPEAT} as tinh (target ≤ 2× raw SQL)")
+    c.title(f"provincial report {year}, median of {REPEAT} interleaved runs as tinh (target ≤ 2×)")
     print(f"{province.name}: {len(report.children)} child organizations")
     print(f"{'what':<40} {'ms':>9} {'queries':>8} {'ratio':>7}")
     print(f"{'GET ' + address:<40} {page_ms:9.1f} {len(queries):>8} {page_ms / raw_ms:6.1f}x")

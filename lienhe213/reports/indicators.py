@@ -365,10 +365,13 @@ def compute(
     residence_rows = _grouped(links, residence_keys, link_aggregates)
     _sum_into(totals, residence_rows, link_aggregates)
     _roll_up(residence_rows, residence_keys, child_of, per_child, link_aggregates)
-    # The workplace side by the member's party unit, so that a workplace committee's
-    # report drills down to its cells.
-    workplace_rows = _grouped(links, ["member__organization_id"], link_aggregates)
-    _roll_up(workplace_rows, ["member__organization_id"], child_of, per_child, link_aggregates)
+    # The workplace side: below a grassroots committee by the member's party unit (so
+    # that its report drills down to its cells), above it by the link's workplace
+    # committee, which hangs from one child (and needs no join to the members).
+    below_grassroots = org.is_grassroots or org.kind == Organization.Kind.CELL
+    workplace_key = "member__organization_id" if below_grassroots else "workplace_organization_id"
+    workplace_rows = _grouped(links, [workplace_key], link_aggregates)
+    _roll_up(workplace_rows, [workplace_key], child_of, per_child, link_aggregates)
 
     # Meetings: residence cells with active links must meet twice a year.
     required = period.meetings_required_per_cell
@@ -429,10 +432,8 @@ def compute(
     _sum_into(comment_totals, comment_residence, {**comment_aggregates, **distribution_aggregates})
     totals.update({name: comment_totals[name] for name in comment_aggregates})
     _roll_up(comment_residence, comment_residence_keys, child_of, per_child, comment_aggregates)
-    comment_workplace = _grouped(requests, ["member__organization_id"], comment_aggregates)
-    _roll_up(
-        comment_workplace, ["member__organization_id"], child_of, per_child, comment_aggregates
-    )
+    comment_workplace = _grouped(requests, [workplace_key], comment_aggregates)
+    _roll_up(comment_workplace, [workplace_key], child_of, per_child, comment_aggregates)
     uniform_cells = [
         {"cell": row["link__residence_cell_id"], "cells_uniform_ratings": 1}
         for row in comment_residence
