@@ -42,6 +42,8 @@ def _may_print(user: Any, document: IssuedDocument) -> bool:
         return services.may_print_letter(user, document.link)
     if document.comment_request is not None:
         return services.may_print_comment(user, document.comment_request)
+    if document.organization is not None:
+        return services.may_print_book(user, document.organization)
     return False
 
 
@@ -55,6 +57,7 @@ class DocumentViewSet(
     def get_queryset(self) -> "QuerySet[IssuedDocument]":
         return IssuedDocument.objects.visible_to(self.request.user).select_related(
             "issuer",
+            "organization",
             "link__issued_by_organization",
             "comment_request__link__residence_commune_organization",
             "comment_request__workplace_organization",

@@ -87,6 +87,15 @@ class IssuedDocument(models.Model):
         on_delete=models.PROTECT,
         related_name="documents",
     )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents_about",
+        help_text=_("The cell whose tracking book this is."),
+    )
     issuer = models.ForeignKey(
         "organizations.Organization",
         verbose_name=_("issuing organization"),
@@ -109,6 +118,9 @@ class IssuedDocument(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.VALID
     )
     checksum = models.CharField(_("content checksum"), max_length=64)
+    # The text as printed, for documents that are snapshots of changing data (a tracking
+    # book); forms are rebuilt from their object, which the services keep unchanged.
+    content = models.JSONField(_("content as printed"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = IssuedDocumentQuerySet.as_manager()
@@ -140,6 +152,10 @@ class IssuedDocument(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(series="comment") | models.Q(comment_request__isnull=False),
                 name="issued_document_comment_has_request",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(series="book") | models.Q(organization__isnull=False),
+                name="issued_document_book_has_organization",
             ),
         ]
 

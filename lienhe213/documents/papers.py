@@ -2,6 +2,9 @@
 tracking book and the comment cycle into a ``rendering.Paper``. The forms are Vietnamese
 whatever the UI language."""
 
+import datetime
+from collections.abc import Sequence
+
 from lienhe213.comments.models import FORM_ITEMS, CommentForm, CommentRequest
 from lienhe213.documents.models import IssuedDocument
 from lienhe213.documents.rendering import (
@@ -198,8 +201,74 @@ def comment_paper(request: CommentRequest, document: IssuedDocument) -> Paper:
     )
 
 
+LINK_STATUS = {
+    "issued": "Đã cấp giấy giới thiệu",
+    "received": "Xã đã tiếp nhận",
+    "returned": "Đã trả lại",
+    "assigned": "Đã phân về chi bộ",
+    "active": "Đang sinh hoạt",
+    "closed": "Đã kết thúc",
+}
+BOOK_COLUMNS = [
+    "STT",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Nơi công tác",
+    "Nơi cư trú",
+    "Diện",
+    "Giấy giới thiệu (số, ngày)",
+    "Ngày tiếp nhận",
+    "Ngày về chi bộ",
+    "Tình trạng",
+]
+
+
+def book_paper(
+    cell: Organization, links: Sequence[ResidenceLink], on: datetime.date, document: IssuedDocument
+) -> Paper:
+    """The tracking book of a residential cell on ``on`` (DOMAIN §5.3): one row per
+    member linked to the cell, in the order given."""
+    commune = cell.parent
+    rows = [
+        [
+            str(position),
+            link.member.full_name,
+            short_date(link.member.birth_date),
+            GENDER.get(link.member.gender, ""),
+            link.workplace_organization.name,
+            _address(link.member),
+            "A (miễn sinh hoạt)" if link.category == Category.A else "Thường",
+            f"{link.letter_number}/{link.letter_year}, {short_date(link.issued_on)}",
+            short_date(link.received_on) if link.received_on else "",
+            short_date(link.assigned_on) if link.assigned_on else "",
+            LINK_STATUS.get(link.status, link.status),
+        ]
+        for position, link in enumerate(links, start=1)
+    ]
+    return Paper(
+        form_label="Sổ theo dõi 213",
+        superior=commune.name if commune is not None else "",
+        issuer=cell.name,
+        number=f"Số: {document.number}-STĐV/{committee_suffix(cell)}",
+        place_date=f"{place_of(cell)}, {vietnamese_date(on)}",
+        title="SỔ THEO DÕI ĐẢNG VIÊN ĐANG CÔNG TÁC GIỮ MỐI LIÊN HỆ VỚI NƠI CƯ TRÚ",
+        subtitle=[f"Theo Quy định số 213-QĐ/TW — tính đến ngày {short_date(on)}"],
+        paragraphs=[f"Tổng số: {len(rows)} đảng viên."],
+        table_columns=BOOK_COLUMNS,
+        table_rows=rows,
+        landscape=True,
+        signatures=[[], ["T/M CHI ỦY", "BÍ THƯ"]],
+        verification_code=document.verification_code,
+        verify_url=verify_url(document.verification_code),
+    )
+
+
 def paper_for(document: IssuedDocument) -> Paper:
-    """The paper of a registered document (its object loaded with what the form needs)."""
+    """The paper of a registered document (its object loaded with what the form needs;
+    a tracking book as stored when it was printed)."""
+    if document.content:
+        return Paper(**document.content)
     if document.link_id is not None and document.series == "letter":
         link = ResidenceLink.objects.select_related(*LETTER_RELATED).get(pk=document.link_id)
         return letter_paper(link, document)

@@ -15,17 +15,21 @@ if TYPE_CHECKING:
 
 class IssuedDocumentQuerySet(models.QuerySet["IssuedDocument"]):
     def visible_to(self, user: "AnyUser") -> "IssuedDocumentQuerySet":
-        """Documents about an object ``user`` may see, through that object's own
-        ``visible_to`` (one subquery each)."""
+        """Documents about an object ``user`` may see (a link, a comment request, or
+        the cell of a tracking book), through that object's own ``visible_to`` (one
+        subquery each)."""
         from lienhe213.accounts import access
         from lienhe213.comments.models import CommentRequest
         from lienhe213.registry.models import ResidenceLink
 
         if access.sees_everything(user):
             return self
+        from lienhe213.organizations.models import Organization
+
         return self.filter(
             models.Q(link__in=ResidenceLink.objects.visible_to(user).values("pk"))
             | models.Q(comment_request__in=CommentRequest.objects.visible_to(user).values("pk"))
+            | models.Q(organization__in=Organization.objects.visible_to(user).values("pk"))
         )
 
     def valid(self) -> "IssuedDocumentQuerySet":

@@ -52,6 +52,9 @@ class Paper:
     free_text: tuple[str, str] | None = None
     signatures: list[list[str]] = field(default_factory=list)
     receipt: list[str] = field(default_factory=list)
+    table_columns: list[str] = field(default_factory=list)
+    table_rows: list[list[str]] = field(default_factory=list)
+    landscape: bool = False
     verification_code: str = ""
     verify_url: str = ""
 
@@ -132,25 +135,24 @@ def render_pdf(papers: Sequence[Paper]) -> bytes:
     return bytes(HTML(string=render_html(papers)).write_pdf())
 
 
-def render_pdf_pages(papers: Sequence[Paper]) -> list[object]:
-    """The laid-out pages of ``papers`` (for a batch assembled chunk by chunk)."""
-    from weasyprint import HTML
+def join_pdfs(parts: Sequence[bytes]) -> bytes:
+    """One PDF from several, pages in order (pypdf). A batch renders its letters in
+    chunks and joins the chunks' files: holding every laid-out page of 1,655 letters
+    until the end would take gigabytes."""
+    from pypdf import PdfWriter
 
-    return list(HTML(string=render_html(papers)).render().pages)
-
-
-def join_pages(chunks: Sequence[Sequence[object]]) -> bytes:
-    """One PDF from pages laid out separately (WeasyPrint's ``Document.copy``)."""
-    from weasyprint import HTML
-
-    pages = [page for chunk in chunks for page in chunk]
-    shell = HTML(string="<html></html>").render()
-    return bytes(shell.copy(pages).write_pdf())
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def build_docx(paper: Paper) -> bytes:
     """The same paper as an editable Word document (A4, Times New Roman)."""
     from docx import Document
+    from docx.enum.section import WD_ORIENT
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
@@ -158,6 +160,9 @@ def build_docx(paper: Paper) -> bytes:
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21)
+    if paper.landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_height, section.page_width = Cm(21), Cm(29.7)
     section.left_margin, section.right_margin = Cm(3), Cm(2)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     normal = doc.styles["Normal"]
@@ -210,6 +215,15 @@ def build_docx(paper: Paper) -> bytes:
     for tick in paper.ticks:
         line(doc, tick.title, bold=True)
         line(doc, "    ".join(("☒ " if on else "☐ ") + label for label, on in tick.options))
+    if paper.table_columns:
+        table = doc.add_table(rows=1 + len(paper.table_rows), cols=len(paper.table_columns))
+        table.style = "Table Grid"
+        for row, values in zip(table.rows, [paper.table_columns, *paper.table_rows], strict=True):
+            for cell, value in zip(row.cells, values, strict=True):
+                cell.text = value
+        for cell in table.rows[0].cells:
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
     if paper.free_text:
         line(doc, paper.free_text[0], bold=True)
         line(doc, paper.free_text[1] or "…")

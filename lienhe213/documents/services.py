@@ -176,6 +176,62 @@ def issue_comment_document(*, by: AnyUser, request: CommentRequest) -> Rendered:
     return _register(document, by=by)
 
 
+def may_print_book(user: AnyUser, cell: Organization) -> bool:
+    """The cell's secretary and the commune committee over it print its book."""
+    return has_capability(user, Capability.ACKNOWLEDGE_LINKS, cell.path) or has_capability(
+        user, Capability.RECEIVE_LETTERS, cell.path
+    )
+
+
+@transaction.atomic
+def issue_book_document(*, by: AnyUser, cell: Organization) -> Rendered:
+    """The tracking book of a residential cell as it stands today, printed and
+    registered: every print is a new document (the book changes), numbered per cell and
+    year under a lock on the cell's row, and its text is kept as printed so that a
+    reprint shows the same rows."""
+    cell = Organization.objects.select_for_update().select_related("parent").get(pk=cell.pk)
+    if cell.kind != Organization.Kind.CELL or cell.side == Organization.Side.WORKPLACE:
+        raise DomainError(_("Only a residential cell has a tracking book to print."))
+    if not may_print_book(by, cell):
+        raise DomainError(
+            _("You may not print the tracking book of “%(org)s”.") % {"org": cell.name}
+        )
+    on = timezone.localdate()
+    last = IssuedDocument.objects.filter(issuer=cell, year=on.year, series=Series.BOOK).aggregate(
+        last=models.Max("number")
+    )["last"]
+    document = IssuedDocument(
+        kind=DocumentKind.TRACKING_BOOK,
+        series=Series.BOOK,
+        organization=cell,
+        issuer=cell,
+        year=on.year,
+        number=(last or 0) + 1,
+        issued_on=on,
+        issued_by=_user(by),
+        verification_code=new_verification_code(),
+    )
+    links = (
+        ResidenceLink.objects.visible_to(by)
+        .filter(residence_cell=cell)
+        .select_related(*papers.LETTER_RELATED, "workplace_organization")
+        .order_by("member__name_sort_key", "pk")
+    )
+    paper = papers.book_paper(cell, list(links), on, document)
+    document.content = dataclasses.asdict(paper)
+    pdf = rendering.render_pdf([paper])
+    document.checksum = checksum(paper)
+    document.save()
+    audit.record(
+        by=by,
+        action="create",
+        obj=document,
+        changes={**audit.snapshot(document, AUDITED), "rows": len(paper.table_rows)},
+        scope_path=cell.path,
+    )
+    return Rendered(document, pdf)
+
+
 def render_pdf(document: IssuedDocument) -> bytes:
     """The PDF of a registered document, as printed the first time."""
     return rendering.render_pdf([papers.paper_for(document)])
@@ -283,9 +339,9 @@ def _render_batch(batch: DocumentBatch) -> tuple[bytes, list[IssuedDocument]]:
         chunk = [papers.letter_paper(links[pk], doc) for pk, doc in zip(ids, part, strict=True)]
         for doc, paper in zip(part, chunk, strict=True):
             doc.checksum = doc.checksum or checksum(paper)
-        chunks.append(rendering.render_pdf_pages(chunk))
+        chunks.append(rendering.render_pdf(chunk))
         DocumentBatch.objects.filter(pk=batch.pk).update(done=start + len(part))
-    return rendering.join_pages(chunks), documents
+    return rendering.join_pdfs(chunks), documents
 
 
 def _register_batch(batch: DocumentBatch, documents: Sequence[IssuedDocument], pdf: bytes) -> None:

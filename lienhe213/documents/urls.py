@@ -19,6 +19,7 @@ app_name = "documents"
 urlpatterns = [
     path("documents/link/<int:pk>.<fmt:fmt>", views.link_document, name="link"),
     path("documents/comment/<int:pk>.<fmt:fmt>", views.comment_document, name="comment"),
+    path("documents/book/<int:org_pk>.<fmt:fmt>", views.book_document, name="book"),
     path("documents/workplace/<int:org_pk>/batches/", views.batches, name="batches"),
     path("documents/batch/<int:pk>/", views.batch_detail, name="batch"),
     path("documents/batch/<int:pk>/letters.pdf", views.batch_file, name="batch_file"),

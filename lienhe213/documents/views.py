@@ -64,6 +64,19 @@ def comment_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _send(issued.document, issued.pdf, fmt)
 
 
+@login_required
+def book_document(request: HttpRequest, org_pk: int, fmt: str) -> HttpResponse:
+    """The tracking book of a residential cell as it stands today, PDF or DOCX; each
+    print is registered."""
+    cell = get_organization_for_user(request.user, org_pk)
+    if cell.kind != cell.Kind.CELL or cell.side == cell.Side.WORKPLACE:
+        raise Http404
+    if not services.may_print_book(request.user, cell):
+        raise PermissionDenied
+    issued = services.issue_book_document(by=request.user, cell=cell)
+    return _send(issued.document, issued.pdf, fmt)
+
+
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Public: whether a paper is genuine and in force. Shows only the kind, number,
     issuer, member's name, date and status; a commune clerk who may receive the letter
