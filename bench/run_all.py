@@ -14,6 +14,7 @@ for script in (
     "bench_reminders.py",
     "bench_comments.py",
     "bench_reports.py",
+    "bench_documents.py",
 ):
     print(f"\n######## {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)  # noqa: S603
