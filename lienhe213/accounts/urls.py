@@ -7,6 +7,7 @@ from lienhe213.accounts.forms import LoginForm
 app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/<int:pk>/<slug:role>/", views.dashboard, name="dashboard"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -1,6 +1,7 @@
 """The home page (for each role the user holds, the numbers that role works with), the
 audit page, and the management of accounts and role assignments."""
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -8,12 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lienhe213.accounts import dashboards
 from lienhe213.accounts.access import (
     ROLE_RANK,
     AnyUser,
@@ -59,6 +62,7 @@ class Section:
     role_label: str
     organization: Organization | None
     numbers: dict[str, Any] = field(default_factory=dict)
+    dashboard_url: str = ""
 
 
 def _members(user: AnyUser, org: Organization | None) -> MemberQuerySet:
@@ -106,6 +110,15 @@ def _commune(user: AnyUser, org: Organization, label: str) -> Section:
 
 
 def _section(user: AnyUser, assignment: RoleAssignment) -> Section:
+    section = _numbers(user, assignment)
+    if Role(assignment.role) in dashboards.KIND_OF_ROLE:
+        section.dashboard_url = reverse(
+            "accounts:dashboard", args=[assignment.organization_id, assignment.role]
+        )
+    return section
+
+
+def _numbers(user: AnyUser, assignment: RoleAssignment) -> Section:
     role, org = Role(assignment.role), assignment.organization
     label = str(role.label)
     if role in (Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER):
@@ -138,6 +151,41 @@ def home(request: HttpRequest) -> HttpResponse:
     if not sections and sees_everything(request.user):
         sections.append(_overview(request.user, None, str(Role.ADMINISTRATOR.label)))
     return render(request, "accounts/home.html", {"sections": sections})
+
+
+def _year(value: str | None, today: datetime.date) -> int:
+    try:
+        year = int(value or today.year)
+    except ValueError:
+        return today.year
+    return year if 2020 <= year <= 2100 else today.year
+
+
+@login_required
+def dashboard(request: HttpRequest, pk: int, role: str) -> HttpResponse:
+    """The dashboard of one role the user holds over an organization (the current
+    year, or ``?year=``); the home page loads it with htmx once shown, so the home page
+    itself stays fast (ADR 0010). 404 for an organization out of sight or a role
+    without a dashboard, 403 when the user does not hold that role there."""
+    user = request.user
+    org = get_organization_for_user(user, pk)
+    if role not in dashboards.KIND_OF_ROLE:
+        raise Http404
+    held = RoleAssignment.objects.filter(
+        user_id=user.pk or 0, organization=org, role=role, organization__valid_until__isnull=True
+    ).exists()
+    if not held:
+        raise PermissionDenied
+    today = timezone.localdate()
+    board = dashboards.cached(
+        user=user,
+        kind=dashboards.KIND_OF_ROLE[Role(role)],
+        organization=org,
+        year=_year(request.GET.get("year"), today),
+        today=today,
+    )
+    context = {"organization": org, "role_label": Role(role).label, "dashboard": board}
+    return render_page(request, "accounts/dashboard.html", context, "dashboard")
 
 
 def change_rows(changes: Any) -> list[tuple[str, Any, Any]]:

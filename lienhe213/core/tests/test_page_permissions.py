@@ -58,6 +58,30 @@ def test_home(client, world, who, expected):
 
 
 @pytest.mark.parametrize(
+    ("who", "org", "role", "expected"),
+    [
+        ("anonymous", "commune_a_committee", "commune_clerk", "login"),
+        ("stranger", "commune_a_committee", "commune_clerk", 404),
+        ("member_user", "workplace_cell", "member", 404),
+        ("secretary_a1", "cell_a1", "cell_secretary", 200),
+        ("secretary_a1", "cell_a2", "cell_secretary", 404),
+        ("commune_clerk", "commune_a_committee", "commune_clerk", 200),
+        ("commune_clerk", "commune_b_committee", "commune_clerk", 404),
+        ("commune_clerk", "cell_a1", "cell_secretary", 403),
+        ("workplace_officer", "workplace", "workplace_officer", 200),
+        ("provincial_officer", "province", "provincial_officer", 200),
+        ("provincial_officer", "commune_a_committee", "commune_clerk", 403),
+    ],
+)
+def test_dashboard(client, world, who, org, role, expected):
+    url = reverse("accounts:dashboard", args=[getattr(world, org).pk, role])
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
     ("who", "expected"),
     [
         ("anonymous", "login"),
