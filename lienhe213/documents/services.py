@@ -189,7 +189,11 @@ def issue_book_document(*, by: AnyUser, cell: Organization) -> Rendered:
     registered: every print is a new document (the book changes), numbered per cell and
     year under a lock on the cell's row, and its text is kept as printed so that a
     reprint shows the same rows."""
-    cell = Organization.objects.select_for_update().select_related("parent").get(pk=cell.pk)
+    cell = (
+        Organization.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .get(pk=cell.pk)
+    )
     if cell.kind != Organization.Kind.CELL or cell.side == Organization.Side.WORKPLACE:
         raise DomainError(_("Only a residential cell has a tracking book to print."))
     if not may_print_book(by, cell):
