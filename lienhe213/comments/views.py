@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienhe213.accounts.access import Capability, has_capability, own_member_id
-from lienhe213.comments import access, forms, services
+from lienhe213.comments import access, exports, forms, services
 from lienhe213.comments.models import CommentCampaign, CommentRequest
 from lienhe213.comments.queries import (
     CommentRequestQuerySet,
@@ -221,7 +221,7 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
     chosen): by default those waiting for it — signed, to confirm, and confirmed, to
     return — filtered by status and cell. The clerk's way in to the comments they
     confirm and return; 404 for a commune out of sight, 403 for a viewer who may not
-    confirm."""
+    confirm. ``?format=xlsx`` exports every matching request."""
     org = _org_with(request, pk, Capability.CONFIRM_COMMENTS)
     if (
         org.kind != Organization.Kind.GRASSROOTS_COMMITTEE
@@ -247,6 +247,9 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
         if campaign is not None
         else CommentRequest.objects.none()
     )
+    if request.GET.get("format") == "xlsx":
+        requests = requests.select_related("campaign", "workplace_organization")
+        return exports.commune_requests_xlsx(requests.iterator(chunk_size=500), org, campaign)
     context = {
         "organization": org,
         "campaigns": campaigns,
@@ -261,7 +264,7 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """A commune's (or the province's) progress in a campaign and the uniform-ratings
-    indicator of its cells."""
+    indicator of its cells; ``?format=xlsx`` exports both."""
     org = get_organization_for_user(request.user, pk)
     campaigns = list(_campaigns_for(org))
     chosen = next((c for c in campaigns if str(c.pk) == request.GET.get("campaign")), None)
@@ -282,6 +285,24 @@ def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
         rows = progress_by_commune(requests)
         uniform_cells = uniform_ratings(requests, "link__residence_cell")
         uniform_communes = uniform_ratings(requests, "link__residence_commune_organization")
+    late = (
+        CommentRequest.objects.visible_to(request.user)
+        .filter(campaign=campaign)
+        .past_deadline(on=timezone.localdate())
+        .filter(link__in=ResidenceLink.objects.at_residence(org).values("pk"))
+        .count()
+        if campaign is not None
+        else 0
+    )
+    if request.GET.get("format") == "xlsx":
+        return exports.progress_xlsx(
+            org=org,
+            campaign=campaign,
+            rows=rows,
+            uniform_communes=uniform_communes,
+            uniform_cells=uniform_cells,
+            late=late,
+        )
     context = {
         "organization": org,
         "campaigns": campaigns,
@@ -291,15 +312,7 @@ def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "linked": has_capability(request.user, Capability.CONFIRM_COMMENTS, org.path),
         "uniform_cells": uniform_cells,
         "uniform_communes": uniform_communes,
-        "late": (
-            CommentRequest.objects.visible_to(request.user)
-            .filter(campaign=campaign)
-            .past_deadline(on=timezone.localdate())
-            .filter(link__in=ResidenceLink.objects.at_residence(org).values("pk"))
-            .count()
-            if campaign is not None
-            else 0
-        ),
+        "late": late,
     }
     return render(request, "comments/progress.html", context)
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from lienhe213.accounts.access import own_member_id
 from lienhe213.core.errors import DomainError
 from lienhe213.core.pages import peek_page, query_without_page
-from lienhe213.meetings import forms, services
+from lienhe213.meetings import exports, forms, services
 from lienhe213.meetings.access import get_meeting_for_user, may_run_meetings
 from lienhe213.meetings.models import Attendance, FollowUp, Meeting
 from lienhe213.meetings.queries import cells_without_recent_meeting, links_absent_twice
@@ -275,9 +275,12 @@ def cancel_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def overdue(request: HttpRequest, pk: int) -> HttpResponse:
     """The six-month flags over an organization's subtree: cells that have not met
-    their members, and members absent from their last two meetings."""
+    their members, and members absent from their last two meetings; ``?format=xlsx``
+    exports both lists whole."""
     org = get_organization_for_user(request.user, pk)
     today = timezone.localdate()
+    if request.GET.get("format") == "xlsx":
+        return exports.overdue_xlsx(org, today)
     context = {
         "org": org,
         "today": today,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from lienhe213.accounts.access import Capability, has_capability, own_member_id
 from lienhe213.core.errors import DomainError
 from lienhe213.core.pages import peek_page, query_without_page, render_page
-from lienhe213.members import services
+from lienhe213.members import exports, services
 from lienhe213.members.access import can_edit, get_member_for_user, reveal_citizen_id
 from lienhe213.members.filters import MemberFilter
 from lienhe213.members.forms import MemberForm
@@ -20,7 +20,8 @@ from lienhe213.organizations.queries import communities_of
 
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
-    """Members the user may see, searched and filtered; htmx gets the results only.
+    """Members the user may see, searched and filtered; htmx gets the results only;
+    ``?format=xlsx`` exports every matching row.
 
     Paged without a total (``peek_page``): counting a province's members costs as much
     as showing the page, and prev/next is all a phone needs.
@@ -30,6 +31,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     members = Member.objects.visible_to(user).select_related("organization")
     filterset = MemberFilter(request.GET, queryset=members, request=request)
+    if request.GET.get("format") == "xlsx":
+        rows = filterset.qs.select_related("residence_commune", "residence_community")
+        scope = filterset.organization_obj.name if filterset.organization_obj else ""
+        return exports.members_xlsx(rows.iterator(chunk_size=500), scope)
     page = peek_page(filterset.qs, request.GET.get("page"))
     context = {
         "filter": filterset,

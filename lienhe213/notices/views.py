@@ -21,7 +21,7 @@ from lienhe213.accounts.access import Capability, scope_paths, sees_everything
 from lienhe213.core.errors import DomainError
 from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.members.access import get_member_for_user
-from lienhe213.notices import access, forms, services
+from lienhe213.notices import access, exports, forms, services
 from lienhe213.notices.models import Notice
 from lienhe213.notices.queries import box_counts
 from lienhe213.organizations.access import get_organization_for_user
@@ -67,7 +67,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def box(request: HttpRequest, org_pk: int, box: str) -> HttpResponse:
     """The notices an organization's subtree received (inbox) or sent (outbox),
-    newest first, filtered by kind, status and overdue, paged without a count."""
+    newest first, filtered by kind, status and overdue, paged without a count;
+    ``?format=xlsx`` exports every matching notice."""
     org = get_organization_for_user(request.user, org_pk)
     notices = _notices(request)
     notices = notices.inbox(org) if box == "inbox" else notices.outbox(org)
@@ -81,6 +82,8 @@ def box(request: HttpRequest, org_pk: int, box: str) -> HttpResponse:
             notices = notices.filter(status=data["status"])
         if data["overdue"]:
             notices = notices.overdue(on=today)
+    if request.GET.get("format") == "xlsx":
+        return exports.box_xlsx(notices.iterator(chunk_size=500), org, box)
     context = {
         "organization": org,
         "box": box,

@@ -118,14 +118,23 @@ def xlsx_response(
 ) -> HttpResponse:
     """A one-sheet workbook as a download named after ``filename`` (folded, so that every
     browser and mail client keeps it)."""
+    return xlsx_sheets_response(filename=filename, sheets=[(title, columns, rows)])
+
+
+Sheet = tuple[str, Sequence[tuple[str, int]], Iterable[list[Any]]]
+
+
+def xlsx_sheets_response(*, filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
+    """A workbook of ``(title, columns, rows)`` sheets, each formatted as above."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    for index, (_header, width) in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([_cell(sheet, header, header=True) for header, _width in columns])
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+    for title, columns, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        for index, (_header, width) in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.append([_cell(sheet, header, header=True) for header, _width in columns])
+        for row in rows:
+            sheet.append([_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
