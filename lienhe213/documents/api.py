@@ -3,8 +3,8 @@ pages:
 
 - ``GET /api/v1/documents/`` and ``/{id}/``: registered documents the user may see;
   ``/{id}/pdf/`` and ``/{id}/docx/``: the file, for those who may print it (403 else);
-- ``POST /api/v1/documents/letters/`` ``{"link"}`` and ``/comments/`` ``{"request"}``:
-  register (or find) the document, 201 (200 for a reprint);
+- ``POST /api/v1/documents/letters/`` ``{"link"}``, ``/requests/`` and ``/comments/``
+  ``{"request"}``: register (or find) the document, 201 (200 for a reprint);
 - ``POST /api/v1/documents/batches/`` ``{"workplace", "issued_on"}`` (202) and
   ``GET /api/v1/documents/batches/{id}/``: letter batches and their progress;
 - ``GET /api/v1/documents/verify/{code}/``: public, what the verification page shows.
@@ -40,6 +40,8 @@ from lienhe213.organizations.api import validated_input
 def _may_print(user: Any, document: IssuedDocument) -> bool:
     if document.link is not None and document.series == "letter":
         return services.may_print_letter(user, document.link)
+    if document.comment_request is not None and document.series == "request":
+        return services.may_print_request(user, document.comment_request)
     if document.comment_request is not None:
         return services.may_print_comment(user, document.comment_request)
     if document.organization is not None:
@@ -107,6 +109,16 @@ class DocumentViewSet(
             raise PermissionDenied
         existed = IssuedDocument.objects.filter(comment_request=item, series="comment").exists()
         issued = services.issue_comment_document(by=request.user, request=item)
+        return self._registered(issued, existed)
+
+    @extend_schema(request=CommentInputSerializer, responses=IssuedDocumentSerializer)
+    @action(detail=False, methods=["post"], url_path="requests")
+    def comment_requests(self, request: Request) -> Response:
+        item = validated_input(CommentInputSerializer, request)["request"]
+        if not services.may_print_request(request.user, item):
+            raise PermissionDenied
+        existed = IssuedDocument.objects.filter(comment_request=item, series="request").exists()
+        issued = services.issue_request_document(by=request.user, request=item)
         return self._registered(issued, existed)
 
     @extend_schema(request=BatchInputSerializer, responses={202: DocumentBatchSerializer})

@@ -18,6 +18,7 @@ class DocumentKind(models.TextChoices):
 
     LETTER = "1-213", _("Introduction letter (form 1-213)")
     LETTER_CATEGORY_A = "2-213", _("Introduction letter, category A (form 2-213)")
+    COMMENT_REQUEST = "request", _("Comment request (forms 3-213, 4-213)")
     COMMENT = "3-213", _("Comment (form 3-213)")
     COMMENT_CATEGORY_A = "4-213", _("Comment, category A (form 4-213)")
     TRACKING_BOOK = "book", _("Tracking book of a cell")
@@ -29,6 +30,7 @@ class Series(models.TextChoices):
     number (one sequence per issuer and year for both forms); comments have their own."""
 
     LETTER = "letter", _("Introduction letters")
+    REQUEST = "request", _("Comment requests")
     COMMENT = "comment", _("Comments")
     BOOK = "book", _("Tracking books")
     REPORT = "report", _("Reports")
@@ -37,6 +39,7 @@ class Series(models.TextChoices):
 SERIES_OF_KIND: dict[str, str] = {
     DocumentKind.LETTER: Series.LETTER,
     DocumentKind.LETTER_CATEGORY_A: Series.LETTER,
+    DocumentKind.COMMENT_REQUEST: Series.REQUEST,
     DocumentKind.COMMENT: Series.COMMENT,
     DocumentKind.COMMENT_CATEGORY_A: Series.COMMENT,
     DocumentKind.TRACKING_BOOK: Series.BOOK,
@@ -48,12 +51,13 @@ class IssuedDocument(models.Model):
     """One registered official document.
 
     The number is unique per issuer, year and series and has no gaps: letters reuse the
-    letter number the registry allocated when the letter was issued; comments are
-    numbered here under a lock on the issuing organization. ``verification_code`` is
-    random (``secrets``), printed with a QR code and looked up by the public
-    verification page; ``checksum`` is the SHA-256 of the paper's content as first
-    rendered (rendering is deterministic, so a reprint has the same checksum). A document is
-    registered only together with its successful rendering (all or nothing).
+    letter number the registry allocated when the letter was issued; comment requests,
+    comments and books are numbered here under a lock on the issuing organization.
+    ``verification_code`` is random (``secrets``), printed with a QR code and looked up
+    by the public verification page; ``checksum`` is the SHA-256 of the paper's content
+    as first rendered (rendering is deterministic, so a reprint has the same checksum).
+    A document is registered only together with its successful rendering (all or
+    nothing).
     """
 
     class Status(models.TextChoices):
@@ -144,6 +148,15 @@ class IssuedDocument(models.Model):
                 fields=["comment_request"],
                 condition=models.Q(series="comment"),
                 name="issued_document_one_comment_per_request",
+            ),
+            models.UniqueConstraint(
+                fields=["comment_request"],
+                condition=models.Q(series="request"),
+                name="issued_document_one_request_per_request",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(series="request") | models.Q(comment_request__isnull=False),
+                name="issued_document_request_has_request",
             ),
             models.CheckConstraint(
                 condition=~models.Q(series="letter") | models.Q(link__isnull=False),

@@ -135,6 +135,60 @@ def letter_paper(link: ResidenceLink, document: IssuedDocument) -> Paper:
     )
 
 
+PURPOSE = {
+    "cadre_work": "phục vụ công tác cán bộ",
+    "commendation": "phục vụ công tác khen thưởng",
+    "discipline": "phục vụ công tác kỷ luật",
+}
+
+
+def request_paper(request: CommentRequest, document: IssuedDocument) -> Paper:
+    """The request part of forms 3-213 / 4-213: the workplace committee asks the
+    committee of the commune where the member lives for the cell's comment, on the
+    attached form, by the campaign's deadline."""
+    workplace = request.workplace_organization
+    link = request.link
+    member = request.member
+    commune = link.residence_commune_organization
+    cell = link.residence_cell
+    addressee = [f"Kính gửi: {commune.name}"]
+    if cell is not None:
+        addressee.append(f"(Chi ủy {cell.name})")
+    ask = (
+        f"{workplace.name} đề nghị chi ủy chi bộ nơi cư trú nhận xét đồng chí "
+        f"{member.full_name} theo phiếu nhận xét kèm theo (Mẫu {request.form}) và gửi lại "
+        f"trước ngày {short_date(request.campaign.deadline)}."
+    )
+    after = [ask]
+    if request.purpose:
+        after.insert(0, f"Mục đích: {PURPOSE.get(request.purpose, request.purpose)}.")
+    return Paper(
+        form_label=f"Mẫu {request.form}",
+        superior=_superior(workplace),
+        issuer=workplace.name,
+        number=f"Số: {document.number}-PXYK/{committee_suffix(workplace)}",
+        place_date=f"{place_of(workplace)}, {vietnamese_date(request.requested_on)}",
+        title="PHIẾU XIN Ý KIẾN",
+        subtitle=[
+            "Nhận xét đảng viên đang công tác thường xuyên giữ mối liên hệ với tổ chức "
+            "đảng và nhân dân nơi cư trú",
+            f"Năm {request.campaign.year}",
+        ],
+        addressee=addressee,
+        paragraphs=[BASIS],
+        facts=[
+            ("Đồng chí", member.full_name),
+            ("Sinh ngày", short_date(member.birth_date)),
+            ("Đang sinh hoạt tại", f"{member.organization.name}, {workplace.name}"),
+            ("Nơi cư trú", _address(member)),
+        ],
+        after_facts=after,
+        signatures=[[], ["T/M ĐẢNG ỦY", "BÍ THƯ"]],
+        verification_code=document.verification_code,
+        verify_url=verify_url(document.verification_code),
+    )
+
+
 def comment_paper(request: CommentRequest, document: IssuedDocument) -> Paper:
     """Form 3-213 (normal member, items 1–7) or 4-213 (category A, items a–c): the
     residential cell's comment, confirmed by the commune committee."""
@@ -276,6 +330,8 @@ def paper_for(document: IssuedDocument) -> Paper:
         request = CommentRequest.objects.select_related(*COMMENT_RELATED).get(
             pk=document.comment_request_id
         )
+        if document.series == "request":
+            return request_paper(request, document)
         return comment_paper(request, document)
     raise ValueError(document.kind)
 
@@ -291,8 +347,10 @@ LETTER_RELATED = (
 COMMENT_RELATED = (
     "comment",
     "campaign",
-    "member",
-    "workplace_organization",
+    "member__organization",
+    "member__residence_community",
+    "member__residence_commune__parent",
+    "workplace_organization__parent",
     "link__residence_commune_organization__parent",
     "link__residence_cell__community",
 )

@@ -236,6 +236,46 @@ def issue_book_document(*, by: AnyUser, cell: Organization) -> Rendered:
     return Rendered(document, pdf)
 
 
+def may_print_request(user: AnyUser, request: CommentRequest) -> bool:
+    """The workplace committee that asks for the comment prints its request."""
+    return has_capability(user, Capability.REQUEST_COMMENTS, request.workplace_organization.path)
+
+
+@transaction.atomic
+def issue_request_document(*, by: AnyUser, request: CommentRequest) -> Rendered:
+    """The workplace's request for a comment on paper (the request part of forms 3-213
+    and 4-213), numbered per workplace committee and year under a lock on its row; a
+    reprint returns the same registration."""
+    request = (
+        CommentRequest.objects.select_for_update(of=("self",))
+        .select_related("workplace_organization")
+        .get(pk=request.pk)
+    )
+    if not may_print_request(by, request):
+        raise DomainError(_("You may not print this comment request."))
+    existing = IssuedDocument.objects.filter(comment_request=request, series=Series.REQUEST).first()
+    if existing is not None:
+        return Rendered(existing, rendering.render_pdf([papers.paper_for(existing)]))
+    issuer = Organization.objects.select_for_update().get(pk=request.workplace_organization_id)
+    year = request.requested_on.year
+    last = IssuedDocument.objects.filter(issuer=issuer, year=year, series=Series.REQUEST).aggregate(
+        last=models.Max("number")
+    )["last"]
+    document = IssuedDocument(
+        kind=DocumentKind.COMMENT_REQUEST,
+        series=Series.REQUEST,
+        comment_request=request,
+        member_id=request.member_id,
+        issuer=issuer,
+        year=year,
+        number=(last or 0) + 1,
+        issued_on=request.requested_on,
+        issued_by=_user(by),
+        verification_code=new_verification_code(),
+    )
+    return _register(document, by=by)
+
+
 def render_pdf(document: IssuedDocument) -> bytes:
     """The PDF of a registered document, as printed the first time."""
     return rendering.render_pdf([papers.paper_for(document)])

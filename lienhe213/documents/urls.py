@@ -18,6 +18,7 @@ register_converter(FormatConverter, "fmt")
 app_name = "documents"
 urlpatterns = [
     path("documents/link/<int:pk>.<fmt:fmt>", views.link_document, name="link"),
+    path("documents/request/<int:pk>.<fmt:fmt>", views.request_document, name="request"),
     path("documents/comment/<int:pk>.<fmt:fmt>", views.comment_document, name="comment"),
     path("documents/book/<int:org_pk>.<fmt:fmt>", views.book_document, name="book"),
     path("documents/workplace/<int:org_pk>/batches/", views.batches, name="batches"),

@@ -65,6 +65,16 @@ def comment_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
+def request_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The workplace's request for a comment (request part of 3-213 / 4-213)."""
+    comment_request = comment_access.get_request_for_user(request.user, pk)
+    if not services.may_print_request(request.user, comment_request):
+        raise PermissionDenied
+    issued = services.issue_request_document(by=request.user, request=comment_request)
+    return _send(issued.document, issued.pdf, fmt)
+
+
+@login_required
 def book_document(request: HttpRequest, org_pk: int, fmt: str) -> HttpResponse:
     """The tracking book of a residential cell as it stands today, PDF or DOCX; each
     print is registered."""

@@ -581,17 +581,18 @@ def test_report_of_commune_a(client, world, who, expected, export):
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        # (letter PDF, comment PDF, batches, batch, batch file, verify, book of cell A2)
-        ("anonymous", ("login", "login", "login", "login", "login", 200, "login")),
-        ("stranger", (404, 404, 404, 404, 404, 200, 404)),
-        ("member_user", (403, 404, 404, 404, 404, 200, 404)),
-        ("other_clerk", (404, 404, 404, 404, 404, 200, 404)),
-        ("secretary_a1", (404, 404, 404, 404, 404, 200, 404)),
-        ("secretary_a2", (403, 403, 404, 404, 404, 200, 200)),
-        ("commune_clerk", (403, 200, 404, 404, 404, 200, 200)),
-        ("workplace_officer", (200, 403, 200, 200, 200, 200, 404)),
-        ("provincial_officer", (200, 200, 200, 200, 200, 200, 200)),
-        ("root_user", (200, 200, 200, 200, 200, 200, 200)),
+        # (letter PDF, comment PDF, batches, batch, batch file, verify, book of cell A2,
+        # request PDF)
+        ("anonymous", ("login", "login", "login", "login", "login", 200, "login", "login")),
+        ("stranger", (404, 404, 404, 404, 404, 200, 404, 404)),
+        ("member_user", (403, 404, 404, 404, 404, 200, 404, 404)),
+        ("other_clerk", (404, 404, 404, 404, 404, 200, 404, 404)),
+        ("secretary_a1", (404, 404, 404, 404, 404, 200, 404, 404)),
+        ("secretary_a2", (403, 403, 404, 404, 404, 200, 200, 403)),
+        ("commune_clerk", (403, 200, 404, 404, 404, 200, 200, 403)),
+        ("workplace_officer", (200, 403, 200, 200, 200, 200, 404, 200)),
+        ("provincial_officer", (200, 200, 200, 200, 200, 200, 200, 200)),
+        ("root_user", (200, 200, 200, 200, 200, 200, 200, 200)),
     ],
 )
 def test_official_documents(client, world, who, expected):
@@ -612,6 +613,7 @@ def test_official_documents(client, world, who, expected):
         reverse("documents:batch_file", args=[batch.pk]),
         reverse("documents:verify", args=[letter.document.verification_code]),
         reverse("documents:book", args=[world.cell_a2.pk, "pdf"]),
+        reverse("documents:request", args=[request.pk, "pdf"]),
     ]
     user = world.user(who)
     if user is not None:

@@ -36,6 +36,7 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/documents/batches/{batch_pk}/",
         "/api/v1/documents/comments/",
         "/api/v1/documents/letters/",
+        "/api/v1/documents/requests/",
         "/api/v1/documents/verify/{code}/",
         "/api/v1/documents/{id}/",
         "/api/v1/documents/{id}/docx/",

@@ -24,3 +24,9 @@ def comment_printable(context: dict[str, Any], item: CommentRequest) -> bool:
     """Whether the viewer may print the comment (form 3-213 / 4-213) now."""
     user = context["request"].user
     return item.status in services.COMMENT_READY_STATUSES and services.may_print_comment(user, item)
+
+
+@register.simple_tag(takes_context=True)
+def request_printable(context: dict[str, Any], item: CommentRequest) -> bool:
+    """Whether the viewer may print the workplace's request for this comment."""
+    return services.may_print_request(context["request"].user, item)

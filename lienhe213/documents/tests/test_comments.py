@@ -153,3 +153,55 @@ def test_the_request_page_offers_the_comment_once_confirmed(client, world):
     comment_services.confirm_comment(by=world.commune_clerk, request=request)
 
     assert pdf in client.get(url).text
+
+
+def test_the_workplace_prints_its_request_for_a_comment(client, world):
+    request = request_at(world, "requested")
+    client.force_login(world.workplace_officer)
+
+    response = client.get(reverse("documents:request", args=[request.pk, "pdf"]))
+    again = client.get(reverse("documents:request", args=[request.pk, "pdf"]))
+
+    assert response.status_code == 200
+    (page,) = pdf_pages(response.content)
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in page
+    assert "PHIẾU XIN Ý KIẾN" in page
+    assert "Mẫu 3-213" in page
+    assert "ĐẢNG BỘ SỞ GIÁO DỤC VÀ ĐÀO TẠO" in page
+    assert "Số: 1-PXYK/ĐU" in page
+    assert "Tuyên Quang, ngày 03 tháng 11 năm 2025" in page
+    assert "Kính gửi: Đảng bộ phường Hà Giang 1" in page
+    assert "(Chi ủy Chi bộ tổ 2)" in page
+    assert "Đồng chí: Nguyễn Văn Đức" in page
+    assert "gửi lại trước ngày 15/12/2025" in page
+    assert again.content == response.content
+    document = IssuedDocument.objects.get()
+    assert (document.kind, document.series, document.number, document.issuer) == (
+        "request",
+        "request",
+        1,
+        world.workplace,
+    )
+    docx = client.get(reverse("documents:request", args=[request.pk, "docx"]))
+    assert "PHIẾU XIN Ý KIẾN" in docx_text(docx.content)
+
+
+def test_the_residence_may_not_print_the_request(client, world):
+    request = request_at(world, "requested")
+    client.force_login(world.commune_clerk)
+    before = register_state()
+
+    response = client.get(reverse("documents:request", args=[request.pk, "pdf"]))
+
+    assert response.status_code == 403
+    assert register_state() == before
+
+
+def test_the_request_page_offers_the_request_to_the_workplace(client, world):
+    request = request_at(world, "requested")
+    client.force_login(world.workplace_officer)
+
+    page = client.get(reverse("comments:request", args=[request.pk])).text
+
+    assert reverse("documents:request", args=[request.pk, "pdf"]) in page
+    assert reverse("documents:comment", args=[request.pk, "pdf"]) not in page
