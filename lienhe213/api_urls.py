@@ -17,7 +17,7 @@ from lienhe213.registry.api import (
     ResidenceLinkViewSet,
 )
 from lienhe213.reminders.api import NotificationViewSet
-from lienhe213.reports.api import IndicatorsView
+from lienhe213.reports.api import CommendationViewSet, IndicatorsView, ReviewView
 
 app_name = "api"
 
@@ -35,10 +35,12 @@ router.register("comments/campaigns", CampaignViewSet, basename="comment-campaig
 router.register("comments/requests", CommentRequestViewSet, basename="comment-request")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("commendations", CommendationViewSet, basename="commendation")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("reconciliation/", ReconciliationView.as_view(), name="reconciliation"),
     path("reports/indicators/", IndicatorsView.as_view(), name="report-indicators"),
+    path("reports/review/", ReviewView.as_view(), name="report-review"),
     *router.urls,
 ]

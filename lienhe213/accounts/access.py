@@ -29,6 +29,9 @@ class Capability(Enum):
     REQUEST_COMMENTS = "request_comments"  # workplace: request, acknowledge, record rating use
     WRITE_COMMENTS = "write_comments"  # residential cell: draft, Front meeting, sign
     CONFIRM_COMMENTS = "confirm_comments"  # commune: confirm and return
+    # The annual thematic review: committees propose commendations, the province decides.
+    PROPOSE_COMMENDATIONS = "propose_commendations"
+    DECIDE_COMMENDATIONS = "decide_commendations"
 
 
 _COMMITTEE_ROLES = {
@@ -71,6 +74,13 @@ ROLE_CAPABILITIES: dict[Capability, set[Role]] = {
     },
     Capability.WRITE_COMMENTS: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER, Role.CELL_SECRETARY},
     Capability.CONFIRM_COMMENTS: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER, Role.COMMUNE_CLERK},
+    Capability.PROPOSE_COMMENDATIONS: {
+        Role.ADMINISTRATOR,
+        Role.PROVINCIAL_OFFICER,
+        Role.COMMUNE_CLERK,
+        Role.WORKPLACE_OFFICER,
+    },
+    Capability.DECIDE_COMMENDATIONS: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER},
 }
 
 # A role may only grant roles at or below its own rank.

@@ -1,17 +1,46 @@
-"""The indicators through the REST API: the same function and scoping as the page."""
+"""The indicators, the annual thematic review and the commendations through the REST
+API: the same functions, services and scoping as the pages."""
 
+from collections.abc import Callable
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lienhe213.accounts.access import Capability, has_capability
+from lienhe213.core.errors import DomainError
 from lienhe213.organizations.access import get_organization_for_user
+from lienhe213.organizations.api import validated_input
+from lienhe213.organizations.filters import VisibleOrganizationFilter
+from lienhe213.organizations.models import Organization
+from lienhe213.reports import access, services
 from lienhe213.reports.forms import PeriodForm
 from lienhe213.reports.indicators import compute
-from lienhe213.reports.serializers import IndicatorsSerializer
+from lienhe213.reports.models import Commendation
+from lienhe213.reports.queries import CommendationQuerySet
+from lienhe213.reports.review import build_review, review_body
+from lienhe213.reports.serializers import (
+    CommendationConflictSerializer,
+    CommendationSerializer,
+    DecideSerializer,
+    IndicatorsSerializer,
+    ProposeSerializer,
+    RejectSerializer,
+)
 
 
 class IndicatorsView(APIView):
@@ -44,6 +73,9 @@ class IndicatorsView(APIView):
         report = compute(user=user, organization=org, period=form.period, today=today)
         body = {
             "organization": org.pk,
+            "name": report.name_of(org),
+            "formerly": report.formerly.get(org.pk, []),
+            "tree_day": report.tree_day,
             "year": report.period.year,
             "start": report.period.start,
             "end": report.period.end,
@@ -56,7 +88,8 @@ class IndicatorsView(APIView):
             "children": [
                 {
                     "id": child.pk,
-                    "name": child.name,
+                    "name": report.name_of(child),
+                    "formerly": report.formerly.get(child.pk, []),
                     "kind": child.kind,
                     "side": child.side,
                     "figures": figures,
@@ -65,3 +98,164 @@ class IndicatorsView(APIView):
             ],
         }
         return Response(IndicatorsSerializer(body).data)
+
+
+class ReviewView(APIView):
+    """The annual thematic review of an organization for a year: the figures beside the
+    previous year's, the units ranked, the commendations. 404 outside the scope."""
+
+    @extend_schema(
+        summary="The annual thematic review of an organization for a year",
+        parameters=[
+            OpenApiParameter("organization", int, required=True),
+            OpenApiParameter("year", int, required=True),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        user = request.user
+        if not has_capability(user, Capability.VIEW_ORGANIZATIONS):
+            raise exceptions.PermissionDenied
+        errors = {
+            name: ["This field is required."]
+            for name in ("organization", "year")
+            if not str(request.query_params.get(name, "")).isdigit()
+        }
+        if errors:
+            raise exceptions.ValidationError(errors)
+        org = get_organization_for_user(user, request.query_params["organization"])
+        year = int(request.query_params["year"])
+        if not 2020 <= year <= 2100:
+            raise exceptions.ValidationError({"year": ["Between 2020 and 2100."]})
+        review = build_review(user=user, organization=org, year=year, today=timezone.localdate())
+        return Response(review_body(review))
+
+
+class CommendationFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("year"))
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Commendation.Status.choices)
+    organization = VisibleOrganizationFilter(
+        label=_("organization"),
+        method="filter_organization",
+        help_text=_("Commendations of this organization's units and members."),
+    )
+
+    class Meta:
+        model = Commendation
+        fields = ["year", "status", "organization"]
+
+    def filter_organization(
+        self, queryset: CommendationQuerySet, name: str, value: Organization | None
+    ) -> Any:
+        return queryset.under([value.path]) if value is not None else queryset
+
+
+def _responses(code: int = 200) -> dict[int, Any]:
+    return {
+        code: CommendationSerializer,
+        409: OpenApiResponse(
+            CommendationConflictSerializer, description=_("The commendation changed meanwhile.")
+        ),
+    }
+
+
+@extend_schema_view(list=extend_schema(summary="List the commendations in your scope"))
+class CommendationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Commendation]):
+    """Commendations through ``Commendation.objects.visible_to``; committees propose for
+    what lies below them, the province decides or rejects (stale ``version`` → 409)."""
+
+    serializer_class = CommendationSerializer
+    filterset_class = CommendationFilter
+
+    def get_queryset(self) -> QuerySet[Commendation]:
+        return (
+            Commendation.objects.visible_to(self.request.user)
+            .select_related(*access.COMMENDATION_RELATED)
+            .order_by("-year", "status", "pk")
+        )
+
+    @extend_schema(summary="One commendation", responses=CommendationSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        commendation = access.get_commendation_for_user(request.user, pk)
+        return Response(CommendationSerializer(commendation).data)
+
+    @extend_schema(
+        summary="Propose a commendation of an organization or a member for a year",
+        request=ProposeSerializer,
+        responses={201: CommendationSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        data = validated_input(ProposeSerializer, request)
+        committee = data["proposed_by_organization"]
+        if not access.may_propose(request.user, committee):
+            raise exceptions.PermissionDenied
+        commendation = services.propose_commendation(
+            by=request.user,
+            year=data["year"],
+            proposed_by_organization=committee,
+            organization=data.get("organization"),
+            member=data.get("member"),
+            comment_request=data.get("comment_request"),
+            reason=data["reason"],
+            proposed_on=data.get("proposed_on") or timezone.localdate(),
+        )
+        return Response(CommendationSerializer(commendation).data, status=status.HTTP_201_CREATED)
+
+    def _run(self, commendation: Commendation, version: int, call: Callable[[], Any]) -> Response:
+        """Run a step; a refusal caused by a stale version becomes 409."""
+        try:
+            result = call()
+        except DomainError as exc:
+            stored = (
+                Commendation.objects.filter(pk=commendation.pk)
+                .values_list("version", flat=True)
+                .get()
+            )
+            if stored == version:
+                raise
+            return Response(
+                {"detail": str(exc), "version": stored}, status=status.HTTP_409_CONFLICT
+            )
+        return Response(CommendationSerializer(result).data)
+
+    @extend_schema(
+        summary="The province decides: decision number and date",
+        request=DecideSerializer,
+        responses=_responses(),
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        commendation = access.get_commendation_for_user(request.user, pk, decide=True)
+        data = validated_input(DecideSerializer, request)
+        return self._run(
+            commendation,
+            data["version"],
+            lambda: services.decide_commendation(
+                by=request.user,
+                commendation=commendation,
+                decision_number=data["decision_number"],
+                decided_on=data.get("decided_on") or timezone.localdate(),
+                version=data["version"],
+            ),
+        )
+
+    @extend_schema(
+        summary="The province rejects the proposal, saying why",
+        request=RejectSerializer,
+        responses=_responses(),
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str) -> Response:
+        commendation = access.get_commendation_for_user(request.user, pk, decide=True)
+        data = validated_input(RejectSerializer, request)
+        return self._run(
+            commendation,
+            data["version"],
+            lambda: services.reject_commendation(
+                by=request.user,
+                commendation=commendation,
+                reason=data["reason"],
+                decided_on=data.get("decided_on") or timezone.localdate(),
+                version=data["version"],
+            ),
+        )

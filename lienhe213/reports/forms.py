@@ -1,4 +1,5 @@
-"""The report's period: a calendar year, or a custom range of days."""
+"""The report's period (a calendar year, or a custom range of days) and the forms of
+the commendations."""
 
 import datetime
 from typing import Any
@@ -6,6 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lienhe213.accounts.access import AnyUser
+from lienhe213.comments.models import CommentRequest
+from lienhe213.core.errors import DomainError
+from lienhe213.members.models import Member
+from lienhe213.organizations.models import Organization
 from lienhe213.reports.indicators import Period
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -47,3 +53,54 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end"):
             return Period(data["start"], data["end"])
         return Period.for_year(data.get("year") or self.today.year)
+
+
+class DomainErrorForm(forms.Form):
+    def add_domain_error(self, err: DomainError) -> None:
+        self.add_error(err.field if err.field in self.fields else None, str(err))
+
+
+class ProposeForm(DomainErrorForm):
+    """A proposal for the committee of the page: an organization below it, or the
+    member a returned comment recommends (both arrive from the review's buttons)."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Organization to commend"), queryset=Organization.objects.none(), required=False
+    )
+    member = forms.ModelChoiceField(
+        label=_("Member to commend"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    comment_request = forms.ModelChoiceField(
+        queryset=CommentRequest.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
+    proposed_on = forms.DateField(label=_("Proposed on"), widget=_DATE)
+
+    def __init__(self, *args: Any, committee: Organization, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        below = Organization.objects.visible_to(user).current().in_subtree(committee)
+        self.fields["organization"].queryset = below.exclude(pk=committee.pk)  # type: ignore[attr-defined]
+        self.fields["member"].queryset = Member.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["comment_request"].queryset = CommentRequest.objects.visible_to(user)  # type: ignore[attr-defined]
+
+    def add_domain_error(self, err: DomainError) -> None:
+        # The member and the comment are hidden: their messages go on top of the form.
+        visible = err.field in self.fields and err.field not in ("member", "comment_request")
+        self.add_error(err.field if visible else None, str(err))
+
+
+class DecideForm(DomainErrorForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision_number = forms.CharField(label=_("Decision number"), max_length=40)
+    decided_on = forms.DateField(label=_("Decision date"), widget=_DATE)
+
+
+class RejectForm(DomainErrorForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    rejection_reason = forms.CharField(
+        label=_("Reason for rejection"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decided_on = forms.DateField(label=_("Date"), widget=_DATE)

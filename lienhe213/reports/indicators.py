@@ -40,6 +40,7 @@ from lienhe213.organizations.queries import paths_condition
 from lienhe213.registry.models import Category, ExemptionDecision, Reason, ResidenceLink
 from lienhe213.registry.queries import link_scope_condition
 from lienhe213.registry.reconciliation import reconcile
+from lienhe213.reports.history import Tree, tree_day, tree_on
 
 MEETINGS_PER_YEAR = 2
 
@@ -153,6 +154,15 @@ class Report:
     distribution: dict[str, dict[str, int]]
     problems: dict[str, int]
     children: list[tuple[Organization, Counts]] = field(default_factory=list)
+    # History-true names (ADR 0009): the day whose tree the report uses, the names the
+    # organization and its children bore on it, and the units folded into each.
+    tree_day: datetime.date | None = None
+    names: dict[int, str] = field(default_factory=dict)
+    formerly: dict[int, list[str]] = field(default_factory=dict)
+
+    def name_of(self, org: Organization) -> str:
+        """The name ``org`` bore on the report's tree day (today's when unknown)."""
+        return self.names.get(org.pk, org.name)
 
     @property
     def problems_open(self) -> int:
@@ -166,27 +176,12 @@ def _percent(part: float, whole: float) -> float | None:
 # --- the queries ----------------------------------------------------------------------
 
 
-def _subtree(org: Organization, period: Period) -> tuple[dict[int, int], list[Organization]]:
-    """``{organization id: child id}`` for every organization below ``org`` (the child
-    through which it hangs, ``org`` itself maps to ``org``), and the children not ended
-    before the period starts (one query). A child that ended during the period keeps
-    its row, so a year that saw a merger shows both the absorbed and the new unit."""
-    rows = list(
-        Organization.objects.filter(path__under=org.path).values_list(
-            "id", "path", "parent_id", "valid_until"
-        )
-    )
-    child_ids = {
-        pk
-        for pk, _path, parent, until in rows
-        if parent == org.pk and (until is None or until >= period.start)
-    }
-    child_of: dict[int, int] = {}
-    for pk, path, *_rest in rows:
-        parts = [int(part) for part in path.split(".") if part]
-        child_of[pk] = next((p for p in parts if p in child_ids), org.pk)
-    children = Organization.objects.filter(pk__in=child_ids).order_by("side", "name_folded", "pk")
-    return child_of, list(children)
+def _subtree(org: Organization, period: Period) -> tuple[Tree, list[Organization]]:
+    """``org``'s subtree on the tree day of the period (``history.tree_on``: the tree and
+    names that stood at the period's end) and its children, in three queries."""
+    tree = tree_on(org, day=tree_day(org, period.end), start=period.start)
+    by_pk = Organization.objects.in_bulk(tree.child_ids)
+    return tree, [by_pk[pk] for pk in tree.child_ids if pk in by_pk]
 
 
 def _in_period(name: str, period: Period) -> Q:
@@ -323,17 +318,22 @@ def compute(
     """
     org = organization
     on = period.reference_day(today)
-    child_of, children = _subtree(org, period)
+    tree, children = _subtree(org, period)
+    child_of, paths = tree.child_of, tree.paths
     per_child: dict[int, Counts] = defaultdict(dict)
     totals: Counts = {}
 
     # Members and their classification, by the member's party unit.
     members = (
-        Member.objects.visible_to(user).in_subtree(org).filter(employment=Member.Employment.WORKING)
+        Member.objects.visible_to(user)
+        .filter(paths_condition("unit_path", paths))
+        .filter(employment=Member.Employment.WORKING)
     )
     rows = _grouped(members, ["organization_id"], {"working_members": Count("pk")})
     _roll_up(rows, ["organization_id"], child_of, per_child, ["working_members"])
-    totals["working_members"] = sum(row["working_members"] for row in rows)
+    totals["working_members"] = sum(
+        row["working_members"] for row in rows if row["organization_id"] in child_of
+    )
 
     later = ExemptionDecision.objects.in_force(on=on).filter(
         Q(valid_from__gt=OuterRef("valid_from"))
@@ -359,7 +359,7 @@ def compute(
     # Links: the total counts a link either side of which is in the subtree; a child
     # counts the links of its own side (ADR 0008). Every link in scope falls in exactly
     # one residence group, so the total is the sum of all of them.
-    links = ResidenceLink.objects.visible_to(user).filter(link_scope_condition([org.path]))
+    links = ResidenceLink.objects.visible_to(user).filter(link_scope_condition(paths))
     link_aggregates = _link_aggregates(period, on)
     residence_keys = ["residence_cell_id", "residence_commune_organization_id"]
     residence_rows = _grouped(links, residence_keys, link_aggregates)
@@ -381,7 +381,7 @@ def compute(
             active_per_cell[row["residence_cell_id"]] += row["active_links"]
     meetings = (
         Meeting.objects.visible_to(user)
-        .in_subtree(org)
+        .filter(cell__in=Organization.objects.filter(paths_condition("path", paths)).values("pk"))
         .filter(status=Meeting.Status.HELD)
         .filter(_in_period("date", period))
     )
@@ -419,7 +419,7 @@ def compute(
     # Comments requested in the period, and the results of those returned.
     requests = (
         CommentRequest.objects.visible_to(user)
-        .filter(link_scope_condition([org.path], prefix="link__"))
+        .filter(link_scope_condition(paths, prefix="link__"))
         .filter(_in_period("requested_on", period))
     )
     comment_aggregates = _comment_aggregates()
@@ -449,7 +449,7 @@ def compute(
         distribution[item][level] = comment_totals[name]
 
     # Notices sent in the period, between either side and the other.
-    under = Organization.objects.filter(paths_condition("path", [org.path])).values("pk")
+    under = Organization.objects.filter(paths_condition("path", paths)).values("pk")
     answered = NoticeReply.objects.filter(
         notice_id=OuterRef("pk"),
         organization_id=OuterRef("recipient_id"),
@@ -486,6 +486,9 @@ def compute(
         distribution=dict(distribution),
         problems=check.counts(),
         children=child_rows,
+        tree_day=tree.day,
+        names=tree.names,
+        formerly=tree.formerly,
     )
 
 

@@ -1,21 +1,31 @@
 """The reports pages: the user's top organization, and any organization's report for a
-year or a range, with its children to drill down into; ``?format=xlsx`` exports it."""
+year or a range, with its children to drill down into; ``?format=xlsx`` exports it. The
+annual thematic review and the commendations (ADR 0009)."""
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import Capability, has_capability
+from lienhe213.core.errors import DomainError
+from lienhe213.members.models import Member
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import Reason
-from lienhe213.reports import charts, exports, links
-from lienhe213.reports.forms import PeriodForm
-from lienhe213.reports.indicators import CHILD_FIGURES, FIGURES, compute
+from lienhe213.reports import access, charts, exports, links, services
+from lienhe213.reports.forms import DecideForm, PeriodForm, ProposeForm, RejectForm
+from lienhe213.reports.history import tree_day, tree_on
+from lienhe213.reports.indicators import CHILD_FIGURES, FIGURES, Period, compute
+from lienhe213.reports.models import Commendation
+from lienhe213.reports.review import SCORE_LABELS, build_review
+
+MIN_YEAR, MAX_YEAR = 2020, 2100
 
 
 @login_required
@@ -62,3 +72,152 @@ def organization_report(request: HttpRequest, pk: int) -> HttpResponse:
         "meetings_chart": charts.meetings(report),
     }
     return render(request, "reports/report.html", context)
+
+
+def _year(year: int) -> int:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404
+    return year
+
+
+@login_required
+def review(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The annual thematic review of an organization (a province or a commune) for a
+    year; ``?format=xlsx`` exports it. 404 outside the user's scope."""
+    org = get_organization_for_user(request.user, pk)
+    result = build_review(
+        user=request.user, organization=org, year=_year(year), today=timezone.localdate()
+    )
+    if request.GET.get("format") == "xlsx":
+        return exports.review_xlsx(result)
+    context: dict[str, Any] = {
+        "organization": org,
+        "review": result,
+        "may_propose": access.may_propose(request.user, org),
+        "score_parts": SCORE_LABELS,
+    }
+    return render(request, "reports/review.html", context)
+
+
+@login_required
+def commendations(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The commendations of a year whose subject lies in the organization's subtree
+    (on the tree of that year)."""
+    org = get_organization_for_user(request.user, pk)
+    period = Period.for_year(_year(year))
+    tree = tree_on(org, day=tree_day(org, period.end), start=period.start)
+    rows = list(
+        Commendation.objects.visible_to(request.user)
+        .under(tree.paths)
+        .filter(year=year)
+        .select_related(*access.COMMENDATION_RELATED)
+        .order_by("status", "pk")
+    )
+    context = {
+        "organization": org,
+        "year": year,
+        "commendations": rows,
+        "may_propose": access.may_propose(request.user, org),
+    }
+    return render(request, "reports/commendations.html", context)
+
+
+@login_required
+def propose(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Record a proposal of the committee ``pk``; ``?member=&comment_request=`` take up
+    a cell's recommendation from the review. 403 for who may not propose for it."""
+    committee = get_organization_for_user(request.user, pk)
+    year = _year(year)
+    if not access.may_propose(request.user, committee):
+        raise PermissionDenied
+    initial = {
+        "member": request.GET.get("member"),
+        "comment_request": request.GET.get("comment_request"),
+        "organization": request.GET.get("organization"),
+        "proposed_on": timezone.localdate(),
+    }
+    form = ProposeForm(
+        request.POST or None, initial=initial, committee=committee, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.propose_commendation(
+                by=request.user,
+                year=year,
+                proposed_by_organization=committee,
+                organization=data["organization"],
+                member=data["member"],
+                comment_request=data["comment_request"],
+                reason=data["reason"],
+                proposed_on=data["proposed_on"],
+            )
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            messages.success(request, _("The proposal was recorded."))
+            return redirect("reports:commendations", pk=committee.pk, year=year)
+    member = form["member"].value()
+    context = {
+        "organization": committee,
+        "year": year,
+        "form": form,
+        "member": Member.objects.visible_to(request.user).filter(pk=member).first()
+        if str(member or "").isdigit()
+        else None,
+    }
+    return render(request, "reports/propose.html", context)
+
+
+@login_required
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """The province decides (number and date) or rejects a proposed commendation. 404
+    for who may not see it, 403 for who sees it but may not decide."""
+    commendation = access.get_commendation_for_user(request.user, pk, decide=True)
+    today = timezone.localdate()
+    initial = {"version": commendation.version, "decided_on": today}
+    posted = request.POST if request.method == "POST" else None
+    action = request.POST.get("action") if posted else None
+    decide_form = DecideForm(posted if action == "decide" else None, initial=initial)
+    reject_form = RejectForm(posted if action == "reject" else None, initial=initial)
+    form: DecideForm | RejectForm | None = None
+    if action == "decide":
+        form = decide_form
+    elif action == "reject":
+        form = reject_form
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if isinstance(form, DecideForm):
+                services.decide_commendation(
+                    by=request.user,
+                    commendation=commendation,
+                    decision_number=data["decision_number"],
+                    decided_on=data["decided_on"],
+                    version=data["version"],
+                )
+            else:
+                services.reject_commendation(
+                    by=request.user,
+                    commendation=commendation,
+                    reason=data["rejection_reason"],
+                    decided_on=data["decided_on"],
+                    version=data["version"],
+                )
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            messages.success(request, _("The decision was recorded."))
+            committee = access.deciding_committee(commendation)
+            return redirect(
+                "reports:commendations",
+                pk=committee.pk if committee else commendation.proposed_by_organization_id,
+                year=commendation.year,
+            )
+    context = {
+        "commendation": commendation,
+        "decide_form": decide_form,
+        "reject_form": reject_form,
+        "open": commendation.status == Commendation.Status.PROPOSED,
+    }
+    return render(request, "reports/decide.html", context)

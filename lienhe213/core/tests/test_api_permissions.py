@@ -242,6 +242,66 @@ def test_report_indicators_of_commune_a(world, cast, expected):
     assert response.status_code == expected, response.content
 
 
+# --- commendations: reads through visible_to, proposals by the committees over the
+# subject, decisions by the province; the thematic review through the gatekeeper.
+@pytest.mark.parametrize(
+    ("cast", "expected"),
+    [
+        # (list, detail, propose cell A2 for commune A, decide, review of commune A)
+        ("anonymous", (401, 401, 401, 401, 401)),
+        ("stranger", (200, 404, 400, 404, 403)),
+        ("member_user", (200, 200, 400, 403, 403)),
+        ("other_clerk", (200, 404, 400, 404, 404)),
+        ("secretary_a1", (200, 404, 400, 404, 404)),
+        ("commune_clerk", (200, 200, 201, 403, 200)),
+        ("provincial_officer", (200, 200, 201, 200, 200)),
+    ],
+)
+def test_commendations_and_review(world, cast, expected):
+    from lienhe213.registry.tests.conftest import link_at
+    from lienhe213.reports import services as report_services
+    from lienhe213.reports.models import Commendation
+
+    link_at(world, "active")
+    commendation = report_services.propose_commendation(
+        by=world.commune_clerk,
+        year=2025,
+        proposed_by_organization=world.commune_a_committee,
+        member=world.member_w1,
+        reason="Gương mẫu.",
+        proposed_on=datetime.date(2025, 12, 20),
+    )
+    user = world.user(cast)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    base = "/api/v1/commendations/"
+    before = list(Commendation.objects.order_by("pk").values())
+    proposal = {
+        "year": 2025,
+        "proposed_by_organization": world.commune_a_committee.pk,
+        "organization": world.cell_a2.pk,
+        "reason": "Họp đủ.",
+    }
+    decision = {"version": 1, "decision_number": "3-QĐ/TU", "decided_on": "2026-01-10"}
+
+    statuses = (
+        client.get(base).status_code,
+        client.get(f"{base}{commendation.pk}/").status_code,
+        client.post(base, proposal, format="json").status_code,
+        client.post(f"{base}{commendation.pk}/decide/", decision, format="json").status_code,
+        client.get(
+            "/api/v1/reports/review/",
+            {"organization": world.commune_a_committee.pk, "year": 2025},
+        ).status_code,
+    )
+
+    assert statuses == expected
+    if expected[2] != 201 and expected[3] != 200:
+        assert list(Commendation.objects.order_by("pk").values()) == before
+
+
 # --- official documents: reads through visible_to, files and registration for those who
 # may print, batches for the workplace committee, verification public.
 @pytest.mark.parametrize(

@@ -576,6 +576,55 @@ def test_report_of_commune_a(client, world, who, expected, export):
         assert response.status_code == expected
 
 
+# --- the annual thematic review and the commendations (reports): the review and the list
+# through the organization's gatekeeper, proposing for its committees, deciding for the
+# province. A commendation of member_w1 proposed by commune A is in place.
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        # (review, its XLSX, list, propose for commune A, decide the commendation)
+        ("anonymous", ("login",) * 5),
+        ("stranger", (404, 404, 404, 404, 404)),
+        ("member_user", (404, 404, 404, 404, 403)),
+        ("other_clerk", (404, 404, 404, 404, 404)),
+        ("secretary_a1", (404, 404, 404, 404, 404)),
+        ("workplace_officer", (404, 404, 404, 404, 403)),
+        ("commune_clerk", (200, 200, 200, 200, 403)),
+        ("provincial_officer", (200, 200, 200, 200, 200)),
+        ("root_user", (200, 200, 200, 200, 200)),
+    ],
+)
+def test_thematic_review_and_commendations(client, world, who, expected):
+    from lienhe213.registry.tests.conftest import link_at
+    from lienhe213.reports import services as report_services
+
+    link_at(world, "active")
+    commendation = report_services.propose_commendation(
+        by=world.commune_clerk,
+        year=2025,
+        proposed_by_organization=world.commune_a_committee,
+        member=world.member_w1,
+        reason="Gương mẫu.",
+        proposed_on=datetime.date(2025, 12, 20),
+    )
+    pk = world.commune_a_committee.pk
+    urls = (
+        reverse("reports:review", args=[pk, 2025]),
+        reverse("reports:review", args=[pk, 2025]) + "?format=xlsx",
+        reverse("reports:commendations", args=[pk, 2025]),
+        reverse("reports:propose", args=[pk, 2025]),
+        reverse("reports:decide", args=[commendation.pk]),
+    )
+
+    for url, status in zip(urls, expected, strict=True):
+        response = _get(client, world, who, url)
+        if status == "login":
+            assert response.status_code == 302
+            assert response["Location"].startswith(f"{LOGIN}?next=")
+        else:
+            assert response.status_code == status, url
+
+
 # --- official documents: downloads through the link's and the request's gatekeepers, -----
 # batches for the workplace committee, the verification page for everyone.
 @pytest.mark.parametrize(

@@ -19,6 +19,10 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/classifications/",
         "/api/v1/classifications/{id}/",
         "/api/v1/classifications/{id}/revoke/",
+        "/api/v1/commendations/",
+        "/api/v1/commendations/{id}/",
+        "/api/v1/commendations/{id}/decide/",
+        "/api/v1/commendations/{id}/reject/",
         "/api/v1/comments/campaigns/",
         "/api/v1/comments/campaigns/{id}/",
         "/api/v1/comments/requests/",
@@ -79,6 +83,7 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/organizations/{id}/rename/",
         "/api/v1/reconciliation/",
         "/api/v1/reports/indicators/",
+        "/api/v1/reports/review/",
         "/api/v1/role-assignments/",
         "/api/v1/role-assignments/{id}/",
     ]

@@ -30,3 +30,17 @@ def figure(value: Any) -> str:
 def split_words(value: str) -> list[str]:
     """``"a b c"`` as a list, to loop over a fixed set of figure names in a template."""
     return value.split()
+
+
+@register.filter
+def name_in(org: Any, report: Any) -> str:
+    """The name ``org`` bore on the report's tree day (ADR 0009)."""
+    return str(report.name_of(org))
+
+
+@register.filter
+def percent(value: Any) -> str:
+    """A share between 0 and 1 as a percentage with one decimal, or a dash."""
+    if value is None:
+        return "—"
+    return figure(round(100 * float(value), 1))

@@ -1,0 +1,186 @@
+"""History-true reports: a past year reads the tree and names of that year; a year on
+the new tree shows the units a merged commune absorbed, with their figures folded in."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import member_fields
+from lienhe213.members.services import create_member
+from lienhe213.organizations.services import (
+    create_organization,
+    merge_organizations,
+    rename_organization,
+)
+from lienhe213.reports.indicators import Period, compute
+from lienhe213.reports.tests.conftest import held
+
+TODAY = datetime.date(2026, 1, 15)
+FOUNDED = datetime.date(2020, 1, 2)
+MERGER = datetime.date(2025, 7, 1)
+
+
+def commune(world, name, cells):
+    org = create_organization(
+        by=world.root_user,
+        name=name,
+        kind="grassroots_committee",
+        side="residential",
+        parent=world.province,
+        valid_from=FOUNDED,
+    )
+    made = [
+        create_organization(
+            by=world.root_user,
+            name=cell,
+            kind="cell",
+            side="residential",
+            parent=org,
+            valid_from=FOUNDED,
+        )
+        for cell in cells
+    ]
+    return org, made
+
+
+def restructure(world):
+    """Xã Thượng Lâm (cells Thôn 1, Thôn 2; renamed "Xã Lâm Thượng" on 1/1/2024) and Xã
+    Phúc Yên (cell Thôn Nà Ngày) each with members and meetings in 2023 and 2025, merged
+    on 1/7/2025 into the new Xã Lâm Bình Mới."""
+    a, (a1, a2) = commune(world, "Xã Thượng Lâm", ["Chi bộ thôn 1", "Chi bộ thôn 2"])
+    b, (b1,) = commune(world, "Xã Phúc Yên", ["Chi bộ thôn Nà Ngày"])
+    a = rename_organization(
+        by=world.root_user,
+        organization=a,
+        name="Xã Lâm Thượng",
+        effective_date=datetime.date(2024, 1, 1),
+    )
+    people = {}
+    for index, cell in enumerate([a1, a1, a2, b1]):
+        people[index] = create_member(
+            by=world.root_user,
+            **member_fields(cell, given_name=f"Hưng {index}", citizen_id=f"00208500{index:04d}"),
+        )
+    held(world, a1, datetime.date(2023, 5, 5), {})
+    held(world, a2, datetime.date(2023, 6, 6), {})
+    held(world, b1, datetime.date(2023, 7, 7), {})
+    held(world, b1, datetime.date(2025, 3, 3), {})
+    new = create_organization(
+        by=world.root_user,
+        name="Xã Lâm Bình Mới",
+        kind="grassroots_committee",
+        side="residential",
+        parent=world.province,
+        valid_from=MERGER,
+    )
+    for old in (a, b):
+        merge_organizations(by=world.root_user, absorbed=old, into=new, effective_date=MERGER)
+    held(world, a2, datetime.date(2025, 9, 9), {})
+    return a, b, new, (a1, a2, b1)
+
+
+def report(world, org, year):
+    return compute(
+        user=world.provincial_officer,
+        organization=org,
+        period=Period.for_year(year),
+        today=TODAY,
+    )
+
+
+def rows(result):
+    return [
+        (result.name_of(child), result.formerly.get(child.pk, []), f["meetings_held"])
+        for child, f in result.children
+        if child.side == "residential"
+    ]
+
+
+def test_a_2023_report_reads_the_2023_tree_and_names(world):
+    _a, _b, _new, _cells = restructure(world)
+
+    result = report(world, world.province, 2023)
+
+    assert result.tree_day == datetime.date(2023, 12, 31)
+    assert rows(result) == [
+        ("Đảng bộ phường Hà Giang 1", [], 0),
+        ("Đảng bộ xã Lâm Bình", [], 0),
+        ("Xã Phúc Yên", [], 1),
+        ("Xã Thượng Lâm", [], 2),
+    ]
+    assert result.figures["meetings_held"] == 3
+    assert result.figures["working_members"] == 4 + 2  # and two of the cast
+
+
+def test_a_2025_report_folds_the_absorbed_communes_into_the_new_one(world):
+    _a, _b, _new, _cells = restructure(world)
+
+    result = report(world, world.province, 2025)
+
+    assert rows(result) == [
+        ("Đảng bộ phường Hà Giang 1", [], 0),
+        ("Đảng bộ xã Lâm Bình", [], 0),
+        ("Xã Lâm Bình Mới", ["Xã Lâm Thượng", "Xã Phúc Yên"], 2),
+    ]
+    assert result.figures["meetings_held"] == 2
+
+
+def test_the_old_commune_reads_its_own_cells_for_2023(world):
+    a, _b, _new, (a1, a2, _b1) = restructure(world)
+
+    result = report(world, a, 2023)
+
+    assert result.name_of(a) == "Xã Thượng Lâm"
+    assert [
+        (child.pk, f["meetings_held"], f["working_members"]) for child, f in result.children
+    ] == [
+        (a1.pk, 1, 2),
+        (a2.pk, 1, 1),
+    ]
+    assert (result.figures["meetings_held"], result.figures["working_members"]) == (2, 3)
+
+
+def test_the_new_commune_for_the_year_before_it_existed_shows_its_predecessors(world):
+    a, b, new, _cells = restructure(world)
+
+    result = report(world, new, 2024)
+
+    assert [(child.pk, result.name_of(child)) for child, _f in result.children] == [
+        (a.pk, "Xã Lâm Thượng"),
+        (b.pk, "Xã Phúc Yên"),
+    ]
+    assert result.formerly[new.pk] == ["Xã Lâm Thượng", "Xã Phúc Yên"]
+    assert result.figures["working_members"] == 4
+    assert result.figures["meetings_held"] == 0
+
+    result_2023 = report(world, new, 2023)
+    assert result_2023.figures["meetings_held"] == 3
+    assert [result_2023.name_of(child) for child, _f in result_2023.children] == [
+        "Xã Phúc Yên",
+        "Xã Thượng Lâm",
+    ]
+
+
+def test_the_new_commune_in_2025_lists_its_cells_and_former_units(world):
+    _a, _b, new, (a1, a2, b1) = restructure(world)
+
+    result = report(world, new, 2025)
+
+    assert result.formerly[new.pk] == ["Xã Lâm Thượng", "Xã Phúc Yên"]
+    assert [child.pk for child, _f in result.children] == [a1.pk, a2.pk, b1.pk]
+    assert result.figures["meetings_held"] == 2
+
+
+@pytest.mark.parametrize("year", [2023, 2025])
+def test_a_history_true_report_keeps_the_query_count(world, year):
+    report(world, world.province, year)  # warm the role cache
+    with CaptureQueriesContext(connection) as before:
+        report(world, world.province, year)
+    restructure(world)
+
+    with CaptureQueriesContext(connection) as after:
+        report(world, world.province, year)
+
+    assert len(after) == len(before) == 21
