@@ -90,9 +90,16 @@ class Card:
 
 @dataclass
 class ChildRow:
+    """A child organization: its report, and each figure with its list's URL (or "")."""
+
     name: str
     url: str
     figures: list[Any]
+    urls: list[str] = field(default_factory=list)
+
+    @property
+    def cells(self) -> list[tuple[Any, str]]:
+        return list(zip(self.figures, self.urls, strict=True))
 
 
 @dataclass
@@ -163,7 +170,7 @@ def _cards(kind: str, org: Organization, report: Report, today: datetime.date) -
         card("meetings_held", meetings, of=f["meetings_required"]),
         card("comments_returned_on_time", progress, of=f["comments_returned"]),
         card("good_example_share", progress),
-        card("cells_uniform_ratings", progress, of=f["cells_with_links"]),
+        card("cells_uniform_ratings", progress),
         card(
             "notices_answered_on_time",
             _url("notices:inbox", org.pk),
@@ -194,6 +201,18 @@ def _cell_cards(user: AnyUser, org: Organization) -> list[Card]:
     ]
 
 
+def _child_row(
+    kind: str, child: Organization, figures: dict[str, Any], report: Report, today: datetime.date
+) -> ChildRow:
+    to = links.figure_links(child, report, today)
+    return ChildRow(
+        child.name,
+        _url("reports:organization", child.pk, year=report.period.year),
+        [figures[name] for name in CHILD_COLUMNS[kind]],
+        [to.get(name, "") for name in CHILD_COLUMNS[kind]],
+    )
+
+
 def build(
     *, user: AnyUser, kind: str, organization: Organization, year: int, today: datetime.date
 ) -> Dashboard:
@@ -213,14 +232,7 @@ def build(
         report_url=_url("reports:organization", org.pk, year=year),
         cards=cards,
         columns=[str(FIGURES[name]) for name in CHILD_COLUMNS[kind]],
-        rows=[
-            ChildRow(
-                child.name,
-                _url("reports:organization", child.pk, year=year),
-                [figures[name] for name in CHILD_COLUMNS[kind]],
-            )
-            for child, figures in report.children
-        ]
+        rows=[_child_row(kind, child, figures, report, today) for child, figures in report.children]
         if CHILD_COLUMNS[kind]
         else [],
     )

@@ -64,7 +64,7 @@ def test_commune_dashboard_shows_the_communes_numbers_only(client, world):
         "meetings_held": (1, 2),
         "comments_returned_on_time": (0, 1),
         "good_example_share": (100.0, None),
-        "cells_uniform_ratings": (1, 1),
+        "cells_uniform_ratings": (1, None),
         "notices_answered_on_time": (0, 1),
         "problems": (0, None),
     }
@@ -172,6 +172,20 @@ def test_current_year_cards_lead_to_the_lists_behind_them(client, world):
         "notices_answered_on_time": reverse("notices:inbox", args=[pk]),
         "problems": reverse("registry:worklist", args=[pk]),
     }
+
+
+def test_current_year_rows_lead_to_each_childs_lists(client, world):
+    response = _board(client, world.commune_clerk, world.commune_a_committee, "commune_clerk")
+
+    first = response.context["dashboard"].rows[0]
+    pk = world.cell_a1.pk
+    assert first.name == "Chi bộ tổ 1"
+    assert first.urls[:3] == [
+        f"/members/?organization={pk}&employment=working",
+        reverse("registry:book", args=[pk]) + "?status=active",
+        reverse("registry:book", args=[pk]) + "?overdue=1",
+    ]
+    assert f'href="{reverse("registry:book", args=[pk])}?overdue=1"' in response.text
 
 
 def test_htmx_gets_the_fragment_only(client, world):
