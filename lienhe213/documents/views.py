@@ -117,7 +117,7 @@ def batches(request: HttpRequest, org_pk: int) -> HttpResponse:
     org = get_organization_for_user(request.user, org_pk)
     if not has_capability(request.user, Capability.MANAGE_LETTERS, org.path):
         raise PermissionDenied
-    form = BatchForm(request.POST or None)
+    form = BatchForm(request.POST or None, initial={"issued_on": request.GET.get("issued_on")})
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.start_letter_batch(

@@ -134,3 +134,16 @@ def test_the_progress_fragment_for_htmx(client, world):
     assert "2 of 3 letters" in response.text
     assert 'hx-trigger="every 2s"' in response.text
     assert "<h1>" not in response.text
+
+
+def test_the_link_page_leads_to_the_batch_of_its_day(client, world):
+    (link, *_others) = _bulk_issue(world)
+    client.force_login(world.workplace_officer)
+
+    page = client.get(reverse("registry:link_detail", args=[link.pk])).text
+    batches = reverse("documents:batches", args=[world.workplace.pk])
+    form = client.get(batches, {"issued_on": "2025-03-03"})
+
+    assert f"{batches}?issued_on=2025-03-03" in page
+    assert form.status_code == 200
+    assert 'value="2025-03-03"' in form.text
