@@ -3,6 +3,7 @@
 import datetime
 import io
 
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -82,3 +83,13 @@ def test_member_without_a_committee_role_exports_only_themselves(client, world):
 
     names = [row[1] for row in list(_sheet(response).iter_rows(values_only=True))[1:]]
     assert names == [world.member_w1.full_name]
+
+
+def test_export_headers_are_in_vietnamese_for_the_committees(world):
+    client = Client()  # no language cookie: Vietnamese first
+    client.force_login(world.commune_clerk)
+
+    response = client.get(reverse("members:list"), {"format": "xlsx"})
+
+    header = next(_sheet(response).iter_rows(values_only=True))
+    assert header[:3] == ("STT", "Họ và tên", "Ngày sinh")
