@@ -122,7 +122,7 @@ def propose_commendation(
 
 def _lock(commendation: Commendation, version: int | None, by: AnyUser) -> Commendation:
     current = (
-        Commendation.objects.select_for_update()
+        Commendation.objects.select_for_update(of=("self",))
         .select_related("organization", "member")
         .get(pk=commendation.pk)
     )
