@@ -2,10 +2,13 @@
 the new tree shows the units a merged commune absorbed, with their figures folded in."""
 
 import datetime
+import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from conftest import member_fields
 from lienhe213.members.services import create_member
@@ -15,6 +18,7 @@ from lienhe213.organizations.services import (
     rename_organization,
 )
 from lienhe213.reports.indicators import Period, compute
+from lienhe213.reports.review import build_review
 from lienhe213.reports.tests.conftest import held
 
 TODAY = datetime.date(2026, 1, 15)
@@ -184,3 +188,29 @@ def test_a_history_true_report_keeps_the_query_count(world, year):
         report(world, world.province, year)
 
     assert len(after) == len(before) == 21
+
+
+def test_the_report_page_and_export_show_the_former_units(client, world):
+    _a, _b, _new, _cells = restructure(world)
+    client.force_login(world.provincial_officer)
+    url = reverse("reports:organization", args=[world.province.pk])
+
+    body = client.get(url, {"year": 2025}).content.decode()
+    export = client.get(url, {"year": 2025, "format": "xlsx"})
+
+    assert "formerly: Xã Lâm Thượng, Xã Phúc Yên" in body
+    names = [row[0].value for row in load_workbook(io.BytesIO(export.content))["Organizations"]]
+    assert "Xã Lâm Bình Mới (formerly: Xã Lâm Thượng, Xã Phúc Yên)" in names
+    old = client.get(url, {"year": 2023}).content.decode()
+    assert "Xã Thượng Lâm" in old
+    assert "Xã Lâm Bình Mới" not in old
+
+
+def test_the_review_of_the_new_commune_compares_with_its_predecessors(world):
+    _a, _b, new, _cells = restructure(world)
+
+    review = build_review(user=world.provincial_officer, organization=new, year=2024, today=TODAY)
+
+    rows = {row.name: (row.current, row.previous, row.change) for row in review.rows}
+    assert rows["meetings_held"] == (0, 3, -3)
+    assert review.formerly == ["Xã Lâm Thượng", "Xã Phúc Yên"]
