@@ -288,3 +288,21 @@ def test_who_sees_a_commendation(world, who, sees):
     visible = Commendation.objects.visible_to(getattr(world, who))
 
     assert list(visible.values_list("pk", flat=True)) == ([commendation.pk] if sees else [])
+
+
+@pytest.mark.parametrize("subjects", [{}, {"organization": "cell_a2", "member": "member_w1"}])
+def test_the_database_refuses_a_commendation_without_exactly_one_subject(world, subjects):
+    from django.db import IntegrityError, transaction
+
+    fields = {key: getattr(world, value) for key, value in subjects.items()}
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Commendation.objects.create(
+            year=2025,
+            reason="x",
+            proposed_by_organization=world.province,
+            proposed_on=PROPOSED_ON,
+            **fields,
+        )
+
+    assert Commendation.objects.count() == 0
