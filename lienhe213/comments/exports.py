@@ -31,7 +31,11 @@ def _day(moment: datetime.datetime | None) -> datetime.date | None:
 
 
 def commune_requests_xlsx(
-    requests: Iterable[CommentRequest], org: Organization, campaign: CommentCampaign | None
+    requests: Iterable[CommentRequest],
+    org: Organization,
+    campaign: CommentCampaign | None,
+    *,
+    fmt: str = "xlsx",
 ) -> HttpResponse:
     """The commune's list as shown (status, cell and escalation filters applied), in
     Vietnamese name order."""
@@ -71,6 +75,7 @@ def commune_requests_xlsx(
         filename=f"{org.name}{year} {timezone.localdate().isoformat()}",
         columns=columns,
         rows=(row(number, item) for number, item in enumerate(requests, start=1)),
+        fmt=fmt,
     )
 
 
@@ -86,6 +91,7 @@ def progress_xlsx(
     uniform_communes: Sequence[Mapping[str, Any]],
     uniform_cells: Sequence[Mapping[str, Any]],
     late: int,
+    fmt: str = "xlsx",
 ) -> HttpResponse:
     """The progress table (a row per commune, in Vietnamese order, and the total), the
     number past the deadline, and the communes and cells with uniform ratings."""
@@ -118,4 +124,5 @@ def progress_xlsx(
                 uniform,
             ),
         ],
+        fmt=fmt,
     )

@@ -30,6 +30,7 @@ from lienhe213.meetings.models import FollowUp, Meeting
 from lienhe213.notices.models import Notice
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
+from lienhe213.registry.exports import EXPORT_FORMATS
 from lienhe213.registry.models import LinkEvent, ResidenceLink
 
 # The evidence panel shows the latest notices about the member; the thread has them all.
@@ -247,9 +248,10 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
         if campaign is not None
         else CommentRequest.objects.none()
     )
-    if request.GET.get("format") == "xlsx":
+    if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
         requests = requests.select_related("campaign", "workplace_organization")
-        return exports.commune_requests_xlsx(requests.iterator(chunk_size=500), org, campaign)
+        rows = requests.iterator(chunk_size=500)
+        return exports.commune_requests_xlsx(rows, org, campaign, fmt=fmt)
     context = {
         "organization": org,
         "campaigns": campaigns,
@@ -294,7 +296,7 @@ def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
         if campaign is not None
         else 0
     )
-    if request.GET.get("format") == "xlsx":
+    if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
         return exports.progress_xlsx(
             org=org,
             campaign=campaign,
@@ -302,6 +304,7 @@ def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
             uniform_communes=uniform_communes,
             uniform_cells=uniform_cells,
             late=late,
+            fmt=fmt,
         )
     context = {
         "organization": org,

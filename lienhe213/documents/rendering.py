@@ -9,9 +9,10 @@ dates but the document's own), so the PDF's checksum identifies it.
 
 import datetime
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -133,6 +134,71 @@ def render_pdf(papers: Sequence[Paper]) -> bytes:
     from weasyprint import HTML
 
     return bytes(HTML(string=render_html(papers)).write_pdf())
+
+
+# A list with more columns than this is printed on A4 landscape.
+PORTRAIT_MAX_COLUMNS = 6
+# ... and in smaller type with more than this.
+WIDE_COLUMNS = 12
+
+# One table of a list export: its title, its columns (a header, or the XLSX export's
+# (header, width): the PDF sizes its columns to their content) and its rows.
+ListSheet = tuple[str, Sequence[str | tuple[str, int]], Iterable[Sequence[Any]]]
+
+
+def list_cell(value: Any) -> str:
+    """A value of a list export as printed: dates dd/mm/yyyy, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    return str(value)
+
+
+def list_pdf(
+    title: str,
+    subtitle: str,
+    headers: Sequence[str | tuple[str, int]],
+    rows: Iterable[Sequence[Any]],
+) -> bytes:
+    """A list (the rows of an XLSX export) as a PDF: A4, landscape when it has more than
+    ``PORTRAIT_MAX_COLUMNS`` columns, Liberation Serif, the table header repeated on
+    every page, page numbers at the foot."""
+    return sheets_pdf(title, subtitle, [(title, headers, rows)])
+
+
+def sheets_pdf(title: str, subtitle: str, sheets: Sequence[ListSheet]) -> bytes:
+    """Several lists in one PDF, one table after the other under its own heading (the
+    sheets of a workbook); the page is landscape when any table is wide."""
+    from weasyprint import HTML
+
+    tables = []
+    for name, headers, rows in sheets:
+        tables.append(
+            {
+                "title": name,
+                "columns": [h if isinstance(h, str) else h[0] for h in headers],
+                "rows": [[list_cell(value) for value in row] for row in rows],
+            }
+        )
+    most = max((len(table["columns"]) for table in tables), default=0)
+    wide = most > PORTRAIT_MAX_COLUMNS
+    html = render_to_string(
+        "documents/list.html",
+        {
+            "title": title,
+            "subtitle": subtitle,
+            "tables": tables,
+            "several": len(tables) > 1,
+            "landscape": wide,
+            # Smaller type for the widest lists (the tracking book has 20 columns).
+            "font_size": 10 if not wide else 9 if most <= WIDE_COLUMNS else 7,
+            "font_face": _font_face(),
+        },
+    )
+    return bytes(HTML(string=html).write_pdf())
 
 
 def join_pdfs(parts: Sequence[bytes]) -> bytes:

@@ -13,7 +13,7 @@ from lienhe213.organizations.models import Organization
 from lienhe213.registry.exports import xlsx_sheets_response
 
 
-def overdue_xlsx(org: Organization, today: datetime.date) -> HttpResponse:
+def overdue_xlsx(org: Organization, today: datetime.date, *, fmt: str = "xlsx") -> HttpResponse:
     """Every flagged cell and member of ``org``'s subtree (the page shows the first
     500 of each); members in Vietnamese name order within their cell."""
     number = pgettext("row number column", "No.")
@@ -57,4 +57,5 @@ def overdue_xlsx(org: Organization, today: datetime.date) -> HttpResponse:
                 member_rows,
             ),
         ],
+        fmt=fmt,
     )

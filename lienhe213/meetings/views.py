@@ -24,6 +24,7 @@ from lienhe213.meetings.queries import cells_without_recent_meeting, links_absen
 from lienhe213.members.models import Member
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
+from lienhe213.registry.exports import EXPORT_FORMATS
 
 
 def _cell_for_user(user: Any, pk: int) -> Organization:
@@ -279,8 +280,8 @@ def overdue(request: HttpRequest, pk: int) -> HttpResponse:
     exports both lists whole."""
     org = get_organization_for_user(request.user, pk)
     today = timezone.localdate()
-    if request.GET.get("format") == "xlsx":
-        return exports.overdue_xlsx(org, today)
+    if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
+        return exports.overdue_xlsx(org, today, fmt=fmt)
     context = {
         "org": org,
         "today": today,

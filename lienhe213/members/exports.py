@@ -58,12 +58,13 @@ def row(number: int, member: Member) -> list[Any]:
     ]
 
 
-def members_xlsx(members: Iterable[Member], scope: str = "") -> HttpResponse:
-    """The members as an XLSX download named after the scope and today."""
+def members_xlsx(members: Iterable[Member], scope: str = "", *, fmt: str = "xlsx") -> HttpResponse:
+    """The members as an XLSX (or PDF) download named after the scope and today."""
     today: datetime.date = timezone.localdate()
     return xlsx_response(
         title=_("Members"),
         filename=f"{scope or _('Members')} {today.isoformat()}",
         columns=columns(),
         rows=(row(number, member) for number, member in enumerate(members, start=1)),
+        fmt=fmt,
     )

@@ -16,6 +16,7 @@ from lienhe213.members.filters import MemberFilter
 from lienhe213.members.forms import MemberForm
 from lienhe213.members.models import Member
 from lienhe213.organizations.queries import communities_of
+from lienhe213.registry.exports import EXPORT_FORMATS
 
 
 @login_required
@@ -31,10 +32,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     members = Member.objects.visible_to(user).select_related("organization")
     filterset = MemberFilter(request.GET, queryset=members, request=request)
-    if request.GET.get("format") == "xlsx":
+    if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
         rows = filterset.qs.select_related("residence_commune", "residence_community")
         scope = filterset.organization_obj.name if filterset.organization_obj else ""
-        return exports.members_xlsx(rows.iterator(chunk_size=500), scope)
+        return exports.members_xlsx(rows.iterator(chunk_size=500), scope, fmt=fmt)
     page = peek_page(filterset.qs, request.GET.get("page"))
     context = {
         "filter": filterset,

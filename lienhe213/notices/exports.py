@@ -56,11 +56,14 @@ def row(number: int, notice: Notice) -> list[Any]:
     ]
 
 
-def box_xlsx(notices: Iterable[Notice], org: Organization, box: str) -> HttpResponse:
+def box_xlsx(
+    notices: Iterable[Notice], org: Organization, box: str, *, fmt: str = "xlsx"
+) -> HttpResponse:
     title = _("Notices received") if box == "inbox" else _("Notices sent")
     return xlsx_response(
         title=title,
         filename=f"{org.name} {title} {timezone.localdate().isoformat()}",
         columns=columns(),
         rows=(row(number, notice) for number, notice in enumerate(notices, start=1)),
+        fmt=fmt,
     )

@@ -27,6 +27,7 @@ from lienhe213.notices.queries import box_counts
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.access import get_link_for_user
+from lienhe213.registry.exports import EXPORT_FORMATS
 
 LIST_RELATED = ("member", "sender", "recipient")
 
@@ -82,8 +83,8 @@ def box(request: HttpRequest, org_pk: int, box: str) -> HttpResponse:
             notices = notices.filter(status=data["status"])
         if data["overdue"]:
             notices = notices.overdue(on=today)
-    if request.GET.get("format") == "xlsx":
-        return exports.box_xlsx(notices.iterator(chunk_size=500), org, box)
+    if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
+        return exports.box_xlsx(notices.iterator(chunk_size=500), org, box, fmt=fmt)
     context = {
         "organization": org,
         "box": box,

@@ -1,4 +1,4 @@
-"""XLSX exports of the tracking book and of its workplace mirror.
+"""XLSX (and PDF) exports of the tracking book and of its workplace mirror.
 
 A real spreadsheet: headers in the user's language, dates as date cells shown
 dd/mm/yyyy, widths set, the header row frozen. openpyxl's write-only mode streams rows
@@ -113,19 +113,41 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, *, header: bool = False) -> Wri
     return cell
 
 
+# ``?format=`` values a list page exports to: the workbook, or the same rows as a PDF.
+EXPORT_FORMATS = ("xlsx", "pdf")
+
+
 def xlsx_response(
-    *, title: str, filename: str, columns: Sequence[tuple[str, int]], rows: Iterable[list[Any]]
+    *,
+    title: str,
+    filename: str,
+    columns: Sequence[tuple[str, int]],
+    rows: Iterable[list[Any]],
+    fmt: str = "xlsx",
 ) -> HttpResponse:
     """A one-sheet workbook as a download named after ``filename`` (folded, so that every
-    browser and mail client keeps it)."""
-    return xlsx_sheets_response(filename=filename, sheets=[(title, columns, rows)])
+    browser and mail client keeps it); ``fmt="pdf"``: the same rows as a PDF table."""
+    return xlsx_sheets_response(filename=filename, sheets=[(title, columns, rows)], fmt=fmt)
 
 
 Sheet = tuple[str, Sequence[tuple[str, int]], Iterable[list[Any]]]
 
 
-def xlsx_sheets_response(*, filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
-    """A workbook of ``(title, columns, rows)`` sheets, each formatted as above."""
+def xlsx_sheets_response(
+    *, filename: str, sheets: Sequence[Sheet], fmt: str = "xlsx"
+) -> HttpResponse:
+    """A workbook of ``(title, columns, rows)`` sheets, each formatted as above;
+    ``fmt="pdf"``: the same sheets as tables of one PDF (``documents.rendering``)."""
+    name = slugify(fold(filename)) or "export"
+    if fmt == "pdf":
+        from lienhe213.documents.rendering import sheets_pdf
+
+        one = len(sheets) == 1
+        title = sheets[0][0] if one else filename
+        pdf = sheets_pdf(title, filename if one else "", sheets)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
     workbook = Workbook(write_only=True)
     for title, columns, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
@@ -138,6 +160,5 @@ def xlsx_sheets_response(*, filename: str, sheets: Sequence[Sheet]) -> HttpRespo
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = slugify(fold(filename)) or "export"
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response

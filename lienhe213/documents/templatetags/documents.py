@@ -7,6 +7,7 @@ from django import template
 
 from lienhe213.comments.models import CommentRequest
 from lienhe213.documents import services
+from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import ResidenceLink
 
 register = template.Library()
@@ -30,3 +31,11 @@ def comment_printable(context: dict[str, Any], item: CommentRequest) -> bool:
 def request_printable(context: dict[str, Any], item: CommentRequest) -> bool:
     """Whether the viewer may print the workplace's request for this comment."""
     return services.may_print_request(context["request"].user, item)
+
+
+@register.simple_tag(takes_context=True)
+def book_printable(context: dict[str, Any], org: Organization) -> bool:
+    """Whether the viewer may print ``org``'s tracking book (a residential cell's)."""
+    if org.kind != Organization.Kind.CELL or org.side == Organization.Side.WORKPLACE:
+        return False
+    return services.may_print_book(context["request"].user, org)

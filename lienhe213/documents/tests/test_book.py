@@ -95,3 +95,21 @@ def test_a_workplace_cell_has_no_book_to_print(client, world):
     response = client.get(reverse("documents:book", args=[world.workplace_cell.pk, "pdf"]))
 
     assert response.status_code == 404
+
+
+def test_the_book_page_of_a_cell_offers_the_print(client, world):
+    client.force_login(world.secretary_a2)
+
+    page = client.get(reverse("registry:book", args=[world.cell_a2.pk])).content.decode()
+
+    assert reverse("documents:book", args=[world.cell_a2.pk, "pdf"]) in page
+    assert reverse("documents:book", args=[world.cell_a2.pk, "docx"]) in page
+
+
+def test_the_book_page_of_a_commune_has_no_book_to_print(client, world):
+    client.force_login(world.commune_clerk)
+
+    page = client.get(reverse("registry:book", args=[world.commune_a_committee.pk]))
+
+    assert page.status_code == 200
+    assert "/documents/book/" not in page.content.decode()

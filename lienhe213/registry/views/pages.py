@@ -85,8 +85,8 @@ def book(request: HttpRequest, org_pk: int) -> HttpResponse:
     )
     filterset = BookFilter(request.GET, queryset=links, request=request, organization=org, on=today)
     on_commune = org.kind != Kind.CELL
-    if request.GET.get("format") == "xlsx":
-        return _export_book(filterset.qs, org, today, on_commune)
+    if (fmt := request.GET.get("format")) in exports.EXPORT_FORMATS:
+        return _export_book(filterset.qs, org, today, on_commune, fmt=fmt)
     page = peek_page(filterset.qs, request.GET.get("page"))
     reasons = exemption_reasons([link.member_id for link in page.rows], today)
     context = {
@@ -101,7 +101,9 @@ def book(request: HttpRequest, org_pk: int) -> HttpResponse:
     return render_page(request, "registry/book.html", context, "results")
 
 
-def _export_book(links: Any, org: Organization, today: Any, on_commune: bool) -> HttpResponse:
+def _export_book(
+    links: Any, org: Organization, today: Any, on_commune: bool, *, fmt: str
+) -> HttpResponse:
     reasons = exemption_reasons(links.values("member_id"), today)
     rows = (
         exports.book_row(number, link, reasons.get(link.member_id, ""), today, on_commune)
@@ -112,6 +114,7 @@ def _export_book(links: Any, org: Organization, today: Any, on_commune: bool) ->
         filename=f"{org.name} {today.isoformat()}",
         columns=exports.book_columns(on_commune),
         rows=rows,
+        fmt=fmt,
     )
 
 
@@ -152,8 +155,8 @@ def _workplace_page(
     today = timezone.localdate()
     members = _working_members(request.user, org)
     filterset = WorkplaceFilter(request.GET, queryset=members, request=request, on=today)
-    if request.GET.get("format") == "xlsx":
-        return _export_workplace(filterset.qs, org, today)
+    if (fmt := request.GET.get("format")) in exports.EXPORT_FORMATS:
+        return _export_workplace(filterset.qs, org, today, fmt=fmt)
     page = peek_page(filterset.qs, request.GET.get("page"))
     ids = [member.pk for member in page.rows]
     categories = classifications_on(ids, today)
@@ -172,7 +175,7 @@ def _workplace_page(
     return render_page(request, "registry/workplace.html", context, "results")
 
 
-def _export_workplace(members: Any, org: Organization, today: Any) -> HttpResponse:
+def _export_workplace(members: Any, org: Organization, today: Any, *, fmt: str) -> HttpResponse:
     members = list(members)
     ids = [m.pk for m in members]
     categories = classifications_on(ids, today)
@@ -202,6 +205,7 @@ def _export_workplace(members: Any, org: Organization, today: Any) -> HttpRespon
         filename=f"{org.name} {today.isoformat()}",
         columns=exports.workplace_columns(),
         rows=(row(n, m) for n, m in enumerate(members, start=1)),
+        fmt=fmt,
     )
 
 
