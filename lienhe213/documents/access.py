@@ -12,9 +12,9 @@ def get_document_by_code(code: str) -> IssuedDocument:
     """The document printed with ``code``; 404 for an unknown or forged code (the answer
     is the same whatever the code looks like)."""
     try:
-        return IssuedDocument.objects.select_related("issuer", "member", "link").get(
-            verification_code=code
-        )
+        return IssuedDocument.objects.select_related(
+            "issuer", "member", "link", "superseded_by"
+        ).get(verification_code=code)
     except IssuedDocument.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -29,4 +29,17 @@ def get_batch_for_user(user: AnyUser, pk: object) -> DocumentBatch:
             .get(pk=int(str(pk)))
         )
     except (DocumentBatch.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def get_document_for_user(user: AnyUser, pk: object) -> IssuedDocument:
+    """The registered document ``pk`` if ``user`` sees the object it was issued for
+    (404 otherwise)."""
+    try:
+        return (
+            IssuedDocument.objects.visible_to(user)
+            .select_related("issuer", "member", "link", "superseded_by")
+            .get(pk=int(str(pk)))
+        )
+    except (IssuedDocument.DoesNotExist, ValueError) as exc:
         raise Http404 from exc

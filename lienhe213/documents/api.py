@@ -7,6 +7,8 @@ pages:
   ``{"request"}``: register (or find) the document, 201 (200 for a reprint);
 - ``POST /api/v1/documents/batches/`` ``{"workplace", "issued_on"}`` (202) and
   ``GET /api/v1/documents/batches/{id}/``: letter batches and their progress;
+- ``POST /api/v1/documents/{id}/revoke/`` ``{"reason"}``: withdraw a valid document, for
+  those who act for its issuer (403 else);
 - ``GET /api/v1/documents/verify/{code}/``: public, what the verification page shows.
 """
 
@@ -31,6 +33,7 @@ from lienhe213.documents.serializers import (
     DocumentBatchSerializer,
     IssuedDocumentSerializer,
     LetterInputSerializer,
+    RevokeInputSerializer,
     VerificationSerializer,
 )
 from lienhe213.documents.views import DOCX, PDF
@@ -87,6 +90,16 @@ class DocumentViewSet(
     @action(detail=True, methods=["get"])
     def docx(self, request: Request, pk: str | None = None) -> HttpResponse:
         return self._file("docx")
+
+    @extend_schema(request=RevokeInputSerializer, responses=IssuedDocumentSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str | None = None) -> Response:
+        document = self.get_object()
+        if not services.may_revoke(request.user, document):
+            raise PermissionDenied
+        reason = validated_input(RevokeInputSerializer, request)["reason"]
+        revoked = services.revoke_document(by=request.user, document=document, reason=reason)
+        return Response(IssuedDocumentSerializer(revoked).data)
 
     def _registered(self, issued: services.Rendered, existed: bool) -> Response:
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED

@@ -8,3 +8,11 @@ class BatchForm(forms.Form):
     issued_on = forms.DateField(
         label=_("Letters issued on"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class RevokeForm(forms.Form):
+    """Why a registered document is withdrawn (kept in the register and the audit)."""
+
+    reason = forms.CharField(
+        label=_("Reason for revocation"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -64,6 +64,9 @@ class IssuedDocument(models.Model):
         VALID = "valid", _("Valid")
         REVOKED = "revoked", _("Revoked")
         SUPERSEDED = "superseded", _("Superseded")
+        # Shown, never stored: a letter whose link was closed (the member left the
+        # workplace or the residence) is no longer in force.
+        LAPSED = "lapsed", _("No longer in force")
 
     kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
     series = models.CharField(_("series"), max_length=10, choices=Series.choices)
@@ -120,6 +123,24 @@ class IssuedDocument(models.Model):
     verification_code = models.CharField(_("verification code"), max_length=32, unique=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.VALID
+    )
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("status changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("superseded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
     )
     checksum = models.CharField(_("content checksum"), max_length=64)
     # The text as printed, for documents that are snapshots of changing data (a tracking
@@ -178,14 +199,17 @@ class IssuedDocument(models.Model):
     @property
     def current_status(self) -> str:
         """The status to show: the row's, except that a letter the commune returned is
-        revoked and one replaced by a new letter superseded (the registry changes the
-        link, not the paper, so the paper follows its link here)."""
+        revoked, one replaced by a new letter superseded and one whose link was closed no
+        longer in force (the registry changes the link, not the paper, so the paper
+        follows its link here)."""
         link = self.link if self.series == Series.LETTER else None
         if self.status == self.Status.VALID and link is not None:
             if link.status == link.Status.RETURNED:
                 return self.Status.REVOKED
             if link.superseded_by_id is not None:
                 return self.Status.SUPERSEDED
+            if link.status == link.Status.CLOSED:
+                return self.Status.LAPSED
         return self.status
 
     @property

@@ -17,6 +17,7 @@ class IssuedDocumentSerializer(serializers.ModelSerializer[IssuedDocument]):
     series = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)
     issuer_name = serializers.CharField(source="issuer.name", read_only=True)
+    current_status = serializers.CharField(read_only=True)
 
     class Meta:
         model = IssuedDocument
@@ -33,6 +34,9 @@ class IssuedDocumentSerializer(serializers.ModelSerializer[IssuedDocument]):
             "member",
             "issued_on",
             "status",
+            "current_status",
+            "status_changed_on",
+            "superseded_by",
             "verification_code",
             "checksum",
         ]
@@ -51,7 +55,7 @@ class VerificationSerializer(serializers.ModelSerializer[IssuedDocument]):
     class Meta:
         model = IssuedDocument
         fields = ["genuine", "kind", "number", "year", "issuer_name", "member_name", "issued_on"]
-        fields += ["status"]
+        fields += ["status", "status_changed_on"]
         read_only_fields = fields
 
     def get_genuine(self, document: IssuedDocument) -> bool:
@@ -97,3 +101,7 @@ class DocumentBatchSerializer(serializers.ModelSerializer[DocumentBatch]):
         fields = ["id", "issuer", "total", "done", "status", "error", "created_at"]
         fields += ["finished_at", "percent"]
         read_only_fields = fields
+
+
+class RevokeInputSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=500)

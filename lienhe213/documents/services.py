@@ -95,6 +95,14 @@ def _register(document: IssuedDocument, *, by: AnyUser) -> Rendered:
     return Rendered(document, pdf)
 
 
+def _reprint(document: IssuedDocument) -> Rendered:
+    """A form's reprint: the same registration (number and code) and the same paper,
+    unless the document was revoked, which no reprint may bring back."""
+    if document.status == IssuedDocument.Status.REVOKED:
+        raise DomainError(_("This document was revoked; it cannot be printed again."))
+    return Rendered(document, rendering.render_pdf([papers.paper_for(document)]))
+
+
 @transaction.atomic
 def issue_letter_document(*, by: AnyUser, link: ResidenceLink) -> Rendered:
     """The introduction letter on paper (form 1-213, or 2-213 for category A).
@@ -110,7 +118,7 @@ def issue_letter_document(*, by: AnyUser, link: ResidenceLink) -> Rendered:
     registry_access.require_workplace_side(by, issuer)
     existing = IssuedDocument.objects.filter(link=link, series=Series.LETTER).first()
     if existing is not None:
-        return Rendered(existing, rendering.render_pdf([papers.paper_for(existing)]))
+        return _reprint(existing)
     if link.status in NO_LETTER_STATUSES:
         raise DomainError(_("This letter is no longer in force; it cannot be printed."))
     document = IssuedDocument(
@@ -146,7 +154,7 @@ def issue_comment_document(*, by: AnyUser, request: CommentRequest) -> Rendered:
         raise DomainError(_("You may not print this comment."))
     existing = IssuedDocument.objects.filter(comment_request=request, series=Series.COMMENT).first()
     if existing is not None:
-        return Rendered(existing, rendering.render_pdf([papers.paper_for(existing)]))
+        return _reprint(existing)
     if request.status not in COMMENT_READY_STATUSES:
         raise DomainError(_("The comment can be printed once the commune has confirmed it."))
     issuer = Organization.objects.select_for_update().get(
@@ -233,7 +241,35 @@ def issue_book_document(*, by: AnyUser, cell: Organization) -> Rendered:
         changes={**audit.snapshot(document, AUDITED), "rows": len(paper.table_rows)},
         scope_path=cell.path,
     )
+    _supersede_books(by=by, cell=cell, new=document)
     return Rendered(document, pdf)
+
+
+def _supersede_books(*, by: AnyUser, cell: Organization, new: IssuedDocument) -> None:
+    """A new print of a cell's book supersedes the earlier prints still valid (the
+    caller holds the lock on the cell's row)."""
+    earlier = list(
+        IssuedDocument.objects.filter(
+            series=Series.BOOK, organization=cell, status=IssuedDocument.Status.VALID
+        ).exclude(pk=new.pk)
+    )
+    for document in earlier:
+        document.status = IssuedDocument.Status.SUPERSEDED
+        document.superseded_by = new
+        document.status_changed_on = new.issued_on
+        document.status_changed_by = _user(by)
+    IssuedDocument.objects.bulk_update(
+        earlier, ["status", "superseded_by", "status_changed_on", "status_changed_by"]
+    )
+    audit.record_many(
+        by=by,
+        action="update",
+        entries=[
+            (doc, {"status": ["valid", "superseded"], "superseded_by": [None, new.pk]})
+            for doc in earlier
+        ],
+        scope_path=cell.path,
+    )
 
 
 def may_print_request(user: AnyUser, request: CommentRequest) -> bool:
@@ -255,7 +291,7 @@ def issue_request_document(*, by: AnyUser, request: CommentRequest) -> Rendered:
         raise DomainError(_("You may not print this comment request."))
     existing = IssuedDocument.objects.filter(comment_request=request, series=Series.REQUEST).first()
     if existing is not None:
-        return Rendered(existing, rendering.render_pdf([papers.paper_for(existing)]))
+        return _reprint(existing)
     issuer = Organization.objects.select_for_update().get(pk=request.workplace_organization_id)
     year = request.requested_on.year
     last = IssuedDocument.objects.filter(issuer=issuer, year=year, series=Series.REQUEST).aggregate(
@@ -274,6 +310,66 @@ def issue_request_document(*, by: AnyUser, request: CommentRequest) -> Rendered:
         verification_code=new_verification_code(),
     )
     return _register(document, by=by)
+
+
+# --- revoking ----------------------------------------------------------------------
+
+# Who acts for the issuer, per numbering series: the capability over the issuer's
+# subtree (the province holds every capability over its own).
+REVOKE_CAPABILITIES: dict[str, tuple[Capability, ...]] = {
+    Series.LETTER: (Capability.MANAGE_LETTERS,),
+    Series.REQUEST: (Capability.REQUEST_COMMENTS,),
+    Series.COMMENT: (Capability.CONFIRM_COMMENTS,),
+    Series.BOOK: (Capability.ACKNOWLEDGE_LINKS, Capability.RECEIVE_LETTERS),
+    Series.REPORT: (Capability.MANAGE_COMMENT_CAMPAIGNS,),
+}
+
+
+def may_revoke(user: AnyUser, document: IssuedDocument) -> bool:
+    """Those who act for the issuing organization in the document's matter (the
+    workplace committee for its letters and requests, the commune for its comments, the
+    cell or the commune for a book), and the province over them."""
+    path = document.issuer.path
+    return any(has_capability(user, c, path) for c in REVOKE_CAPABILITIES[document.series])
+
+
+@transaction.atomic
+def revoke_document(*, by: AnyUser, document: IssuedDocument, reason: str) -> IssuedDocument:
+    """Withdraw a registered document: it stays in the register under its number, the
+    verification page shows it revoked, and it can no longer be printed. Only a valid
+    document is revoked; the reason is required and kept (not shown publicly)."""
+    document = (
+        IssuedDocument.objects.select_for_update(of=("self",))
+        .select_related("issuer", "link")
+        .get(pk=document.pk)
+    )
+    if not may_revoke(by, document):
+        raise DomainError(_("You may not revoke this document."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reason for revoking the document."), field="reason")
+    if document.current_status != IssuedDocument.Status.VALID:
+        raise DomainError(
+            _("This document is already %(status)s.")
+            % {"status": document.current_status_label.lower()}
+        )
+    before = audit.snapshot(document, ["status", "revocation_reason"])
+    document.status = IssuedDocument.Status.REVOKED
+    document.revocation_reason = reason
+    document.status_changed_on = timezone.localdate()
+    document.status_changed_by = _user(by)
+    document.save(
+        update_fields=["status", "revocation_reason", "status_changed_on", "status_changed_by"]
+    )
+    audit.record(
+        by=by,
+        action="update",
+        obj=document,
+        changes=audit.diff(before, audit.snapshot(document, ["status", "revocation_reason"])),
+        scope_path=document.issuer.path,
+        reason=reason,
+    )
+    return document
 
 
 def render_pdf(document: IssuedDocument) -> bytes:

@@ -24,5 +24,6 @@ urlpatterns = [
     path("documents/workplace/<int:org_pk>/batches/", views.batches, name="batches"),
     path("documents/batch/<int:pk>/", views.batch_detail, name="batch"),
     path("documents/batch/<int:pk>/letters.pdf", views.batch_file, name="batch_file"),
+    path("documents/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("verify/<str:code>/", views.verify, name="verify"),
 ]

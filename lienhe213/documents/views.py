@@ -7,13 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lienhe213.accounts.access import Capability, has_capability
 from lienhe213.comments import access as comment_access
 from lienhe213.core.errors import DomainError
 from lienhe213.documents import access, services
-from lienhe213.documents.forms import BatchForm
+from lienhe213.documents.forms import BatchForm, RevokeForm
 from lienhe213.documents.models import DocumentBatch, IssuedDocument
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.registry import access as registry_access
@@ -105,9 +106,33 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "document": document,
         "receive_link": link if receive else None,
+        "revocable": document.is_valid
+        and request.user.is_authenticated
+        and services.may_revoke(request.user, document),
         "today": timezone.localdate(),
     }
     return render(request, "documents/verify.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a registered document, with the reason; back to its verification page."""
+    document = access.get_document_for_user(request.user, pk)
+    if not services.may_revoke(request.user, document):
+        raise PermissionDenied
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revoke_document(
+                by=request.user, document=document, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as err:
+            form.add_error(err.field if err.field in form.fields else None, str(err))
+        else:
+            messages.success(request, _("The document was revoked."))
+            return redirect("documents:verify", code=document.verification_code)
+    return render(request, "documents/revoke.html", {"document": document, "form": form})
 
 
 @login_required

@@ -308,15 +308,15 @@ def test_commendations_and_review(world, cast, expected):
     ("cast", "expected"),
     [
         # (list, detail, pdf, verify, batch, register letter, register comment,
-        # register request)
-        ("anonymous", (401, 401, 401, 200, 401, 401, 401, 401)),
-        ("stranger", (200, 404, 404, 200, 404, 400, 400, 400)),
-        ("member_user", (200, 200, 403, 200, 404, 403, 400, 400)),
-        ("other_clerk", (200, 404, 404, 200, 404, 400, 400, 400)),
-        ("secretary_a2", (200, 200, 403, 200, 404, 403, 403, 403)),
-        ("commune_clerk", (200, 200, 403, 200, 404, 403, 201, 403)),
-        ("workplace_officer", (200, 200, 200, 200, 200, 200, 403, 201)),
-        ("provincial_officer", (200, 200, 200, 200, 200, 200, 201, 201)),
+        # register request, revoke the letter)
+        ("anonymous", (401, 401, 401, 200, 401, 401, 401, 401, 401)),
+        ("stranger", (200, 404, 404, 200, 404, 400, 400, 400, 404)),
+        ("member_user", (200, 200, 403, 200, 404, 403, 400, 400, 403)),
+        ("other_clerk", (200, 404, 404, 200, 404, 400, 400, 400, 404)),
+        ("secretary_a2", (200, 200, 403, 200, 404, 403, 403, 403, 403)),
+        ("commune_clerk", (200, 200, 403, 200, 404, 403, 201, 403, 403)),
+        ("workplace_officer", (200, 200, 200, 200, 200, 200, 403, 201, 200)),
+        ("provincial_officer", (200, 200, 200, 200, 200, 200, 201, 201, 200)),
     ],
 )
 def test_official_documents(world, cast, expected):
@@ -345,8 +345,11 @@ def test_official_documents(world, cast, expected):
         client.post(f"{base}letters/", {"link": request.link_id}, format="json").status_code,
         client.post(f"{base}comments/", {"request": request.pk}, format="json").status_code,
         client.post(f"{base}requests/", {"request": request.pk}, format="json").status_code,
+        client.post(f"{base}{document.pk}/revoke/", {"reason": "x"}, format="json").status_code,
     )
 
     assert statuses == expected
     if 201 not in expected:
         assert list(IssuedDocument.objects.values_list("pk", flat=True)) == before
+    revoked = IssuedDocument.objects.get(pk=document.pk).status == "revoked"
+    assert revoked == (expected[-1] == 200)

@@ -631,17 +631,17 @@ def test_thematic_review_and_commendations(client, world, who, expected):
     ("who", "expected"),
     [
         # (letter PDF, comment PDF, batches, batch, batch file, verify, book of cell A2,
-        # request PDF)
-        ("anonymous", ("login", "login", "login", "login", "login", 200, "login", "login")),
-        ("stranger", (404, 404, 404, 404, 404, 200, 404, 404)),
-        ("member_user", (403, 404, 404, 404, 404, 200, 404, 404)),
-        ("other_clerk", (404, 404, 404, 404, 404, 200, 404, 404)),
-        ("secretary_a1", (404, 404, 404, 404, 404, 200, 404, 404)),
-        ("secretary_a2", (403, 403, 404, 404, 404, 200, 200, 403)),
-        ("commune_clerk", (403, 200, 404, 404, 404, 200, 200, 403)),
-        ("workplace_officer", (200, 403, 200, 200, 200, 200, 404, 200)),
-        ("provincial_officer", (200, 200, 200, 200, 200, 200, 200, 200)),
-        ("root_user", (200, 200, 200, 200, 200, 200, 200, 200)),
+        # request PDF, revoke the letter)
+        ("anonymous", ("login",) * 5 + (200, "login", "login", "login")),
+        ("stranger", (404, 404, 404, 404, 404, 200, 404, 404, 404)),
+        ("member_user", (403, 404, 404, 404, 404, 200, 404, 404, 403)),
+        ("other_clerk", (404, 404, 404, 404, 404, 200, 404, 404, 404)),
+        ("secretary_a1", (404, 404, 404, 404, 404, 200, 404, 404, 404)),
+        ("secretary_a2", (403, 403, 404, 404, 404, 200, 200, 403, 403)),
+        ("commune_clerk", (403, 200, 404, 404, 404, 200, 200, 403, 403)),
+        ("workplace_officer", (200, 403, 200, 200, 200, 200, 404, 200, 200)),
+        ("provincial_officer", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+        ("root_user", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ],
 )
 def test_official_documents(client, world, who, expected):
@@ -663,6 +663,7 @@ def test_official_documents(client, world, who, expected):
         reverse("documents:verify", args=[letter.document.verification_code]),
         reverse("documents:book", args=[world.cell_a2.pk, "pdf"]),
         reverse("documents:request", args=[request.pk, "pdf"]),
+        reverse("documents:revoke", args=[letter.document.pk]),
     ]
     user = world.user(who)
     if user is not None:

@@ -43,6 +43,9 @@ def test_register_a_letter_then_download_it(world):
         "member": world.member_w1.pk,
         "issued_on": "2025-03-03",
         "status": "valid",
+        "current_status": "valid",
+        "status_changed_on": None,
+        "superseded_by": None,
         "verification_code": document.verification_code,
         "checksum": document.checksum,
     }
@@ -97,6 +100,7 @@ def test_verify_is_public_and_says_only_what_the_page_says(world):
         "member_name": "Nguyễn Văn Đức",
         "issued_on": "2025-03-03",
         "status": "valid",
+        "status_changed_on": None,
     }
     assert forged.status_code == 404
 
