@@ -25,7 +25,7 @@ def get_batch_for_user(user: AnyUser, pk: object) -> DocumentBatch:
         return (
             DocumentBatch.objects.visible_to(user)
             .select_related("issuer")
-            .defer("pdf")
+            .defer("pdf", "archive")
             .get(pk=int(str(pk)))
         )
     except (DocumentBatch.DoesNotExist, ValueError) as exc:

@@ -5,7 +5,8 @@ pages:
   ``/{id}/pdf/`` and ``/{id}/docx/``: the file, for those who may print it (403 else);
 - ``POST /api/v1/documents/letters/`` ``{"link"}``, ``/requests/`` and ``/comments/``
   ``{"request"}``: register (or find) the document, 201 (200 for a reprint);
-- ``POST /api/v1/documents/batches/`` ``{"workplace", "issued_on"}`` (202) and
+- ``POST /api/v1/documents/batches/`` ``{"workplace", "issued_on", "output"}`` (202;
+  ``output`` "pdf", the default, or "zip": one PDF per letter) and
   ``GET /api/v1/documents/batches/{id}/``: letter batches and their progress;
 - ``POST /api/v1/documents/{id}/revoke/`` ``{"reason"}``: withdraw a valid document, for
   those who act for its issuer (403 else);
@@ -141,7 +142,10 @@ class DocumentViewSet(
         if not has_capability(request.user, Capability.MANAGE_LETTERS, data["workplace"].path):
             raise PermissionDenied
         batch = services.start_letter_batch(
-            by=request.user, workplace=data["workplace"], issued_on=data["issued_on"]
+            by=request.user,
+            workplace=data["workplace"],
+            issued_on=data["issued_on"],
+            output=data["output"],
         )
         return Response(DocumentBatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 

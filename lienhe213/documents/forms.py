@@ -1,12 +1,21 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lienhe213.documents.models import DocumentBatch
+
 
 class BatchForm(forms.Form):
-    """The day of the bulk issue whose letters go into one PDF."""
+    """The day of the bulk issue whose letters go into one PDF (or one ZIP file)."""
 
     issued_on = forms.DateField(
         label=_("Letters issued on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    output = forms.ChoiceField(
+        label=_("File"),
+        choices=DocumentBatch.Output.choices,
+        initial=DocumentBatch.Output.PDF,
+        required=False,  # a PDF unless asked otherwise
+        widget=forms.RadioSelect,
     )
 
 

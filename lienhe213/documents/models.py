@@ -223,9 +223,13 @@ class IssuedDocument(models.Model):
 
 class DocumentBatch(models.Model):
     """Letters for many members rendered in the background as one PDF, one letter per
-    page. ``done`` counts the letters rendered so far (the progress bar); the letters
-    are registered only when the whole file is ready, so a failure half-way registers
-    nothing."""
+    page, or as a ZIP file of one PDF per letter (``output``). ``done`` counts the
+    letters rendered so far (the progress bar); the letters are registered only when the
+    whole file is ready, so a failure half-way registers nothing."""
+
+    class Output(models.TextChoices):
+        PDF = "pdf", _("One PDF, one letter per page")
+        ZIP = "zip", _("A ZIP file, one PDF per letter")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -246,7 +250,9 @@ class DocumentBatch(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     error = models.TextField(_("error"), blank=True)
+    output = models.CharField(_("output"), max_length=3, choices=Output.choices, default=Output.PDF)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    archive = models.BinaryField(_("ZIP file"), null=True, blank=True, editable=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),

@@ -215,6 +215,20 @@ def join_pdfs(parts: Sequence[bytes]) -> bytes:
     return out.getvalue()
 
 
+def zip_files(files: Sequence[tuple[str, bytes]]) -> bytes:
+    """A ZIP archive of ``(name, content)`` files, in order, with a fixed timestamp so
+    that the same files give the same archive."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content)
+    return out.getvalue()
+
+
 def build_docx(paper: Paper) -> bytes:
     """The same paper as an editable Word document (A4, Times New Roman)."""
     from docx import Document

@@ -90,6 +90,9 @@ class CommentInputSerializer(serializers.Serializer[Any]):
 class BatchInputSerializer(serializers.Serializer[Any]):
     workplace = VisibleOrganizationField()
     issued_on = serializers.DateField()
+    output = serializers.ChoiceField(
+        choices=DocumentBatch.Output.choices, default=DocumentBatch.Output.PDF
+    )
 
 
 class DocumentBatchSerializer(serializers.ModelSerializer[DocumentBatch]):
@@ -98,7 +101,7 @@ class DocumentBatchSerializer(serializers.ModelSerializer[DocumentBatch]):
 
     class Meta:
         model = DocumentBatch
-        fields = ["id", "issuer", "total", "done", "status", "error", "created_at"]
+        fields = ["id", "issuer", "output", "total", "done", "status", "error", "created_at"]
         fields += ["finished_at", "percent"]
         read_only_fields = fields
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
@@ -20,6 +21,7 @@ from lienhe213.comments import access as comment_access
 from lienhe213.comments.models import CommentForm, CommentRequest
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
+from lienhe213.core.text import fold
 from lienhe213.documents import papers, rendering
 from lienhe213.documents.models import DocumentBatch, DocumentKind, IssuedDocument, Series
 from lienhe213.organizations.models import Organization
@@ -398,22 +400,33 @@ def letters_for_batch(*, workplace: Organization, issued_on: datetime.date) -> l
 
 @transaction.atomic
 def start_letter_batch(
-    *, by: AnyUser, workplace: Organization, issued_on: datetime.date
+    *,
+    by: AnyUser,
+    workplace: Organization,
+    issued_on: datetime.date,
+    output: str = DocumentBatch.Output.PDF,
 ) -> DocumentBatch:
-    """Queue the letters of one bulk issue for rendering as one PDF, one letter per page;
-    the background task registers them all when the file is complete."""
+    """Queue the letters of one bulk issue for rendering as one PDF, one letter per page
+    (or a ZIP file of one PDF per letter); the background task registers them all when
+    the file is complete."""
     registry_access.require_workplace_side(by, workplace)
     link_ids = letters_for_batch(workplace=workplace, issued_on=issued_on)
     if not link_ids:
         raise DomainError(_("No letter in force was issued on that day."), field="issued_on")
+    if output not in DocumentBatch.Output.values:
+        raise DomainError(_("Choose a PDF or a ZIP file."), field="output")
     batch = DocumentBatch.objects.create(
-        issuer=workplace, link_ids=link_ids, total=len(link_ids), requested_by=_user(by)
+        issuer=workplace,
+        link_ids=link_ids,
+        total=len(link_ids),
+        output=output,
+        requested_by=_user(by),
     )
     audit.record(
         by=by,
         action="create",
         obj=batch,
-        changes={"issued_on": issued_on.isoformat(), "total": batch.total},
+        changes={"issued_on": issued_on.isoformat(), "total": batch.total, "output": output},
         scope_path=workplace.path,
     )
     from lienhe213.documents.tasks import render_letter_batch
@@ -431,9 +444,9 @@ def run_letter_batch(*, batch_id: int) -> DocumentBatch:
         return batch
     DocumentBatch.objects.filter(pk=batch.pk).update(status=DocumentBatch.Status.RUNNING)
     try:
-        pdf, documents = _render_batch(batch)
+        content, documents = _render_batch(batch)
         with transaction.atomic():
-            _register_batch(batch, documents, pdf)
+            _register_batch(batch, documents, content)
     except Exception as exc:
         DocumentBatch.objects.filter(pk=batch.pk).update(
             status=DocumentBatch.Status.FAILED, error=str(exc)[:500], finished_at=timezone.now()
@@ -472,19 +485,36 @@ def _render_batch(batch: DocumentBatch) -> tuple[bytes, list[IssuedDocument]]:
                 verification_code=new_verification_code(),
             )
         )
+    as_zip = batch.output == DocumentBatch.Output.ZIP
     chunks = []
+    files: list[tuple[str, bytes]] = []
     for start in range(0, len(documents), BATCH_CHUNK):
         part = documents[start : start + BATCH_CHUNK]
         ids = batch.link_ids[start : start + BATCH_CHUNK]
         chunk = [papers.letter_paper(links[pk], doc) for pk, doc in zip(ids, part, strict=True)]
         for doc, paper in zip(part, chunk, strict=True):
             doc.checksum = doc.checksum or checksum(paper)
-        chunks.append(rendering.render_pdf(chunk))
+        if as_zip:
+            for pk, doc, paper in zip(ids, part, chunk, strict=True):
+                files.append((letter_filename(doc, links[pk]), rendering.render_pdf([paper])))
+        else:
+            chunks.append(rendering.render_pdf(chunk))
         DocumentBatch.objects.filter(pk=batch.pk).update(done=start + len(part))
+    if as_zip:
+        return rendering.zip_files(files), documents
     return rendering.join_pdfs(chunks), documents
 
 
-def _register_batch(batch: DocumentBatch, documents: Sequence[IssuedDocument], pdf: bytes) -> None:
+def letter_filename(document: IssuedDocument, link: ResidenceLink) -> str:
+    """A letter's file in a batch's ZIP: its number, year and the member's name folded
+    to ASCII (``0007-2025-nguyen-van-duc.pdf``), which every archive tool keeps."""
+    name = slugify(fold(link.member.full_name)) or "member"
+    return f"{document.number:04d}-{document.year}-{name}.pdf"
+
+
+def _register_batch(
+    batch: DocumentBatch, documents: Sequence[IssuedDocument], content: bytes
+) -> None:
     links = ResidenceLink.objects.select_for_update().filter(pk__in=batch.link_ids)
     if any(link.status in NO_LETTER_STATUSES for link in links):
         raise DomainError(_("A letter of this batch was returned or closed meanwhile."))
@@ -496,8 +526,11 @@ def _register_batch(batch: DocumentBatch, documents: Sequence[IssuedDocument], p
         entries=[(doc, audit.snapshot(doc, AUDITED)) for doc in new],
         scope_path=batch.issuer.path,
     )
-    batch.pdf = pdf
+    if batch.output == DocumentBatch.Output.ZIP:
+        batch.archive = content
+    else:
+        batch.pdf = content
     batch.status = DocumentBatch.Status.DONE
     batch.done = batch.total
     batch.finished_at = timezone.now()
-    batch.save(update_fields=["pdf", "status", "done", "finished_at"])
+    batch.save(update_fields=["pdf", "archive", "status", "done", "finished_at"])

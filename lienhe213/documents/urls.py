@@ -24,6 +24,7 @@ urlpatterns = [
     path("documents/workplace/<int:org_pk>/batches/", views.batches, name="batches"),
     path("documents/batch/<int:pk>/", views.batch_detail, name="batch"),
     path("documents/batch/<int:pk>/letters.pdf", views.batch_file, name="batch_file"),
+    path("documents/batch/<int:pk>/letters.zip", views.batch_zip, name="batch_zip"),
     path("documents/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("verify/<str:code>/", views.verify, name="verify"),
 ]

@@ -21,6 +21,7 @@ from lienhe213.registry import access as registry_access
 from lienhe213.registry.views.links import allowed_steps
 
 PDF = "application/pdf"
+ZIP = "application/zip"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -146,13 +147,16 @@ def batches(request: HttpRequest, org_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.start_letter_batch(
-                by=request.user, workplace=org, issued_on=form.cleaned_data["issued_on"]
+                by=request.user,
+                workplace=org,
+                issued_on=form.cleaned_data["issued_on"],
+                output=form.cleaned_data["output"] or DocumentBatch.Output.PDF,
             )
         except DomainError as err:
             form.add_error("issued_on", str(err))
         else:
             return redirect("documents:batch", pk=batch.pk)
-    recent = DocumentBatch.objects.filter(issuer=org).defer("pdf")[:20]
+    recent = DocumentBatch.objects.filter(issuer=org).defer("pdf", "archive")[:20]
     return render(request, "documents/batches.html", {"org": org, "form": form, "batches": recent})
 
 
@@ -169,8 +173,19 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def batch_file(request: HttpRequest, pk: int) -> HttpResponse:
     batch = access.get_batch_for_user(request.user, pk)
-    if batch.status != DocumentBatch.Status.DONE:
-        raise Http404  # no file yet
+    if batch.status != DocumentBatch.Status.DONE or batch.output != DocumentBatch.Output.PDF:
+        raise Http404  # no file yet, or a ZIP batch
 
     pdf = DocumentBatch.objects.values_list("pdf", flat=True).get(pk=batch.pk)
     return _file(bytes(pdf or b""), PDF, f"letters-{batch.pk}.pdf")
+
+
+@login_required
+def batch_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    """A ZIP batch's file: one PDF per letter, named by number and member."""
+    batch = access.get_batch_for_user(request.user, pk)
+    if batch.status != DocumentBatch.Status.DONE or batch.output != DocumentBatch.Output.ZIP:
+        raise Http404
+
+    archive = DocumentBatch.objects.values_list("archive", flat=True).get(pk=batch.pk)
+    return _file(bytes(archive or b""), ZIP, f"letters-{batch.pk}.zip")

@@ -631,17 +631,17 @@ def test_thematic_review_and_commendations(client, world, who, expected):
     ("who", "expected"),
     [
         # (letter PDF, comment PDF, batches, batch, batch file, verify, book of cell A2,
-        # request PDF, revoke the letter)
-        ("anonymous", ("login",) * 5 + (200, "login", "login", "login")),
-        ("stranger", (404, 404, 404, 404, 404, 200, 404, 404, 404)),
-        ("member_user", (403, 404, 404, 404, 404, 200, 404, 404, 403)),
-        ("other_clerk", (404, 404, 404, 404, 404, 200, 404, 404, 404)),
-        ("secretary_a1", (404, 404, 404, 404, 404, 200, 404, 404, 404)),
-        ("secretary_a2", (403, 403, 404, 404, 404, 200, 200, 403, 403)),
-        ("commune_clerk", (403, 200, 404, 404, 404, 200, 200, 403, 403)),
-        ("workplace_officer", (200, 403, 200, 200, 200, 200, 404, 200, 200)),
-        ("provincial_officer", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
-        ("root_user", (200, 200, 200, 200, 200, 200, 200, 200, 200)),
+        # request PDF, revoke the letter, a ZIP batch's file)
+        ("anonymous", ("login",) * 5 + (200, "login", "login", "login", "login")),
+        ("stranger", (404, 404, 404, 404, 404, 200, 404, 404, 404, 404)),
+        ("member_user", (403, 404, 404, 404, 404, 200, 404, 404, 403, 404)),
+        ("other_clerk", (404, 404, 404, 404, 404, 200, 404, 404, 404, 404)),
+        ("secretary_a1", (404, 404, 404, 404, 404, 200, 404, 404, 404, 404)),
+        ("secretary_a2", (403, 403, 404, 404, 404, 200, 200, 403, 403, 404)),
+        ("commune_clerk", (403, 200, 404, 404, 404, 200, 200, 403, 403, 404)),
+        ("workplace_officer", (200, 403, 200, 200, 200, 200, 404, 200, 200, 200)),
+        ("provincial_officer", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+        ("root_user", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
     ],
 )
 def test_official_documents(client, world, who, expected):
@@ -654,6 +654,9 @@ def test_official_documents(client, world, who, expected):
     batch = DocumentBatch.objects.create(
         issuer=world.workplace, link_ids=[], total=0, status="done", pdf=b"%PDF-"
     )
+    zipped = DocumentBatch.objects.create(
+        issuer=world.workplace, link_ids=[], total=0, status="done", output="zip", archive=b"PK"
+    )
     urls = [
         reverse("documents:link", args=[request.link_id, "pdf"]),
         reverse("documents:comment", args=[request.pk, "pdf"]),
@@ -664,6 +667,7 @@ def test_official_documents(client, world, who, expected):
         reverse("documents:book", args=[world.cell_a2.pk, "pdf"]),
         reverse("documents:request", args=[request.pk, "pdf"]),
         reverse("documents:revoke", args=[letter.document.pk]),
+        reverse("documents:batch_zip", args=[zipped.pk]),
     ]
     user = world.user(who)
     if user is not None:

@@ -1,10 +1,14 @@
 """Letters for many members as one PDF, rendered in the background."""
 
+import io
+import zipfile
+
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from lienhe213.core.models import AuditEvent
-from lienhe213.documents import papers, services
+from lienhe213.documents import papers, rendering, services
 from lienhe213.documents.models import DocumentBatch, IssuedDocument
 from lienhe213.documents.tests.conftest import pdf_pages, register_state, working_member
 from lienhe213.registry import services as registry_services
@@ -147,3 +151,88 @@ def test_the_link_page_leads_to_the_batch_of_its_day(client, world):
     assert f"{batches}?issued_on=2025-03-03" in page
     assert form.status_code == 200
     assert 'value="2025-03-03"' in form.text
+
+
+def test_a_zip_batch_holds_one_pdf_per_letter_named_by_number_and_member(
+    client, world, immediate_tasks, django_capture_on_commit_callbacks, monkeypatch
+):
+    _bulk_issue(world)
+    monkeypatch.setattr(services, "BATCH_CHUNK", 2)
+    client.force_login(world.workplace_officer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("documents:batches", args=[world.workplace.pk]),
+            {"issued_on": "2025-03-03", "output": "zip"},
+        )
+
+    batch = DocumentBatch.objects.get()
+    assert (batch.output, batch.status, batch.done, batch.pdf) == ("zip", "done", 3, None)
+    archive = zipfile.ZipFile(io.BytesIO(bytes(batch.archive)))
+    assert archive.namelist() == [
+        "0001-2025-nguyen-van-duc.pdf",
+        "0002-2025-tran-thi-lan.pdf",
+        "0003-2025-hoang-van-hai.pdf",
+    ]
+    documents = list(IssuedDocument.objects.order_by("number"))
+    assert len(documents) == 3
+    for name, (family, middle, given), document in zip(
+        archive.namelist(), NAMES, documents, strict=True
+    ):
+        (page,) = pdf_pages(archive.read(name))
+        assert f"Đồng chí: {family} {middle} {given}" in page
+        assert f"Số: {document.number}-GGT/ĐU" in page
+        assert f"Mã xác thực: {document.verification_code}" in page
+    page = client.get(reverse("documents:batch", args=[batch.pk])).text
+    assert reverse("documents:batch_zip", args=[batch.pk]) in page
+    download = client.get(reverse("documents:batch_zip", args=[batch.pk]))
+    assert download["Content-Type"] == "application/zip"
+    assert download.content == bytes(batch.archive)
+    assert client.get(reverse("documents:batch_file", args=[batch.pk])).status_code == 404
+
+
+def test_a_zip_batch_failing_half_way_registers_nothing(
+    world, immediate_tasks, django_capture_on_commit_callbacks, monkeypatch
+):
+    _bulk_issue(world)
+    real = rendering.render_pdf
+    calls = []
+
+    def fails_on_the_third(papers_):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("renderer crashed")
+        return real(papers_)
+
+    monkeypatch.setattr(rendering, "render_pdf", fails_on_the_third)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_letter_batch(
+            by=world.workplace_officer, workplace=world.workplace, issued_on=MONDAY, output="zip"
+        )
+
+    batch = DocumentBatch.objects.get()
+    assert (batch.status, batch.error, batch.archive) == ("failed", "renderer crashed", None)
+    assert IssuedDocument.objects.count() == 0
+
+
+def test_a_zip_batch_through_the_api(world):
+    _bulk_issue(world)
+    client = APIClient()
+    client.force_authenticate(world.workplace_officer)
+
+    response = client.post(
+        "/api/v1/documents/batches/",
+        {"workplace": world.workplace.pk, "issued_on": "2025-03-03", "output": "zip"},
+        format="json",
+    )
+    wrong = client.post(
+        "/api/v1/documents/batches/",
+        {"workplace": world.workplace.pk, "issued_on": "2025-03-03", "output": "rar"},
+        format="json",
+    )
+
+    assert response.status_code == 202
+    assert response.json()["output"] == "zip"
+    assert wrong.status_code == 400
+    assert DocumentBatch.objects.get().output == "zip"
