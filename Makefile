@@ -18,9 +18,11 @@ install:
 
 run: install pdf-deps
 	$(PY) manage.py migrate -v0
-	$(PY) manage.py seed_demo --preset $(PRESET) --if-empty
-	$(PY) manage.py demo_logins
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py seed_demo --preset $(PRESET) --if-empty   # prints the demo logins
+	$(PY) manage.py run_due
+	@# The task worker (letter batches, e-mail digests) runs beside the server and stops with it.
+	$(PY) manage.py db_worker --no-reload & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # System packages, from Debian's apt as root (otherwise a message says what to install):
 # the PDFs need Pango/HarfBuzz (WeasyPrint) and Liberation Serif, a Times-metric font with

@@ -167,6 +167,7 @@ def test_if_empty_does_nothing_on_a_filled_database(seeded: str, settings: Any) 
     assert (Member.objects.count(), Organization.objects.count(), User.objects.count()) == counts
     assert AuditEvent.objects.count() == events
     assert "nothing seeded" in out.getvalue()
+    assert "chibo" in out.getvalue()  # the demo logins are printed all the same
 
 
 def test_seed_refuses_a_database_that_already_has_a_tree(seeded: str) -> None:

@@ -29,6 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Member.objects.exists():
             self.stdout.write(_("The database already holds members; nothing seeded."))
+            write_logins(self.stdout)
             return
         if Organization.objects.exists() or User.objects.filter(username="admin").exists():
             raise CommandError(
