@@ -48,6 +48,8 @@ def _may_print(user: Any, document: IssuedDocument) -> bool:
         return services.may_print_request(user, document.comment_request)
     if document.comment_request is not None:
         return services.may_print_comment(user, document.comment_request)
+    if document.organization is not None and document.series == "report":
+        return services.may_print_review(user, document.organization)
     if document.organization is not None:
         return services.may_print_book(user, document.organization)
     return False

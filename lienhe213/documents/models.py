@@ -101,7 +101,7 @@ class IssuedDocument(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="documents_about",
-        help_text=_("The cell whose tracking book this is."),
+        help_text=_("The cell whose tracking book this is, or the organization reported on."),
     )
     issuer = models.ForeignKey(
         "organizations.Organization",
@@ -110,6 +110,8 @@ class IssuedDocument(models.Model):
         related_name="issued_documents",
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    # The year an annual report reports on (``year`` is the year of its number).
+    subject_year = models.PositiveSmallIntegerField(_("year reported on"), null=True, blank=True)
     number = models.PositiveIntegerField(_("number"))
     issued_on = models.DateField(_("issued on"))
     issued_by = models.ForeignKey(
@@ -190,6 +192,11 @@ class IssuedDocument(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(series="book") | models.Q(organization__isnull=False),
                 name="issued_document_book_has_organization",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(series="report")
+                | models.Q(organization__isnull=False, subject_year__isnull=False),
+                name="issued_document_report_has_organization",
             ),
         ]
 

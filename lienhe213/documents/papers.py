@@ -4,6 +4,7 @@ whatever the UI language."""
 
 import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from lienhe213.comments.models import FORM_ITEMS, CommentForm, CommentRequest
 from lienhe213.documents.models import IssuedDocument
@@ -19,6 +20,9 @@ from lienhe213.documents.rendering import (
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import Category, ResidenceLink
+
+if TYPE_CHECKING:
+    from lienhe213.reports.review import Review, UnitScore
 
 BASIS = (
     "Thực hiện Quy định số 213-QĐ/TW ngày 02/01/2020 của Bộ Chính trị về trách nhiệm của "
@@ -121,7 +125,7 @@ def letter_paper(link: ResidenceLink, document: IssuedDocument) -> Paper:
             ("Đang sinh hoạt tại", f"{member.organization.name}, {issuer.name}"),
             ("Nơi cư trú", _address(member)),
         ],
-        after_facts=after,
+        closing=after,
         signatures=[[], ["T/M ĐẢNG ỦY", "BÍ THƯ"]],
         receipt=[
             "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -",
@@ -182,7 +186,7 @@ def request_paper(request: CommentRequest, document: IssuedDocument) -> Paper:
             ("Đang sinh hoạt tại", f"{member.organization.name}, {workplace.name}"),
             ("Nơi cư trú", _address(member)),
         ],
-        after_facts=after,
+        closing=after,
         signatures=[[], ["T/M ĐẢNG ỦY", "BÍ THƯ"]],
         verification_code=document.verification_code,
         verify_url=verify_url(document.verification_code),
@@ -354,3 +358,74 @@ COMMENT_RELATED = (
     "link__residence_commune_organization__parent",
     "link__residence_cell__community",
 )
+
+
+def _figure(value: float | None) -> str:
+    """A figure of the report as printed in Vietnamese: a decimal comma, "—" for none."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.1f}".replace(".", ",")
+    return str(int(value))
+
+
+def _change(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return ("+" if value > 0 else "") + _figure(value)
+
+
+def review_paper(review: "Review", on: datetime.date, document: IssuedDocument) -> Paper:
+    """The annual report of a province or a commune on carrying out Regulation 213
+    (DOMAIN §4.8): the year's figures beside the previous year's, the strongest and the
+    weakest units, the commendations. Its labels are the Vietnamese of the report page,
+    whatever the language of the user who prints it."""
+    from django.utils import translation
+
+    org = review.organization
+    year = review.year
+    with translation.override("vi"):
+        rows = [
+            [str(row.label), _figure(row.current), _figure(row.previous), _change(row.change)]
+            for row in review.rows
+        ]
+
+        def units(title: str, chosen: Sequence["UnitScore"]) -> list[str]:
+            if not chosen:
+                return []
+            named = "; ".join(f"{unit.name} ({_figure(unit.score)} điểm)" for unit in chosen)
+            return [f"{title}: {named}."]
+
+        after = units("Các đơn vị thực hiện tốt nhất", review.strongest)
+        after += units("Các đơn vị cần chấn chỉnh", review.weakest)
+        commended = [f"- {c.subject} ({c.get_status_display()})" for c in review.decided]
+        commended += [f"- {c.subject} ({c.get_status_display()})" for c in review.proposed]
+        commended += [f"- {r.member_name}, {r.cell_name}" for r in review.recommended]
+    if commended:
+        after.append("Khen thưởng (đã quyết định, đề nghị và được chi bộ nơi cư trú đề xuất):")
+        after += commended
+    else:
+        after.append("Không có đề nghị khen thưởng trong năm.")
+    formerly = f" (gồm {', '.join(review.formerly)})" if review.formerly else ""
+    return Paper(
+        form_label="Báo cáo 213",
+        superior=_superior(org),
+        issuer=org.name,
+        number=f"Số: {document.number}-BC/{committee_suffix(org)}",
+        place_date=f"{place_of(org)}, {vietnamese_date(on)}",
+        title="BÁO CÁO",
+        subtitle=[
+            f"Kết quả thực hiện Quy định số 213-QĐ/TW năm {year}",
+            f"của {review.name}{formerly}",
+        ],
+        paragraphs=[
+            BASIS.rstrip(",") + ".",
+            f"{org.name} báo cáo kết quả năm {year} so với năm {year - 1} như sau:",
+        ],
+        table_columns=["Chỉ tiêu", str(year), str(year - 1), "Tăng, giảm"],
+        table_rows=rows,
+        closing=after,
+        signatures=[[], ["T/M ĐẢNG ỦY", "BÍ THƯ"]],
+        verification_code=document.verification_code,
+        verify_url=verify_url(document.verification_code),
+    )

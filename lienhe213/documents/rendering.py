@@ -56,6 +56,8 @@ class Paper:
     table_columns: list[str] = field(default_factory=list)
     table_rows: list[list[str]] = field(default_factory=list)
     landscape: bool = False
+    # Paragraphs after the table (an annual report's units and commendations).
+    closing: list[str] = field(default_factory=list)
     verification_code: str = ""
     verify_url: str = ""
 
@@ -304,6 +306,8 @@ def build_docx(paper: Paper) -> bytes:
         for cell in table.rows[0].cells:
             for run in cell.paragraphs[0].runs:
                 run.bold = True
+    for text in paper.closing:
+        line(doc, text)
     if paper.free_text:
         line(doc, paper.free_text[0], bold=True)
         line(doc, paper.free_text[1] or "…")

@@ -54,7 +54,10 @@ def new_verification_code() -> str:
 def checksum(paper: rendering.Paper) -> str:
     """SHA-256 of the paper's text: the same for every reprint, and independent of the
     PDF library's version."""
-    content = json.dumps(dataclasses.asdict(paper), ensure_ascii=False, sort_keys=True)
+    fields = dataclasses.asdict(paper)
+    if not fields["closing"]:  # added later: papers without it keep their checksum
+        del fields["closing"]
+    content = json.dumps(fields, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(content.encode()).hexdigest()
 
 
@@ -243,34 +246,33 @@ def issue_book_document(*, by: AnyUser, cell: Organization) -> Rendered:
         changes={**audit.snapshot(document, AUDITED), "rows": len(paper.table_rows)},
         scope_path=cell.path,
     )
-    _supersede_books(by=by, cell=cell, new=document)
+    earlier = IssuedDocument.objects.filter(series=Series.BOOK, organization=cell)
+    _supersede(by=by, earlier=earlier, new=document, scope_path=cell.path)
     return Rendered(document, pdf)
 
 
-def _supersede_books(*, by: AnyUser, cell: Organization, new: IssuedDocument) -> None:
-    """A new print of a cell's book supersedes the earlier prints still valid (the
-    caller holds the lock on the cell's row)."""
-    earlier = list(
-        IssuedDocument.objects.filter(
-            series=Series.BOOK, organization=cell, status=IssuedDocument.Status.VALID
-        ).exclude(pk=new.pk)
-    )
-    for document in earlier:
+def _supersede(
+    *, by: AnyUser, earlier: "models.QuerySet[IssuedDocument]", new: IssuedDocument, scope_path: str
+) -> None:
+    """A new print of a snapshot (a cell's book, a year's report) supersedes the earlier
+    prints still valid (the caller holds the lock on the organization's row)."""
+    earlier_list = list(earlier.filter(status=IssuedDocument.Status.VALID).exclude(pk=new.pk))
+    for document in earlier_list:
         document.status = IssuedDocument.Status.SUPERSEDED
         document.superseded_by = new
         document.status_changed_on = new.issued_on
         document.status_changed_by = _user(by)
     IssuedDocument.objects.bulk_update(
-        earlier, ["status", "superseded_by", "status_changed_on", "status_changed_by"]
+        earlier_list, ["status", "superseded_by", "status_changed_on", "status_changed_by"]
     )
     audit.record_many(
         by=by,
         action="update",
         entries=[
             (doc, {"status": ["valid", "superseded"], "superseded_by": [None, new.pk]})
-            for doc in earlier
+            for doc in earlier_list
         ],
-        scope_path=cell.path,
+        scope_path=scope_path,
     )
 
 
@@ -314,6 +316,87 @@ def issue_request_document(*, by: AnyUser, request: CommentRequest) -> Rendered:
     return _register(document, by=by)
 
 
+# --- the annual report ----------------------------------------------------------------
+
+
+# Regulation 213 dates from 2020; a report before it has nothing to say.
+REVIEW_FIRST_YEAR = 2020
+
+
+def has_review(org: Organization) -> bool:
+    """Whether ``org`` writes an annual report: a province, or a commune (a grassroots
+    committee on the residence side)."""
+    if org.kind == Organization.Kind.PROVINCIAL_COMMITTEE:
+        return True
+    return (
+        org.kind == Organization.Kind.GRASSROOTS_COMMITTEE
+        and org.side != Organization.Side.WORKPLACE
+    )
+
+
+def may_print_review(user: AnyUser, org: Organization) -> bool:
+    """The committee that proposes the year's commendations signs its report (the
+    commune's clerk, the province's officers)."""
+    return has_review(org) and has_capability(user, Capability.PROPOSE_COMMENDATIONS, org.path)
+
+
+@transaction.atomic
+def issue_review_document(*, by: AnyUser, organization: Organization, year: int) -> Rendered:
+    """The annual report (thematic review) of a province or a commune for ``year`` as
+    a registered document: numbered per organization and year of issue under a lock on
+    its row, its text kept as printed (the figures change), and superseding the earlier
+    prints of the same year's report."""
+    from lienhe213.reports.review import build_review
+
+    org = (
+        Organization.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .get(pk=organization.pk)
+    )
+    if not has_review(org):
+        raise DomainError(_("Only a province or a commune writes an annual report."))
+    if not may_print_review(by, org):
+        raise DomainError(
+            _("You may not print the annual report of “%(org)s”.") % {"org": org.name}
+        )
+    on = timezone.localdate()
+    if not REVIEW_FIRST_YEAR <= year <= on.year:
+        raise DomainError(_("There is no report for that year."), field="year")
+    review = build_review(user=by, organization=org, year=year, today=on)
+    last = IssuedDocument.objects.filter(issuer=org, year=on.year, series=Series.REPORT).aggregate(
+        last=models.Max("number")
+    )["last"]
+    document = IssuedDocument(
+        kind=DocumentKind.ANNUAL_REPORT,
+        series=Series.REPORT,
+        organization=org,
+        subject_year=year,
+        issuer=org,
+        year=on.year,
+        number=(last or 0) + 1,
+        issued_on=on,
+        issued_by=_user(by),
+        verification_code=new_verification_code(),
+    )
+    paper = papers.review_paper(review, on, document)
+    document.content = dataclasses.asdict(paper)
+    pdf = rendering.render_pdf([paper])
+    document.checksum = checksum(paper)
+    document.save()
+    audit.record(
+        by=by,
+        action="create",
+        obj=document,
+        changes={**audit.snapshot(document, AUDITED), "subject_year": year},
+        scope_path=org.path,
+    )
+    earlier = IssuedDocument.objects.filter(
+        series=Series.REPORT, organization=org, subject_year=year
+    )
+    _supersede(by=by, earlier=earlier, new=document, scope_path=org.path)
+    return Rendered(document, pdf)
+
+
 # --- revoking ----------------------------------------------------------------------
 
 # Who acts for the issuer, per numbering series: the capability over the issuer's
@@ -323,7 +406,7 @@ REVOKE_CAPABILITIES: dict[str, tuple[Capability, ...]] = {
     Series.REQUEST: (Capability.REQUEST_COMMENTS,),
     Series.COMMENT: (Capability.CONFIRM_COMMENTS,),
     Series.BOOK: (Capability.ACKNOWLEDGE_LINKS, Capability.RECEIVE_LETTERS),
-    Series.REPORT: (Capability.MANAGE_COMMENT_CAMPAIGNS,),
+    Series.REPORT: (Capability.PROPOSE_COMMENDATIONS,),
 }
 
 

@@ -21,6 +21,11 @@ urlpatterns = [
     path("documents/request/<int:pk>.<fmt:fmt>", views.request_document, name="request"),
     path("documents/comment/<int:pk>.<fmt:fmt>", views.comment_document, name="comment"),
     path("documents/book/<int:org_pk>.<fmt:fmt>", views.book_document, name="book"),
+    path(
+        "documents/review/<int:org_pk>/<int:year>.<fmt:fmt>",
+        views.review_document,
+        name="review",
+    ),
     path("documents/workplace/<int:org_pk>/batches/", views.batches, name="batches"),
     path("documents/batch/<int:pk>/", views.batch_detail, name="batch"),
     path("documents/batch/<int:pk>/letters.pdf", views.batch_file, name="batch_file"),

@@ -25,6 +25,10 @@ ZIP = "application/zip"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def _this_year() -> int:
+    return timezone.localdate().year
+
+
 def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -86,6 +90,23 @@ def book_document(request: HttpRequest, org_pk: int, fmt: str) -> HttpResponse:
     if not services.may_print_book(request.user, cell):
         raise PermissionDenied
     issued = services.issue_book_document(by=request.user, cell=cell)
+    return _send(issued.document, issued.pdf, fmt)
+
+
+@login_required
+def review_document(request: HttpRequest, org_pk: int, year: int, fmt: str) -> HttpResponse:
+    """The annual report (thematic review) of a province or a commune for ``year``, PDF
+    or DOCX; each print is registered and supersedes the earlier prints of that year."""
+    org = get_organization_for_user(request.user, org_pk)
+    if not services.has_review(org) or not services.REVIEW_FIRST_YEAR <= year <= _this_year():
+        raise Http404
+    if not services.may_print_review(request.user, org):
+        raise PermissionDenied
+    try:
+        issued = services.issue_review_document(by=request.user, organization=org, year=year)
+    except DomainError as err:
+        messages.error(request, str(err))
+        return redirect("reports:review", pk=org.pk, year=year)
     return _send(issued.document, issued.pdf, fmt)
 
 

@@ -631,17 +631,17 @@ def test_thematic_review_and_commendations(client, world, who, expected):
     ("who", "expected"),
     [
         # (letter PDF, comment PDF, batches, batch, batch file, verify, book of cell A2,
-        # request PDF, revoke the letter, a ZIP batch's file)
-        ("anonymous", ("login",) * 5 + (200, "login", "login", "login", "login")),
-        ("stranger", (404, 404, 404, 404, 404, 200, 404, 404, 404, 404)),
-        ("member_user", (403, 404, 404, 404, 404, 200, 404, 404, 403, 404)),
-        ("other_clerk", (404, 404, 404, 404, 404, 200, 404, 404, 404, 404)),
-        ("secretary_a1", (404, 404, 404, 404, 404, 200, 404, 404, 404, 404)),
-        ("secretary_a2", (403, 403, 404, 404, 404, 200, 200, 403, 403, 404)),
-        ("commune_clerk", (403, 200, 404, 404, 404, 200, 200, 403, 403, 404)),
-        ("workplace_officer", (200, 403, 200, 200, 200, 200, 404, 200, 200, 200)),
-        ("provincial_officer", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
-        ("root_user", (200, 200, 200, 200, 200, 200, 200, 200, 200, 200)),
+        # request PDF, revoke the letter, a ZIP batch's file, commune A's 2025 report)
+        ("anonymous", ("login",) * 5 + (200, "login", "login", "login", "login", "login")),
+        ("stranger", (404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404)),
+        ("member_user", (403, 404, 404, 404, 404, 200, 404, 404, 403, 404, 404)),
+        ("other_clerk", (404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404)),
+        ("secretary_a1", (404, 404, 404, 404, 404, 200, 404, 404, 404, 404, 404)),
+        ("secretary_a2", (403, 403, 404, 404, 404, 200, 200, 403, 403, 404, 404)),
+        ("commune_clerk", (403, 200, 404, 404, 404, 200, 200, 403, 403, 404, 200)),
+        ("workplace_officer", (200, 403, 200, 200, 200, 200, 404, 200, 200, 200, 404)),
+        ("provincial_officer", (200,) * 11),
+        ("root_user", (200,) * 11),
     ],
 )
 def test_official_documents(client, world, who, expected):
@@ -668,6 +668,7 @@ def test_official_documents(client, world, who, expected):
         reverse("documents:request", args=[request.pk, "pdf"]),
         reverse("documents:revoke", args=[letter.document.pk]),
         reverse("documents:batch_zip", args=[zipped.pk]),
+        reverse("documents:review", args=[world.commune_a_committee.pk, 2025, "pdf"]),
     ]
     user = world.user(who)
     if user is not None:

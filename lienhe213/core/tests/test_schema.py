@@ -45,6 +45,7 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/documents/{id}/",
         "/api/v1/documents/{id}/docx/",
         "/api/v1/documents/{id}/pdf/",
+        "/api/v1/documents/{id}/revoke/",
         "/api/v1/letters/issue/",
         "/api/v1/links/",
         "/api/v1/links/remap/",
