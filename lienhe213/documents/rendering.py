@@ -171,36 +171,101 @@ def list_pdf(
     return sheets_pdf(title, subtitle, [(title, headers, rows)])
 
 
+# WeasyPrint holds every laid-out page until the end (about 0.2 MB a row of a list):
+# a long list is rendered this many rows at a time and the parts joined, and a list
+# longer than ``LIST_MAX_ROWS`` (hundreds of pages nobody prints) is refused.
+LIST_CHUNK_ROWS = 1000
+LIST_MAX_ROWS = 5000
+
+
+class ListTooLong(Exception):
+    """The list has more rows than a PDF prints; filter it or take the XLSX."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__(rows)
+        self.rows = rows
+
+
 def sheets_pdf(title: str, subtitle: str, sheets: Sequence[ListSheet]) -> bytes:
     """Several lists in one PDF, one table after the other under its own heading (the
-    sheets of a workbook); the page is landscape when any table is wide."""
-    from weasyprint import HTML
-
+    sheets of a workbook); the page is landscape when any table is wide. Raises
+    ``ListTooLong`` past ``LIST_MAX_ROWS`` rows in all."""
     tables = []
+    count = 0
     for name, headers, rows in sheets:
-        tables.append(
-            {
-                "title": name,
-                "columns": [h if isinstance(h, str) else h[0] for h in headers],
-                "rows": [[list_cell(value) for value in row] for row in rows],
-            }
-        )
+        cells = []
+        for row in rows:
+            count += 1
+            if count > LIST_MAX_ROWS:
+                raise ListTooLong(count)
+            cells.append([list_cell(value) for value in row])
+        columns = [h if isinstance(h, str) else h[0] for h in headers]
+        tables.append({"title": name, "columns": columns, "rows": cells})
     most = max((len(table["columns"]) for table in tables), default=0)
     wide = most > PORTRAIT_MAX_COLUMNS
-    html = render_to_string(
-        "documents/list.html",
-        {
-            "title": title,
-            "subtitle": subtitle,
-            "tables": tables,
-            "several": len(tables) > 1,
-            "landscape": wide,
-            # Smaller type for the widest lists (the tracking book has 20 columns).
-            "font_size": 10 if not wide else 9 if most <= WIDE_COLUMNS else 7,
-            "font_face": _font_face(),
-        },
+    context = {
+        "title": title,
+        "subtitle": subtitle,
+        "several": len(tables) > 1,
+        "landscape": wide,
+        # Smaller type for the widest lists (the tracking book has 20 columns).
+        "font_size": 10 if not wide else 9 if most <= WIDE_COLUMNS else 7,
+        "font_face": _font_face(),
+    }
+    parts = _list_parts(tables)
+    if len(parts) == 1:
+        return _list_part_pdf({**context, "tables": parts[0], "numbered": True})
+    pdfs = [
+        _list_part_pdf({**context, "tables": part, "numbered": False, "continued": i > 0})
+        for i, part in enumerate(parts)
+    ]
+    return _number_pages(join_pdfs(pdfs), context)
+
+
+def _list_parts(tables: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The tables cut into parts of at most ``LIST_CHUNK_ROWS`` rows; a table's heading
+    only on its first slice."""
+    parts: list[list[dict[str, Any]]] = [[]]
+    room = LIST_CHUNK_ROWS
+    for table in tables:
+        rows = table["rows"]
+        first = True
+        while first or rows:
+            if room == 0:
+                parts.append([])
+                room = LIST_CHUNK_ROWS
+            piece, rows = rows[:room], rows[room:]
+            parts[-1].append({**table, "rows": piece, "heading": first})
+            room -= len(piece)
+            first = False
+    return parts
+
+
+def _list_part_pdf(context: dict[str, Any]) -> bytes:
+    from weasyprint import HTML
+
+    return bytes(HTML(string=render_to_string("documents/list.html", context)).write_pdf())
+
+
+def _number_pages(pdf: bytes, context: dict[str, Any]) -> bytes:
+    """Stamp "page / pages" at the foot of every page of a list joined from parts: a
+    document of as many empty pages with only the footer, laid over the list's."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(pdf))
+    total = len(reader.pages)
+    footer = render_to_string(
+        "documents/list.html", {**context, "tables": [], "blank_pages": range(total)}
     )
-    return bytes(HTML(string=html).write_pdf())
+    from weasyprint import HTML
+
+    numbers = PdfReader(io.BytesIO(HTML(string=footer).write_pdf()))
+    writer = PdfWriter(clone_from=reader)
+    for page, number in zip(writer.pages, numbers.pages, strict=True):
+        page.merge_page(number)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def join_pdfs(parts: Sequence[bytes]) -> bytes:

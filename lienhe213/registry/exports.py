@@ -140,11 +140,18 @@ def xlsx_sheets_response(
     ``fmt="pdf"``: the same sheets as tables of one PDF (``documents.rendering``)."""
     name = slugify(fold(filename)) or "export"
     if fmt == "pdf":
-        from lienhe213.documents.rendering import sheets_pdf
+        from lienhe213.documents.rendering import LIST_MAX_ROWS, ListTooLong, sheets_pdf
 
         one = len(sheets) == 1
         title = sheets[0][0] if one else filename
-        pdf = sheets_pdf(title, filename if one else "", sheets)
+        try:
+            pdf = sheets_pdf(title, filename if one else "", sheets)
+        except ListTooLong:
+            message = _(
+                "The list has more than %(max)s rows, too many to print: filter it, or "
+                "export it to Excel."
+            ) % {"max": LIST_MAX_ROWS}
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
         return response

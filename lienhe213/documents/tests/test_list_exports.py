@@ -168,3 +168,39 @@ def test_list_pdf_is_portrait_for_a_narrow_list_and_prints_every_diacritic():
     assert float(box.width) < float(box.height)
     text = " ".join((reader.pages[0].extract_text() or "").split())
     assert text == "Danh sách Phường Hà Giang 1 STT Họ và tên 1 Ỷ Ững Ợ 1 / 1"
+
+
+def test_a_list_rendered_in_parts_is_numbered_across_them(client, world, monkeypatch):
+    linked_members(world, 45)
+    monkeypatch.setattr(rendering, "LIST_CHUNK_ROWS", 10)
+    client.force_login(world.commune_clerk)
+
+    response = client.get(
+        reverse("registry:book", args=[world.commune_a_committee.pk]), {"format": "pdf"}
+    )
+
+    pages = _pdf(response)
+    total = len(pages)
+    assert total >= 5
+    assert [page.endswith(f"{n} / {total}") for n, page in enumerate(pages, start=1)] == [
+        True
+    ] * total
+    assert pages[0].startswith("Tracking book")
+    assert not pages[1].startswith("Tracking book")
+    text = " ".join(pages)
+    assert [f"Trần Thị Lan {n:03d}" in text for n in range(45)] == [True] * 45
+
+
+def test_a_list_too_long_to_print_is_refused_clearly(client, world, monkeypatch):
+    linked_members(world, 4)
+    monkeypatch.setattr(rendering, "LIST_MAX_ROWS", 3)
+    client.force_login(world.commune_clerk)
+
+    response = client.get(
+        reverse("registry:book", args=[world.commune_a_committee.pk]), {"format": "pdf"}
+    )
+
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        "The list has more than 3 rows, too many to print: filter it, or export it to Excel."
+    )
