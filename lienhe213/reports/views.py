@@ -1,5 +1,6 @@
 """The reports pages: the user's top organization, and any organization's report for a
-year or a range, with its children to drill down into; ``?format=xlsx`` exports it. The
+year or a range, with its children to drill down into; ``?format=xlsx`` (or ``pdf``)
+exports it. The
 annual thematic review and the commendations (ADR 0009)."""
 
 from typing import Any
@@ -14,9 +15,11 @@ from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import Capability, has_capability
 from lienhe213.core.errors import DomainError
+from lienhe213.documents.services import REVIEW_FIRST_YEAR, may_print_review
 from lienhe213.members.models import Member
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
+from lienhe213.registry.exports import EXPORT_FORMATS
 from lienhe213.registry.models import Reason
 from lienhe213.reports import access, charts, exports, links, services
 from lienhe213.reports.forms import DecideForm, PeriodForm, ProposeForm, RejectForm
@@ -52,8 +55,8 @@ def organization_report(request: HttpRequest, pk: int) -> HttpResponse:
         invalid = {"organization": org, "form": form}
         return render(request, "reports/report.html", invalid, status=400)
     report = compute(user=request.user, organization=org, period=form.period, today=today)
-    if request.GET.get("format") == "xlsx":
-        return exports.report_xlsx(report)
+    if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
+        return exports.report_xlsx(report, fmt=fmt)
     context: dict[str, Any] = {
         "organization": org,
         "form": form,
@@ -83,17 +86,20 @@ def _year(year: int) -> int:
 @login_required
 def review(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """The annual thematic review of an organization (a province or a commune) for a
-    year; ``?format=xlsx`` exports it. 404 outside the user's scope."""
+    year; ``?format=xlsx`` (or ``pdf``) exports it; those who sign the annual report are
+    offered its registered print (``documents:review``). 404 outside the user's scope."""
     org = get_organization_for_user(request.user, pk)
     result = build_review(
         user=request.user, organization=org, year=_year(year), today=timezone.localdate()
     )
-    if request.GET.get("format") == "xlsx":
-        return exports.review_xlsx(result)
+    if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
+        return exports.review_xlsx(result, fmt=fmt)
     context: dict[str, Any] = {
         "organization": org,
         "review": result,
         "may_propose": access.may_propose(request.user, org),
+        "may_print": may_print_review(request.user, org)
+        and REVIEW_FIRST_YEAR <= result.year <= timezone.localdate().year,
         "score_parts": SCORE_LABELS,
     }
     return render(request, "reports/review.html", context)

@@ -557,7 +557,7 @@ def test_comments_of_commune_a(client, world, who, expected):
         ("root_user", 200),
     ],
 )
-@pytest.mark.parametrize("export", [False, True])
+@pytest.mark.parametrize("export", [None, "xlsx", "pdf"])
 def test_report_of_commune_a(client, world, who, expected, export):
     # The index: 403 without a committee role, else a redirect to one's top organization.
     if who in ("stranger", "member_user"):
@@ -567,7 +567,7 @@ def test_report_of_commune_a(client, world, who, expected, export):
     if user is not None:
         client.force_login(user)
 
-    response = client.get(url, {"year": 2025, **({"format": "xlsx"} if export else {})})
+    response = client.get(url, {"year": 2025, **({"format": export} if export else {})})
 
     if expected == "login":
         assert response.status_code == 302
@@ -582,16 +582,16 @@ def test_report_of_commune_a(client, world, who, expected, export):
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
-        # (review, its XLSX, list, propose for commune A, decide the commendation)
-        ("anonymous", ("login",) * 5),
-        ("stranger", (404, 404, 404, 404, 404)),
-        ("member_user", (404, 404, 404, 404, 403)),
-        ("other_clerk", (404, 404, 404, 404, 404)),
-        ("secretary_a1", (404, 404, 404, 404, 404)),
-        ("workplace_officer", (404, 404, 404, 404, 403)),
-        ("commune_clerk", (200, 200, 200, 200, 403)),
-        ("provincial_officer", (200, 200, 200, 200, 200)),
-        ("root_user", (200, 200, 200, 200, 200)),
+        # (review, its XLSX, its PDF, list, propose for commune A, decide the commendation)
+        ("anonymous", ("login",) * 6),
+        ("stranger", (404, 404, 404, 404, 404, 404)),
+        ("member_user", (404, 404, 404, 404, 404, 403)),
+        ("other_clerk", (404, 404, 404, 404, 404, 404)),
+        ("secretary_a1", (404, 404, 404, 404, 404, 404)),
+        ("workplace_officer", (404, 404, 404, 404, 404, 403)),
+        ("commune_clerk", (200, 200, 200, 200, 200, 403)),
+        ("provincial_officer", (200, 200, 200, 200, 200, 200)),
+        ("root_user", (200, 200, 200, 200, 200, 200)),
     ],
 )
 def test_thematic_review_and_commendations(client, world, who, expected):
@@ -611,6 +611,7 @@ def test_thematic_review_and_commendations(client, world, who, expected):
     urls = (
         reverse("reports:review", args=[pk, 2025]),
         reverse("reports:review", args=[pk, 2025]) + "?format=xlsx",
+        reverse("reports:review", args=[pk, 2025]) + "?format=pdf",
         reverse("reports:commendations", args=[pk, 2025]),
         reverse("reports:propose", args=[pk, 2025]),
         reverse("reports:decide", args=[commendation.pk]),
