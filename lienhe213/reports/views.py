@@ -1,7 +1,6 @@
 """The reports pages: the user's top organization, and any organization's report for a
 year or a range, with its children to drill down into; ``?format=xlsx`` (or ``pdf``)
-exports it. The
-annual thematic review and the commendations (ADR 0009)."""
+exports it. The annual thematic review and the commendations (ADR 0009)."""
 
 from typing import Any
 
