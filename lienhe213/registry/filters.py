@@ -13,7 +13,13 @@ from lienhe213.members.models import Member
 from lienhe213.members.queries import MemberQuerySet
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import Category, ExemptionDecision, Reason, ResidenceLink
-from lienhe213.registry.queries import ResidenceLinkQuerySet
+from lienhe213.registry.queries import (
+    LINK_STEPS,
+    ResidenceLinkQuerySet,
+    active_on_condition,
+    overdue_on_condition,
+    step_in_period,
+)
 
 YES = [("1", _("Yes"))]
 
@@ -24,6 +30,20 @@ def search_names(queryset: Any, value: str, field: str) -> Any:
     for word in fold(value).split():
         queryset = queryset.filter(**{f"{field}__contains": word})
     return queryset
+
+
+def _noop(queryset: Any, name: str, value: Any) -> Any:
+    return queryset  # applied together in ``BookFilter.filter_queryset``
+
+
+def _date_filter(label: Any) -> django_filters.DateFilter:
+    return django_filters.DateFilter(label=label, method=_noop)
+
+
+# ``?<step>_from=&<step>_to=`` for each step a report counts in a period, and the
+# "as of" states of a past day: the same conditions as the report's figures (ADR 0008).
+PERIOD_FILTERS = [f"{step}_{end}" for step in LINK_STEPS for end in ("from", "to")]
+DAY_FILTERS = ["active_on", "overdue_on"]
 
 
 class BookFilter(django_filters.FilterSet):
@@ -49,9 +69,22 @@ class BookFilter(django_filters.FilterSet):
         empty_label=_("Any cell"),
     )
 
+    issued_from = _date_filter(_("Issued from"))
+    issued_to = _date_filter(_("Issued to"))
+    received_from = _date_filter(_("Received from"))
+    received_to = _date_filter(_("Received to"))
+    returned_from = _date_filter(_("Returned from"))
+    returned_to = _date_filter(_("Returned to"))
+    moved_in_from = _date_filter(_("Moved in from"))
+    moved_in_to = _date_filter(_("Moved in to"))
+    moved_out_from = _date_filter(_("Moved out from"))
+    moved_out_to = _date_filter(_("Moved out to"))
+    active_on = _date_filter(_("Active on"))
+    overdue_on = _date_filter(_("Overdue on"))
+
     class Meta:
         model = ResidenceLink
-        fields = ["q", "status", "category", "overdue", "cell"]
+        fields = ["q", "status", "category", "overdue", "cell", *PERIOD_FILTERS, *DAY_FILTERS]
 
     def __init__(self, *args: Any, organization: Organization, on: datetime.date, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -73,9 +106,33 @@ class BookFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: Any) -> Any:
         queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("status"):
+        data = self.form.cleaned_data
+        dated = False
+        for step in LINK_STEPS:
+            start, end = data.get(f"{step}_from"), data.get(f"{step}_to")
+            if start or end:
+                queryset = queryset.filter(step_in_period(step, start, end))
+                dated = True
+        if day := data.get("active_on"):
+            queryset, dated = queryset.filter(active_on_condition(day)), True
+        if day := data.get("overdue_on"):
+            queryset, dated = queryset.filter(overdue_on_condition(day)), True
+        # a period or a past day asks for every link it matches, closed ones included
+        if not data.get("status") and not dated:
             queryset = queryset.open()
         return queryset.order_by("member__name_sort_key", "member_id", "pk")
+
+    def dated_filters(self) -> list[tuple[str, Any, Any]]:
+        """``(name, label, value)`` of the period and day filters in use, for the page
+        to show them and keep them when another filter changes."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        data = self.form.cleaned_data
+        return [
+            (name, self.form.fields[name].label, data[name])
+            for name in [*PERIOD_FILTERS, *DAY_FILTERS]
+            if data.get(name)
+        ]
 
 
 class WorkplaceFilter(django_filters.FilterSet):

@@ -43,6 +43,47 @@ def link_scope_condition(paths: Iterable[str], prefix: str = "") -> models.Q:
     )
 
 
+# The steps of a link whose date a report counts in a period, and the field of each
+# (ADR 0008): the report's figure and the tracking book's period filter both read them.
+LINK_STEPS = {
+    "issued": "issued_on",
+    "received": "received_on",
+    "returned": "returned_on",
+    "moved_in": "acknowledged_on",
+    "moved_out": "ended_on",
+}
+
+
+def step_in_period(step: str, start: datetime.date | None, end: datetime.date | None) -> models.Q:
+    """Links whose ``step`` (a key of ``LINK_STEPS``) is dated from ``start`` to ``end``,
+    both included; a missing end leaves that side open."""
+    field = LINK_STEPS[step]
+    condition = models.Q(**{f"{field}__isnull": False})
+    if start is not None:
+        condition &= models.Q(**{f"{field}__gte": start})
+    if end is not None:
+        condition &= models.Q(**{f"{field}__lte": end})
+    return condition
+
+
+def overdue_on_condition(on: datetime.date) -> models.Q:
+    """Letters overdue as they stood on ``on``, rebuilt from the step dates: issued by
+    then, deadline before it, and not received, returned or ended by then."""
+    return (
+        models.Q(issued_on__lte=on, deadline__lt=on)
+        & (models.Q(received_on__isnull=True) | models.Q(received_on__gt=on))
+        & (models.Q(returned_on__isnull=True) | models.Q(returned_on__gt=on))
+        & (models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=on))
+    )
+
+
+def active_on_condition(on: datetime.date) -> models.Q:
+    """Links active on ``on``: acknowledged by the cell by then and not ended by then."""
+    return models.Q(acknowledged_on__lte=on) & (
+        models.Q(ended_on__isnull=True) | models.Q(ended_on__gt=on)
+    )
+
+
 class ResidenceLinkQuerySet(models.QuerySet["ResidenceLink"]):
     def open(self) -> "ResidenceLinkQuerySet":
         """Issued, received, assigned or active: the member is somewhere in the loop."""
