@@ -1,15 +1,18 @@
 """The member list's filters: search, subtree, gender, employment and order."""
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.members.models import Member
 from lienhe213.members.queries import MemberQuerySet
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
+from lienhe213.registry.models import Category, ExemptionDecision, Reason
 
 SORTS: dict[str, tuple[Any, Callable[[MemberQuerySet], MemberQuerySet]]] = {
     "name": (_("Name"), lambda qs: qs.vietnamese_order()),
@@ -33,6 +36,16 @@ class MemberFilter(django_filters.FilterSet):
     employment = django_filters.ChoiceFilter(
         label=_("Employment"), choices=Member.Employment.choices, empty_label=_("Any")
     )
+    category = django_filters.ChoiceFilter(
+        label=_("Classification"),
+        choices=Category.choices,
+        empty_label=_("Any classification"),
+        method="filter_noop",
+    )
+    reason = django_filters.ChoiceFilter(
+        label=_("Reason"), choices=Reason.choices, empty_label=_("Any reason"), method="filter_noop"
+    )
+    classified_on = django_filters.DateFilter(label=_("Classified on"), method="filter_noop")
     sort = django_filters.ChoiceFilter(
         label=_("Order"),
         choices=[(key, label) for key, (label, _order) in SORTS.items()],
@@ -42,7 +55,16 @@ class MemberFilter(django_filters.FilterSet):
 
     class Meta:
         model = Member
-        fields = ["q", "organization", "gender", "employment", "sort"]
+        fields = [
+            "q",
+            "organization",
+            "gender",
+            "employment",
+            "category",
+            "reason",
+            "classified_on",
+            "sort",
+        ]
 
     organization_obj: Organization | None = None
 
@@ -58,7 +80,23 @@ class MemberFilter(django_filters.FilterSet):
     def filter_noop(self, queryset: MemberQuerySet, name: str, value: str) -> MemberQuerySet:
         return queryset  # ordering is applied last, in filter_queryset
 
+    def classified_day(self) -> datetime.date:
+        """The day the classification filters read: ``classified_on``, or today."""
+        data = getattr(self.form, "cleaned_data", {})
+        day: datetime.date | None = data.get("classified_on")
+        return day or timezone.localdate()
+
     def filter_queryset(self, queryset: MemberQuerySet) -> MemberQuerySet:
         queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        category, reason = data.get("category"), data.get("reason")
+        if category or reason:
+            # the decision that classifies each member on that day, as a report counts
+            decisions = ExemptionDecision.objects.governing(on=self.classified_day())
+            if category:
+                decisions = decisions.filter(category=category)
+            if reason:
+                decisions = decisions.filter(reason=reason)
+            queryset = queryset.filter(pk__in=decisions.values("member_id"))
         sort = self.form.cleaned_data.get("sort") or "name"
         return SORTS.get(sort, SORTS["name"])[1](queryset)

@@ -130,6 +130,20 @@ class ExemptionDecisionQuerySet(models.QuerySet["ExemptionDecision"]):
             models.Q(revoked_on__isnull=True) | models.Q(revoked_on__gt=on),
         )
 
+    def governing(self, *, on: datetime.date) -> "ExemptionDecisionQuerySet":
+        """The one decision that classifies each member on ``on``: in force then, and
+        no later one in force (by start, then by recording order), as
+        ``classifications_on`` reads it. A report's classification counts and the
+        member list's category filter both read this."""
+        from lienhe213.registry.models import ExemptionDecision
+
+        later = ExemptionDecision.objects.in_force(on=on).filter(
+            models.Q(valid_from__gt=models.OuterRef("valid_from"))
+            | models.Q(valid_from=models.OuterRef("valid_from"), pk__gt=models.OuterRef("pk")),
+            member_id=models.OuterRef("member_id"),
+        )
+        return self.in_force(on=on).exclude(models.Exists(later))
+
     def not_revoked(self) -> "ExemptionDecisionQuerySet":
         return self.filter(revoked_on__isnull=True)
 
