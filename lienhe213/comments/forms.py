@@ -138,6 +138,18 @@ class CommuneFilterForm(forms.Form):
     )
     cell = forms.TypedChoiceField(label=_("Cell"), coerce=int, required=False)
     escalated = forms.BooleanField(label=_("Escalated only"), required=False)
+    # The rows behind a report's figures (ADR 0008): requested in a period, whatever
+    # the campaign, and among the returned comments those on time, those rating item 1
+    # at its best level, or those proposing a recommendation.
+    requested_from = forms.DateField(label=_("Requested from"), required=False)
+    requested_to = forms.DateField(label=_("Requested to"), required=False)
+    returned_on_time = forms.BooleanField(label=_("Returned on time"), required=False)
+    item1_best = forms.BooleanField(label=_("Setting a good example"), required=False)
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"),
+        required=False,
+        choices=[("", _("Any recommendation")), *Recommendation.choices],
+    )
 
     def __init__(
         self, *args: Any, campaigns: list[CommentCampaign], cells: list[Any], **kwargs: Any

@@ -25,6 +25,44 @@ def reached_statuses(step: str) -> tuple[str, ...]:
     return (*PROGRESS_STEPS[PROGRESS_STEPS.index(step) :], "used")
 
 
+def requested_in_period(start: datetime.date | None, end: datetime.date | None) -> models.Q:
+    """Requests made from ``start`` to ``end`` (both included; a missing end is open):
+    a report's "comments requested" and the commune list's period filter."""
+    condition = models.Q()
+    if start is not None:
+        condition &= models.Q(requested_on__gte=start)
+    if end is not None:
+        condition &= models.Q(requested_on__lte=end)
+    return condition
+
+
+def on_time_condition() -> models.Q:
+    """Returned by the end of the campaign's deadline, local time: one condition per
+    campaign (a handful of rows: one per province and year), so the database compares
+    timestamps on their index instead of casting every row's to a date (ADR 0008)."""
+    from django.utils import timezone
+
+    from lienhe213.comments.models import CommentCampaign
+
+    condition = models.Q(pk__in=[])
+    tz = timezone.get_current_timezone()
+    for pk, deadline in CommentCampaign.objects.values_list("pk", "deadline"):
+        day_after = datetime.datetime.combine(
+            deadline + datetime.timedelta(days=1), datetime.time()
+        )
+        condition |= models.Q(campaign_id=pk, comment__returned_at__lt=day_after.replace(tzinfo=tz))
+    return condition
+
+
+def good_example_condition() -> models.Q:
+    """ "Setting a good example": item 1 (or item (a) of the other form) at its best level."""
+    return models.Q(comment__item_1="good") | models.Q(comment__item_a="good")
+
+
+def returned_condition() -> models.Q:
+    return models.Q(status__in=RETURNED_STATUSES)
+
+
 class CommentRequestQuerySet(models.QuerySet["CommentRequest"]):
     def visible_to(self, user: "AnyUser") -> "CommentRequestQuerySet":
         """The one gatekeeper for reading requests and comments: both sides of the
@@ -44,6 +82,18 @@ class CommentRequestQuerySet(models.QuerySet["CommentRequest"]):
     def returned(self) -> "CommentRequestQuerySet":
         """Comments that reached the workplace (returned, acknowledged or used)."""
         return self.filter(status__in=RETURNED_STATUSES)
+
+    def returned_on_time(self) -> "CommentRequestQuerySet":
+        """Returned comments that reached the workplace by the campaign's deadline."""
+        return self.filter(returned_condition() & on_time_condition())
+
+    def setting_good_example(self) -> "CommentRequestQuerySet":
+        """Returned comments rating item 1 (or item (a)) at its best level."""
+        return self.filter(returned_condition() & good_example_condition())
+
+    def recommending(self, recommendation: str) -> "CommentRequestQuerySet":
+        """Returned comments proposing ``recommendation`` (commend / consider handling)."""
+        return self.filter(returned_condition(), comment__recommendation=recommendation)
 
     def past_deadline(self, *, on: datetime.date) -> "CommentRequestQuerySet":
         """Requests whose comment has not been returned by the campaign's deadline

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from lienhe213.comments.models import CommentCampaign, CommentRequest
 from lienhe213.comments.queries import (
     CommentRequestQuerySet,
     progress_by_commune,
+    requested_in_period,
     uniform_ratings,
 )
 from lienhe213.core.errors import DomainError
@@ -213,6 +215,12 @@ def _filter_commune_requests(
         requests = requests.at_residence_cell(filters.value("cell"))
     if filters.value("escalated"):
         requests = requests.escalated()
+    if filters.value("returned_on_time"):
+        requests = requests.returned_on_time()
+    if filters.value("item1_best"):
+        requests = requests.setting_good_example()
+    if recommendation := filters.value("recommendation"):
+        requests = requests.recommending(recommendation)
     return requests
 
 
@@ -236,16 +244,21 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
     filters.is_valid()
     chosen = filters.value("campaign")
     campaign = next((c for c in campaigns if c.pk == chosen), None) or _current_campaign(campaigns)
+    # a period (a report's "comments requested") replaces the campaign
+    period = (filters.value("requested_from"), filters.value("requested_to"))
+    in_period = period != (None, None)
+    if in_period:
+        campaign = None
     requests = (
         _filter_commune_requests(
             CommentRequest.objects.visible_to(request.user)
-            .filter(campaign=campaign)
+            .filter(requested_in_period(*period) if in_period else Q(campaign=campaign))
             .at_residence_commune(org.pk),
             filters,
         )
         .select_related("member", "link__residence_cell")
         .order_by("member__name_sort_key", "pk")
-        if campaign is not None
+        if campaign is not None or in_period
         else CommentRequest.objects.none()
     )
     if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
@@ -257,6 +270,7 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
         "campaigns": campaigns,
         "campaign": campaign,
         "filter": filters,
+        "period": period if in_period else None,
         "page": peek_page(requests, request.GET.get("page")),
         "query": query_without_page(request),
     }
