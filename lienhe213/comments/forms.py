@@ -121,6 +121,20 @@ REACHED_CHOICES = [
 ]
 
 
+class RequestedPeriodForm(forms.Form):
+    """A period of request dates replacing the campaign (a report's period)."""
+
+    requested_from = forms.DateField(label=_("Requested from"), required=False)
+    requested_to = forms.DateField(label=_("Requested to"), required=False)
+
+    def period(self) -> tuple[Any, Any] | None:
+        """``(from, to)`` when either was given and readable, else None."""
+        if not self.is_valid():
+            return None
+        start, end = self.cleaned_data["requested_from"], self.cleaned_data["requested_to"]
+        return (start, end) if start or end else None
+
+
 class CommuneFilterForm(forms.Form):
     """The filters of a commune's list of requests; an unreadable value means the
     default (the chosen campaign, what waits for the commune, every cell)."""

@@ -4,6 +4,7 @@ the member's own comments. Every step is a POST calling its service."""
 
 from collections import Counter
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -285,13 +286,17 @@ def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
     campaigns = list(_campaigns_for(org))
     chosen = next((c for c in campaigns if str(c.pk) == request.GET.get("campaign")), None)
     campaign = chosen or (campaigns[0] if campaigns else None)
+    # a period of request dates (a report's) replaces the campaign
+    period = forms.RequestedPeriodForm(request.GET).period()
+    if period is not None:
+        campaign = None
     rows: list[dict[str, Any]] = []
     uniform_cells: list[dict[str, Any]] = []
     uniform_communes: list[dict[str, Any]] = []
-    if campaign is not None:
+    if campaign is not None or period is not None:
         requests = (
             CommentRequest.objects.visible_to(request.user)
-            .filter(campaign=campaign)
+            .filter(requested_in_period(*period) if period else Q(campaign=campaign))
             .filter(
                 link__in=ResidenceLink.objects.at_residence(org).values("pk")
                 if org.kind != Organization.Kind.PROVINCIAL_COMMITTEE
@@ -303,11 +308,11 @@ def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
         uniform_communes = uniform_ratings(requests, "link__residence_commune_organization")
     late = (
         CommentRequest.objects.visible_to(request.user)
-        .filter(campaign=campaign)
+        .filter(requested_in_period(*period) if period else Q(campaign=campaign))
         .past_deadline(on=timezone.localdate())
         .filter(link__in=ResidenceLink.objects.at_residence(org).values("pk"))
         .count()
-        if campaign is not None
+        if campaign is not None or period is not None
         else 0
     )
     if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
@@ -330,6 +335,13 @@ def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "uniform_cells": uniform_cells,
         "uniform_communes": uniform_communes,
         "late": late,
+        "period": period,
+        # what the page's links carry to keep the campaign, or the period
+        "scope_query": urlencode(
+            {"requested_from": period[0] or "", "requested_to": period[1] or ""}
+            if period
+            else {"campaign": campaign.pk if campaign else ""}
+        ),
     }
     return render(request, "comments/progress.html", context)
 

@@ -65,3 +65,21 @@ def test_commune_list_shows_the_rows_behind_each_comment_figure(client, world):
     assert requested.context["campaign"] is None
     assert DEADLINE.year == 2025
     assert CommentRequest.objects.count() == 4
+
+
+def test_progress_page_reads_a_period_of_requests_instead_of_a_campaign(client, world):
+    four_comments(world)
+    client.force_login(world.commune_clerk)
+    url = reverse("comments:progress", args=[world.commune_a_committee.pk])
+
+    year = client.get(url, {"requested_from": "2025-01-01", "requested_to": "2025-12-31"})
+    before = client.get(url, {"requested_from": "2024-01-01", "requested_to": "2024-12-31"})
+
+    assert [row["name"] for row in year.context["uniform_cells"]] == ["Chi bộ tổ 2"]
+    assert [row["requested"] for row in year.context["rows"]] == [3]
+    assert year.context["campaign"] is None
+    assert "requested_from=2025-01-01&amp;requested_to=2025-12-31&amp;status=all" in (
+        year.content.decode()
+    )
+    assert before.context["rows"] == []
+    assert before.context["uniform_cells"] == []
