@@ -8,6 +8,7 @@ dates but the document's own), so the PDF's checksum identifies it.
 """
 
 import datetime
+import decimal
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import formats
 
 from lienhe213.organizations.models import Organization
 
@@ -149,13 +151,17 @@ ListSheet = tuple[str, Sequence[str | tuple[str, int]], Iterable[Sequence[Any]]]
 
 
 def list_cell(value: Any) -> str:
-    """A value of a list export as printed: dates dd/mm/yyyy, nothing for None."""
+    """A value of a list export as printed: dates dd/mm/yyyy, decimals with the active
+    language's separator (71,4 in Vietnamese), nothing for None. Whole numbers are left
+    as they are: some are years or registered numbers, which take no grouping."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, bool):
         return "✓" if value else ""
+    if isinstance(value, float | decimal.Decimal):
+        return formats.number_format(value, use_l10n=True)
     return str(value)
 
 

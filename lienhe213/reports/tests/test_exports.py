@@ -46,11 +46,11 @@ def test_the_report_as_pdf_in_vietnamese(world):
     assert "Đảng viên đang công tác 1" in first
     assert "Liên hệ nơi cư trú đang hoạt động 1" in first
     assert "Giấy giới thiệu đã cấp 1" in first
-    assert "Tỷ lệ tham dự (%) 100.0" in first
+    assert "Tỷ lệ tham dự (%) 100,0" in first
     text = " ".join(pages)
     assert "Lý do: Ở nước ngoài từ 12 tháng trở lên 1" in text
     assert "Chi bộ tổ 1 1 0 0 0" in text
-    assert "Chi bộ tổ 2 0 1 1 0 1 2 100.0 1 1 100.0 1" in text
+    assert "Chi bộ tổ 2 0 1 1 0 1 2 100,0 1 1 100,0 1" in text
     assert "1. Nêu gương Nêu gương tốt 1" in text
 
 
@@ -129,7 +129,7 @@ def test_the_review_as_pdf_in_vietnamese(world):
     assert "Diện B 1 0 1" in first
     text = " ".join(pages)
     assert "Thứ hạng Tổ chức đảng Điểm" in text
-    assert "1 Chi bộ tổ 2 37.5 50.0 0 100.0 0" in text
+    assert "1 Chi bộ tổ 2 37,5 50,0 0 100,0 0" in text
     assert "Khen thưởng" in text
 
 
