@@ -30,6 +30,14 @@ class BoxFilterForm(forms.Form):
         choices=[("", _("All statuses")), *Notice.Status.choices],
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    # The rows behind a report's notice figures (ADR 0008): sent or received below the
+    # organization, sent in a period, acknowledged, needing an answer, answered on time.
+    both = forms.BooleanField(label=_("Sent or received"), required=False)
+    sent_from = forms.DateField(label=_("Sent from"), required=False)
+    sent_to = forms.DateField(label=_("Sent to"), required=False)
+    acknowledged = forms.BooleanField(label=_("Acknowledged"), required=False)
+    needs_answer = forms.BooleanField(label=_("Needing an answer"), required=False)
+    answered_on_time = forms.BooleanField(label=_("Answered on time"), required=False)
 
 
 def routes(user: AnyUser, link: ResidenceLink) -> list[tuple[Organization, Organization, str]]:

@@ -31,6 +31,35 @@ class NoticeQuerySet(models.QuerySet["Notice"]):
         """Notices sent by ``org`` or an organization below it."""
         return self.filter(sender__in=_organizations_under([org.path]))
 
+    def involving(self, org: "Organization") -> "NoticeQuerySet":
+        """Notices sent or received by ``org`` or an organization below it: what a
+        report's notice figures count for ``org``'s subtree."""
+        orgs = _organizations_under([org.path])
+        return self.filter(models.Q(sender__in=orgs) | models.Q(recipient__in=orgs))
+
+    def sent_between(
+        self, start: datetime.date | None, end: datetime.date | None
+    ) -> "NoticeQuerySet":
+        """Sent from ``start`` to ``end``, both included; a missing end is open."""
+        condition = models.Q()
+        if start is not None:
+            condition &= models.Q(sent_on__gte=start)
+        if end is not None:
+            condition &= models.Q(sent_on__lte=end)
+        return self.filter(condition)
+
+    def with_answered_on_time(self) -> "NoticeQuerySet":
+        """Annotated ``answered_on_time``: the recipient replied on or before the due
+        date (the report's "answered on time")."""
+        from lienhe213.notices.models import NoticeReply
+
+        answered = NoticeReply.objects.filter(
+            notice_id=models.OuterRef("pk"),
+            organization_id=models.OuterRef("recipient_id"),
+            at__date__lte=models.OuterRef("response_due"),
+        )
+        return self.annotate(answered_on_time=models.Exists(answered))
+
     def waiting(self) -> "NoticeQuerySet":
         """Sent or acknowledged: the recipient has not answered and nobody closed it."""
         return self.filter(status__in=WAITING_STATUSES)

@@ -72,11 +72,23 @@ def box(request: HttpRequest, org_pk: int, box: str) -> HttpResponse:
     ``?format=xlsx`` exports every matching notice."""
     org = get_organization_for_user(request.user, org_pk)
     notices = _notices(request)
-    notices = notices.inbox(org) if box == "inbox" else notices.outbox(org)
     today = timezone.localdate()
     filters = forms.BoxFilterForm(request.GET)
+    both = filters.is_valid() and filters.cleaned_data["both"]
+    if both:
+        notices = notices.involving(org)
+    else:
+        notices = notices.inbox(org) if box == "inbox" else notices.outbox(org)
     if filters.is_valid():
         data = filters.cleaned_data
+        if data["sent_from"] or data["sent_to"]:
+            notices = notices.sent_between(data["sent_from"], data["sent_to"])
+        if data["acknowledged"]:
+            notices = notices.filter(acknowledged_at__isnull=False)
+        if data["needs_answer"]:
+            notices = notices.filter(response_due__isnull=False)
+        if data["answered_on_time"]:
+            notices = notices.with_answered_on_time().filter(answered_on_time=True)
         if data["kind"]:
             notices = notices.filter(kind=data["kind"])
         if data["status"]:
@@ -88,6 +100,7 @@ def box(request: HttpRequest, org_pk: int, box: str) -> HttpResponse:
     context = {
         "organization": org,
         "box": box,
+        "both": both,
         "filter": filters,
         "page": peek_page(notices, request.GET.get("page")),
         "query": query_without_page(request),
