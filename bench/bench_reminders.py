@@ -4,6 +4,11 @@ freshly seeded database (cold: every escalation and notification is new) and onc
 then the database worker sending the digests it enqueued (to Django's in-memory mail
 outbox). Target: each run under 30 s on SQLite.
 
+The demo preset has six accounts; a deployed province has one for every committee. So
+that the runs notify (and the worker mails) at that scale, the benchmark first gives an
+account to every residential cell (its secretary), every commune committee (its clerk)
+and every workplace grassroots organization (its officer).
+
 Uses the hagiang-2023 database at ``BENCH_MEMBERS_DATABASE_URL`` when given (as
 ``bench_registry.py`` does), else seeds one in a scratch database (see _common.py; with
 ``DATABASE_URL=postgres://...`` on that server). A given database keeps what the runs
@@ -41,6 +46,37 @@ def timed_run_due(label: str, on: str) -> None:
     print(f"         {out.getvalue().strip()}")
 
 
+def staff_every_committee() -> int:
+    """One account per committee that acts on reminders, as a deployed province has."""
+    from django.db import transaction
+
+    from lienhe213.accounts.models import Role, RoleAssignment, User
+    from lienhe213.organizations.models import Organization
+
+    if User.objects.filter(username__startswith="bench-").exists():
+        return 0
+    committees = Organization.objects.current().filter(kind__in=Organization.GRASSROOTS_KINDS)
+    roles = [
+        (org.pk, Role.COMMUNE_CLERK if org.side == "residential" else Role.WORKPLACE_OFFICER)
+        for org in committees.only("pk", "side")
+    ]
+    cells = Organization.objects.current().filter(kind="cell", side="residential")
+    roles += [(pk, Role.CELL_SECRETARY) for pk in cells.values_list("pk", flat=True)]
+    with transaction.atomic():
+        users = User.objects.bulk_create(
+            User(username=f"bench-{pk}", email=f"bench-{pk}@example.org", password="!")
+            for pk, _role in roles
+        )
+        if not all(u.pk for u in users):  # backends that do not return ids
+            users = list(User.objects.filter(username__startswith="bench-").order_by("pk"))
+        by_name = {u.username: u for u in users}
+        RoleAssignment.objects.bulk_create(
+            RoleAssignment(user=by_name[f"bench-{pk}"], organization_id=pk, role=role)
+            for pk, role in roles
+        )
+    return len(roles)
+
+
 def run(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienhe213.settings")
@@ -60,6 +96,8 @@ def run(url: str) -> None:
     mail.outbox = []
     # Demo accounts have no address; give every account one so the digests are real.
     User.objects.filter(email="").update(email="demo@example.org")
+    staffed = staff_every_committee()
+    print(f"accounts added for the committees: {staffed}")
     on = timezone.localdate().isoformat()
     c.title(f"run_due --on {on} over hagiang-2023 (target < {TARGET_SECONDS} s each)")
     timed_run_due("cold", on)
