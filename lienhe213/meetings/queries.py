@@ -41,6 +41,18 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def held(self) -> "MeetingQuerySet":
         return self.filter(status="held")
 
+    def held_between(
+        self, start: datetime.date | None, end: datetime.date | None
+    ) -> "MeetingQuerySet":
+        """Held meetings dated from ``start`` to ``end`` (both included; a missing end
+        is open): a report's "meetings held" and the held-meetings list."""
+        condition = models.Q()
+        if start is not None:
+            condition &= models.Q(date__gte=start)
+        if end is not None:
+            condition &= models.Q(date__lte=end)
+        return self.held().filter(condition)
+
     def in_subtree(self, org: "Organization") -> "MeetingQuerySet":
         """Meetings of the cells in ``org``'s subtree (``org`` itself may be the cell)."""
         return self.filter(cell__in=_cells_under([org.path]))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("cell/<int:pk>/", views.cell_meetings, name="cell"),
     path("overdue/<int:pk>/", views.overdue, name="overdue"),
+    path("held/<int:pk>/", views.held_list, name="held_list"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/attendance/<int:member_pk>/", views.record_attendance, name="attendance"),
     path("<int:pk>/opinion/", views.record_opinion, name="opinion"),

@@ -274,6 +274,29 @@ def cancel_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def held_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meetings held by the cells of an organization's subtree, newest first, in a
+    period (``?date_from=&date_to=``): the rows behind a report's "meetings held"."""
+    org = get_organization_for_user(request.user, pk)
+    filters = forms.HeldFilterForm(request.GET)
+    start, end = filters.period()
+    meetings = (
+        Meeting.objects.visible_to(request.user)
+        .in_subtree(org)
+        .held_between(start, end)
+        .select_related("cell")
+        .order_by("-date", "-id")
+    )
+    context = {
+        "org": org,
+        "filter": filters,
+        "page": peek_page(meetings, request.GET.get("page")),
+        "query": query_without_page(request),
+    }
+    return render(request, "meetings/held.html", context)
+
+
+@login_required
 def overdue(request: HttpRequest, pk: int) -> HttpResponse:
     """The six-month flags over an organization's subtree: cells that have not met
     their members, and members absent from their last two meetings; ``?format=xlsx``

@@ -549,6 +549,30 @@ def test_comments_of_commune_a(client, world, who, expected):
         ("anonymous", "login"),
         ("stranger", 404),
         ("member_user", 404),
+        ("workplace_officer", 404),
+        ("secretary_a1", 404),
+        ("other_clerk", 404),
+        ("secretary_a2", 200),
+        ("commune_clerk", 200),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_meetings_held_in_cell_a2(client, world, who, expected):
+    # The held meetings behind a report's figure, through the organization's gatekeeper.
+    url = reverse("meetings:held_list", args=[world.cell_a2.pk])
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 404),
         ("other_clerk", 404),
         ("secretary_a1", 404),
         ("workplace_officer", 404),
