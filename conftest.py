@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -89,6 +90,15 @@ def client() -> Client:
     test_client = Client()
     test_client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
     return test_client
+
+
+@pytest.fixture(autouse=True)
+def clear_cache() -> Iterator[None]:
+    """Django's cache (local memory) outlives a test: the token endpoint's attempt counts
+    and the cached dashboards would carry over into the next one."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -211,6 +211,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lienhe213.core.api.exception_handler",
+    # Attempts at the token endpoint, per client address and username, counted in
+    # Django's cache (per process unless CACHES names a shared one, e.g. Redis).
+    "DEFAULT_THROTTLE_RATES": {"auth-token": os.environ.get("LIENHE213_TOKEN_RATE", "10/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "lienhe213 API",

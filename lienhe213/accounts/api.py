@@ -5,16 +5,22 @@ Logins through the API are audited exactly like logins through the login page: D
 ``authenticate()`` fires ``user_login_failed`` on bad credentials, and this view fires
 ``user_logged_in`` on success (token authentication never calls ``login()``, which is
 what fires it for the login page). ``accounts.services`` records both signals.
+
+Attempts are limited per client address and username (``LIENHE213_TOKEN_RATE``, 10 a
+minute by default); an attempt over the limit is answered 429 without looking at the
+password and is recorded as a failed login.
 """
 
-from typing import Any
+import math
+from typing import Any, NoReturn
 
 import django_filters
 from django.contrib.auth import authenticate
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -22,6 +28,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from lienhe213.accounts import services
@@ -34,6 +41,7 @@ from lienhe213.accounts.queries import (
     describe_accounts,
     search_accounts,
 )
+from lienhe213.core.middleware import client_ip
 from lienhe213.core.text import fold
 from lienhe213.members.models import Member
 from lienhe213.organizations.api import VisibleOrganizationField, validated_input
@@ -55,6 +63,43 @@ class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField(label=_("Token"), read_only=True)
 
 
+def _attempted_username(request: Request) -> str:
+    data = request.data
+    username = data.get("username", "") if hasattr(data, "get") else ""
+    return username[:150] if isinstance(username, str) else ""
+
+
+class TokenAttemptThrottle(SimpleRateThrottle):
+    """Attempts at the token endpoint, counted per client address and username (case
+    folded), so one client guessing one account's password is stopped without locking
+    that account for everyone else. The count lives in Django's cache: with several
+    application servers, CACHES must name a shared cache for the limit to be global."""
+
+    scope = "auth-token"
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        ident = f"{client_ip(request._request) or ''}|{_attempted_username(request).casefold()}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class TokenAttemptsThrottled(exceptions.Throttled):
+    """429 with the whole message translated (DRF's own "Expected available in ..." is
+    formatted before it is looked up, so it stays in English)."""
+
+    def __init__(self, wait: float | None) -> None:
+        if wait is None:
+            detail = gettext("Too many attempts to obtain a token. Try again later.")
+        else:
+            seconds = max(1, math.ceil(wait))
+            detail = ngettext(
+                "Too many attempts to obtain a token. Try again in %(seconds)d second.",
+                "Too many attempts to obtain a token. Try again in %(seconds)d seconds.",
+                seconds,
+            ) % {"seconds": seconds}
+        super().__init__(detail=detail)
+        self.wait = None if wait is None else max(1, math.ceil(wait))
+
+
 class ObtainTokenView(APIView):
     """POST a username and password, receive the user's API token.
 
@@ -65,12 +110,23 @@ class ObtainTokenView(APIView):
 
     authentication_classes: list[type[Any]] = []
     permission_classes = [AllowAny]
+    throttle_classes = [TokenAttemptThrottle]
+
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
+        # Recorded through Django's signal, as a wrong password is; no password is read.
+        user_login_failed.send(
+            sender=__name__,
+            credentials={"username": _attempted_username(request)},
+            request=request._request,
+        )
+        raise TokenAttemptsThrottled(wait)
 
     @extend_schema(
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(description=_("Wrong username or password, or a missing field.")),
+            429: OpenApiResponse(description=_("Too many attempts; try again later.")),
         },
         auth=[],
         summary="Obtain an API token",
