@@ -206,3 +206,23 @@ def workplaces_of(user: AnyUser) -> "Any":
 def deciders_for(user: AnyUser, member: Member) -> "Any":
     """The grassroots organizations above ``member`` for which ``user`` may decide."""
     return workplaces_of(user).filter(pk__in=_ancestor_ids(member))
+
+
+class _CalendarForm(forms.Form):
+    """A form of the province's deadline calendar; the rules are the services'."""
+
+    def add_domain_error(self, err: DomainError) -> None:
+        self.add_error(err.field if err.field in self.fields else None, str(err))
+
+
+class DeadlineDaysForm(_CalendarForm):
+    days = forms.IntegerField(
+        label=_("Working days to present a letter"),
+        widget=forms.NumberInput(attrs={"min": 1, "max": 90}),
+        help_text=_("Between 1 and 90. Letters already issued keep their deadlines."),
+    )
+
+
+class PublicHolidayForm(_CalendarForm):
+    date = forms.DateField(label=_("Date"), widget=_DATE)
+    name = forms.CharField(label=_("Name"), max_length=150)

@@ -22,4 +22,5 @@ urlpatterns = [
     path("links/<int:pk>/end/", views.link_end, name="end"),
     path("members/<int:member_pk>/", views.member_links, name="member_links"),
     path("members/<int:member_pk>/classify/", views.classify, name="classify"),
+    path("calendar/<int:province_pk>/", views.province_calendar, name="calendar"),
 ]

@@ -701,3 +701,25 @@ def test_official_documents(client, world, who, expected):
 
     for url, status in zip(urls, expected, strict=True):
         _assert_status(client.get(url), status, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 404),
+        ("secretary_a1", 404),
+        ("commune_clerk", 404),
+        ("other_clerk", 404),
+        ("workplace_officer", 404),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_deadline_calendar_of_the_province(client, world, who, expected):
+    url = reverse("registry:calendar", args=[world.province.pk])
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)

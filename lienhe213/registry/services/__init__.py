@@ -8,6 +8,11 @@ raises ``DomainError`` with a translated reason and changes nothing.
 The functions live in one module per part of the process; import them from here.
 """
 
+from lienhe213.registry.services.calendar import (
+    add_public_holiday,
+    remove_public_holiday,
+    set_deadline_days,
+)
 from lienhe213.registry.services.classification import (
     classify_member,
     record_exemption,
@@ -33,6 +38,7 @@ from lienhe213.registry.services.lifecycle import (
 
 __all__ = [
     "acknowledge_link",
+    "add_public_holiday",
     "assign_to_cell",
     "change_workplace",
     "classify_member",
@@ -45,7 +51,9 @@ __all__ = [
     "record_exemption",
     "record_presentation",
     "remap_links",
+    "remove_public_holiday",
     "retire_member",
     "return_letter",
     "revoke_exemption",
+    "set_deadline_days",
 ]

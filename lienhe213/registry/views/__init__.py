@@ -10,6 +10,7 @@ One module per part: ``pages`` (book, mirror, worklist…) and ``links`` (one li
 its steps).
 """
 
+from lienhe213.registry.views.calendar import province_calendar
 from lienhe213.registry.views.links import (
     allowed_steps,
     link_acknowledge,
@@ -52,6 +53,7 @@ __all__ = [
     "link_retire",
     "link_return",
     "member_links",
+    "province_calendar",
     "worklist",
     "workplace",
 ]
