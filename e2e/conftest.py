@@ -12,6 +12,23 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PHONE = {"width": 390, "height": 844}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_connections(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The live server answers in threads of its own, and a request the browser left
+    running when a test ended keeps its PostgreSQL session; end such sessions before
+    the test database is dropped (which PostgreSQL refuses while they are open)."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture
 def phone() -> Iterator[Any]:
     """A fresh page of a phone-sized browser window."""
