@@ -124,13 +124,16 @@ def _residential(org: Organization) -> bool:
     return org.side != Organization.Side.WORKPLACE
 
 
-def _cards(kind: str, org: Organization, report: Report, today: datetime.date) -> list[Card]:
+def _cards(
+    kind: str, org: Organization, report: Report, today: datetime.date, user: AnyUser
+) -> list[Card]:
     f = report.figures
-    to = links.figure_links(org, report, today)
+    to = links.figure_links(org, report, today, user=user)
     report_url = _url("reports:organization", org.pk, year=report.period.year)
 
     def card(key: str, url: str | None = None, of: Any = None, label: str = "") -> Card:
-        return Card(key, label or str(FIGURES[key]), f[key], url or to.get(key, report_url), of)
+        # the list with the card's own rows first, else the nearest list, else the report
+        return Card(key, label or str(FIGURES[key]), f[key], to.get(key) or url or report_url, of)
 
     progress = _url("comments:progress", org.pk) if _residential(org) else report_url
     meetings = (
@@ -202,9 +205,14 @@ def _cell_cards(user: AnyUser, org: Organization) -> list[Card]:
 
 
 def _child_row(
-    kind: str, child: Organization, figures: dict[str, Any], report: Report, today: datetime.date
+    kind: str,
+    child: Organization,
+    figures: dict[str, Any],
+    report: Report,
+    today: datetime.date,
+    user: AnyUser,
 ) -> ChildRow:
-    to = links.figure_links(child, report, today)
+    to = links.figure_links(child, report, today, user=user)
     return ChildRow(
         child.name,
         _url("reports:organization", child.pk, year=report.period.year),
@@ -222,7 +230,7 @@ def build(
     """
     org = organization
     report = compute(user=user, organization=org, period=Period.for_year(year), today=today)
-    cards = _cards(kind, org, report, today)
+    cards = _cards(kind, org, report, today, user)
     if kind == CELL:
         cards += _cell_cards(user, org)
     dashboard = Dashboard(
@@ -232,7 +240,10 @@ def build(
         report_url=_url("reports:organization", org.pk, year=year),
         cards=cards,
         columns=[str(FIGURES[name]) for name in CHILD_COLUMNS[kind]],
-        rows=[_child_row(kind, child, figures, report, today) for child, figures in report.children]
+        rows=[
+            _child_row(kind, child, figures, report, today, user)
+            for child, figures in report.children
+        ]
         if CHILD_COLUMNS[kind]
         else [],
     )

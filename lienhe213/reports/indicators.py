@@ -18,27 +18,36 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
-from django.utils import timezone
+from django.db.models import Count, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.accounts.access import AnyUser
 from lienhe213.comments.models import (
     FORM_ITEMS,
-    CommentCampaign,
     CommentRequest,
     Recommendation,
     all_best_condition,
 )
-from lienhe213.comments.queries import RETURNED_STATUSES
+from lienhe213.comments.queries import (
+    RETURNED_STATUSES,
+    good_example_condition,
+    on_time_condition,
+    requested_in_period,
+    returned_condition,
+)
 from lienhe213.meetings.models import Meeting
 from lienhe213.members.models import Member
-from lienhe213.notices.models import Notice, NoticeReply
+from lienhe213.notices.models import Notice
 from lienhe213.organizations.models import Organization
 from lienhe213.organizations.queries import paths_condition
 from lienhe213.registry.models import Category, ExemptionDecision, Reason, ResidenceLink
-from lienhe213.registry.queries import link_scope_condition
+from lienhe213.registry.queries import (
+    active_on_condition,
+    link_scope_condition,
+    overdue_on_condition,
+    step_in_period,
+)
 from lienhe213.registry.reconciliation import reconcile
 from lienhe213.reports.history import Tree, tree_day, tree_on
 
@@ -184,51 +193,34 @@ def _subtree(org: Organization, period: Period) -> tuple[Tree, list[Organization
     return tree, [by_pk[pk] for pk in tree.child_ids if pk in by_pk]
 
 
-def _in_period(name: str, period: Period) -> Q:
-    return Q(**{f"{name}__gte": period.start, f"{name}__lte": period.end})
+# The conditions below are shared with the lists each figure links to (the tracking
+# book's period filters, the comment and notice lists), so that both cannot drift.
+LINK_STEP_FIGURES = {
+    "letters_issued": "issued",
+    "letters_received": "received",
+    "letters_returned": "returned",
+    "moved_in": "moved_in",
+    "moved_out": "moved_out",
+}
 
 
 def _link_aggregates(period: Period, on: datetime.date) -> dict[str, Count]:
-    pending_on = (
-        (Q(received_on__isnull=True) | Q(received_on__gt=on))
-        & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
-        & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-    )
-    active_on = Q(acknowledged_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
-    return {
-        "letters_issued": Count("pk", filter=_in_period("issued_on", period)),
-        "letters_received": Count("pk", filter=_in_period("received_on", period)),
-        "letters_returned": Count("pk", filter=_in_period("returned_on", period)),
-        "letters_overdue": Count("pk", filter=Q(issued_on__lte=on, deadline__lt=on) & pending_on),
-        "active_links": Count("pk", filter=active_on),
-        "moved_in": Count("pk", filter=_in_period("acknowledged_on", period)),
-        "moved_out": Count("pk", filter=_in_period("ended_on", period)),
+    aggregates = {
+        name: Count("pk", filter=step_in_period(step, period.start, period.end))
+        for name, step in LINK_STEP_FIGURES.items()
     }
-
-
-def _on_time() -> Q:
-    """Returned by the end of the campaign's deadline, local time: one condition per
-    campaign (a handful of rows: one per province and year), so the database compares
-    timestamps on their index instead of casting every row's to a date."""
-    condition = Q(pk__in=[])
-    tz = timezone.get_current_timezone()
-    for pk, deadline in CommentCampaign.objects.values_list("pk", "deadline"):
-        day_after = datetime.datetime.combine(
-            deadline + datetime.timedelta(days=1), datetime.time()
-        )
-        condition |= Q(campaign_id=pk, comment__returned_at__lt=day_after.replace(tzinfo=tz))
-    return condition
+    aggregates["letters_overdue"] = Count("pk", filter=overdue_on_condition(on))
+    aggregates["active_links"] = Count("pk", filter=active_on_condition(on))
+    return aggregates
 
 
 def _comment_aggregates() -> dict[str, Count]:
-    returned = Q(status__in=RETURNED_STATUSES)
+    returned = returned_condition()
     aggregates = {
         "comments_requested": Count("pk"),
         "comments_returned": Count("pk", filter=returned),
-        "comments_returned_on_time": Count("pk", filter=returned & _on_time()),
-        "good_example": Count(
-            "pk", filter=returned & (Q(comment__item_1="good") | Q(comment__item_a="good"))
-        ),
+        "comments_returned_on_time": Count("pk", filter=returned & on_time_condition()),
+        "good_example": Count("pk", filter=returned & good_example_condition()),
         "recommend_commend": Count(
             "pk", filter=returned & Q(comment__recommendation=Recommendation.COMMEND)
         ),
@@ -335,16 +327,10 @@ def compute(
         row["working_members"] for row in rows if row["organization_id"] in child_of
     )
 
-    later = ExemptionDecision.objects.in_force(on=on).filter(
-        Q(valid_from__gt=OuterRef("valid_from"))
-        | Q(valid_from=OuterRef("valid_from"), pk__gt=OuterRef("pk")),
-        member_id=OuterRef("member_id"),
-    )
     decisions = (
         ExemptionDecision.objects.visible_to(user)
-        .in_force(on=on)
+        .governing(on=on)
         .filter(member__in=members.values("pk"))
-        .exclude(Exists(later))
     )
     reasons: dict[str, int] = defaultdict(int)
     for row in decisions.values("category", "reason").annotate(n=Count("member_id")).order_by():
@@ -382,8 +368,7 @@ def compute(
     meetings = (
         Meeting.objects.visible_to(user)
         .filter(cell__in=Organization.objects.filter(paths_condition("path", paths)).values("pk"))
-        .filter(status=Meeting.Status.HELD)
-        .filter(_in_period("date", period))
+        .held_between(period.start, period.end)
     )
     invited = Q(attendances__invited=True)
     meeting_rows = _grouped(
@@ -420,7 +405,7 @@ def compute(
     requests = (
         CommentRequest.objects.visible_to(user)
         .filter(link_scope_condition(paths, prefix="link__"))
-        .filter(_in_period("requested_on", period))
+        .filter(requested_in_period(period.start, period.end))
     )
     comment_aggregates = _comment_aggregates()
     distribution_aggregates = _distribution_aggregates()
@@ -450,16 +435,11 @@ def compute(
 
     # Notices sent in the period, between either side and the other.
     under = Organization.objects.filter(paths_condition("path", paths)).values("pk")
-    answered = NoticeReply.objects.filter(
-        notice_id=OuterRef("pk"),
-        organization_id=OuterRef("recipient_id"),
-        at__date__lte=OuterRef("response_due"),
-    )
     notices = (
         Notice.objects.visible_to(user)
         .filter(Q(sender__in=under) | Q(recipient__in=under))
-        .filter(_in_period("sent_on", period))
-        .annotate(answered_on_time=Exists(answered))
+        .sent_between(period.start, period.end)
+        .with_answered_on_time()
     )
     notice_aggregates = _notice_aggregates()
     for key in ("sender_id", "recipient_id"):

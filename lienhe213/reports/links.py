@@ -1,6 +1,7 @@
 """Where each number of a report leads: the list of members or organizations behind it,
-where such a list exists and shows the same rows. A number without a list that matches
-it is shown without a link rather than leading to a list that says something else."""
+where such a list exists and shows the same rows, for the report's period. A number
+without a list that matches it is shown without a link rather than leading to a list
+that says something else (ADR 0008)."""
 
 import datetime
 from urllib.parse import urlencode
@@ -9,9 +10,36 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.views._common import has_book, has_mirror
 from lienhe213.reports.indicators import Period, Report
+
+# The link figures that count a step dated in the period, and the book's filter of it.
+BOOK_STEPS = {
+    "letters_issued": "issued",
+    "letters_received": "received",
+    "letters_returned": "returned",
+    "moved_in": "moved_in",
+    "moved_out": "moved_out",
+}
+# The notice figures, and the box's filter of each (besides the period).
+NOTICE_FILTERS = {
+    "notices_sent": {},
+    "notices_acknowledged": {"acknowledged": "1"},
+    "notices_needing_answer": {"needs_answer": "1"},
+    "notices_answered_on_time": {"answered_on_time": "1"},
+}
+# The returned-comment figures, and the commune list's filter of each.
+COMMENT_FILTERS = {
+    "comments_requested": {"status": "all"},
+    "comments_returned": {"status": "reached-returned"},
+    "comments_returned_on_time": {"status": "all", "returned_on_time": "1"},
+    "good_example": {"status": "all", "item1_best": "1"},
+    "recommend_commend": {"status": "all", "recommendation": "commend"},
+    "recommend_consider_handling": {"status": "all", "recommendation": "consider_handling"},
+}
+CLASSIFIED = {"classified_normal": "normal", "classified_a": "a", "classified_b": "b"}
 
 
 def period_query(period: Period) -> str:
@@ -26,26 +54,128 @@ def _url(name: str, pk: int, **query: str) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-def figure_links(org: Organization, report: Report, today: datetime.date) -> dict[str, str]:
-    """``{figure: url}`` for the figures whose list exists. The tracking book and the
-    workplace mirror show today's state, so "as of" figures link there only when the
-    report is read on today."""
+def _holding_workplace_units(report: Report) -> set[str]:
+    """The paths of the organizations below the report's (itself included) under which
+    an organization not on the residence side lies: where a link's workplace side may
+    be. One query, remembered on the report; each path's ancestors are put in the set,
+    so that asking about one organization costs one lookup."""
+    cached: set[str] | None = vars(report).get("_holding_workplace_units")
+    if cached is None:
+        cached = set()
+        paths = (
+            Organization.objects.current()
+            .in_subtree(report.organization)
+            .exclude(side=Organization.Side.RESIDENTIAL)
+            .values_list("path", flat=True)
+        )
+        for path in paths:
+            parts = path.rstrip(".").split(".")
+            cached.update(".".join(parts[: n + 1]) + "." for n in range(len(parts)))
+        vars(report)["_holding_workplace_units"] = cached
+    return cached
+
+
+def _residence_only(org: Organization, report: Report) -> bool:
+    """``org``'s subtree holds only residence-side organizations, and the report's tree
+    is today's for it: then a report's link, comment and notice figures for ``org``
+    count exactly the rows its residence lists hold. A subtree that also holds
+    workplace units (a commune's schools) counts their links too (ADR 0008), which the
+    residence lists do not show."""
+    if org.side != Organization.Side.RESIDENTIAL or report.formerly:
+        return False
+    return org.path not in _holding_workplace_units(report)
+
+
+def figure_links(
+    org: Organization, report: Report, today: datetime.date, *, user: AnyUser | None = None
+) -> dict[str, str]:
+    """``{figure: url}`` for the figures of ``org`` (the report's organization or one of
+    its children) whose list shows the same rows for the report's period. The lists
+    that only show today's state (the book's statuses, the mirror, the worklist) are
+    linked only when the report is read on today; the book's dates reach any period.
+    ``user`` is who reads: the commune's comment list is offered to those who may use it."""
+    period, on = report.period, report.on
+    start, end = period.start.isoformat(), period.end.isoformat()
+    total = org.pk == report.organization.pk
+    residence_only = _residence_only(org, report)
     result = {
         "working_members": reverse("members:list")
         + "?"
         + urlencode({"organization": org.pk, "employment": "working"}),
     }
-    if report.on == today:
-        if has_book(org):
+    if total and not report.formerly:
+        for figure, category in CLASSIFIED.items():
+            result[figure] = classification_url(org, on, category=category)
+    if has_book(org) and residence_only:
+        for figure, step in BOOK_STEPS.items():
+            dates = {f"{step}_from": start, f"{step}_to": end}
+            result[figure] = _url("registry:book", org.pk, **dates)
+        if on == today:
             result["active_links"] = _url("registry:book", org.pk, status="active")
             result["letters_overdue"] = _url("registry:book", org.pk, overdue="1")
-        elif has_mirror(org):
-            result["active_links"] = _url("registry:workplace", org.pk, status="active")
-            result["letters_overdue"] = _url("registry:workplace", org.pk, state="overdue")
+        else:
+            result["active_links"] = _url("registry:book", org.pk, active_on=on.isoformat())
+            result["letters_overdue"] = _url("registry:book", org.pk, overdue_on=on.isoformat())
+    elif has_mirror(org) and on == today:
+        result["active_links"] = _url("registry:workplace", org.pk, status="active")
+        result["letters_overdue"] = _url("registry:workplace", org.pk, state="overdue")
+    if total and on == today:
         result["problems"] = _url("registry:worklist", org.pk)
-    if org.kind == Organization.Kind.CELL and org.side == Organization.Side.RESIDENTIAL:
-        result["meetings_held"] = _url("meetings:cell", org.pk)
+    if not report.formerly:
+        result["meetings_held"] = _url("meetings:held_list", org.pk, date_from=start, date_to=end)
+        if has_book(org):
+            result["cells_uniform_ratings"] = _url(
+                "comments:progress", org.pk, requested_from=start, requested_to=end
+            )
+    # A child's row counts the notices it sent plus those it received: the same rows as
+    # the box's when the child cannot hold both sides of one notice.
+    if (total and not report.formerly) or residence_only:
+        for figure, extra in NOTICE_FILTERS.items():
+            result[figure] = _url(
+                "notices:outbox", org.pk, both="1", sent_from=start, sent_to=end, **extra
+            )
+    commune = _comment_list_commune(org, report) if residence_only else None
+    if (
+        commune is not None
+        and user is not None
+        and has_capability(user, Capability.CONFIRM_COMMENTS, commune.path)
+    ):
+        cell = {"cell": str(org.pk)} if commune.pk != org.pk else {}
+        dates = {"requested_from": start, "requested_to": end}
+        for figure, extra in COMMENT_FILTERS.items():
+            result[figure] = _url("comments:commune", commune.pk, **dates, **extra, **cell)
     return result
+
+
+def _comment_list_commune(org: Organization, report: Report) -> Organization | None:
+    """The commune whose list of comment requests holds ``org``'s: a commune's own, or
+    for a residential cell its commune's, filtered by the cell."""
+    if org.kind == Organization.Kind.GRASSROOTS_COMMITTEE:
+        return org
+    if org.kind != Organization.Kind.CELL or org.parent_id is None:
+        return None
+    if org.parent_id == report.organization.pk:
+        parent = report.organization
+    elif org.pk == report.organization.pk:
+        parent = Organization.objects.get(pk=org.parent_id)  # one query, a cell's report
+    else:
+        return None
+    if parent.kind == Organization.Kind.GRASSROOTS_COMMITTEE and has_book(parent):
+        return parent
+    return None
+
+
+def classification_url(
+    org: Organization, on: datetime.date, *, category: str = "", reason: str = ""
+) -> str:
+    """The working members of ``org``'s subtree classified ``category`` (or for
+    ``reason``) by the decision governing on ``on``: a report's classification figures."""
+    query = {"organization": org.pk, "employment": "working", "classified_on": on.isoformat()}
+    if category:
+        query["category"] = category
+    if reason:
+        query["reason"] = reason
+    return reverse("members:list") + "?" + urlencode(query)
 
 
 def related_lists(org: Organization) -> list[tuple[Promise, str]]:

@@ -63,12 +63,19 @@ def organization_report(request: HttpRequest, pk: int) -> HttpResponse:
         "labels": FIGURES,
         "child_figures": [(name, FIGURES[name]) for name in CHILD_FIGURES],
         "period_query": links.period_query(form.period),
-        "figure_links": links.figure_links(org, report, today),
+        "figure_links": links.figure_links(org, report, today, user=request.user),
         "children": [
-            (child, figures, links.figure_links(child, report, today))
+            (child, figures, links.figure_links(child, report, today, user=request.user))
             for child, figures in report.children
         ],
-        "reason_rows": [(Reason(r).label, n) for r, n in report.reasons.items()],
+        "reason_rows": [
+            (
+                Reason(r).label,
+                n,
+                "" if report.formerly else links.classification_url(org, report.on, reason=r),
+            )
+            for r, n in report.reasons.items()
+        ],
         "related": links.related_lists(org),
         "distribution_chart": charts.distribution(report),
         "meetings_chart": charts.meetings(report),

@@ -138,7 +138,10 @@ def test_cell_dashboard_shows_meetings_comments_and_absences(client, world):
         "absent_twice": (0, None),
     }
     urls = {card.key: card.url for card in response.context["dashboard"].cards}
-    assert urls["meetings_held"] == reverse("meetings:cell", args=[world.cell_a2.pk])
+    assert urls["meetings_held"] == (
+        reverse("meetings:held_list", args=[world.cell_a2.pk])
+        + "?date_from=2025-01-01&date_to=2025-12-31"
+    )
     assert urls["comments_to_write"] == reverse("comments:cell", args=[world.cell_a2.pk])
     assert urls["absent_twice"] == reverse("meetings:overdue", args=[world.cell_a2.pk])
     assert _rows(response) == []
@@ -160,16 +163,22 @@ def test_current_year_cards_lead_to_the_lists_behind_them(client, world):
 
     pk = world.commune_a_committee.pk
     urls = {card.key: card.url for card in response.context["dashboard"].cards}
-    assert response.context["dashboard"].year == timezone.localdate().year
+    year = timezone.localdate().year
+    assert response.context["dashboard"].year == year
+    start, end = f"{year}-01-01", f"{year}-12-31"
     assert urls == {
         "working_members": f"/members/?organization={pk}&employment=working",
         "active_links": reverse("registry:book", args=[pk]) + "?status=active",
         "letters_overdue": reverse("registry:book", args=[pk]) + "?overdue=1",
-        "meetings_held": reverse("meetings:overdue", args=[pk]),
-        "comments_returned_on_time": reverse("comments:progress", args=[pk]),
+        "meetings_held": reverse("meetings:held_list", args=[pk])
+        + f"?date_from={start}&date_to={end}",
+        "comments_returned_on_time": reverse("comments:commune", args=[pk])
+        + f"?requested_from={start}&requested_to={end}&status=all&returned_on_time=1",
         "good_example_share": reverse("comments:progress", args=[pk]),
-        "cells_uniform_ratings": reverse("comments:progress", args=[pk]),
-        "notices_answered_on_time": reverse("notices:inbox", args=[pk]),
+        "cells_uniform_ratings": reverse("comments:progress", args=[pk])
+        + f"?requested_from={start}&requested_to={end}",
+        "notices_answered_on_time": reverse("notices:outbox", args=[pk])
+        + f"?both=1&sent_from={start}&sent_to={end}&answered_on_time=1",
         "problems": reverse("registry:worklist", args=[pk]),
     }
 
