@@ -56,6 +56,21 @@ def scratch_database(label: str) -> Iterator[str]:
         yield f"sqlite:///{Path(tmp) / f'{label}.sqlite3'}"
 
 
+@contextmanager
+def hagiang_database(label: str) -> Iterator[str]:
+    """Yield the URL of a database holding the hagiang-2023 preset: the one named by
+    ``BENCH_MEMBERS_DATABASE_URL`` (left as it is), or a scratch one seeded here."""
+    given = os.environ.get("BENCH_MEMBERS_DATABASE_URL")
+    if given:
+        yield given
+        return
+    with scratch_database(label) as url:
+        title("seeding hagiang-2023 (set BENCH_MEMBERS_DATABASE_URL to reuse a database)")
+        migrate(url)
+        print("\n".join(manage(url, "seed_demo", "--preset", "hagiang-2023").splitlines()[:2]))
+        yield url
+
+
 def manage(url: str, *args: str) -> str:
     """Run a management command against ``url`` in a subprocess; return its output."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lienhe213.settings"}

@@ -29,7 +29,6 @@ import os
 import sys
 import time
 from collections import defaultdict
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -308,15 +307,7 @@ def run(url: str) -> None:
 
 
 def main() -> None:
-    given = os.environ.get("BENCH_MEMBERS_DATABASE_URL")
-    scratch = nullcontext(given) if given else c.scratch_database("comments")
-    with scratch as url:
-        if not given:
-            c.title("seeding hagiang-2023 (set BENCH_MEMBERS_DATABASE_URL to reuse a database)")
-            c.migrate(url)
-            print(
-                "\n".join(c.manage(url, "seed_demo", "--preset", "hagiang-2023").splitlines()[:2])
-            )
+    with c.hagiang_database("comments") as url:
         run(url)
 
 

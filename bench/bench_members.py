@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -91,13 +90,7 @@ def run(url: str) -> None:
 
 
 def main() -> None:
-    given = os.environ.get("BENCH_MEMBERS_DATABASE_URL")
-    scratch = nullcontext(given) if given else c.scratch_database("members")
-    with scratch as url:
-        if not given:
-            c.title("seeding hagiang-2023 (set BENCH_MEMBERS_DATABASE_URL to reuse a database)")
-            c.migrate(url)
-            print(c.manage(url, "seed_demo", "--preset", "hagiang-2023").splitlines()[0])
+    with c.hagiang_database("members") as url:
         run(url)
 
 

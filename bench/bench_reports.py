@@ -25,7 +25,6 @@ import os
 import statistics
 import sys
 import time
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -331,15 +330,7 @@ def run(url: str) -> None:
 
 
 def main() -> None:
-    given = os.environ.get("BENCH_MEMBERS_DATABASE_URL")
-    scratch = nullcontext(given) if given else c.scratch_database("reports")
-    with scratch as url:
-        if not given:
-            c.title("seeding hagiang-2023 (set BENCH_MEMBERS_DATABASE_URL to reuse a database)")
-            c.migrate(url)
-            print(
-                "\n".join(c.manage(url, "seed_demo", "--preset", "hagiang-2023").splitlines()[:2])
-            )
+    with c.hagiang_database("reports") as url:
         run(url)
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -103,12 +102,7 @@ def run(url: str) -> None:
 
 
 def main() -> None:
-    given = os.environ.get("BENCH_MEMBERS_DATABASE_URL")
-    ctx = nullcontext(given) if given else c.scratch_database("tree")
-    with ctx as url:
-        if not given:
-            c.migrate(url)
-            c.manage(url, "seed_demo", "--preset", "hagiang-2023")
+    with c.hagiang_database("tree") as url:
         run(url)
 
 
