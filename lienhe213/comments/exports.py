@@ -120,7 +120,11 @@ def progress_xlsx(
             ),
             (
                 _("Uniform ratings"),
-                [(_("Organization"), 32), (_("Level"), 12), (_("Comments returned"), 12)],
+                [
+                    (_("Organization"), 32),
+                    (pgettext("organization level", "Level"), 12),
+                    (_("Comments returned"), 12),
+                ],
                 uniform,
             ),
         ],
