@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lienhe213.core.text import fold
 from lienhe213.registry.exports import Sheet, xlsx_sheets_response
@@ -78,7 +79,11 @@ def report_sheets(report: Report) -> list[Sheet]:
             [(_("Organization"), 40)] + [(str(FIGURES[name]), 14) for name in CHILD_FIGURES],
             children,
         ),
-        (_("Ratings"), [(_("Item"), 50), (_("Level"), 30), (_("Comments"), 12)], ratings),
+        (
+            _("Ratings"),
+            [(_("Item"), 50), (_("Level"), 30), (pgettext("number of comments", "Comments"), 12)],
+            ratings,
+        ),
     ]
 
 
