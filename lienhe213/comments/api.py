@@ -32,7 +32,7 @@ from lienhe213.comments.serializers import (
     FrontMeetingSerializer,
     RatingSerializer,
 )
-from lienhe213.core.errors import DomainError
+from lienhe213.core.api import stale_aware
 from lienhe213.organizations.api import validated_input
 from lienhe213.organizations.models import Organization
 
@@ -129,18 +129,15 @@ class CommentRequestViewSet(
         if not _sides(self.request.user, item)[step]:
             raise exceptions.PermissionDenied
         data = validated_input(serializer, self.request)
-        try:
-            call(item, data)
-        except DomainError as exc:
-            version = data.get("version")
-            model: Any = Comment if comment_version else CommentRequest
-            key = "request_id" if comment_version else "pk"
-            stored = model.objects.filter(**{key: item.pk}).values_list("version", flat=True).get()
-            if version is None or stored == version:
-                raise
-            return Response(
-                {"detail": str(exc), "version": stored}, status=status.HTTP_409_CONFLICT
-            )
+        model: Any = Comment if comment_version else CommentRequest
+        key = "request_id" if comment_version else "pk"
+        result = stale_aware(
+            lambda: call(item, data),
+            version=data.get("version"),
+            stored=lambda: model.objects.values_list("version", flat=True).get(**{key: item.pk}),
+        )
+        if isinstance(result, Response):
+            return result
         return Response(CommentRequestSerializer(self.get_object()).data)
 
     @extend_schema(summary="Save the draft of the comment", request=DraftSerializer)

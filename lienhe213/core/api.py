@@ -1,6 +1,8 @@
-"""REST API glue shared by every app: domain errors become 400 responses."""
+"""REST API glue shared by every app: domain errors become 400 responses, and a refusal
+caused by a stale version becomes 409 with the stored version."""
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
@@ -8,6 +10,25 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from lienhe213.core.errors import DomainError
+
+T = TypeVar("T")
+
+
+def stale_aware(
+    call: Callable[[], T], *, version: int | None, stored: Callable[[], int]
+) -> T | Response:
+    """Run a versioned step. When the service refuses and the row's ``stored`` version
+    is no longer the ``version`` the client sent, the refusal is a conflict: 409 with
+    the stored version, so the client can reload. Other refusals propagate (400)."""
+    try:
+        return call()
+    except DomainError as exc:
+        if version is None:
+            raise
+        current = stored()
+        if current == version:
+            raise
+        return Response({"detail": str(exc), "version": current}, status=status.HTTP_409_CONFLICT)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

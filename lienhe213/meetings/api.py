@@ -25,7 +25,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lienhe213.core.errors import DomainError
+from lienhe213.core.api import stale_aware
 from lienhe213.meetings import services
 from lienhe213.meetings.access import get_meeting_for_user, may_run_meetings
 from lienhe213.meetings.models import FollowUp, Meeting
@@ -121,16 +121,12 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
     ) -> Response:
         meeting = get_meeting_for_user(request.user, pk, write=True)
         data = validated_input(serializer, request)
-        try:
-            call(meeting, data)
-        except DomainError as exc:
-            stored = Meeting.objects.filter(pk=meeting.pk).values_list("version", flat=True).get()
-            if stored == data["version"]:
-                raise
-            return Response(
-                {"detail": str(exc), "version": stored}, status=status.HTTP_409_CONFLICT
-            )
-        return self._detail(meeting)
+        result = stale_aware(
+            lambda: call(meeting, data),
+            version=data["version"],
+            stored=lambda: Meeting.objects.values_list("version", flat=True).get(pk=meeting.pk),
+        )
+        return result if isinstance(result, Response) else self._detail(meeting)
 
     @extend_schema(
         summary="Record a member's attendance",

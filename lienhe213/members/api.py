@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
 
 from lienhe213.accounts.access import Capability, has_capability
-from lienhe213.core.errors import DomainError
+from lienhe213.core.api import stale_aware
 from lienhe213.members import services
 from lienhe213.members.access import get_member_for_user, reveal_citizen_id
 from lienhe213.members.models import Member
@@ -231,13 +231,9 @@ class MemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Member]):
         new_org = changes.get("organization")
         if new_org is not None and not has_capability(user, Capability.EDIT_MEMBERS, new_org.path):
             raise exceptions.PermissionDenied
-        try:
-            member = services.update_member(by=user, member=member, version=version, **changes)
-        except DomainError as exc:
-            stored = Member.objects.filter(pk=member.pk).values_list("version", flat=True).get()
-            if stored != version:
-                return Response(
-                    {"detail": str(exc), "version": stored}, status=status.HTTP_409_CONFLICT
-                )
-            raise
-        return Response(self._detail(member))
+        result = stale_aware(
+            lambda: services.update_member(by=user, member=member, version=version, **changes),
+            version=version,
+            stored=lambda: Member.objects.values_list("version", flat=True).get(pk=member.pk),
+        )
+        return result if isinstance(result, Response) else Response(self._detail(result))

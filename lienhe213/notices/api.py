@@ -22,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lienhe213.core.errors import DomainError
+from lienhe213.core.api import stale_aware
 from lienhe213.notices import access, services
 from lienhe213.notices.forms import routes
 from lienhe213.notices.models import Kind, Notice, NoticeReply
@@ -145,16 +145,12 @@ class NoticeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notice]):
 
     def _run(self, notice: Notice, version: int, call: Callable[[], Any]) -> Response:
         """Run a step; a refusal caused by a stale version becomes 409."""
-        try:
-            call()
-        except DomainError as exc:
-            stored = Notice.objects.filter(pk=notice.pk).values_list("version", flat=True).get()
-            if stored == version:
-                raise
-            return Response(
-                {"detail": str(exc), "version": stored}, status=status.HTTP_409_CONFLICT
-            )
-        return self._detail(notice)
+        result = stale_aware(
+            call,
+            version=version,
+            stored=lambda: Notice.objects.values_list("version", flat=True).get(pk=notice.pk),
+        )
+        return result if isinstance(result, Response) else self._detail(notice)
 
     @extend_schema(
         summary="The recipient acknowledges the notice",

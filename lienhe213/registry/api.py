@@ -33,6 +33,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability, sees_everything
+from lienhe213.core.api import stale_aware
 from lienhe213.core.errors import DomainError
 from lienhe213.members.models import Member
 from lienhe213.organizations.api import validated_input
@@ -150,23 +151,13 @@ class ResidenceLinkFilter(django_filters.FilterSet):
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
-def _conflict(link: ResidenceLink, version: int, exc: DomainError) -> Response | None:
-    """409 with the stored version when ``version`` is stale; None otherwise."""
-    stored = ResidenceLink.objects.filter(pk=link.pk).values_list("version", flat=True).get()
-    if stored == version:
-        return None
-    return Response({"detail": str(exc), "version": stored}, status=status.HTTP_409_CONFLICT)
-
-
 def _stale_aware(link: ResidenceLink, version: int, call: Callable[[], T]) -> T | Response:
     """Run a service on ``link``; a refusal caused by a stale version becomes 409."""
-    try:
-        return call()
-    except DomainError as exc:
-        conflict = _conflict(link, version, exc)
-        if conflict is None:
-            raise
-        return conflict
+    return stale_aware(
+        call,
+        version=version,
+        stored=lambda: ResidenceLink.objects.values_list("version", flat=True).get(pk=link.pk),
+    )
 
 
 def _responses(ok: Any, code: int = 200) -> dict[int, Any]:

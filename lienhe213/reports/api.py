@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lienhe213.accounts.access import Capability, has_capability
-from lienhe213.core.errors import DomainError
+from lienhe213.core.api import stale_aware
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.api import validated_input
 from lienhe213.organizations.filters import VisibleOrganizationFilter
@@ -203,20 +203,18 @@ class CommendationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Commend
 
     def _run(self, commendation: Commendation, version: int, call: Callable[[], Any]) -> Response:
         """Run a step; a refusal caused by a stale version becomes 409."""
-        try:
-            result = call()
-        except DomainError as exc:
-            stored = (
-                Commendation.objects.filter(pk=commendation.pk)
-                .values_list("version", flat=True)
-                .get()
-            )
-            if stored == version:
-                raise
-            return Response(
-                {"detail": str(exc), "version": stored}, status=status.HTTP_409_CONFLICT
-            )
-        return Response(CommendationSerializer(result).data)
+        result = stale_aware(
+            call,
+            version=version,
+            stored=lambda: Commendation.objects.values_list("version", flat=True).get(
+                pk=commendation.pk
+            ),
+        )
+        return (
+            result
+            if isinstance(result, Response)
+            else Response(CommendationSerializer(result).data)
+        )
 
     @extend_schema(
         summary="The province decides: decision number and date",
