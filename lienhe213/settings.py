@@ -17,12 +17,17 @@ Environment variables:
     TASKS_BACKEND          "database" (default: the db_worker runs the tasks) or
                            "immediate" (run in the enqueuing process, no worker)
     LIENHE213_TIME_ZONE    default Asia/Ho_Chi_Minh
+    CACHE_URL              a cache every app server and worker shares, e.g.
+                           redis://127.0.0.1:6379/1 (redis://, rediss:// or unix://):
+                           the token endpoint's attempt counts and the dashboards;
+                           default: the local memory of each process
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -33,6 +38,22 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def cache_from_url(url: str) -> dict[str, object]:
+    """Django's cache settings for ``CACHE_URL``: Redis (Django's own backend, the
+    ``redis`` client) for an address, the local memory of the process when empty."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.split("://", 1)[0] not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must be a redis://, rediss:// or unix:// address, not {url!r}"
+        )
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "lienhe213",
+    }
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -113,6 +134,8 @@ TEMPLATES = [
         },
     }
 ]
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "").strip())}
 
 DEFAULT_DB = f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"
 if "DATABASE_URL" not in os.environ:
@@ -212,7 +235,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lienhe213.core.api.exception_handler",
     # Attempts at the token endpoint, per client address and username, counted in
-    # Django's cache (per process unless CACHES names a shared one, e.g. Redis).
+    # Django's cache (per process unless CACHE_URL names a shared one).
     "DEFAULT_THROTTLE_RATES": {"auth-token": os.environ.get("LIENHE213_TOKEN_RATE", "10/min")},
 }
 SPECTACULAR_SETTINGS = {

@@ -73,7 +73,7 @@ class TokenAttemptThrottle(SimpleRateThrottle):
     """Attempts at the token endpoint, counted per client address and username (case
     folded), so one client guessing one account's password is stopped without locking
     that account for everyone else. The count lives in Django's cache: with several
-    application servers, CACHES must name a shared cache for the limit to be global."""
+    application servers, ``CACHE_URL`` must name a shared one for the limit to be global."""
 
     scope = "auth-token"
 
