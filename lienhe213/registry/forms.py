@@ -8,13 +8,14 @@ taken on a stale page is refused by the service instead of overwriting a newer o
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.accounts.access import AnyUser, Capability
 from lienhe213.core.errors import DomainError
 from lienhe213.members.models import Member
-from lienhe213.organizations.models import Organization
+from lienhe213.organizations.models import Community, Organization
 from lienhe213.registry.models import REASONS_BY_CATEGORY, Category, Reason, ResidenceLink
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -226,3 +227,48 @@ class DeadlineDaysForm(_CalendarForm):
 class PublicHolidayForm(_CalendarForm):
     date = forms.DateField(label=_("Date"), widget=_DATE)
     name = forms.CharField(label=_("Name"), max_length=150)
+
+
+class RemapForm(forms.Form):
+    """Restructuring: where the open links held by a merged commune committee or cell
+    move to. The cells offered are those of the commune chosen on the page (a commune
+    source keeps each link's cell, which the merge moved with it)."""
+
+    commune = forms.ModelChoiceField(
+        label=_("Commune committee the links move to"),
+        queryset=Organization.objects.none(),
+        widget=forms.HiddenInput,
+    )
+    cell = forms.ModelChoiceField(
+        label=_("Cell the links move to"), queryset=Organization.objects.none(), required=False
+    )
+    community = forms.ModelChoiceField(
+        label=_("Only the members living in"),
+        queryset=Community.objects.none(),
+        required=False,
+        empty_label=_("Every member"),
+    )
+    effective_on = _date(_("Effective date"))
+
+    def __init__(
+        self,
+        *args: Any,
+        communes: "QuerySet[Organization]",
+        commune: Organization | None,
+        communities: "QuerySet[Community]",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes  # type: ignore[attr-defined]
+        self.fields["community"].queryset = communities  # type: ignore[attr-defined]
+        if commune is not None:
+            self.fields["cell"].queryset = (  # type: ignore[attr-defined]
+                Organization.objects.current()
+                .in_subtree(commune)
+                .filter(kind=Organization.Kind.CELL, side=Organization.Side.RESIDENTIAL)
+                .exclude(pk=commune.pk)
+                .order_by("name", "pk")
+            )
+
+    def add_domain_error(self, err: DomainError) -> None:
+        self.add_error(err.field if err.field in self.fields else None, str(err))

@@ -22,5 +22,6 @@ urlpatterns = [
     path("links/<int:pk>/end/", views.link_end, name="end"),
     path("members/<int:member_pk>/", views.member_links, name="member_links"),
     path("members/<int:member_pk>/classify/", views.classify, name="classify"),
+    path("remap/<int:org_pk>/", views.remap, name="remap"),
     path("calendar/<int:province_pk>/", views.province_calendar, name="calendar"),
 ]

@@ -723,3 +723,25 @@ def test_deadline_calendar_of_the_province(client, world, who, expected):
     response = _get(client, world, who, url)
 
     _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 404),
+        ("secretary_a1", 404),
+        ("commune_clerk", 404),
+        ("other_clerk", 403),
+        ("workplace_officer", 404),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_remap_the_links_of_a_commune(client, world, who, expected):
+    url = reverse("registry:remap", args=[world.commune_b_committee.pk])
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)

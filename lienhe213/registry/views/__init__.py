@@ -6,8 +6,9 @@ every step checks the acting side first (403 when the user sees the link but may
 take that step); the services decide whether the step fits the link's state, and their
 refusal is shown on the form.
 
-One module per part: ``pages`` (book, mirror, worklist…) and ``links`` (one link and
-its steps).
+One module per part: ``pages`` (book, mirror, worklist…), ``links`` (one link and
+its steps), ``calendar`` (the deadline calendar) and ``restructure`` (re-mapping the
+links of merged organizations).
 """
 
 from lienhe213.registry.views.calendar import province_calendar
@@ -34,6 +35,7 @@ from lienhe213.registry.views.pages import (
     worklist,
     workplace,
 )
+from lienhe213.registry.views.restructure import remap
 
 __all__ = [
     "allowed_steps",
@@ -54,6 +56,7 @@ __all__ = [
     "link_return",
     "member_links",
     "province_calendar",
+    "remap",
     "worklist",
     "workplace",
 ]

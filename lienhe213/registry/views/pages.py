@@ -40,6 +40,7 @@ from lienhe213.registry.views._common import (
     has_book,
     has_mirror,
 )
+from lienhe213.registry.views.restructure import ended_holders
 
 # --- entry ----------------------------------------------------------------------------
 
@@ -340,6 +341,7 @@ def worklist(request: HttpRequest, org_pk: int) -> HttpResponse:
         "limit": WORKLIST_ROWS,
         "has_book": has_book(org),
         "has_mirror": has_mirror(org),
+        "ended_holders": ended_holders(request.user, org, today),
     }
     return render(request, "registry/worklist.html", context)
 

@@ -1,0 +1,172 @@
+"""Restructuring: move the open links held by a merged commune committee or cell to
+the organization that took it over (``services.remap_links``), for those who may
+re-map links (the province). The worklist's "links held by an organization that no
+longer exists" leads here."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lienhe213.accounts.access import AnyUser, Capability, has_capability
+from lienhe213.core.errors import DomainError
+from lienhe213.organizations.access import get_organization_for_user
+from lienhe213.organizations.models import Community, Organization
+from lienhe213.registry import forms, services
+from lienhe213.registry.models import ResidenceLink
+from lienhe213.registry.queries import link_scope_condition
+
+RESIDENCE_KINDS = (Organization.Kind.GRASSROOTS_COMMITTEE, Organization.Kind.CELL)
+
+
+def held_links(user: AnyUser, source: Organization) -> "QuerySet[ResidenceLink]":
+    """The open links ``source`` holds: as their commune committee, or as their cell."""
+    held = (
+        Q(residence_cell=source)
+        if source.kind == Organization.Kind.CELL
+        else Q(residence_commune_organization=source)
+    )
+    return ResidenceLink.objects.visible_to(user).open().filter(held)
+
+
+def _communes(user: AnyUser) -> "QuerySet[Organization]":
+    return (
+        Organization.objects.visible_to(user)
+        .current()
+        .filter(kind=Organization.Kind.GRASSROOTS_COMMITTEE, side=Organization.Side.RESIDENTIAL)
+        .order_by("name", "pk")
+    )
+
+
+def _commune_of(org: Organization | None) -> Organization | None:
+    """``org`` if it is a current residence commune committee, else its nearest such
+    ancestor (a successor cell's commune)."""
+    while org is not None:
+        if (
+            org.is_current
+            and org.kind == Organization.Kind.GRASSROOTS_COMMITTEE
+            and org.side == Organization.Side.RESIDENTIAL
+        ):
+            return org
+        org = org.parent
+    return None
+
+
+def _default_target(source: Organization) -> tuple[Organization | None, Organization | None]:
+    """The commune (and, for a cell, the cell) that took ``source`` over, if known."""
+    successor = source.merged_into
+    if source.kind == Organization.Kind.CELL:
+        cell = successor if successor is not None and successor.is_current else None
+        return _commune_of(cell or source.parent), cell
+    return _commune_of(successor), None
+
+
+@login_required
+def remap(request: HttpRequest, org_pk: int) -> HttpResponse:
+    """Show what ``org_pk`` still holds and move it: 404 unless the user sees a
+    residence commune committee or cell, 403 unless they may re-map its links."""
+    user = request.user
+    source = get_organization_for_user(user, org_pk)
+    if source.kind not in RESIDENCE_KINDS or source.side != Organization.Side.RESIDENTIAL:
+        raise Http404
+    if not has_capability(user, Capability.RESTRUCTURE_LINKS, source.path):
+        raise PermissionDenied
+    links = held_links(user, source)
+    communes = _communes(user)
+    default_commune, default_cell = _default_target(source)
+    chosen = request.POST.get("commune") or request.GET.get("commune")
+    commune = (
+        communes.filter(pk=int(chosen)).first() if chosen and chosen.isdigit() else default_commune
+    )
+    communities = Community.objects.filter(
+        pk__in=links.exclude(member__residence_community=None).values("member__residence_community")
+    ).order_by("name", "pk")
+    effective_on = (
+        source.valid_until + datetime.timedelta(days=1)
+        if source.valid_until is not None
+        else timezone.localdate()
+    )
+    form = forms.RemapForm(
+        request.POST if request.method == "POST" else None,
+        communes=communes,
+        commune=commune,
+        communities=communities,
+        initial={
+            "commune": commune,
+            "cell": default_cell if commune == default_commune else None,
+            "effective_on": effective_on,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = services.remap_links(
+                by=user,
+                source=source,
+                commune=data["commune"],
+                cell=data["cell"],
+                community=data["community"],
+                effective_on=data["effective_on"],
+            )
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            if moved:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d open link moved to “%(org)s”.",
+                        "%(count)d open links moved to “%(org)s”.",
+                        len(moved),
+                    )
+                    % {"count": len(moved), "org": data["commune"].name},
+                )
+                return redirect("registry:worklist", data["commune"].pk)
+            form.add_error(None, _("No open link is left to move: nothing was changed."))
+    by_cell = (
+        links.values("residence_cell__name")
+        .annotate(n=Count("pk"))
+        .order_by("residence_cell__name")
+        if source.kind != Organization.Kind.CELL
+        else []
+    )
+    context = {
+        "source": source,
+        "held": links.count(),
+        "by_cell": by_cell,
+        "communes": communes,
+        "commune": commune,
+        "form": form,
+    }
+    return render(request, "registry/remap.html", context)
+
+
+def ended_holders(
+    user: AnyUser, org: Organization, on: datetime.date
+) -> list[tuple[Organization, int]]:
+    """The former commune committees and cells that still hold open links in ``org``'s
+    subtree on ``on``, with how many: what the worklist offers to re-map. Empty for a
+    user who may not re-map links."""
+    if not has_capability(user, Capability.RESTRUCTURE_LINKS, org.path):
+        return []
+    links = ResidenceLink.objects.visible_to(user).open().filter(link_scope_condition([org.path]))
+    counts: dict[int, int] = {}
+    for key in ("residence_commune_organization", "residence_cell"):
+        rows = (
+            links.filter(**{f"{key}__valid_until__lt": on})
+            .values_list(key)
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        counts.update(dict(rows))
+    holders = Organization.objects.in_bulk(list(counts))
+    return sorted(
+        ((holders[pk], n) for pk, n in counts.items()), key=lambda pair: (pair[0].path, pair[0].pk)
+    )
