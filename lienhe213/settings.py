@@ -17,6 +17,9 @@ Environment variables:
     TASKS_BACKEND          "database" (default: the db_worker runs the tasks) or
                            "immediate" (run in the enqueuing process, no worker)
     LIENHE213_TIME_ZONE    default Asia/Ho_Chi_Minh
+    LIENHE213_TOKEN_RATE, LIENHE213_LOGIN_RATE
+                           attempts to log in per client address and username at the
+                           API's token endpoint and the login form (default 10/min)
     CACHE_URL              a cache every app server and worker shares, e.g.
                            redis://127.0.0.1:6379/1 (redis://, rediss:// or unix://):
                            the token endpoint's attempt counts and the dashboards;
@@ -234,9 +237,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lienhe213.core.api.exception_handler",
-    # Attempts at the token endpoint, per client address and username, counted in
-    # Django's cache (per process unless CACHE_URL names a shared one).
-    "DEFAULT_THROTTLE_RATES": {"auth-token": os.environ.get("LIENHE213_TOKEN_RATE", "10/min")},
+    # Attempts to log in (the API's token endpoint, the login form), per client address
+    # and username, counted in Django's cache (per process unless CACHE_URL names a
+    # shared one); accounts/throttles.py.
+    "DEFAULT_THROTTLE_RATES": {
+        "auth-token": os.environ.get("LIENHE213_TOKEN_RATE", "10/min"),
+        "login": os.environ.get("LIENHE213_LOGIN_RATE", "10/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "lienhe213 API",

@@ -28,7 +28,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from lienhe213.accounts import services
@@ -41,7 +40,7 @@ from lienhe213.accounts.queries import (
     describe_accounts,
     search_accounts,
 )
-from lienhe213.core.middleware import client_ip
+from lienhe213.accounts.throttles import TokenAttemptThrottle, attempted_username
 from lienhe213.core.text import fold
 from lienhe213.members.models import Member
 from lienhe213.organizations.api import VisibleOrganizationField, validated_input
@@ -61,25 +60,6 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
 
 class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField(label=_("Token"), read_only=True)
-
-
-def _attempted_username(request: Request) -> str:
-    data = request.data
-    username = data.get("username", "") if hasattr(data, "get") else ""
-    return username[:150] if isinstance(username, str) else ""
-
-
-class TokenAttemptThrottle(SimpleRateThrottle):
-    """Attempts at the token endpoint, counted per client address and username (case
-    folded), so one client guessing one account's password is stopped without locking
-    that account for everyone else. The count lives in Django's cache: with several
-    application servers, ``CACHE_URL`` must name a shared one for the limit to be global."""
-
-    scope = "auth-token"
-
-    def get_cache_key(self, request: Request, view: Any) -> str:
-        ident = f"{client_ip(request._request) or ''}|{_attempted_username(request).casefold()}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class TokenAttemptsThrottled(exceptions.Throttled):
@@ -116,7 +96,7 @@ class ObtainTokenView(APIView):
         # Recorded through Django's signal, as a wrong password is; no password is read.
         user_login_failed.send(
             sender=__name__,
-            credentials={"username": _attempted_username(request)},
+            credentials={"username": attempted_username(request.data)},
             request=request._request,
         )
         raise TokenAttemptsThrottled(wait)

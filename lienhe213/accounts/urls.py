@@ -2,21 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from lienhe213.accounts import views
-from lienhe213.accounts.forms import LoginForm
 
 app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/<int:pk>/<slug:role>/", views.dashboard, name="dashboard"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html",
-            authentication_form=LoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_list, name="audit"),
     path("accounts/", views.account_list, name="account_list"),

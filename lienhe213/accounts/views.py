@@ -2,11 +2,14 @@
 audit page, and the management of accounts and role assignments."""
 
 import datetime
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lienhe213.accounts import dashboards
@@ -27,7 +31,13 @@ from lienhe213.accounts.access import (
     scope_paths,
     sees_everything,
 )
-from lienhe213.accounts.forms import AccountForm, AccountSearchForm, AuditFilterForm, GrantRoleForm
+from lienhe213.accounts.forms import (
+    AccountForm,
+    AccountSearchForm,
+    AuditFilterForm,
+    GrantRoleForm,
+    LoginForm,
+)
 from lienhe213.accounts.models import Role, RoleAssignment
 from lienhe213.accounts.queries import (
     accounts_in_scope,
@@ -42,6 +52,7 @@ from lienhe213.accounts.services import (
     revoke_role,
     set_account_active,
 )
+from lienhe213.accounts.throttles import LoginAttemptThrottle, attempted_username
 from lienhe213.core.errors import DomainError
 from lienhe213.core.models import AuditEvent
 from lienhe213.core.pages import PAGE_SIZE, PeekPage, peek_page, query_without_page, render_page
@@ -365,3 +376,29 @@ def _back_to_accounts(request: HttpRequest) -> str:
     query = request.POST.get("query", "")
     url = reverse("accounts:account_list")
     return f"{url}?{query}" if query and "//" not in query else url
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login form, with the attempts per client address and username limited
+    (``LIENHE213_LOGIN_RATE``, ten a minute by default): over the limit the form answers
+    429 without checking the password, and the attempt is recorded as a failed login."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        throttle = LoginAttemptThrottle()
+        if throttle.allow_login(request):
+            return super().post(request, *args, **kwargs)
+        username = attempted_username(request.POST)
+        user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+        seconds = max(1, math.ceil(throttle.wait() or 60))
+        refusal = ngettext(
+            "Too many attempts to log in. Try again in %(seconds)d second.",
+            "Too many attempts to log in. Try again in %(seconds)d seconds.",
+            seconds,
+        ) % {"seconds": seconds}
+        form = self.get_form_class()(request, initial={"username": username})
+        context = self.get_context_data(form=form, refusal=refusal)
+        return self.render_to_response(context, status=429)
