@@ -6,6 +6,7 @@ folded column is portable and cheaper than ``unaccent()``; SQLite's FTS5 does no
 đ to d).
 """
 
+import re
 import unicodedata
 
 # Vietnamese alphabet order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y.
@@ -81,3 +82,9 @@ def sort_key(*words_groups: str) -> str:
         primary.append("")
     # "AA" separates words and groups and sorts below every letter, so "An" < "Anh".
     return "AA".join(primary) + "AA" + "".join(tones)
+
+
+def numbered_sort_key(name: str) -> str:
+    """``sort_key`` of a name whose numbers compare by value: "Tổ 2" before "Tổ 10"
+    (the names of residential groups and their cells are numbered)."""
+    return sort_key(re.sub(r"\d+", lambda number: number.group().zfill(6), name))

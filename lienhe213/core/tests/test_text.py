@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from lienhe213.core.text import fold, sort_key
+from lienhe213.core.text import fold, numbered_sort_key, sort_key
 
 
 def nfd(text: str) -> str:
@@ -105,3 +105,15 @@ def test_sort_key_contains_only_capital_ascii_letters():
 
     for key in keys:
         assert re.fullmatch(r"[A-Z]+", key), key
+
+
+def test_numbered_names_sort_by_value_and_then_the_vietnamese_way():
+    names = ["Chi bộ tổ 10", "Chi bộ tổ 2", "Chi bộ thôn Đông", "Chi bộ tổ 1", "Chi bộ thôn Dương"]
+
+    assert sorted(names, key=numbered_sort_key) == [
+        "Chi bộ thôn Dương",
+        "Chi bộ thôn Đông",
+        "Chi bộ tổ 1",
+        "Chi bộ tổ 2",
+        "Chi bộ tổ 10",
+    ]

@@ -78,6 +78,8 @@ def test_the_page_shows_what_is_held_and_proposes_the_successor(client, world, m
     response = _page(client, world, world.commune_b_committee)
 
     assert response.context["held"] == 1
+    assert response.context["by_cell"] == [(None, 1)]  # issued, not yet in a cell
+    assert "Not yet assigned to a cell" in response.content.decode()
     assert response.context["commune"] == world.commune_a_committee
     form = response.context["form"]
     assert form.initial["effective_on"] == timezone.localdate() - 30 * DAY

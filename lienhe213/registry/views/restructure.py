@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.core.errors import DomainError
+from lienhe213.core.text import numbered_sort_key
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Community, Organization
 from lienhe213.registry import forms, services
@@ -131,9 +132,10 @@ def remap(request: HttpRequest, org_pk: int) -> HttpResponse:
                 return redirect("registry:worklist", data["commune"].pk)
             form.add_error(None, _("No open link is left to move: nothing was changed."))
     by_cell = (
-        links.values("residence_cell__name")
-        .annotate(n=Count("pk"))
-        .order_by("residence_cell__name")
+        sorted(
+            links.values_list("residence_cell__name").annotate(n=Count("pk")).order_by(),
+            key=lambda row: (row[0] is not None, numbered_sort_key(row[0] or "")),
+        )
         if source.kind != Organization.Kind.CELL
         else []
     )
