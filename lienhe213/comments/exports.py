@@ -79,6 +79,48 @@ def commune_requests_xlsx(
     )
 
 
+def subtree_requests_xlsx(
+    requests: Iterable[CommentRequest], org: Organization, *, fmt: str = "xlsx"
+) -> HttpResponse:
+    """The comment requests of a subtree as listed (the rows behind a report's comment
+    figures), in Vietnamese name order."""
+    columns = [
+        (_number(), 6),
+        (_("Full name"), 26),
+        (_("Date of birth"), 12),
+        (_label("workplace_organization"), 28),
+        (_("Residence commune committee"), 28),
+        (_("Cell"), 24),
+        (_label("status"), 16),
+        (_label("requested_on"), 12),
+        (_("Returned on"), 12),
+        (_("Recommendation"), 22),
+    ]
+
+    def row(number: int, item: CommentRequest) -> list[Any]:
+        link, comment = item.link, item.comment
+        return [
+            number,
+            item.member.full_name,
+            item.member.birth_date,
+            item.workplace_organization.name,
+            link.residence_commune_organization.name,
+            link.residence_cell.name if link.residence_cell else "",
+            item.get_status_display(),
+            item.requested_on,
+            _day(comment.returned_at),
+            comment.get_recommendation_display() if comment.recommendation else "",
+        ]
+
+    return xlsx_response(
+        title=_("Comment requests"),
+        filename=f"{org.name} {timezone.localdate().isoformat()}",
+        columns=columns,
+        rows=(row(number, item) for number, item in enumerate(requests, start=1)),
+        fmt=fmt,
+    )
+
+
 def _by_name(rows: Iterable[Mapping[str, Any]], key: str) -> list[Mapping[str, Any]]:
     return sorted(rows, key=lambda row: sort_key(row[key] or ""))
 

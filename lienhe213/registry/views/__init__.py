@@ -6,8 +6,8 @@ every step checks the acting side first (403 when the user sees the link but may
 take that step); the services decide whether the step fits the link's state, and their
 refusal is shown on the form.
 
-One module per part: ``pages`` (book, mirror, worklist…) and ``links`` (one link and
-its steps).
+One module per part: ``pages`` (book, mirror, worklist…), ``links`` (one link and
+its steps) and ``subtree`` (the links of any subtree, behind a report's figures).
 """
 
 from lienhe213.registry.views.calendar import province_calendar
@@ -34,6 +34,7 @@ from lienhe213.registry.views.pages import (
     worklist,
     workplace,
 )
+from lienhe213.registry.views.subtree import subtree_links
 
 __all__ = [
     "allowed_steps",
@@ -54,6 +55,7 @@ __all__ = [
     "link_return",
     "member_links",
     "province_calendar",
+    "subtree_links",
     "worklist",
     "workplace",
 ]
