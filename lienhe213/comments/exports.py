@@ -11,11 +11,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from lienhe213.comments.models import CommentCampaign, CommentRequest
+from lienhe213.comments.models import Comment, CommentCampaign, CommentRequest
 from lienhe213.comments.queries import PROGRESS_STEPS
 from lienhe213.core.text import sort_key
 from lienhe213.organizations.models import Organization
-from lienhe213.registry.exports import xlsx_response, xlsx_sheets_response
+from lienhe213.registry.exports import field_label, xlsx_response, xlsx_sheets_response
 
 
 def _label(name: str) -> str:
@@ -89,11 +89,11 @@ def subtree_requests_xlsx(
         (_("Full name"), 26),
         (_("Date of birth"), 12),
         (_label("workplace_organization"), 28),
-        (_("Residence commune committee"), 28),
+        (field_label("residence_commune_organization"), 28),
         (_("Cell"), 24),
         (_label("status"), 16),
         (_label("requested_on"), 12),
-        (_("Returned on"), 12),
+        (str(capfirst(Comment._meta.get_field("returned_at").verbose_name)), 12),  # type: ignore[union-attr]
         (_("Recommendation"), 22),
     ]
 
