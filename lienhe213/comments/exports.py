@@ -93,7 +93,7 @@ def subtree_requests_xlsx(
         (_("Cell"), 24),
         (_label("status"), 16),
         (_label("requested_on"), 12),
-        (str(capfirst(Comment._meta.get_field("returned_at").verbose_name)), 12),  # type: ignore[union-attr]
+        (str(capfirst(Comment._meta.get_field("returned_at").verbose_name)), 12),
         (_("Recommendation"), 22),
     ]
 

@@ -234,14 +234,14 @@ def test_workplace_committees_report_follows_to_its_links_and_its_cells(client, 
     urls = response.context["figure_links"]
     report = response.context["report"]
     seen = follow(client, urls, report.figures)
-    assert LINK_FIGURES | COMMENT_FIGURES <= set(seen)
+    assert set(seen) >= LINK_FIGURES | COMMENT_FIGURES
     assert_same(seen)
     assert report.figures["letters_issued"] == 5
     for child, figures, child_urls in response.context["children"]:
         # below a grassroots committee a workplace cell counts its members' links
         assert "side=party_unit" in child_urls["letters_issued"], child.name
         child_seen = follow(client, child_urls, figures)
-        assert LINK_FIGURES | COMMENT_FIGURES <= set(child_seen)
+        assert set(child_seen) >= LINK_FIGURES | COMMENT_FIGURES
         assert_same(child_seen)
     rows = {child: figures for child, figures, _urls in response.context["children"]}
     assert rows[world.workplace_cell]["letters_issued"] == 5
@@ -281,7 +281,7 @@ def test_a_districts_report_links_its_figures_and_its_communes_rows(client, worl
     assert_same(seen)
     assert report.figures["letters_issued"] == 4  # commune A's, not commune B's
     for _child, figures, urls in response.context["children"]:
-        assert LINK_FIGURES <= set(urls)
+        assert set(urls) >= LINK_FIGURES
         assert_same(follow(client, urls, figures))
     # at the province the district holds both sides of a link: its row stays unlinked
     province = report_page(client, world.province, year=2025)
@@ -329,7 +329,7 @@ def test_a_cell_secretary_is_led_to_the_cells_requests_not_the_communes_list(cli
     )
     assert {"letters_issued", "meetings_held", "notices_sent"} <= set(urls)
     seen = follow(client, urls, response.context["report"].figures)
-    assert COMMENT_FIGURES <= set(seen)
+    assert set(seen) >= COMMENT_FIGURES
     assert_same(seen)
 
 
@@ -374,7 +374,7 @@ def test_a_commune_holding_a_school_links_its_figures_to_the_subtree_lists(clien
     assert urls["letters_issued"].startswith(subtree)
     assert {"meetings_held", "notices_sent", "classified_b"} <= set(urls)
     seen = follow(client, urls, response.context["report"].figures)
-    assert LINK_FIGURES | COMMENT_FIGURES <= set(seen)
+    assert set(seen) >= LINK_FIGURES | COMMENT_FIGURES
     assert_same(seen)
     cells = {child: urls for child, _figures, urls in response.context["children"]}
     assert urls["letters_issued"] != cells[world.cell_a2]["letters_issued"]
