@@ -198,7 +198,7 @@ def _holding_residence_units(report: Report) -> set[str]:
         ]
         cached = set()
         if children:
-            paths = (
+            paths = list(
                 Organization.objects.filter(paths_condition("path", children))
                 .exclude(side=Organization.Side.WORKPLACE)
                 .values_list("path", flat=True)
@@ -252,4 +252,6 @@ def related_lists(org: Organization) -> list[tuple[Promise, str]]:
     lists.append((_("Notices received"), _url("notices:inbox", org.pk)))
     lists.append((_("Notices sent"), _url("notices:outbox", org.pk)))
     lists.append((_("No member lost: the worklist"), _url("registry:worklist", org.pk)))
+    lists.append((_("Links of the subtree"), _url("registry:subtree_links", org.pk)))
+    lists.append((_("Comment requests of the subtree"), _url("comments:subtree", org.pk)))
     return lists
