@@ -40,12 +40,12 @@ def search_names(queryset: Any, value: str, field: str) -> Any:
     return queryset
 
 
-def _noop(queryset: Any, name: str, value: Any) -> Any:
-    return queryset  # applied together in ``BookFilter.filter_queryset``
+def noop(queryset: Any, name: str, value: Any) -> Any:
+    return queryset  # applied together in the filter set's ``filter_queryset``
 
 
-def _date_filter(label: Any) -> django_filters.DateFilter:
-    return django_filters.DateFilter(label=label, method=_noop)
+def date_filter(label: Any) -> django_filters.DateFilter:
+    return django_filters.DateFilter(label=label, method=noop)
 
 
 # ``?<step>_from=&<step>_to=`` for each step a report counts in a period, and the
@@ -77,18 +77,18 @@ class BookFilter(django_filters.FilterSet):
         empty_label=_("Any cell"),
     )
 
-    issued_from = _date_filter(_("Issued from"))
-    issued_to = _date_filter(_("Issued to"))
-    received_from = _date_filter(_("Received from"))
-    received_to = _date_filter(_("Received to"))
-    returned_from = _date_filter(_("Returned from"))
-    returned_to = _date_filter(_("Returned to"))
-    moved_in_from = _date_filter(_("Moved in from"))
-    moved_in_to = _date_filter(_("Moved in to"))
-    moved_out_from = _date_filter(_("Moved out from"))
-    moved_out_to = _date_filter(_("Moved out to"))
-    active_on = _date_filter(_("Active on"))
-    overdue_on = _date_filter(_("Overdue on"))
+    issued_from = date_filter(_("Issued from"))
+    issued_to = date_filter(_("Issued to"))
+    received_from = date_filter(_("Received from"))
+    received_to = date_filter(_("Received to"))
+    returned_from = date_filter(_("Returned from"))
+    returned_to = date_filter(_("Returned to"))
+    moved_in_from = date_filter(_("Moved in from"))
+    moved_in_to = date_filter(_("Moved in to"))
+    moved_out_from = date_filter(_("Moved out from"))
+    moved_out_to = date_filter(_("Moved out to"))
+    active_on = date_filter(_("Active on"))
+    overdue_on = date_filter(_("Overdue on"))
 
     class Meta:
         model = ResidenceLink
@@ -119,21 +119,27 @@ class BookFilter(django_filters.FilterSet):
         return _dated_filters(self)
 
 
-def _dated_or_open(queryset: Any, data: dict[str, Any]) -> Any:
-    """``queryset`` narrowed by the period and day filters in ``data``, in Vietnamese
-    name order; with neither nor a status, the open links only."""
-    dated = False
+def dated(queryset: Any, data: dict[str, Any]) -> tuple[Any, bool]:
+    """``queryset`` narrowed by the period and day filters in ``data`` (the conditions
+    of a report's link figures), and whether any was given."""
+    given = False
     for step in LINK_STEPS:
         start, end = data.get(f"{step}_from"), data.get(f"{step}_to")
         if start or end:
-            queryset = queryset.filter(step_in_period(step, start, end))
-            dated = True
+            queryset, given = queryset.filter(step_in_period(step, start, end)), True
     if day := data.get("active_on"):
-        queryset, dated = queryset.filter(active_on_condition(day)), True
+        queryset, given = queryset.filter(active_on_condition(day)), True
     if day := data.get("overdue_on"):
-        queryset, dated = queryset.filter(overdue_on_condition(day)), True
+        queryset, given = queryset.filter(overdue_on_condition(day)), True
+    return queryset, given
+
+
+def _dated_or_open(queryset: Any, data: dict[str, Any]) -> Any:
+    """``queryset`` narrowed by the period and day filters in ``data``, in Vietnamese
+    name order; with neither nor a status, the open links only."""
+    queryset, given = dated(queryset, data)
     # a period or a past day asks for every link it matches, closed ones included
-    if not data.get("status") and not dated:
+    if not data.get("status") and not given:
         queryset = queryset.open()
     return queryset.order_by("member__name_sort_key", "member_id", "pk")
 
@@ -173,20 +179,20 @@ class SubtreeLinkFilter(django_filters.FilterSet):
         label=_("Status"), choices=ResidenceLink.Status.choices, empty_label=_("Open links")
     )
     side = django_filters.ChoiceFilter(
-        label=_("Side"), choices=SIDE_CHOICES, empty_label=_("Either side"), method=_noop
+        label=_("Side"), choices=SIDE_CHOICES, empty_label=_("Either side"), method=noop
     )
-    issued_from = _date_filter(_("Issued from"))
-    issued_to = _date_filter(_("Issued to"))
-    received_from = _date_filter(_("Received from"))
-    received_to = _date_filter(_("Received to"))
-    returned_from = _date_filter(_("Returned from"))
-    returned_to = _date_filter(_("Returned to"))
-    moved_in_from = _date_filter(_("Moved in from"))
-    moved_in_to = _date_filter(_("Moved in to"))
-    moved_out_from = _date_filter(_("Moved out from"))
-    moved_out_to = _date_filter(_("Moved out to"))
-    active_on = _date_filter(_("Active on"))
-    overdue_on = _date_filter(_("Overdue on"))
+    issued_from = date_filter(_("Issued from"))
+    issued_to = date_filter(_("Issued to"))
+    received_from = date_filter(_("Received from"))
+    received_to = date_filter(_("Received to"))
+    returned_from = date_filter(_("Returned from"))
+    returned_to = date_filter(_("Returned to"))
+    moved_in_from = date_filter(_("Moved in from"))
+    moved_in_to = date_filter(_("Moved in to"))
+    moved_out_from = date_filter(_("Moved out from"))
+    moved_out_to = date_filter(_("Moved out to"))
+    active_on = date_filter(_("Active on"))
+    overdue_on = date_filter(_("Overdue on"))
 
     class Meta:
         model = ResidenceLink

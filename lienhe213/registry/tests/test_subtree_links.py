@@ -193,3 +193,30 @@ def test_the_page_does_not_query_per_row(client, world):
 
     assert count() == one
     assert one <= 8
+
+
+def test_the_api_lists_the_same_rows_and_refuses_what_it_cannot_read(client, world):
+    from rest_framework.test import APIClient
+
+    two_communes(world)
+    client.force_login(world.commune_clerk)
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_authenticate(world.commune_clerk)
+    query = {**YEAR, "subtree": world.commune_a_committee.pk, "side": "residence"}
+
+    page = client.get(url(world.commune_a_committee), {**YEAR, "side": "residence"})
+    listed = api.get("/api/v1/links/", query)
+    overdue = api.get("/api/v1/links/", {"subtree": world.province.pk, "overdue_on": "2025-12-31"})
+    side_alone = api.get("/api/v1/links/", {"side": "residence"})
+    bad_date = api.get("/api/v1/links/", {"active_on": "2025-02-30"})
+    other = api.get("/api/v1/links/", {"subtree": world.commune_b_committee.pk})
+
+    assert sorted(row["id"] for row in listed.json()["results"]) == sorted(
+        link.pk for link in page.context["page"].rows
+    )
+    assert len(listed.json()["results"]) == 2
+    assert overdue.status_code == 400  # the province is out of the clerk's sight
+    assert side_alone.status_code == 400
+    assert "give subtree too" in side_alone.json()["side"][0]
+    assert bad_date.status_code == 400
+    assert other.status_code == 400
