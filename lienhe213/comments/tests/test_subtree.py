@@ -150,3 +150,38 @@ def test_the_page_does_not_query_per_row(client, world):
 
     assert count() == one
     assert one <= 8
+
+
+def test_the_api_lists_the_same_rows_and_refuses_what_it_cannot_read(client, world):
+    from rest_framework.test import APIClient
+
+    four_comments(world)
+    client.force_login(world.provincial_officer)
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_authenticate(world.provincial_officer)
+    base = "/api/v1/comments/requests/"
+
+    def ids(response):
+        assert response.status_code == 200, response.content
+        return sorted(row["id"] for row in response.json()["results"])
+
+    def page_ids(query):
+        return sorted(r.pk for r in client.get(url(world.cell_a2), query).context["page"].rows)
+
+    cell = {**YEAR, "subtree": world.cell_a2.pk, "side": "residence"}
+    assert ids(api.get(base, cell)) == page_ids({**YEAR, "side": "residence"})
+    assert len(ids(api.get(base, cell))) == 2
+    on_time = api.get(base, {**YEAR, "subtree": world.province.pk, "returned_on_time": "true"})
+    late = api.get(
+        base,
+        {**YEAR, "subtree": world.province.pk, "returned": "true", "returned_on_time": "false"},
+    )
+    commend = api.get(base, {"recommendation": "commend"})
+    assert [row["member_name"] for row in on_time.json()["results"]] == ["Nguyễn Văn An"]
+    assert len(ids(late)) == 2
+    assert len(ids(commend)) == 1
+    side_alone = api.get(base, {"side": "residence"})
+    backwards = api.get(base, {"requested_from": "2025-12-31", "requested_to": "2025-01-01"})
+    assert (side_alone.status_code, backwards.status_code) == (400, 400)
+    assert "give subtree too" in side_alone.json()["side"][0]
+    assert api.get(base, {"recommendation": "praise"}).status_code == 400

@@ -154,6 +154,14 @@ ENDPOINTS: dict[str, tuple[str, Callable[[Any], str], Callable[[Any, Any], Any] 
         ),
         None,
     ),
+    "comment-request-list-subtree": (
+        "get",
+        lambda w: (
+            f"/api/v1/comments/requests/?subtree={w.commune_a_committee.pk}"
+            "&side=residence&requested_from=2025-01-01&returned_on_time=true"
+        ),
+        None,
+    ),
     "notification-mark-read": ("post", lambda w: "/api/v1/notifications/mark-read/", None),
 }
 
@@ -184,6 +192,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "notification-list":   (401, 200,     200,   200,   200,   200,   200),
     "notification-mark-read": (401, 200,  200,   200,   200,   200,   200),
     "link-list-subtree":   (401, 400,     400,   400,   400,   200,   200),
+    "comment-request-list-subtree": (401, 400, 400, 400,  400,   200,   200),
 }
 # fmt: on
 
