@@ -379,3 +379,37 @@ def test_a_commune_holding_a_school_links_its_figures_to_the_subtree_lists(clien
     cells = {child: urls for child, _figures, urls in response.context["children"]}
     assert urls["letters_issued"] != cells[world.cell_a2]["letters_issued"]
     assert "letters_issued" in cells[world.cell_a2]  # a residential cell keeps its book
+
+
+def test_linking_the_childrens_rows_does_not_query_per_child(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    busy_year(world)
+    client.force_login(world.provincial_officer)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            report_page(client, world.province, year=2025)
+        return len(queries)
+
+    few = count()
+    for name in ("Đảng bộ Sở Tài chính", "Đảng bộ Sở Xây dựng"):
+        committee = create_organization(
+            by=world.root_user,
+            name=name,
+            kind="grassroots_committee",
+            side="workplace",
+            parent=world.province,
+        )
+        create_organization(
+            by=world.root_user,
+            name="Chi bộ Văn phòng",
+            kind="cell",
+            side="workplace",
+            parent=committee,
+        )
+
+    response = report_page(client, world.province, year=2025)
+    assert sum(1 for _c, _f, urls in response.context["children"] if "letters_issued" in urls) == 6
+    assert count() == few
