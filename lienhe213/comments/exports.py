@@ -11,11 +11,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from lienhe213.comments.models import CommentCampaign, CommentRequest
+from lienhe213.comments.models import Comment, CommentCampaign, CommentRequest
 from lienhe213.comments.queries import PROGRESS_STEPS
 from lienhe213.core.text import sort_key
 from lienhe213.organizations.models import Organization
-from lienhe213.registry.exports import xlsx_response, xlsx_sheets_response
+from lienhe213.registry.exports import field_label, xlsx_response, xlsx_sheets_response
 
 
 def _label(name: str) -> str:
@@ -73,6 +73,48 @@ def commune_requests_xlsx(
     return xlsx_response(
         title=_("Comments at the commune"),
         filename=f"{org.name}{year} {timezone.localdate().isoformat()}",
+        columns=columns,
+        rows=(row(number, item) for number, item in enumerate(requests, start=1)),
+        fmt=fmt,
+    )
+
+
+def subtree_requests_xlsx(
+    requests: Iterable[CommentRequest], org: Organization, *, fmt: str = "xlsx"
+) -> HttpResponse:
+    """The comment requests of a subtree as listed (the rows behind a report's comment
+    figures), in Vietnamese name order."""
+    columns = [
+        (_number(), 6),
+        (_("Full name"), 26),
+        (_("Date of birth"), 12),
+        (_label("workplace_organization"), 28),
+        (field_label("residence_commune_organization"), 28),
+        (_("Cell"), 24),
+        (_label("status"), 16),
+        (_label("requested_on"), 12),
+        (str(capfirst(Comment._meta.get_field("returned_at").verbose_name)), 12),
+        (_("Recommendation"), 22),
+    ]
+
+    def row(number: int, item: CommentRequest) -> list[Any]:
+        link, comment = item.link, item.comment
+        return [
+            number,
+            item.member.full_name,
+            item.member.birth_date,
+            item.workplace_organization.name,
+            link.residence_commune_organization.name,
+            link.residence_cell.name if link.residence_cell else "",
+            item.get_status_display(),
+            item.requested_on,
+            _day(comment.returned_at),
+            comment.get_recommendation_display() if comment.recommendation else "",
+        ]
+
+    return xlsx_response(
+        title=_("Comment requests"),
+        filename=f"{org.name} {timezone.localdate().isoformat()}",
         columns=columns,
         rows=(row(number, item) for number, item in enumerate(requests, start=1)),
         fmt=fmt,

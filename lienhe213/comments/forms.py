@@ -16,6 +16,7 @@ from lienhe213.comments.models import (
     RatingLevel,
     Recommendation,
 )
+from lienhe213.registry.filters import SIDE_CHOICES
 from lienhe213.registry.models import ResidenceLink
 
 
@@ -180,3 +181,28 @@ class CommuneFilterForm(forms.Form):
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return None
         return self.cleaned_data.get(name) or None
+
+
+class SubtreeFilterForm(CommuneFilterForm):
+    """The filters of the comment requests of any subtree: the commune list's figure
+    filters (status, period, on time, good example, recommendation) and the side a
+    report's child row counts a request on. Unlike the commune list, which falls back
+    to its defaults, an unreadable value is an error shown on the page."""
+
+    side = forms.ChoiceField(
+        label=_("Side"),
+        required=False,
+        choices=[("", _("Either side")), *SIDE_CHOICES],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, campaigns=[], cells=[], **kwargs)
+        del self.fields["campaign"]
+        del self.fields["cell"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("requested_from"), data.get("requested_to")
+        if start and end and start > end:
+            self.add_error("requested_to", _("The end of the period is before its start."))
+        return data

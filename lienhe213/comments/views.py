@@ -35,6 +35,7 @@ from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.exports import EXPORT_FORMATS
 from lienhe213.registry.models import LinkEvent, ResidenceLink
+from lienhe213.registry.queries import link_scope_condition, side_condition
 
 # The evidence panel shows the latest notices about the member; the thread has them all.
 EVIDENCE_NOTICES = 20
@@ -276,6 +277,47 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
         "query": query_without_page(request),
     }
     return render(request, "comments/commune.html", context)
+
+
+@login_required
+def subtree_requests(request: HttpRequest, pk: int) -> HttpResponse:
+    """The comment requests either side of whose link lies in the organization's
+    subtree (today's paths, as a report's total counts them), filtered by the
+    conditions of the report's comment figures: the rows behind them where no commune
+    list holds them. 404 for an organization out of sight, rows through
+    ``visible_to``; 400 for a filter that cannot be read; ``?format=xlsx`` (or
+    ``pdf``) exports every matching request."""
+    org = get_organization_for_user(request.user, pk)
+    data = request.GET.copy()
+    data.setdefault("status", forms.ALL_STATUSES)
+    filters = forms.SubtreeFilterForm(data)
+    if not filters.is_valid():
+        context = {
+            "organization": org,
+            "filter": filters,
+            "page": peek_page(CommentRequest.objects.none(), 1),
+        }
+        return render(request, "comments/subtree.html", context, status=400)
+    requests = CommentRequest.objects.visible_to(request.user).filter(
+        link_scope_condition([org.path], prefix="link__"),
+        requested_in_period(filters.value("requested_from"), filters.value("requested_to")),
+    )
+    if side := filters.value("side"):
+        requests = requests.filter(side_condition(side, [org.path], residence_prefix="link__"))
+    requests = (
+        _filter_commune_requests(requests, filters)
+        .select_related(*REQUEST_RELATED, "comment")
+        .order_by("member__name_sort_key", "pk")
+    )
+    if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
+        return exports.subtree_requests_xlsx(requests.iterator(chunk_size=500), org, fmt=fmt)
+    context = {
+        "organization": org,
+        "filter": filters,
+        "page": peek_page(requests, request.GET.get("page")),
+        "query": query_without_page(request),
+    }
+    return render(request, "comments/subtree.html", context)
 
 
 @login_required

@@ -41,8 +41,22 @@ from lienhe213.organizations.filters import VisibleOrganizationFilter, visible_o
 from lienhe213.organizations.models import Organization
 from lienhe213.registry import services
 from lienhe213.registry.access import get_link_for_user
+from lienhe213.registry.filters import (
+    DAY_FILTERS,
+    PERIOD_FILTERS,
+    SIDE_CHOICES,
+    SubtreeLinkForm,
+    date_filter,
+    dated,
+    noop,
+)
 from lienhe213.registry.models import Category, ExemptionDecision, LinkEvent, ResidenceLink
-from lienhe213.registry.queries import ExemptionDecisionQuerySet, ResidenceLinkQuerySet
+from lienhe213.registry.queries import (
+    ExemptionDecisionQuerySet,
+    ResidenceLinkQuerySet,
+    link_scope_condition,
+    side_condition,
+)
 from lienhe213.registry.reconciliation import reconcile
 from lienhe213.registry.serializers import (
     AcknowledgeSerializer,
@@ -98,6 +112,16 @@ def residence_organizations(request: Any) -> QuerySet[Organization]:
     )
 
 
+class LinkFilterForm(SubtreeLinkForm):
+    """A side is read under an organization: ``side`` needs ``subtree``."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("side") and data.get("subtree") is None:
+            self.add_error("side", _("A side is read under an organization: give subtree too."))
+        return data
+
+
 class ResidenceLinkFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=ResidenceLink.Status.choices)
     category = django_filters.ChoiceFilter(label=_("category"), choices=Category.choices)
@@ -121,6 +145,30 @@ class ResidenceLinkFilter(django_filters.FilterSet):
         help_text=_("Letters still not received after their deadline, as of today."),
     )
     member = django_filters.NumberFilter(label=_("member"), field_name="member_id")
+    # The rows behind a report's link figures (ADR 0008), as ``registry:subtree_links``.
+    subtree = VisibleOrganizationFilter(
+        label=_("in the subtree of"),
+        method=noop,
+        help_text=_("Links either side of which lies under this organization."),
+    )
+    side = django_filters.ChoiceFilter(
+        label=_("side"),
+        choices=SIDE_CHOICES,
+        method=noop,
+        help_text=_("With subtree: the side a report's child row counts a link on."),
+    )
+    issued_from = date_filter(_("Issued from"))
+    issued_to = date_filter(_("Issued to"))
+    received_from = date_filter(_("Received from"))
+    received_to = date_filter(_("Received to"))
+    returned_from = date_filter(_("Returned from"))
+    returned_to = date_filter(_("Returned to"))
+    moved_in_from = date_filter(_("Moved in from"))
+    moved_in_to = date_filter(_("Moved in to"))
+    moved_out_from = date_filter(_("Moved out from"))
+    moved_out_to = date_filter(_("Moved out to"))
+    active_on = date_filter(_("Active on"))
+    overdue_on = date_filter(_("Overdue on"))
 
     class Meta:
         model = ResidenceLink
@@ -132,7 +180,21 @@ class ResidenceLinkFilter(django_filters.FilterSet):
             "residence_cell",
             "overdue",
             "member",
+            "subtree",
+            "side",
+            *PERIOD_FILTERS,
+            *DAY_FILTERS,
         ]
+        form = LinkFilterForm
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        if (subtree := data.get("subtree")) is not None:
+            queryset = queryset.filter(link_scope_condition([subtree.path]))
+            if side := data.get("side"):
+                queryset = queryset.filter(side_condition(side, [subtree.path]))
+        return dated(queryset, data)[0]
 
     def filter_workplace(
         self, queryset: ResidenceLinkQuerySet, name: str, value: Organization | None

@@ -103,6 +103,39 @@ def workplace_columns() -> list[tuple[str, int]]:
     ]
 
 
+# The step dates a subtree's list shows: those a report's link figures count.
+SUBTREE_DATES = ("issued_on", "received_on", "returned_on", "acknowledged_on", "ended_on")
+
+
+def subtree_columns() -> list[tuple[str, int]]:
+    """The columns of the links of a subtree (the rows behind a report's link figures)."""
+    return [
+        (pgettext("row number column", "No."), 6),
+        (_("Full name"), 26),
+        (_("Date of birth"), 12),
+        (field_label("workplace_organization"), 28),
+        (field_label("residence_commune_organization"), 28),
+        (field_label("residence_cell"), 22),
+        (field_label("letter_number"), 10),
+        (field_label("status"), 18),
+        *((field_label(name), 12) for name in SUBTREE_DATES),
+    ]
+
+
+def subtree_row(number: int, link: ResidenceLink) -> list[Any]:
+    return [
+        number,
+        link.member.full_name,
+        link.member.birth_date,
+        link.workplace_organization.name,
+        link.residence_commune_organization.name,
+        link.residence_cell.name if link.residence_cell else "",
+        f"{link.letter_number}/{link.letter_year}",
+        link.get_status_display(),
+        *(getattr(link, name) for name in SUBTREE_DATES),
+    ]
+
+
 def _cell(sheet: WriteOnlyWorksheet, value: Any, *, header: bool = False) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, datetime.date):

@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +19,17 @@ from lienhe213.registry.queries import (
     ResidenceLinkQuerySet,
     active_on_condition,
     overdue_on_condition,
+    side_condition,
     step_in_period,
 )
 
 YES = [("1", _("Yes"))]
+# The side a report's child row counts a link on (``registry.queries.SIDES``).
+SIDE_CHOICES = [
+    ("residence", _("Residence: the cell, or the commune before a cell is assigned")),
+    ("workplace", _("Workplace committee")),
+    ("party_unit", _("Member's party unit")),
+]
 
 
 def search_names(queryset: Any, value: str, field: str) -> Any:
@@ -32,12 +40,12 @@ def search_names(queryset: Any, value: str, field: str) -> Any:
     return queryset
 
 
-def _noop(queryset: Any, name: str, value: Any) -> Any:
-    return queryset  # applied together in ``BookFilter.filter_queryset``
+def noop(queryset: Any, name: str, value: Any) -> Any:
+    return queryset  # applied together in the filter set's ``filter_queryset``
 
 
-def _date_filter(label: Any) -> django_filters.DateFilter:
-    return django_filters.DateFilter(label=label, method=_noop)
+def date_filter(label: Any) -> django_filters.DateFilter:
+    return django_filters.DateFilter(label=label, method=noop)
 
 
 # ``?<step>_from=&<step>_to=`` for each step a report counts in a period, and the
@@ -69,18 +77,18 @@ class BookFilter(django_filters.FilterSet):
         empty_label=_("Any cell"),
     )
 
-    issued_from = _date_filter(_("Issued from"))
-    issued_to = _date_filter(_("Issued to"))
-    received_from = _date_filter(_("Received from"))
-    received_to = _date_filter(_("Received to"))
-    returned_from = _date_filter(_("Returned from"))
-    returned_to = _date_filter(_("Returned to"))
-    moved_in_from = _date_filter(_("Moved in from"))
-    moved_in_to = _date_filter(_("Moved in to"))
-    moved_out_from = _date_filter(_("Moved out from"))
-    moved_out_to = _date_filter(_("Moved out to"))
-    active_on = _date_filter(_("Active on"))
-    overdue_on = _date_filter(_("Overdue on"))
+    issued_from = date_filter(_("Issued from"))
+    issued_to = date_filter(_("Issued to"))
+    received_from = date_filter(_("Received from"))
+    received_to = date_filter(_("Received to"))
+    returned_from = date_filter(_("Returned from"))
+    returned_to = date_filter(_("Returned to"))
+    moved_in_from = date_filter(_("Moved in from"))
+    moved_in_to = date_filter(_("Moved in to"))
+    moved_out_from = date_filter(_("Moved out from"))
+    moved_out_to = date_filter(_("Moved out to"))
+    active_on = date_filter(_("Active on"))
+    overdue_on = date_filter(_("Overdue on"))
 
     class Meta:
         model = ResidenceLink
@@ -105,34 +113,107 @@ class BookFilter(django_filters.FilterSet):
         return queryset.overdue(on=self.on) if value else queryset
 
     def filter_queryset(self, queryset: Any) -> Any:
-        queryset = super().filter_queryset(queryset)
-        data = self.form.cleaned_data
-        dated = False
-        for step in LINK_STEPS:
-            start, end = data.get(f"{step}_from"), data.get(f"{step}_to")
-            if start or end:
-                queryset = queryset.filter(step_in_period(step, start, end))
-                dated = True
-        if day := data.get("active_on"):
-            queryset, dated = queryset.filter(active_on_condition(day)), True
-        if day := data.get("overdue_on"):
-            queryset, dated = queryset.filter(overdue_on_condition(day)), True
-        # a period or a past day asks for every link it matches, closed ones included
-        if not data.get("status") and not dated:
-            queryset = queryset.open()
-        return queryset.order_by("member__name_sort_key", "member_id", "pk")
+        return _dated_or_open(super().filter_queryset(queryset), self.form.cleaned_data)
 
     def dated_filters(self) -> list[tuple[str, Any, Any]]:
-        """``(name, label, value)`` of the period and day filters in use, for the page
-        to show them and keep them when another filter changes."""
-        if not self.is_bound or not self.form.is_valid():
-            return []
-        data = self.form.cleaned_data
-        return [
-            (name, self.form.fields[name].label, data[name])
-            for name in [*PERIOD_FILTERS, *DAY_FILTERS]
-            if data.get(name)
-        ]
+        return _dated_filters(self)
+
+
+def dated(queryset: Any, data: dict[str, Any]) -> tuple[Any, bool]:
+    """``queryset`` narrowed by the period and day filters in ``data`` (the conditions
+    of a report's link figures), and whether any was given."""
+    given = False
+    for step in LINK_STEPS:
+        start, end = data.get(f"{step}_from"), data.get(f"{step}_to")
+        if start or end:
+            queryset, given = queryset.filter(step_in_period(step, start, end)), True
+    if day := data.get("active_on"):
+        queryset, given = queryset.filter(active_on_condition(day)), True
+    if day := data.get("overdue_on"):
+        queryset, given = queryset.filter(overdue_on_condition(day)), True
+    return queryset, given
+
+
+def _dated_or_open(queryset: Any, data: dict[str, Any]) -> Any:
+    """``queryset`` narrowed by the period and day filters in ``data``, in Vietnamese
+    name order; with neither nor a status, the open links only."""
+    queryset, given = dated(queryset, data)
+    # a period or a past day asks for every link it matches, closed ones included
+    if not data.get("status") and not given:
+        queryset = queryset.open()
+    return queryset.order_by("member__name_sort_key", "member_id", "pk")
+
+
+def _dated_filters(filterset: django_filters.FilterSet) -> list[tuple[str, Any, Any]]:
+    """``(name, label, value)`` of the period and day filters in use, for the page to
+    show them and keep them when another filter changes."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return []
+    data = filterset.form.cleaned_data
+    return [
+        (name, filterset.form.fields[name].label, data[name])
+        for name in [*PERIOD_FILTERS, *DAY_FILTERS]
+        if data.get(name)
+    ]
+
+
+class SubtreeLinkForm(forms.Form):
+    """Refuses a period whose start is after its end (the rows would silently be none)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for step in LINK_STEPS:
+            start, end = data.get(f"{step}_from"), data.get(f"{step}_to")
+            if start and end and start > end:
+                self.add_error(f"{step}_to", _("The end of the period is before its start."))
+        return data
+
+
+class SubtreeLinkFilter(django_filters.FilterSet):
+    """Filters over the links of an organization's subtree (either side of a link in it):
+    the conditions of a report's link figures (ADR 0008), and for a child's row the side
+    it counts a link on. Without a status or a date, the open links."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ResidenceLink.Status.choices, empty_label=_("Open links")
+    )
+    side = django_filters.ChoiceFilter(
+        label=_("Side"), choices=SIDE_CHOICES, empty_label=_("Either side"), method=noop
+    )
+    issued_from = date_filter(_("Issued from"))
+    issued_to = date_filter(_("Issued to"))
+    received_from = date_filter(_("Received from"))
+    received_to = date_filter(_("Received to"))
+    returned_from = date_filter(_("Returned from"))
+    returned_to = date_filter(_("Returned to"))
+    moved_in_from = date_filter(_("Moved in from"))
+    moved_in_to = date_filter(_("Moved in to"))
+    moved_out_from = date_filter(_("Moved out from"))
+    moved_out_to = date_filter(_("Moved out to"))
+    active_on = date_filter(_("Active on"))
+    overdue_on = date_filter(_("Overdue on"))
+
+    class Meta:
+        model = ResidenceLink
+        fields = ["q", "status", "side", *PERIOD_FILTERS, *DAY_FILTERS]
+        form = SubtreeLinkForm
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def filter_search(self, queryset: Any, name: str, value: str) -> Any:
+        return search_names(queryset, value, "member__search_text")
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        queryset = super().filter_queryset(queryset)
+        if side := self.form.cleaned_data.get("side"):
+            queryset = queryset.filter(side_condition(side, [self.organization.path]))
+        return _dated_or_open(queryset, self.form.cleaned_data)
+
+    def dated_filters(self) -> list[tuple[str, Any, Any]]:
+        return _dated_filters(self)
 
 
 class WorkplaceFilter(django_filters.FilterSet):

@@ -43,6 +43,33 @@ def link_scope_condition(paths: Iterable[str], prefix: str = "") -> models.Q:
     )
 
 
+# The sides a report's child row counts a link on (ADR 0008), for the lists behind it.
+SIDES = ("residence", "workplace", "party_unit")
+WORKPLACE_SIDE_FIELDS = {
+    "workplace": "workplace_organization",
+    "party_unit": "member__organization",
+}
+
+
+def side_condition(side: str, paths: Iterable[str], *, residence_prefix: str = "") -> models.Q:
+    """Rows held on ``side`` (one of ``SIDES``) under ``paths``, as a report's child row
+    counts them: ``residence`` by the link's residential cell, or its commune while no
+    cell is assigned; ``workplace`` by the workplace committee; ``party_unit`` by the
+    member's party unit. A comment request reaches its link's residence through
+    ``residence_prefix`` and has its own workplace committee and member, which the
+    report reads."""
+    orgs = _organizations_under(paths)
+    if side == "residence":
+        cell = f"{residence_prefix}residence_cell"
+        return models.Q(**{f"{cell}__in": orgs}) | models.Q(
+            **{
+                f"{cell}__isnull": True,
+                f"{residence_prefix}residence_commune_organization__in": orgs,
+            }
+        )
+    return models.Q(**{f"{WORKPLACE_SIDE_FIELDS[side]}__in": orgs})
+
+
 # The steps of a link whose date a report counts in a period, and the field of each
 # (ADR 0008): the report's figure and the tracking book's period filter both read them.
 LINK_STEPS = {

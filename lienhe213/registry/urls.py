@@ -9,6 +9,7 @@ urlpatterns = [
     path("workplace/<int:org_pk>/", views.workplace, name="workplace"),
     path("workplace/<int:org_pk>/issue/", views.issue_letters, name="issue_letters"),
     path("worklist/<int:org_pk>/", views.worklist, name="worklist"),
+    path("subtree/<int:org_pk>/links/", views.subtree_links, name="subtree_links"),
     path("links/<int:pk>/", views.link_detail, name="link_detail"),
     path("links/<int:pk>/present/", views.link_present, name="present"),
     path("links/<int:pk>/receive/", views.link_receive, name="receive"),

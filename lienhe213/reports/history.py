@@ -36,7 +36,9 @@ class Tree:
     the children in order; ``paths`` are today's tree paths that cover the subtree (the
     figure queries filter on them); ``names`` the names borne on ``day`` by the
     organization and its children; ``formerly`` the names of the units folded into
-    each of them.
+    each of them. ``follows_paths``: the subtree is the one today's paths give (its
+    own path covers it, and every organization counts in the child its path lies
+    under), so a list narrowed by today's paths shows the same rows (ADR 0008).
     """
 
     day: datetime.date
@@ -45,6 +47,7 @@ class Tree:
     paths: list[str]
     names: dict[int, str]
     formerly: dict[int, list[str]] = field(default_factory=dict)
+    follows_paths: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,7 +198,32 @@ def tree_on(org: Organization, *, day: datetime.date, start: datetime.date) -> T
         paths=covering,
         names={pk: names[pk] for pk in shown if pk in names},
         formerly={pk: former for pk, former in formerly.items() if former},
+        follows_paths=org.pk in rows
+        and covering == [rows[org.pk].path]
+        and _follows_paths(rows, org.pk, children, child_of),
     )
+
+
+def _follows_paths(
+    rows: dict[int, _Row], top: int, children: list[int], child_of: dict[int, int]
+) -> bool:
+    """Whether every organization under ``top``'s path counts in the child whose path it
+    lies under (or in ``top`` itself), and nothing else counts: the day's tree agrees
+    with today's paths (no move, merger or founding between them changes a row's
+    place)."""
+    top_path = rows[top].path
+    child_by_path = {rows[pk].path: pk for pk in children}
+    under = 0
+    for pk, row in rows.items():
+        if not row.path.startswith(top_path):
+            continue
+        under += 1
+        parts = row.path.rstrip(".").split(".")
+        prefixes = (".".join(parts[: n + 1]) + "." for n in range(len(parts)))
+        expected = next((child_by_path[p] for p in prefixes if p in child_by_path), top)
+        if child_of.get(pk) != expected:
+            return False
+    return under == len(child_of)
 
 
 def _leads_to(rows: dict[int, _Row], pk: int, target: int) -> bool:

@@ -168,6 +168,9 @@ class Report:
     tree_day: datetime.date | None = None
     names: dict[int, str] = field(default_factory=dict)
     formerly: dict[int, list[str]] = field(default_factory=dict)
+    # The tree agrees with today's paths (``Tree.follows_paths``): the lists, which
+    # narrow by today's paths, can show the same rows as the figures.
+    follows_paths: bool = False
 
     def name_of(self, org: Organization) -> str:
         """The name ``org`` bore on the report's tree day (today's when unknown)."""
@@ -354,8 +357,9 @@ def compute(
     # The workplace side: below a grassroots committee by the member's party unit (so
     # that its report drills down to its cells), above it by the link's workplace
     # committee, which hangs from one child (and needs no join to the members).
-    below_grassroots = org.is_grassroots or org.kind == Organization.Kind.CELL
-    workplace_key = "member__organization_id" if below_grassroots else "workplace_organization_id"
+    workplace_key = (
+        "member__organization_id" if below_grassroots(org) else "workplace_organization_id"
+    )
     workplace_rows = _grouped(links, [workplace_key], link_aggregates)
     _roll_up(workplace_rows, [workplace_key], child_of, per_child, link_aggregates)
 
@@ -469,7 +473,15 @@ def compute(
         tree_day=tree.day,
         names=tree.names,
         formerly=tree.formerly,
+        follows_paths=tree.follows_paths,
     )
+
+
+def below_grassroots(org: Organization) -> bool:
+    """Whether a report of ``org`` puts a link's workplace side in the child holding the
+    member's party unit (a grassroots committee or a cell drills down to its cells),
+    rather than in the one holding the link's workplace committee (ADR 0008)."""
+    return org.is_grassroots or org.kind == Organization.Kind.CELL
 
 
 def _add_rates(figures: dict[str, Any]) -> None:

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.organizations.models import Organization
+from lienhe213.organizations.queries import paths_condition
 from lienhe213.registry.views._common import has_book, has_mirror
-from lienhe213.reports.indicators import Period, Report
+from lienhe213.reports.indicators import Period, Report, below_grassroots
 
 # The link figures that count a step dated in the period, and the book's filter of it.
 BOOK_STEPS = {
@@ -93,7 +94,9 @@ def figure_links(
     its children) whose list shows the same rows for the report's period. The lists
     that only show today's state (the book's statuses, the mirror, the worklist) are
     linked only when the report is read on today; the book's dates reach any period.
-    ``user`` is who reads: the commune's comment list is offered to those who may use it."""
+    ``user`` is who reads: the commune's comment list is offered to those who may use it.
+    Where no book or commune list holds the rows, the lists of the subtree do, on
+    today's tree, for the total and for a child whose side they reproduce."""
     period, on = report.period, report.on
     start, end = period.start.isoformat(), period.end.isoformat()
     total = org.pk == report.organization.pk
@@ -119,6 +122,18 @@ def figure_links(
     elif has_mirror(org) and on == today:
         result["active_links"] = _url("registry:workplace", org.pk, status="active")
         result["letters_overdue"] = _url("registry:workplace", org.pk, state="overdue")
+    side = _subtree_side(org, report)
+    if side is not None:
+        for figure, step in BOOK_STEPS.items():
+            dates = {f"{step}_from": start, f"{step}_to": end}
+            result.setdefault(figure, _url("registry:subtree_links", org.pk, **dates, **side))
+        day = on.isoformat()
+        result.setdefault(
+            "active_links", _url("registry:subtree_links", org.pk, active_on=day, **side)
+        )
+        result.setdefault(
+            "letters_overdue", _url("registry:subtree_links", org.pk, overdue_on=day, **side)
+        )
     if total and on == today:
         result["problems"] = _url("registry:worklist", org.pk)
     if not report.formerly:
@@ -135,16 +150,62 @@ def figure_links(
                 "notices:outbox", org.pk, both="1", sent_from=start, sent_to=end, **extra
             )
     commune = _comment_list_commune(org, report) if residence_only else None
+    dates = {"requested_from": start, "requested_to": end}
     if (
         commune is not None
         and user is not None
         and has_capability(user, Capability.CONFIRM_COMMENTS, commune.path)
     ):
         cell = {"cell": str(org.pk)} if commune.pk != org.pk else {}
-        dates = {"requested_from": start, "requested_to": end}
         for figure, extra in COMMENT_FILTERS.items():
             result[figure] = _url("comments:commune", commune.pk, **dates, **extra, **cell)
+    elif side is not None:
+        for figure, extra in COMMENT_FILTERS.items():
+            result[figure] = _url("comments:subtree", org.pk, **dates, **extra, **side)
     return result
+
+
+def _subtree_side(org: Organization, report: Report) -> dict[str, str] | None:
+    """The side filter with which the subtree lists show the rows of ``org``'s link and
+    comment figures, or None when they cannot. The lists narrow by today's paths: only
+    when the report's tree agrees with them (``Report.follows_paths``, no unit folded).
+    The total counts a link either side of which is in the subtree, as the lists do
+    without a side. A child counts a link once for each of its sides (ADR 0008): the
+    lists reproduce it for a child whose subtree holds one side only, by that side; a
+    child holding both sides (a commune with schools, a "both sides" committee) may
+    count one link twice and is left unlinked."""
+    if report.formerly or not report.follows_paths:
+        return None
+    if org.pk == report.organization.pk:
+        return {}
+    if _residence_only(org, report):
+        return {"side": "residence"}
+    if org.side == Organization.Side.WORKPLACE and org.path not in _holding_residence_units(report):
+        side = "party_unit" if below_grassroots(report.organization) else "workplace"
+        return {"side": side}
+    return None
+
+
+def _holding_residence_units(report: Report) -> set[str]:
+    """The paths of the workplace-side children of the report's organization under
+    which lies an organization not on the workplace side (one query, remembered)."""
+    cached: set[str] | None = vars(report).get("_holding_residence_units")
+    if cached is None:
+        children = [
+            child.path
+            for child, _figures in report.children
+            if child.side == Organization.Side.WORKPLACE
+        ]
+        cached = set()
+        if children:
+            paths = list(
+                Organization.objects.filter(paths_condition("path", children))
+                .exclude(side=Organization.Side.WORKPLACE)
+                .values_list("path", flat=True)
+            )
+            cached = {child for child in children for path in paths if path.startswith(child)}
+        vars(report)["_holding_residence_units"] = cached
+    return cached
 
 
 def _comment_list_commune(org: Organization, report: Report) -> Organization | None:
@@ -191,4 +252,6 @@ def related_lists(org: Organization) -> list[tuple[Promise, str]]:
     lists.append((_("Notices received"), _url("notices:inbox", org.pk)))
     lists.append((_("Notices sent"), _url("notices:outbox", org.pk)))
     lists.append((_("No member lost: the worklist"), _url("registry:worklist", org.pk)))
+    lists.append((_("Links of the subtree"), _url("registry:subtree_links", org.pk)))
+    lists.append((_("Comment requests of the subtree"), _url("comments:subtree", org.pk)))
     return lists

@@ -145,6 +145,23 @@ ENDPOINTS: dict[str, tuple[str, Callable[[Any], str], Callable[[Any, Any], Any] 
     ),
     "account-disable": ("patch", _account("secretary_a1"), lambda w, user: {"is_active": False}),
     "notification-list": ("get", lambda w: "/api/v1/notifications/", None),
+    # the rows behind a report's link figures: an organization out of sight is a 400
+    "link-list-subtree": (
+        "get",
+        lambda w: (
+            f"/api/v1/links/?subtree={w.commune_a_committee.pk}&side=residence"
+            "&issued_from=2025-01-01&issued_to=2025-12-31"
+        ),
+        None,
+    ),
+    "comment-request-list-subtree": (
+        "get",
+        lambda w: (
+            f"/api/v1/comments/requests/?subtree={w.commune_a_committee.pk}"
+            "&side=residence&requested_from=2025-01-01&returned_on_time=true"
+        ),
+        None,
+    ),
     "notification-mark-read": ("post", lambda w: "/api/v1/notifications/mark-read/", None),
 }
 
@@ -174,6 +191,8 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "account-disable":     (401, 404,     404,   404,   404,   404,   200),
     "notification-list":   (401, 200,     200,   200,   200,   200,   200),
     "notification-mark-read": (401, 200,  200,   200,   200,   200,   200),
+    "link-list-subtree":   (401, 400,     400,   400,   400,   200,   200),
+    "comment-request-list-subtree": (401, 400, 400, 400,  400,   200,   200),
 }
 # fmt: on
 

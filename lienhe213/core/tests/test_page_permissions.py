@@ -745,3 +745,54 @@ def test_remap_the_links_of_a_commune(client, world, who, expected):
     response = _get(client, world, who, url)
 
     _assert_status(response, expected, url)
+
+
+# --- the links and comment requests of a subtree (registry, comments): the rows behind a
+# report's figures, through the organization's gatekeeper, for commune A and for the
+# workplace committee, each page as shown and exported. A returned comment is in place.
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        # (commune A's lists, the workplace committee's lists)
+        ("anonymous", ("login", "login")),
+        ("stranger", (404, 404)),
+        ("member_user", (404, 404)),
+        ("other_clerk", (404, 404)),
+        ("secretary_a1", (404, 404)),
+        ("secretary_a2", (404, 404)),
+        ("workplace_officer", (404, 200)),
+        ("commune_clerk", (200, 404)),
+        ("provincial_officer", (200, 200)),
+        ("root_user", (200, 200)),
+    ],
+)
+@pytest.mark.parametrize("view", ["registry:subtree_links", "comments:subtree"])
+@pytest.mark.parametrize("export", [None, "xlsx", "pdf"])
+def test_subtree_lists(client, world, view, who, expected, export):
+    from lienhe213.comments.models import CommentRequest
+    from lienhe213.comments.tests.conftest import request_at
+    from lienhe213.core.models import AuditEvent
+    from lienhe213.registry.models import ResidenceLink
+
+    request_at(world, "returned")
+    user = world.user(who)
+    if user is not None:
+        client.force_login(user)
+
+    def state():
+        return (
+            list(ResidenceLink.objects.values_list("pk", "status", "version")),
+            list(CommentRequest.objects.values_list("pk", "status")),
+            AuditEvent.objects.exclude(action__in=["login", "login_failed"]).count(),
+        )
+
+    before = state()
+    for org, status in zip((world.commune_a_committee, world.workplace), expected, strict=True):
+        url = reverse(view, args=[org.pk])
+        response = client.get(url, {"format": export} if export else {})
+        if status == "login":
+            assert response.status_code == 302
+            assert response["Location"].startswith(f"{LOGIN}?next={url}")
+        else:
+            assert response.status_code == status, (org.name, url)
+    assert state() == before

@@ -7,8 +7,9 @@ take that step); the services decide whether the step fits the link's state, and
 refusal is shown on the form.
 
 One module per part: ``pages`` (book, mirror, worklist…), ``links`` (one link and
-its steps), ``calendar`` (the deadline calendar) and ``restructure`` (re-mapping the
-links of merged organizations).
+its steps), ``subtree`` (the links of any subtree, behind a report's figures),
+``calendar`` (the deadline calendar) and ``restructure`` (re-mapping the links of
+merged organizations).
 """
 
 from lienhe213.registry.views.calendar import province_calendar
@@ -36,6 +37,7 @@ from lienhe213.registry.views.pages import (
     workplace,
 )
 from lienhe213.registry.views.restructure import remap
+from lienhe213.registry.views.subtree import subtree_links
 
 __all__ = [
     "allowed_steps",
@@ -57,6 +59,7 @@ __all__ = [
     "member_links",
     "province_calendar",
     "remap",
+    "subtree_links",
     "worklist",
     "workplace",
 ]

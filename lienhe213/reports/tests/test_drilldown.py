@@ -174,19 +174,134 @@ def test_a_custom_period_keeps_its_dates_in_the_links(client, world):
     assert_same(seen)
 
 
-def test_province_report_links_what_matches_and_its_communes_rows(client, world):
+# The figures the province's (a district's, a workplace committee's) report links: the
+# same as a commune's, but the uniform ratings (the progress page is a commune's).
+SUBTREE_FIGURES = COMMUNE_FIGURES - {"cells_uniform_ratings"}
+LINK_FIGURES = {
+    "letters_issued",
+    "letters_received",
+    "letters_returned",
+    "letters_overdue",
+    "active_links",
+    "moved_in",
+    "moved_out",
+}
+COMMENT_FIGURES = {
+    "comments_requested",
+    "comments_returned",
+    "comments_returned_on_time",
+    "good_example",
+    "recommend_commend",
+    "recommend_consider_handling",
+}
+
+
+def test_province_report_links_every_figure_and_its_childrens_rows(client, world):
     busy_year(world)
     client.force_login(world.provincial_officer)
 
     response = report_page(client, world.province, year=2025)
 
     urls = response.context["figure_links"]
-    seen = follow(client, urls, response.context["report"].figures)
-    assert {"meetings_held", "notices_sent", "classified_a"} <= set(seen)
-    assert "letters_issued" not in urls  # no list holds every letter of the province
+    report = response.context["report"]
+    seen = follow(client, urls, report.figures)
+    assert set(seen) == SUBTREE_FIGURES
+    subtree = reverse("registry:subtree_links", args=[world.province.pk])
+    assert urls["letters_issued"] == f"{subtree}?issued_from=2025-01-01&issued_to=2025-12-31"
+    assert urls["comments_requested"].startswith(
+        reverse("comments:subtree", args=[world.province.pk])
+    )
     assert_same(seen)
-    for _child, figures, child_urls in response.context["children"]:
+    # both communes' and the workplace's letters and comments: not all zero
+    assert report.figures["letters_issued"] == 5
+    assert report.figures["comments_returned"] == 2
+    children = {child: (figures, urls) for child, figures, urls in response.context["children"]}
+    for figures, child_urls in children.values():
         assert_same(follow(client, child_urls, figures))
+    # a workplace committee's row counts its links by its own side
+    figures, workplace_urls = children[world.workplace]
+    assert "side=workplace" in workplace_urls["letters_issued"]
+    assert figures["letters_issued"] == 5
+    assert "side=workplace" in workplace_urls["comments_requested"]
+
+
+def test_workplace_committees_report_follows_to_its_links_and_its_cells(client, world):
+    busy_year(world)
+    client.force_login(world.workplace_officer)
+
+    response = report_page(client, world.workplace, year=2025)
+
+    urls = response.context["figure_links"]
+    report = response.context["report"]
+    seen = follow(client, urls, report.figures)
+    assert set(seen) >= LINK_FIGURES | COMMENT_FIGURES
+    assert_same(seen)
+    assert report.figures["letters_issued"] == 5
+    for child, figures, child_urls in response.context["children"]:
+        # below a grassroots committee a workplace cell counts its members' links
+        assert "side=party_unit" in child_urls["letters_issued"], child.name
+        child_seen = follow(client, child_urls, figures)
+        assert set(child_seen) >= LINK_FIGURES | COMMENT_FIGURES
+        assert_same(child_seen)
+    rows = {child: figures for child, figures, _urls in response.context["children"]}
+    assert rows[world.workplace_cell]["letters_issued"] == 5
+
+
+def district_over_commune_a(world, effective_date):
+    """A district committee (both sides) over commune A and a workplace of its own,
+    commune A moved under it on ``effective_date``."""
+    from lienhe213.organizations.services import move_organization
+
+    district = create_organization(
+        by=world.root_user,
+        name="Huyện ủy Vị Xuyên",
+        kind="district_committee",
+        side="both",
+        parent=world.province,
+    )
+    move_organization(
+        by=world.root_user,
+        organization=world.commune_a_committee,
+        new_parent=district,
+        effective_date=effective_date,
+    )
+    return district
+
+
+def test_a_districts_report_links_its_figures_and_its_communes_rows(client, world):
+    busy_year(world)
+    district = district_over_commune_a(world, datetime.date(2025, 1, 1))
+    client.force_login(world.provincial_officer)
+
+    response = report_page(client, district, year=2025)
+
+    report = response.context["report"]
+    seen = follow(client, response.context["figure_links"], report.figures)
+    assert set(seen) == SUBTREE_FIGURES
+    assert_same(seen)
+    assert report.figures["letters_issued"] == 4  # commune A's, not commune B's
+    for _child, figures, urls in response.context["children"]:
+        assert set(urls) >= LINK_FIGURES
+        assert_same(follow(client, urls, figures))
+    # at the province the district holds both sides of a link: its row stays unlinked
+    province = report_page(client, world.province, year=2025)
+    rows = {child: urls for child, _figures, urls in province.context["children"]}
+    assert not (LINK_FIGURES | COMMENT_FIGURES) & set(rows[district])
+    assert_same(follow(client, rows[district], dict(province.context["report"].children)[district]))
+
+
+def test_a_report_on_a_tree_changed_since_leaves_the_subtree_lists_unlinked(client, world):
+    # commune A moved under the district after 2025: the 2025 tree is not today's
+    busy_year(world)
+    district_over_commune_a(world, datetime.date(2026, 1, 1))
+    client.force_login(world.provincial_officer)
+
+    response = report_page(client, world.province, year=2025)
+
+    assert response.context["report"].follows_paths is False
+    urls = response.context["figure_links"]
+    assert not (LINK_FIGURES | COMMENT_FIGURES) & set(urls)
+    assert_same(follow(client, urls, response.context["report"].figures))
 
 
 def test_a_cells_report_leads_its_commune_clerk_to_the_communes_list_filtered(client, world):
@@ -202,16 +317,20 @@ def test_a_cells_report_leads_its_commune_clerk_to_the_communes_list_filtered(cl
     assert_same(follow(client, urls, response.context["report"].figures))
 
 
-def test_a_cell_secretary_is_not_led_to_the_communes_comment_list(client, world):
+def test_a_cell_secretary_is_led_to_the_cells_requests_not_the_communes_list(client, world):
     busy_year(world)
     client.force_login(world.secretary_a2)
 
     response = report_page(client, world.cell_a2, year=2025)
 
     urls = response.context["figure_links"]
-    assert "comments_requested" not in urls
+    assert urls["comments_requested"].startswith(
+        reverse("comments:subtree", args=[world.cell_a2.pk])
+    )
     assert {"letters_issued", "meetings_held", "notices_sent"} <= set(urls)
-    assert_same(follow(client, urls, response.context["report"].figures))
+    seen = follow(client, urls, response.context["report"].figures)
+    assert set(seen) >= COMMENT_FIGURES
+    assert_same(seen)
 
 
 def test_the_lists_never_show_rows_outside_the_commune(client, world):
@@ -235,8 +354,9 @@ def test_the_lists_never_show_rows_outside_the_commune(client, world):
     }
 
 
-def test_a_commune_holding_a_school_leaves_its_link_figures_unlinked(client, world):
-    # The school's links count in the commune's total (ADR 0008) but not in its book.
+def test_a_commune_holding_a_school_links_its_figures_to_the_subtree_lists(client, world):
+    # The school's links count in the commune's total (ADR 0008) but not in its book:
+    # the subtree lists hold them.
     busy_year(world)
     create_organization(
         by=world.root_user,
@@ -250,8 +370,46 @@ def test_a_commune_holding_a_school_leaves_its_link_figures_unlinked(client, wor
     response = report_page(client, world.commune_a_committee, year=2025)
 
     urls = response.context["figure_links"]
-    assert not {"letters_issued", "active_links", "comments_requested"} & set(urls)
+    subtree = reverse("registry:subtree_links", args=[world.commune_a_committee.pk])
+    assert urls["letters_issued"].startswith(subtree)
     assert {"meetings_held", "notices_sent", "classified_b"} <= set(urls)
-    assert_same(follow(client, urls, response.context["report"].figures))
+    seen = follow(client, urls, response.context["report"].figures)
+    assert set(seen) >= LINK_FIGURES | COMMENT_FIGURES
+    assert_same(seen)
     cells = {child: urls for child, _figures, urls in response.context["children"]}
-    assert "letters_issued" in cells[world.cell_a2]  # a residential cell keeps its links
+    assert urls["letters_issued"] != cells[world.cell_a2]["letters_issued"]
+    assert "letters_issued" in cells[world.cell_a2]  # a residential cell keeps its book
+
+
+def test_linking_the_childrens_rows_does_not_query_per_child(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    busy_year(world)
+    client.force_login(world.provincial_officer)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            report_page(client, world.province, year=2025)
+        return len(queries)
+
+    few = count()
+    for name in ("Đảng bộ Sở Tài chính", "Đảng bộ Sở Xây dựng"):
+        committee = create_organization(
+            by=world.root_user,
+            name=name,
+            kind="grassroots_committee",
+            side="workplace",
+            parent=world.province,
+        )
+        create_organization(
+            by=world.root_user,
+            name="Chi bộ Văn phòng",
+            kind="cell",
+            side="workplace",
+            parent=committee,
+        )
+
+    response = report_page(client, world.province, year=2025)
+    assert sum(1 for _c, _f, urls in response.context["children"] if "letters_issued" in urls) == 6
+    assert count() == few

@@ -214,3 +214,14 @@ def test_the_review_of_the_new_commune_compares_with_its_predecessors(world):
     rows = {row.name: (row.current, row.previous, row.change) for row in review.rows}
     assert rows["meetings_held"] == (0, 3, -3)
     assert review.formerly == ["Xã Lâm Thượng", "Xã Phúc Yên"]
+
+
+def test_a_tree_follows_todays_paths_only_where_no_unit_changed_place(world):
+    # The subtree lists narrow by today's paths (ADR 0008): a report links them only
+    # when its tree agrees. The new commune had no place in 2023; commune A is untouched.
+    _a, _b, new, _cells = restructure(world)
+
+    assert report(world, world.commune_a_committee, 2023).follows_paths is True
+    assert report(world, world.province, 2023).follows_paths is False
+    assert report(world, new, 2023).follows_paths is False
+    assert report(world, new, 2025).formerly  # folded units: unlinked whatever the paths
