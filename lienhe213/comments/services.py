@@ -352,7 +352,7 @@ def record_rating_use(
 
 
 # The notice that tells the residence what was done with each kind of proposal.
-NOTICE_KIND_FOR = {
+NOTICE_KIND_FOR: dict[str, str] = {
     Recommendation.COMMEND: NoticeKind.COMMENDATION_OUTCOME,
     Recommendation.CONSIDER_HANDLING: NoticeKind.DISCIPLINE_OUTCOME,
 }
