@@ -34,10 +34,10 @@ def proposals(world):
     a handling proposal and an acknowledged commendation proposal awaiting, a signed
     (not returned) commendation proposal and a returned comment proposing nothing."""
     campaign = open_campaign(world)
-    people = [world.member_w1] + [
-        second_member(world, given_name=name, party_card_number=card)
-        for name, card in [("Lan", "61111111"), ("Mai", "62222222"), ("Nga", "63333333")]
-        + [("Oanh", "64444444")]
+    names = [("Lan", "61111111"), ("Mai", "62222222"), ("Nga", "63333333"), ("Oanh", "64444444")]
+    people = [
+        world.member_w1,
+        *(second_member(world, given_name=name, party_card_number=card) for name, card in names),
     ]
     stages = [
         ("returned", COMMEND),
