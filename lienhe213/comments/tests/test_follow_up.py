@@ -5,7 +5,9 @@ to the residence commune as a notice; every refusal changes nothing."""
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from lienhe213.comments import services
 from lienhe213.comments.models import CommentRequest, RecommendationFollowUp
@@ -197,3 +199,208 @@ def test_decision_before_the_return_is_refused(world):
         outcome="commended",
         decided_on=timezone.localdate() - datetime.timedelta(days=1),
     )
+
+
+# --- the page ---------------------------------------------------------------------------
+
+
+def test_page_flow_records_the_follow_up_and_the_residence_sees_it(client, world):
+    request = request_at(world, "returned", items=HANDLING)
+    page = reverse("comments:request", args=[request.pk])
+    client.force_login(world.workplace_officer)
+    form = client.get(page).context["follow_up_form"]
+    assert [value for value, _label in form.fields["outcome"].choices] == [
+        "disciplined",
+        "reminded",
+        "no_violation",
+    ]
+
+    response = client.post(
+        reverse("comments:step", args=[request.pk, "follow_up"]),
+        {
+            "version": request.version,
+            "outcome": "no_violation",
+            "decided_on": timezone.localdate().isoformat(),
+            "decision_reference": "BB 3/2026",
+            "note": "Checked with the residential group.",
+        },
+    )
+
+    assert response.status_code == 302 and response["Location"] == page
+    assert RecommendationFollowUp.objects.get().outcome == "no_violation"
+    client.force_login(world.commune_clerk)
+    seen = client.get(page)
+    assert seen.context["follow_up"].decision_reference == "BB 3/2026"
+    assert seen.context["follow_up_form"] is None
+    assert "Reviewed, no violation found" in seen.text
+    assert reverse("notices:detail", args=[Notice.objects.get().pk]) in seen.text
+
+
+def test_page_refusal_shows_the_reason_and_records_nothing(client, world):
+    request = request_at(world, "returned", items=COMMEND)
+    client.force_login(world.workplace_officer)
+    before = state()
+
+    response = client.post(
+        reverse("comments:step", args=[request.pk, "follow_up"]),
+        {
+            "version": request.version,
+            "outcome": "commended",
+            "decided_on": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+        },
+        follow=True,
+    )
+
+    assert "The decision date may not be in the future." in response.text
+    assert state() == before
+
+
+def test_page_outcome_of_the_other_recommendation_is_a_form_error(client, world):
+    request = request_at(world, "returned", items=COMMEND)
+    client.force_login(world.workplace_officer)
+    before = state()
+
+    response = client.post(
+        reverse("comments:step", args=[request.pk, "follow_up"]),
+        {"version": request.version, "outcome": "disciplined", "decided_on": "2026-01-01"},
+    )
+
+    assert response.status_code == 400
+    assert response.context["follow_up_form"].errors["outcome"]
+    assert state() == before
+
+
+def test_workplace_list_filters_by_recommendation_and_follow_up(client, world):
+    from lienhe213.comments.tests.conftest import open_campaign
+    from lienhe213.registry.tests.conftest import link_at
+    from lienhe213.registry.tests.test_views import second_member
+
+    campaign = open_campaign(world)
+    done = request_at(world, "returned", campaign=campaign, items=COMMEND)
+    lan = second_member(world, given_name="Lan", party_card_number="61111111")
+    awaiting = request_at(
+        world,
+        "returned",
+        campaign=campaign,
+        link=link_at(world, "active", member=lan),
+        items=HANDLING,
+    )
+    mai = second_member(world, given_name="Mai", party_card_number="62222222")
+    request_at(world, "returned", campaign=campaign, link=link_at(world, "active", member=mai))
+    follow_up(world, done)
+    client.force_login(world.workplace_officer)
+    url = reverse("comments:workplace", args=[world.workplace.pk])
+
+    def rows(**query):
+        return [row.pk for row in client.get(url, query).context["page"].rows]
+
+    assert rows(follow_up="done") == [done.pk]
+    assert rows(follow_up="awaiting") == [awaiting.pk]
+    assert rows(recommendation="consider_handling") == [awaiting.pk]
+    assert len(rows()) == 3
+    assert rows(follow_up="awaiting", requested_from="2026-01-01") == []
+    assert "Awaiting follow-up" in client.get(url).text
+
+
+# --- the API ----------------------------------------------------------------------------
+
+BASE = "/api/v1/comments/requests/"
+
+
+def api_as(user):
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_authenticate(user)
+    return api
+
+
+def test_api_records_the_follow_up_and_shows_it(world):
+    request = request_at(world, "returned", items=COMMEND)
+    api = api_as(world.workplace_officer)
+
+    response = api.post(
+        f"{BASE}{request.pk}/follow-up/",
+        {
+            "version": request.version,
+            "outcome": "not_commended",
+            "decided_on": str(timezone.localdate()),
+        },
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["version"] == request.version + 1
+    assert body["follow_up"]["outcome"] == "not_commended"
+    assert body["follow_up"]["notice"] == Notice.objects.get().pk
+    seen = api_as(world.commune_clerk).get(f"{BASE}{request.pk}/").json()
+    assert seen["follow_up"]["outcome"] == "not_commended"
+
+
+def test_api_stale_version_is_409_and_records_nothing(world):
+    request = request_at(world, "returned", items=COMMEND)
+    before = state()
+
+    response = api_as(world.workplace_officer).post(
+        f"{BASE}{request.pk}/follow-up/",
+        {
+            "version": request.version - 1,
+            "outcome": "commended",
+            "decided_on": str(timezone.localdate()),
+        },
+        format="json",
+    )
+
+    assert response.status_code == 409
+    assert response.json()["version"] == request.version
+    assert state() == before
+
+
+@pytest.mark.parametrize(
+    ("items", "stage", "outcome", "message"),
+    [
+        (COMMEND, "confirmed", "commended", "has not been returned yet"),
+        (BEST_FORM_3, "returned", "commended", "nothing to follow up"),
+        (HANDLING, "returned", "commended", "answers the recommendation"),
+    ],
+)
+def test_api_refusals_are_400_with_the_reason(world, items, stage, outcome, message):
+    request = request_at(world, stage, items=items)
+    before = state()
+
+    response = api_as(world.workplace_officer).post(
+        f"{BASE}{request.pk}/follow-up/",
+        {"outcome": outcome, "decided_on": str(timezone.localdate())},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert message in str(response.json())
+    assert state() == before
+
+
+def test_api_double_submit_is_400(world):
+    request = request_at(world, "returned", items=COMMEND)
+    api = api_as(world.workplace_officer)
+    body = {"outcome": "commended", "decided_on": str(timezone.localdate())}
+    assert api.post(f"{BASE}{request.pk}/follow-up/", body, format="json").status_code == 200
+    before = state()
+
+    response = api.post(f"{BASE}{request.pk}/follow-up/", body, format="json")
+
+    assert response.status_code == 400
+    assert "already recorded" in str(response.json())
+    assert state() == before
+
+
+def test_api_forged_request_id_is_404(world):
+    request = request_at(world, "returned", items=COMMEND)
+    before = state()
+
+    response = api_as(world.workplace_officer).post(
+        f"{BASE}{request.pk + 1000}/follow-up/",
+        {"outcome": "commended", "decided_on": str(timezone.localdate())},
+        format="json",
+    )
+
+    assert response.status_code == 404
+    assert state() == before
