@@ -404,3 +404,30 @@ def test_api_forged_request_id_is_404(world):
 
     assert response.status_code == 404
     assert state() == before
+
+
+def test_workplace_list_query_count_does_not_grow_with_followed_up_rows(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lienhe213.comments.tests.conftest import open_campaign
+    from lienhe213.registry.tests.conftest import link_at
+    from lienhe213.registry.tests.test_views import second_member
+
+    campaign = open_campaign(world)
+    follow_up(world, request_at(world, "returned", campaign=campaign, items=COMMEND))
+    client.force_login(world.workplace_officer)
+    url = reverse("comments:workplace", args=[world.workplace.pk])
+    with CaptureQueriesContext(connection) as one_row:
+        client.get(url)
+    for name, card in [("Lan", "61111111"), ("Mai", "62222222")]:
+        link = link_at(
+            world, "active", member=second_member(world, given_name=name, party_card_number=card)
+        )
+        follow_up(world, request_at(world, "returned", campaign=campaign, link=link, items=COMMEND))
+
+    with CaptureQueriesContext(connection) as three_rows:
+        response = client.get(url)
+
+    assert response.text.count("badge follow-up-done") == 3
+    assert len(three_rows) == len(one_row)
