@@ -111,7 +111,8 @@ class FollowUpForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect)
-    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput)
+    # a date input takes ISO dates whatever the language's format
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput(format="%Y-%m-%d"))
     decision_reference = forms.CharField(
         label=_("Decision reference (number, date)"), max_length=100, required=False
     )

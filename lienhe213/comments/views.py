@@ -480,9 +480,13 @@ def _follow_up_context(user: Any, item: CommentRequest, workplace_side: bool) ->
         .select_related("notice", "recorded_by")
         .first()
     )
+    notice_id = follow_up.notice_id if follow_up is not None else None
     return {
         "follow_up_due": True,
         "follow_up": follow_up,
+        # the notice is the committees' correspondence: linked for those who may read it
+        "follow_up_notice_visible": notice_id is not None
+        and Notice.objects.visible_to(user).filter(pk=notice_id).exists(),
         "follow_up_form": forms.FollowUpForm(
             initial={"version": item.version, "decided_on": timezone.localdate()},
             recommendation=recommendation,

@@ -208,7 +208,9 @@ def test_page_flow_records_the_follow_up_and_the_residence_sees_it(client, world
     request = request_at(world, "returned", items=HANDLING)
     page = reverse("comments:request", args=[request.pk])
     client.force_login(world.workplace_officer)
-    form = client.get(page).context["follow_up_form"]
+    shown = client.get(page)
+    form = shown.context["follow_up_form"]
+    assert f'name="decided_on" value="{timezone.localdate().isoformat()}"' in shown.text
     assert [value for value, _label in form.fields["outcome"].choices] == [
         "disciplined",
         "reminded",
@@ -233,7 +235,14 @@ def test_page_flow_records_the_follow_up_and_the_residence_sees_it(client, world
     assert seen.context["follow_up"].decision_reference == "BB 3/2026"
     assert seen.context["follow_up_form"] is None
     assert "Reviewed, no violation found" in seen.text
-    assert reverse("notices:detail", args=[Notice.objects.get().pk]) in seen.text
+    notice_url = reverse("notices:detail", args=[Notice.objects.get().pk])
+    assert notice_url in seen.text
+    # the cell secretary sees the outcome, not the committees' notice
+    client.force_login(world.secretary_a2)
+    seen_by_cell = client.get(page)
+    assert "Reviewed, no violation found" in seen_by_cell.text
+    assert notice_url not in seen_by_cell.text
+    assert client.get(notice_url).status_code == 404
 
 
 def test_page_refusal_shows_the_reason_and_records_nothing(client, world):
