@@ -166,7 +166,13 @@ def _cards(
             card("comments_returned_on_time", comments, of=f["comments_returned"]),
             card(
                 "recommend_awaiting_follow_up",
-                _url("comments:workplace", org.pk, follow_up="awaiting"),
+                _url(
+                    "comments:workplace",
+                    org.pk,
+                    follow_up="awaiting",
+                    requested_from=report.period.start.isoformat(),
+                    requested_to=report.period.end.isoformat(),
+                ),
             ),
             problems,
         ]
