@@ -141,6 +141,7 @@ def raw_figures(
             cells_meeting_requirement=meeting_requirement or 0,
         )
         comment_scope = link_scope.replace("l.", "lk.")
+        proposal = "cm.recommendation IN ('commend', 'consider_handling')"
         values = one(
             f"""SELECT COUNT(*),
             SUM(CASE WHEN {returned} THEN 1 ELSE 0 END),
@@ -150,11 +151,14 @@ def raw_figures(
                 THEN 1 ELSE 0 END),
             SUM(CASE WHEN {returned} AND cm.recommendation = 'commend' THEN 1 ELSE 0 END),
             SUM(CASE WHEN {returned} AND cm.recommendation = 'consider_handling'
-                THEN 1 ELSE 0 END)
+                THEN 1 ELSE 0 END),
+            SUM(CASE WHEN {returned} AND {proposal} AND fu.id IS NOT NULL THEN 1 ELSE 0 END),
+            SUM(CASE WHEN {returned} AND {proposal} AND fu.id IS NULL THEN 1 ELSE 0 END)
             FROM comments_commentrequest r
             JOIN registry_residencelink lk ON lk.id = r.link_id
             JOIN comments_commentcampaign camp ON camp.id = r.campaign_id
             LEFT JOIN comments_comment cm ON cm.request_id = r.id
+            LEFT JOIN comments_recommendationfollowup fu ON fu.request_id = r.id
             WHERE r.requested_on BETWEEN %(start)s AND %(end)s AND {comment_scope}"""
         )
         names = [
@@ -164,6 +168,8 @@ def raw_figures(
             "good_example",
             "recommend_commend",
             "recommend_consider_handling",
+            "recommend_followed_up",
+            "recommend_awaiting_follow_up",
         ]
         figures.update({name: value or 0 for name, value in zip(names, values, strict=True)})
         best = (

@@ -39,7 +39,15 @@ KIND_OF_ROLE = {
     Role.CELL_SECRETARY: CELL,
 }
 # Cards that ask for action when not zero.
-FLAGGED = frozenset({"letters_overdue", "problems", "absent_twice", "comments_to_write"})
+FLAGGED = frozenset(
+    {
+        "letters_overdue",
+        "problems",
+        "absent_twice",
+        "comments_to_write",
+        "recommend_awaiting_follow_up",
+    }
+)
 # The columns of the table of organizations below.
 CHILD_COLUMNS = {
     PROVINCE: (
@@ -156,6 +164,16 @@ def _cards(
             card("letters_overdue"),
             card("comments_returned", comments, of=f["comments_requested"]),
             card("comments_returned_on_time", comments, of=f["comments_returned"]),
+            card(
+                "recommend_awaiting_follow_up",
+                _url(
+                    "comments:workplace",
+                    org.pk,
+                    follow_up="awaiting",
+                    requested_from=report.period.start.isoformat(),
+                    requested_to=report.period.end.isoformat(),
+                ),
+            ),
             problems,
         ]
     if kind == CELL:

@@ -87,6 +87,7 @@ def get_request_for_user(user: AnyUser, pk: object) -> CommentRequest:
                 "link__residence_commune_organization",
                 "link__residence_cell",
                 "comment",
+                "follow_up",
             )
             .get(pk=int(str(pk)))
         )

@@ -38,6 +38,7 @@ from lienhe213.comments.serializers import (
     CommentRequestSerializer,
     CommentVersionSerializer,
     DraftSerializer,
+    FollowUpInputSerializer,
     FrontMeetingSerializer,
     RatingSerializer,
 )
@@ -55,6 +56,7 @@ RELATED = (
     "link__residence_commune_organization",
     "link__residence_cell",
     "comment",
+    "follow_up",
 )
 
 
@@ -91,6 +93,7 @@ def _sides(user: AnyUser, item: CommentRequest) -> dict[str, bool]:
         "return": commune,
         "acknowledge": workplace,
         "rating": workplace,
+        "follow-up": workplace,
         "answer": own_member_id(user) == item.member_id,
     }
 
@@ -315,4 +318,19 @@ class CommentRequestViewSet(
             "answer",
             AnswerSerializer,
             lambda item, d: services.answer_comment(by=request.user, request=item, **d),
+        )
+
+    @extend_schema(
+        summary="Record the workplace's follow-up of the recommendation",
+        description="Once per returned comment proposing to commend or to consider "
+        "handling; the outcome must answer the recommendation; a notice tells the "
+        "residence commune. A second record is refused (400).",
+        request=FollowUpInputSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up")
+    def follow_up(self, request: Request, pk: str) -> Response:
+        return self._run(
+            "follow-up",
+            FollowUpInputSerializer,
+            lambda item, d: services.record_follow_up(by=request.user, request=item, **d).request,
         )

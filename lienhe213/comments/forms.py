@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe213.comments.models import (
     FORM_ITEMS,
+    OUTCOMES_FOR,
     Comment,
     CommentCampaign,
     CommentForm,
     CommentRequest,
+    FollowUpOutcome,
     Purpose,
     RatingLevel,
     Recommendation,
@@ -102,6 +104,64 @@ class RatingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+
+
+class FollowUpForm(forms.Form):
+    """The workplace committee's decision on the residence's proposal; the outcomes
+    offered are those that answer the comment's recommendation."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect)
+    # a date input takes ISO dates whatever the language's format
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput(format="%Y-%m-%d"))
+    decision_reference = forms.CharField(
+        label=_("Decision reference (number, date)"), max_length=100, required=False
+    )
+    note = forms.CharField(
+        label=_("Note to the residence"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args: Any, recommendation: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(FollowUpOutcome.choices)
+        self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+            (value, labels[value]) for value in OUTCOMES_FOR.get(recommendation, ())
+        ]
+
+
+# The follow-up filter of a workplace's list: proposals awaiting it, or done.
+AWAITING, DONE = "awaiting", "done"
+
+
+class WorkplaceFilterForm(forms.Form):
+    """The filters of a workplace committee's list of requests: the returned comments'
+    recommendation and the follow-up of the proposals; a report's period and the
+    committees below (the rows behind a report's figures, ADR 0008)."""
+
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"),
+        required=False,
+        choices=[("", _("Any recommendation")), *Recommendation.choices],
+    )
+    follow_up = forms.ChoiceField(
+        label=_("Follow-up"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (AWAITING, _("Proposals awaiting follow-up")),
+            (DONE, _("Proposals followed up")),
+        ],
+    )
+    requested_from = forms.DateField(label=_("Requested from"), required=False)
+    requested_to = forms.DateField(label=_("Requested to"), required=False)
+    below = forms.BooleanField(label=_("Include the committees below"), required=False)
+
+    def value(self, name: str) -> Any:
+        """The field's cleaned value, or None when it was missing or unreadable."""
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        return self.cleaned_data.get(name) or None
 
 
 class AnswerForm(forms.Form):

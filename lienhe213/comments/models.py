@@ -392,3 +392,75 @@ class Comment(models.Model):
         if self.request.form == CommentForm.NORMAL:
             names.append("recommendation")
         return [name for name in names if not getattr(self, name)]
+
+
+# --- what the workplace did with the residence's proposal ------------------------------
+
+
+class FollowUpOutcome(models.TextChoices):
+    """What the workplace committee decided on a returned comment's recommendation
+    (DOMAIN §4.7): each outcome answers one recommendation (``OUTCOMES_FOR``)."""
+
+    COMMENDED = "commended", _("Commended")
+    NOT_COMMENDED = "not_commended", _("Considered, not commended")
+    DISCIPLINED = "disciplined", _("Disciplined")
+    REMINDED = "reminded", _("Reminded or criticized")
+    NO_VIOLATION = "no_violation", _("Reviewed, no violation found")
+
+
+# The recommendations that ask the workplace for a decision, and the outcomes of each.
+OUTCOMES_FOR: dict[str, tuple[str, ...]] = {
+    Recommendation.COMMEND: (FollowUpOutcome.COMMENDED, FollowUpOutcome.NOT_COMMENDED),
+    Recommendation.CONSIDER_HANDLING: (
+        FollowUpOutcome.DISCIPLINED,
+        FollowUpOutcome.REMINDED,
+        FollowUpOutcome.NO_VIOLATION,
+    ),
+}
+
+
+class RecommendationFollowUp(models.Model):
+    """The workplace committee's decision on the residence's proposal to commend the
+    member or to consider handling them, recorded once per returned comment and sent
+    back to the residence commune as a notice (DOMAIN §4.7, §6 "follow-up").
+
+    The outcome must answer the comment's recommendation (``OUTCOMES_FOR``); the
+    service checks it, and the date, against the comment. One per request: a second
+    record is refused rather than silently replacing what the residence was told.
+    """
+
+    request = models.OneToOneField(
+        CommentRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="follow_up",
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=FollowUpOutcome.choices)
+    decided_on = models.DateField(_("decided on"))
+    decision_reference = models.CharField(_("decision reference"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    notice = models.ForeignKey(
+        "notices.Notice",
+        verbose_name=_("notice to the residence"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["request_id"]
+        verbose_name = _("follow-up of a recommendation")
+        verbose_name_plural = _("follow-ups of recommendations")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.outcome}"

@@ -63,6 +63,26 @@ def returned_condition() -> models.Q:
     return models.Q(status__in=RETURNED_STATUSES)
 
 
+# The recommendations that ask the workplace committee for a decision (DOMAIN §4.7).
+PROPOSALS = ("commend", "consider_handling")
+
+
+def proposal_condition() -> models.Q:
+    """Returned comments proposing to commend the member or to consider handling them:
+    the proposals the workplace committee must follow up."""
+    return returned_condition() & models.Q(comment__recommendation__in=PROPOSALS)
+
+
+def followed_up_condition() -> models.Q:
+    """Proposals whose follow-up the workplace committee has recorded."""
+    return proposal_condition() & models.Q(follow_up__isnull=False)
+
+
+def awaiting_follow_up_condition() -> models.Q:
+    """Proposals still without a recorded follow-up."""
+    return proposal_condition() & models.Q(follow_up__isnull=True)
+
+
 class CommentRequestQuerySet(models.QuerySet["CommentRequest"]):
     def visible_to(self, user: "AnyUser") -> "CommentRequestQuerySet":
         """The one gatekeeper for reading requests and comments: both sides of the
@@ -94,6 +114,14 @@ class CommentRequestQuerySet(models.QuerySet["CommentRequest"]):
     def recommending(self, recommendation: str) -> "CommentRequestQuerySet":
         """Returned comments proposing ``recommendation`` (commend / consider handling)."""
         return self.filter(returned_condition(), comment__recommendation=recommendation)
+
+    def followed_up(self) -> "CommentRequestQuerySet":
+        """Proposals (commend / consider handling) whose follow-up is recorded."""
+        return self.filter(followed_up_condition())
+
+    def awaiting_follow_up(self) -> "CommentRequestQuerySet":
+        """Proposals (commend / consider handling) still without a follow-up."""
+        return self.filter(awaiting_follow_up_condition())
 
     def past_deadline(self, *, on: datetime.date) -> "CommentRequestQuerySet":
         """Requests whose comment has not been returned by the campaign's deadline

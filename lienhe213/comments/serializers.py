@@ -11,8 +11,10 @@ from lienhe213.comments.models import (
     Comment,
     CommentCampaign,
     CommentRequest,
+    FollowUpOutcome,
     Purpose,
     RatingLevel,
+    RecommendationFollowUp,
 )
 from lienhe213.members.models import Member
 from lienhe213.organizations.api import VisibleOrganizationField
@@ -82,9 +84,32 @@ class CommentSerializer(serializers.ModelSerializer[Comment]):
         read_only_fields = fields
 
 
+class FollowUpSerializer(serializers.ModelSerializer[RecommendationFollowUp]):
+    outcome = _plain(
+        "commend: commended / not_commended; "
+        "consider_handling: disciplined / reminded / no_violation"
+    )
+
+    class Meta:
+        model = RecommendationFollowUp
+        fields = [
+            "outcome",
+            "decided_on",
+            "decision_reference",
+            "note",
+            "notice",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+
 class CommentRequestSerializer(serializers.ModelSerializer[CommentRequest]):
     member_name = serializers.CharField(source="member.full_name", read_only=True)
     comment = CommentSerializer(read_only=True)
+    follow_up = serializers.SerializerMethodField(
+        help_text="The workplace committee's follow-up of the recommendation, or null."
+    )
     form = _plain("3-213 / 4-213")
     purpose = _plain("cadre_work / commendation / discipline, form 4-213 only")
     status = _plain("requested / drafted / signed / confirmed / returned / acknowledged / used")
@@ -105,8 +130,17 @@ class CommentRequestSerializer(serializers.ModelSerializer[CommentRequest]):
             "escalated_at",
             "version",
             "comment",
+            "follow_up",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(FollowUpSerializer(allow_null=True))
+    def get_follow_up(self, obj: CommentRequest) -> dict[str, Any] | None:
+        try:
+            follow_up = obj.follow_up
+        except RecommendationFollowUp.DoesNotExist:
+            return None
+        return FollowUpSerializer(follow_up).data
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -148,6 +182,15 @@ class FrontMeetingSerializer(serializers.Serializer[Any]):
 class RatingSerializer(CommentVersionSerializer):
     rating_level = serializers.ChoiceField(choices=RatingLevel.choices)
     rating_note = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class FollowUpInputSerializer(CommentVersionSerializer):
+    outcome = serializers.ChoiceField(choices=FollowUpOutcome.choices)
+    decided_on = serializers.DateField()
+    decision_reference = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=100
+    )
+    note = serializers.CharField(allow_blank=True, required=False, default="")
 
 
 class AnswerSerializer(CommentVersionSerializer):

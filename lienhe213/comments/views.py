@@ -20,7 +20,12 @@ from django.views.decorators.http import require_POST
 
 from lienhe213.accounts.access import Capability, has_capability, own_member_id
 from lienhe213.comments import access, exports, forms, services
-from lienhe213.comments.models import CommentCampaign, CommentRequest
+from lienhe213.comments.models import (
+    OUTCOMES_FOR,
+    CommentCampaign,
+    CommentRequest,
+    RecommendationFollowUp,
+)
 from lienhe213.comments.queries import (
     CommentRequestQuerySet,
     progress_by_commune,
@@ -114,6 +119,28 @@ def province_campaigns(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "comments/campaign_list.html", context)
 
 
+def _filter_workplace_requests(
+    requests: CommentRequestQuerySet, org: Organization, filters: forms.WorkplaceFilterForm
+) -> CommentRequestQuerySet:
+    """The workplace's requests (with ``below``, those of the committees under it too)
+    narrowed by the list's filters; the conditions are the report's (ADR 0008)."""
+    if filters.value("below"):
+        requests = requests.filter(workplace_organization__path__under=org.path)
+    else:
+        requests = requests.filter(workplace_organization=org)
+    period = (filters.value("requested_from"), filters.value("requested_to"))
+    if period != (None, None):
+        requests = requests.filter(requested_in_period(*period))
+    if recommendation := filters.value("recommendation"):
+        requests = requests.recommending(recommendation)
+    follow_up = filters.value("follow_up")
+    if follow_up == forms.AWAITING:
+        requests = requests.awaiting_follow_up()
+    elif follow_up == forms.DONE:
+        requests = requests.followed_up()
+    return requests
+
+
 @login_required
 def workplace_requests(request: HttpRequest, pk: int) -> HttpResponse:
     """A workplace committee's requests, and the form to request many at once."""
@@ -146,14 +173,17 @@ def workplace_requests(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(count)d comments requested.") % {"count": len(created)})
             return redirect("comments:workplace", org.pk)
+    filters = forms.WorkplaceFilterForm(request.GET)
+    period = (filters.value("requested_from"), filters.value("requested_to"))
     requests = (
-        CommentRequest.objects.visible_to(request.user)
-        .filter(workplace_organization=org)
-        .select_related(*REQUEST_RELATED)
+        _filter_workplace_requests(CommentRequest.objects.visible_to(request.user), org, filters)
+        .select_related(*REQUEST_RELATED, "comment", "follow_up")
         .order_by("-campaign__year", "member__given_name", "pk")
     )
     context = {
         "organization": org,
+        "filter": filters,
+        "period": period if period != (None, None) else None,
         "page": peek_page(requests, request.GET.get("page")),
         "query": query_without_page(request),
         "form": form,
@@ -475,6 +505,36 @@ def _detail_context(request: HttpRequest, item: CommentRequest) -> dict[str, Any
         "answer_form": forms.AnswerForm()
         if item.is_returned and own_member_id(user) == item.member_id and not comment.answered_at
         else None,
+        **_follow_up_context(user, item, workplace_side),
+    }
+
+
+def _follow_up_context(user: Any, item: CommentRequest, workplace_side: bool) -> dict[str, Any]:
+    """The follow-up panel: shown to the committees of both sides (the residence sees
+    what was done with its proposal) once a proposal is returned; the form for the
+    workplace side while none is recorded."""
+    recommendation = item.comment.recommendation
+    due = item.is_returned and recommendation in OUTCOMES_FOR
+    if not due or own_member_id(user) == item.member_id:
+        return {"follow_up_due": False}
+    follow_up = (
+        RecommendationFollowUp.objects.filter(request=item)
+        .select_related("notice", "recorded_by")
+        .first()
+    )
+    notice_id = follow_up.notice_id if follow_up is not None else None
+    return {
+        "follow_up_due": True,
+        "follow_up": follow_up,
+        # the notice is the committees' correspondence: linked for those who may read it
+        "follow_up_notice_visible": notice_id is not None
+        and Notice.objects.visible_to(user).filter(pk=notice_id).exists(),
+        "follow_up_form": forms.FollowUpForm(
+            initial={"version": item.version, "decided_on": timezone.localdate()},
+            recommendation=recommendation,
+        )
+        if workplace_side and follow_up is None
+        else None,
     }
 
 
@@ -486,7 +546,17 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "comments/request_detail.html", _detail_context(request, item))
 
 
-STEPS = ("draft", "front_meeting", "sign", "confirm", "return", "acknowledge", "rating", "answer")
+STEPS = (
+    "draft",
+    "front_meeting",
+    "sign",
+    "confirm",
+    "return",
+    "acknowledge",
+    "rating",
+    "answer",
+    "follow_up",
+)
 
 
 def _run_step(request: HttpRequest, item: CommentRequest, step: str) -> Any:
@@ -514,6 +584,12 @@ def _run_step(request: HttpRequest, item: CommentRequest, step: str) -> Any:
         form = forms.AnswerForm(data)
         if form.is_valid():
             return services.answer_comment(by=by, request=item, **form.cleaned_data)
+        return form
+    if step == "follow_up":
+        form = forms.FollowUpForm(data, recommendation=item.comment.recommendation)
+        if form.is_valid():
+            services.record_follow_up(by=by, request=item, **form.cleaned_data)
+            return item
         return form
     action = {
         "sign": services.sign_comment,

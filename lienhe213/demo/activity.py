@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from lienhe213.demo.book import Book
-from lienhe213.demo.comment_plan import CommentPlan, plan_comments
+from lienhe213.demo.comment_plan import CommentPlan, plan_comments, plan_follow_ups
 from lienhe213.demo.meeting_plan import MeetingPlan, plan_meetings
 from lienhe213.demo.notice_plan import NoticePlanner, NoticeSpec
 from lienhe213.demo.plans import Plan
@@ -55,6 +55,6 @@ def plan_activity(
         absent_twice=meetings.absent_twice,
         leaving=leaving,
     )
-    return Activity(
-        meetings=meetings, comments=comments, notices=notices.notices(meetings.absent_twice)
-    )
+    sent = notices.notices(meetings.absent_twice)
+    sent += plan_follow_ups(plan, book, comments, days("follow-ups"), first_notice=len(sent))
+    return Activity(meetings=meetings, comments=comments, notices=sent)

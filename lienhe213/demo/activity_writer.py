@@ -11,7 +11,12 @@ from typing import Any
 
 from django.db.models import Max, Model
 
-from lienhe213.comments.models import Comment, CommentCampaign, CommentRequest
+from lienhe213.comments.models import (
+    Comment,
+    CommentCampaign,
+    CommentRequest,
+    RecommendationFollowUp,
+)
 from lienhe213.demo.activity import Activity
 from lienhe213.demo.bulk import insert_rows
 from lienhe213.demo.comment_plan import CommentPlan
@@ -34,12 +39,12 @@ class Ids:
         self.first_link = first_link
 
 
-def _first_id(model: type[Model]) -> int:
+def first_id(model: type[Model]) -> int:
     return int(model._default_manager.aggregate(m=Max("pk"))["m"] or 0) + 1
 
 
 def write_meetings(meetings: MeetingPlan, ids: Ids) -> dict[str, int]:
-    first = _first_id(Meeting)
+    first = first_id(Meeting)
     rows: list[dict[str, Any]] = []
     attendances: list[dict[str, Any]] = []
     opinions: list[dict[str, Any]] = []
@@ -106,8 +111,30 @@ def write_meetings(meetings: MeetingPlan, ids: Ids) -> dict[str, int]:
     return counts
 
 
+def write_follow_ups(
+    comments: CommentPlan, *, first_request: int, first_notice: int
+) -> dict[str, int]:
+    """The workplace's follow-ups of last year's proposals, after their notices."""
+    rows = [
+        {
+            "request_id": first_request + number,
+            "outcome": r.follow_up_outcome,
+            "decided_on": r.follow_up_on,
+            "decision_reference": r.follow_up_reference,
+            "note": "",
+            "notice_id": first_notice + r.follow_up_notice,
+            "recorded_by_id": None,
+            "recorded_at": r.follow_up_at,
+        }
+        for number, r in enumerate(comments.requests)
+        if r.follow_up_notice is not None
+    ]
+    written = insert_rows(RecommendationFollowUp, rows, keys=list(rows[0])) if rows else 0
+    return {"recommendation_follow_ups": written}
+
+
 def write_comments(comments: CommentPlan, ids: Ids) -> dict[str, int]:
-    first_campaign = _first_id(CommentCampaign)
+    first_campaign = first_id(CommentCampaign)
     campaigns = [
         {
             "id": first_campaign + number,
@@ -122,7 +149,7 @@ def write_comments(comments: CommentPlan, ids: Ids) -> dict[str, int]:
         for number, c in enumerate(comments.campaigns)
     ]
     insert_rows(CommentCampaign, campaigns, keys=list(campaigns[0]))
-    first = _first_id(CommentRequest)
+    first = first_id(CommentRequest)
     requests = []
     rows = []
     for number, r in enumerate(comments.requests):
@@ -177,7 +204,7 @@ def write_comments(comments: CommentPlan, ids: Ids) -> dict[str, int]:
 
 
 def write_notices(notices: list[NoticeSpec], ids: Ids) -> dict[str, int]:
-    first = _first_id(Notice)
+    first = first_id(Notice)
     rows: list[dict[str, Any]] = []
     replies: list[dict[str, Any]] = []
     for number, n in enumerate(notices):
@@ -222,8 +249,12 @@ def write_notices(notices: list[NoticeSpec], ids: Ids) -> dict[str, int]:
 
 def write_activity(activity: Activity, ids: Ids) -> dict[str, int]:
     """Insert all of ``activity``; returns the counts written."""
+    first_request, first_notice = first_id(CommentRequest), first_id(Notice)
     return {
         **write_meetings(activity.meetings, ids),
         **write_comments(activity.comments, ids),
         **write_notices(activity.notices, ids),
+        **write_follow_ups(
+            activity.comments, first_request=first_request, first_notice=first_notice
+        ),
     }

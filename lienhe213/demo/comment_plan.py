@@ -21,6 +21,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from lienhe213.demo.book import Book
+from lienhe213.demo.notice_plan import NoticeSpec
 from lienhe213.demo.plans import Plan
 from lienhe213.demo.timeline import Days, LinkIndex
 
@@ -82,6 +83,26 @@ OTHER_COMMENTS = {
     "commend": "Tích cực tham gia các phong trào thi đua tại khu dân cư",
     "consider_handling": "Chưa tham gia đầy đủ sinh hoạt nơi cư trú, cần chấn chỉnh",
 }
+# Last year's proposals the workplace followed up, and what it decided on each.
+FOLLOWED_UP = 0.8
+FOLLOW_UP_OUTCOMES = {
+    "commend": {"commended": 0.75, "not_commended": 0.25},
+    "consider_handling": {"reminded": 0.6, "disciplined": 0.15, "no_violation": 0.25},
+}
+FOLLOW_UP_NOTICE_KINDS = {
+    "commend": "commendation_outcome",
+    "consider_handling": "discipline_outcome",
+}
+FOLLOW_UP_BODIES = {
+    "commended": "Đảng ủy nơi công tác đã khen thưởng đồng chí {name} theo đề nghị của nơi cư trú.",
+    "not_commended": (
+        "Đảng ủy nơi công tác đã xem xét đề nghị khen thưởng đồng chí {name}, "
+        "chưa khen thưởng trong năm."
+    ),
+    "disciplined": "Đồng chí {name} bị thi hành kỷ luật khiển trách theo đề nghị của nơi cư trú.",
+    "reminded": "Đảng ủy nơi công tác đã nhắc nhở, phê bình đồng chí {name}.",
+    "no_violation": "Đảng ủy nơi công tác đã xem xét, không phát hiện vi phạm của đồng chí {name}.",
+}
 ANSWERS = {
     "strong": "Tôi nhất trí với nhận xét của chi bộ nơi cư trú.",
     "middle": "Tôi xin tiếp thu và sẽ tham gia đầy đủ hơn các hoạt động ở khu dân cư.",
@@ -135,6 +156,13 @@ class RequestSpec:
     used_at: datetime.datetime | None = None  # the rating recorded: no column of its own
     escalated_at: datetime.datetime | None = None
     requested_at: datetime.datetime | None = None
+    # the workplace's follow-up of the recommendation, and its notice (an index of
+    # ``Activity.notices``)
+    follow_up_outcome: str = ""
+    follow_up_on: datetime.date | None = None
+    follow_up_reference: str = ""
+    follow_up_at: datetime.datetime | None = None
+    follow_up_notice: int | None = None
 
     @property
     def comment_version(self) -> int:
@@ -143,7 +171,8 @@ class RequestSpec:
     @property
     def version(self) -> int:
         steps = max(STEPS.index(self.status) - 1, 0)  # signed onwards, one each
-        return self.comment_version + steps + (self.answered_at is not None)
+        followed = self.follow_up_at is not None
+        return self.comment_version + steps + (self.answered_at is not None) + followed
 
     @property
     def updated_at(self) -> datetime.datetime | None:
@@ -158,6 +187,7 @@ class RequestSpec:
                 self.acknowledged_at,
                 self.used_at,
                 self.answered_at,
+                self.follow_up_at,
             )
             if m is not None
         ]
@@ -464,3 +494,46 @@ def plan_comments(
         current=True,
     )
     return planner.result
+
+
+def plan_follow_ups(
+    plan: Plan, book: Book, comments: CommentPlan, days: Days, *, first_notice: int
+) -> list[NoticeSpec]:
+    """Most of last year's returned proposals (commend / consider handling) followed up
+    by the workplace committee, each with its notice to the residence commune, the rows
+    ``comments.services.record_follow_up`` leaves; the rest still await it. A proposal
+    on a link that ended meanwhile stays awaiting (the notice would have no way)."""
+    notices: list[NoticeSpec] = []
+    rng = days.rng
+    for request in comments.requests:
+        if request.campaign != 0 or request.returned_at is None:
+            continue
+        if request.recommendation not in FOLLOW_UP_OUTCOMES or rng.random() >= FOLLOWED_UP:
+            continue
+        decided = days.past(days.after(request.returned_at.date(), 5, 60))
+        link = book.links[request.link]
+        if link.ended_on is not None and link.ended_on <= decided:
+            continue
+        request.follow_up_outcome = days.pick(FOLLOW_UP_OUTCOMES[request.recommendation])
+        request.follow_up_on = decided
+        request.follow_up_reference = f"{int(rng.random() * 90) + 10}-QĐ/ĐU"
+        request.follow_up_at = max(days.at(decided, 14, 17), request.returned_at)
+        request.follow_up_notice = first_notice + len(notices)
+        name = plan.members[request.member].person.full_name
+        notice = NoticeSpec(
+            link=request.link,
+            member=request.member,
+            kind=FOLLOW_UP_NOTICE_KINDS[request.recommendation],
+            sender=request.workplace,
+            recipient=request.commune,
+            body=FOLLOW_UP_BODIES[request.follow_up_outcome].format(name=name),
+            sent_on=decided,
+            sent_at=request.follow_up_at,
+        )
+        if rng.random() < 0.6:
+            notice.status = "acknowledged"
+            notice.acknowledged_step = True
+            seen = days.past(days.after(decided, 0, 3))
+            notice.acknowledged_at = max(days.at(seen), notice.sent_at)
+        notices.append(notice)
+    return notices

@@ -38,7 +38,14 @@ from lienhe213.comments.models import CommentCampaign, CommentRequest
 from lienhe213.core import audit
 from lienhe213.core.text import fold
 from lienhe213.demo.activity import plan_activity
-from lienhe213.demo.activity_writer import Ids, write_comments, write_meetings, write_notices
+from lienhe213.demo.activity_writer import (
+    Ids,
+    first_id,
+    write_comments,
+    write_follow_ups,
+    write_meetings,
+    write_notices,
+)
 from lienhe213.demo.book import BOOK_SHAPES, Book, plan_book
 from lienhe213.demo.book_writer import calendar, write_book
 from lienhe213.demo.bulk import insert_rows
@@ -361,11 +368,13 @@ def build_preset(
         meetings = write_meetings(activity.meetings, ids)
         _reset_sequences(Meeting)
         clock.lap("meetings")
+        first_request, first_notice = first_id(CommentRequest), first_id(Notice)
         comments = write_comments(activity.comments, ids)
         _reset_sequences(CommentCampaign, CommentRequest)
         clock.lap("comment cycle")
         notices = write_notices(activity.notices, ids)
         _reset_sequences(Notice)
+        write_follow_ups(activity.comments, first_request=first_request, first_notice=first_notice)
         clock.lap("notices")
         result.meetings = meetings["meetings"]
         result.attendances = meetings["attendances"]

@@ -32,6 +32,7 @@ class Kind(models.TextChoices):
     WORKPLACE_CHANGED = "workplace_changed", _("Workplace changed")
     RETIREMENT = "retirement", _("Retirement")
     DISCIPLINE_OUTCOME = "discipline_outcome", _("Discipline outcome")
+    COMMENDATION_OUTCOME = "commendation_outcome", _("Commendation outcome")
     APPOINTMENT = "appointment", _("Appointment needing a comment")
     EXEMPTION = "exemption", _("Exemption granted or ended")
     DEATH = "death", _("Death")
@@ -46,6 +47,7 @@ SIDE_OF_KIND: dict[str, str] = {
     Kind.WORKPLACE_CHANGED: Side.WORKPLACE,
     Kind.RETIREMENT: Side.WORKPLACE,
     Kind.DISCIPLINE_OUTCOME: Side.WORKPLACE,
+    Kind.COMMENDATION_OUTCOME: Side.WORKPLACE,
     Kind.APPOINTMENT: Side.WORKPLACE,
     Kind.EXEMPTION: Side.WORKPLACE,
     Kind.DEATH: Side.WORKPLACE,

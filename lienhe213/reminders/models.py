@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     REQUEST_OVERDUE = "request_overdue", _("Comment overdue (escalated)")
     NOTICE_DUE = "notice_due", _("Answer to a notice due")
     NOTICE_OVERDUE = "notice_overdue", _("Notice unanswered (escalated)")
+    FOLLOW_UP_DUE = "follow_up_due", _("Follow-up of a proposal due")
 
 
 # The page each kind links to; ``object_id`` is the argument.
@@ -39,6 +40,7 @@ TARGET_VIEWS: dict[str, str] = {
     Kind.REQUEST_OVERDUE: "comments:request",
     Kind.NOTICE_DUE: "notices:detail",
     Kind.NOTICE_OVERDUE: "notices:detail",
+    Kind.FOLLOW_UP_DUE: "comments:request",
 }
 
 
@@ -142,6 +144,24 @@ class Notification(models.Model):
             else:
                 text = gettext("The comment on %(member)s is due by %(day)s.")
             return text % values
+        if self.kind == Kind.FOLLOW_UP_DUE:
+            from lienhe213.comments.models import Recommendation
+
+            recommendation = p.get("recommendation", "")
+            values = {
+                "recommendation": Recommendation(recommendation).label
+                if recommendation in Recommendation.values
+                else recommendation,
+                "member": p.get("member", ""),
+                "day": _day(p.get("returned_on")),
+            }
+            return (
+                gettext(
+                    "The residence's proposal “%(recommendation)s” on %(member)s, returned "
+                    "on %(day)s, still awaits the workplace committee's follow-up."
+                )
+                % values
+            )
         from lienhe213.notices.models import Kind as NoticeKind
 
         kind = p.get("kind", "")

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 # How far ahead a reminder comes, in days, and when a cell is reminded to meet.
 MEETING_SOON_DAYS = 3
 REQUEST_SOON_DAYS = 7
+# A returned proposal still without the workplace's follow-up this many days after the
+# return is brought to the workplace officer.
+FOLLOW_UP_DAYS = 30
 NOTICE_SOON_DAYS = 3
 MEETING_DUE_MONTHS = 5
 
@@ -197,6 +200,28 @@ def requests_escalated(*, on: datetime.date, since: datetime.datetime) -> list[d
     from lienhe213.comments.models import CommentRequest
 
     return _request_rows(CommentRequest.objects.overdue(on=on).filter(escalated_at__gte=since))
+
+
+def requests_awaiting_follow_up(*, on: datetime.date) -> list[dict[str, Any]]:
+    """Proposals (commend / consider handling) returned to the workplace more than
+    ``FOLLOW_UP_DAYS`` days before ``on`` and still without a recorded follow-up."""
+    from django.utils import timezone
+
+    from lienhe213.comments.models import CommentRequest
+
+    day = on - datetime.timedelta(days=FOLLOW_UP_DAYS)
+    before = datetime.datetime.combine(day, datetime.time(), tzinfo=timezone.get_current_timezone())
+    return list(
+        CommentRequest.objects.awaiting_follow_up()
+        .filter(comment__returned_at__lt=before)
+        .values(
+            "pk",
+            "workplace_organization__path",
+            "comment__recommendation",
+            "comment__returned_at",
+            *MEMBER_NAME,
+        )
+    )
 
 
 def _notice_rows(notices: "models.QuerySet[Any]") -> list[dict[str, Any]]:

@@ -153,6 +153,21 @@ def _request_reminders(
         )
 
 
+def _follow_up_reminders(batch: _Batch, index: RecipientIndex, on: datetime.date) -> None:
+    """Once per proposal: the workplace officers of the committee that asked for the
+    comment, when its proposal still has no follow-up a month after the return."""
+    for row in queries.requests_awaiting_follow_up(on=on):
+        returned_on = timezone.localdate(row["comment__returned_at"])
+        params = {
+            "member": queries.full_name(row),
+            "recommendation": row["comment__recommendation"],
+            "returned_on": returned_on.isoformat(),
+        }
+        users = index.nearest(row["workplace_organization__path"], WORKPLACE)
+        key = f"{Kind.FOLLOW_UP_DUE}:{row['pk']}"
+        batch.add(users, Kind.FOLLOW_UP_DUE, key, row["pk"], params)
+
+
 def _notice_recipients(index: RecipientIndex, row: dict[str, object]) -> set[int]:
     """The recipient organization's people: the workplace officers for a workplace
     committee, the secretary for a cell, the clerks for a commune."""
@@ -202,6 +217,7 @@ def create_due_notifications(*, on: datetime.date, summary: DueSummary | None = 
     _invitation_reminders(batch, on)
     _request_reminders(batch, index, on, since)
     _notice_reminders(batch, index, on, since)
+    _follow_up_reminders(batch, index, on)
     with transaction.atomic():
         Notification.objects.bulk_create(batch.rows, batch_size=500, ignore_conflicts=True)
     # Every row inserted now carries this run's exact timestamp.

@@ -31,6 +31,8 @@ from lienhe213.comments.models import (
 )
 from lienhe213.comments.queries import (
     RETURNED_STATUSES,
+    awaiting_follow_up_condition,
+    followed_up_condition,
     good_example_condition,
     on_time_condition,
     requested_in_period,
@@ -120,6 +122,8 @@ FIGURES: dict[str, Promise] = {
     "good_example_share": _("Share setting a good example (%)"),
     "recommend_commend": _("Proposed for commendation"),
     "recommend_consider_handling": _("Proposed for consideration of handling"),
+    "recommend_followed_up": _("Proposals followed up"),
+    "recommend_awaiting_follow_up": _("Proposals awaiting follow-up"),
     "cells_uniform_ratings": _("Cells with uniform ratings"),
     "notices_sent": _("Notices sent"),
     "notices_acknowledged": _("Notices acknowledged"),
@@ -230,6 +234,9 @@ def _comment_aggregates() -> dict[str, Count]:
         "recommend_consider_handling": Count(
             "pk", filter=returned & Q(comment__recommendation=Recommendation.CONSIDER_HANDLING)
         ),
+        # what the workplace did with those proposals (DOMAIN §4.7): the same query
+        "recommend_followed_up": Count("pk", filter=followed_up_condition()),
+        "recommend_awaiting_follow_up": Count("pk", filter=awaiting_follow_up_condition()),
         "all_best": Count(
             "pk",
             filter=returned & all_best_condition(items_prefix="comment__", form_field="form"),

@@ -41,6 +41,13 @@ COMMENT_FILTERS = {
     "recommend_consider_handling": {"status": "all", "recommendation": "consider_handling"},
 }
 CLASSIFIED = {"classified_normal": "normal", "classified_a": "a", "classified_b": "b"}
+# The proposal figures, and the workplace list's filter of each (besides the period).
+WORKPLACE_COMMENT_FILTERS = {
+    "recommend_commend": {"recommendation": "commend"},
+    "recommend_consider_handling": {"recommendation": "consider_handling"},
+    "recommend_followed_up": {"follow_up": "done"},
+    "recommend_awaiting_follow_up": {"follow_up": "awaiting"},
+}
 
 
 def period_query(period: Period) -> str:
@@ -162,6 +169,7 @@ def figure_links(
     elif side is not None:
         for figure, extra in COMMENT_FILTERS.items():
             result[figure] = _url("comments:subtree", org.pk, **dates, **extra, **side)
+    result.update(_workplace_comment_links(org, report, user))
     return result
 
 
@@ -206,6 +214,34 @@ def _holding_residence_units(report: Report) -> set[str]:
             cached = {child for child in children for path in paths if path.startswith(child)}
         vars(report)["_holding_residence_units"] = cached
     return cached
+
+
+def _workplace_comment_links(
+    org: Organization, report: Report, user: AnyUser | None
+) -> dict[str, str]:
+    """A workplace committee's row in a report above the grassroots level counts the
+    requests made by it or by the committees under it (grouped by the request's
+    workplace committee, ADR 0008): its list of requests with ``below`` and the period
+    shows the same rows, to readers who may request comments there. Not the report's
+    own total (it also counts requests made above it on its links), nor a report on a
+    past tree."""
+    top = report.organization
+    if (
+        org.pk == top.pk
+        or report.formerly
+        or org.side != Organization.Side.WORKPLACE
+        or top.is_grassroots
+        or top.kind == Organization.Kind.CELL
+        or user is None
+        or not has_capability(user, Capability.REQUEST_COMMENTS, org.path)
+    ):
+        return {}
+    dates = {"requested_from": report.period.start.isoformat()}
+    dates["requested_to"] = report.period.end.isoformat()
+    return {
+        figure: _url("comments:workplace", org.pk, below="1", **dates, **extra)
+        for figure, extra in WORKPLACE_COMMENT_FILTERS.items()
+    }
 
 
 def _comment_list_commune(org: Organization, report: Report) -> Organization | None:

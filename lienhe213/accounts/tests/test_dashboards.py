@@ -116,6 +116,7 @@ def test_workplace_dashboard_shows_its_members_links_letters_and_comments(client
         "letters_overdue": (0, None),
         "comments_returned": (2, 2),
         "comments_returned_on_time": (0, 2),
+        "recommend_awaiting_follow_up": (0, None),
         "problems": (0, None),
     }
     assert _rows(response) == [("Chi bộ Văn phòng Sở", [2, 2, 2, 0, 2, 2])]
@@ -249,3 +250,22 @@ def test_dashboard_cache_is_per_user(client, world):
     response = _board(client, world.commune_clerk, world.commune_a_committee, "commune_clerk")
 
     assert response.context["dashboard"].organization_pk == world.commune_a_committee.pk
+
+
+def test_workplace_dashboard_flags_the_proposals_awaiting_follow_up(client, world):
+    from lienhe213.comments.tests.conftest import BEST_FORM_3, open_campaign, request_at
+
+    campaign = open_campaign(world)
+    items = {**BEST_FORM_3, "recommendation": "consider_handling"}
+    request = request_at(world, "returned", campaign=campaign, items=items)
+
+    response = _board(
+        client, world.workplace_officer, world.workplace, "workplace_officer", year=2025
+    )
+
+    card = next(
+        c for c in response.context["dashboard"].cards if c.key == "recommend_awaiting_follow_up"
+    )
+    assert (card.value, card.label, card.flagged) == (1, "Proposals awaiting follow-up", True)
+    listed = client.get(card.url)
+    assert [row.pk for row in listed.context["page"].rows] == [request.pk]

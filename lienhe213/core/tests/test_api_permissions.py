@@ -372,3 +372,54 @@ def test_official_documents(world, cast, expected):
         assert list(IssuedDocument.objects.values_list("pk", flat=True)) == before
     revoked = IssuedDocument.objects.get(pk=document.pk).status == "revoked"
     assert revoked == (expected[-1] == 200)
+
+
+# --- the follow-up of a returned comment's proposal: read by both sides, recorded by the
+# workplace side only; a refusal records nothing and sends no notice.
+@pytest.mark.parametrize(
+    ("cast", "expected"),
+    [
+        # (request detail, record the follow-up)
+        ("anonymous", (401, 401)),
+        ("stranger", (404, 404)),
+        ("member_user", (200, 403)),
+        ("other_clerk", (404, 404)),
+        ("secretary_a1", (404, 404)),
+        ("secretary_a2", (200, 403)),
+        ("commune_clerk", (200, 403)),
+        ("workplace_officer", (200, 200)),
+        ("provincial_officer", (200, 200)),
+    ],
+)
+def test_follow_up_of_a_recommendation(world, cast, expected):
+    from lienhe213.comments.models import RecommendationFollowUp
+    from lienhe213.comments.tests.conftest import BEST_FORM_3, request_at
+    from lienhe213.notices.models import Notice
+
+    request = request_at(world, "returned", items={**BEST_FORM_3, "recommendation": "commend"})
+    user = world.user(cast)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    base = f"/api/v1/comments/requests/{request.pk}/"
+    before = (
+        list(AuditEvent.objects.order_by("pk").values_list("pk", flat=True)),
+        list(Notice.objects.values_list("pk", flat=True)),
+    )
+    body = {"version": request.version, "outcome": "commended", "decided_on": _today()}
+
+    statuses = (
+        client.get(base).status_code,
+        client.post(f"{base}follow-up/", body, format="json").status_code,
+    )
+
+    assert statuses == expected
+    recorded = RecommendationFollowUp.objects.filter(request=request).exists()
+    assert recorded == (expected[1] == 200)
+    if not recorded:
+        after = (
+            list(AuditEvent.objects.order_by("pk").values_list("pk", flat=True)),
+            list(Notice.objects.values_list("pk", flat=True)),
+        )
+        assert after == before

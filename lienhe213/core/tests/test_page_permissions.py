@@ -796,3 +796,87 @@ def test_subtree_lists(client, world, view, who, expected, export):
         else:
             assert response.status_code == status, (org.name, url)
     assert state() == before
+
+
+# --- the follow-up of a returned comment's proposal: both sides' committees see it, only
+# the workplace side records it; a refusal records nothing and sends no notice.
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        # (request page, follow-up panel shown, form shown, POST the step, recorded)
+        ("anonymous", ("login", False, False, "login", False)),
+        ("stranger", (404, False, False, 404, False)),
+        ("member_user", (200, False, False, 302, False)),
+        ("other_clerk", (404, False, False, 404, False)),
+        ("secretary_a1", (404, False, False, 404, False)),
+        ("secretary_a2", (200, True, False, 302, False)),
+        ("commune_clerk", (200, True, False, 302, False)),
+        ("workplace_officer", (200, True, True, 302, True)),
+        ("provincial_officer", (200, True, True, 302, True)),
+        ("root_user", (200, True, True, 302, True)),
+    ],
+)
+def test_follow_up_of_a_recommendation(client, world, who, expected):
+    from lienhe213.comments.models import RecommendationFollowUp
+    from lienhe213.comments.tests.conftest import BEST_FORM_3, request_at
+    from lienhe213.notices.models import Notice
+
+    request = request_at(world, "returned", items={**BEST_FORM_3, "recommendation": "commend"})
+    page = reverse("comments:request", args=[request.pk])
+    step = reverse("comments:step", args=[request.pk, "follow_up"])
+    data = {
+        "version": request.version,
+        "outcome": "commended",
+        "decided_on": timezone.localdate().isoformat(),
+    }
+    user = world.user(who)
+    if user is not None:
+        client.force_login(user)
+
+    response = client.get(page)
+    context = response.context if response.status_code == 200 else {}
+    posted = client.post(step, data)
+
+    status = "login" if response.status_code == 302 else response.status_code
+    step_status = (
+        "login"
+        if posted.status_code == 302 and LOGIN in posted["Location"]
+        else (posted.status_code)
+    )
+    assert (
+        status,
+        bool(context and context.get("follow_up_due")),
+        bool(context and context.get("follow_up_form")),
+        step_status,
+        RecommendationFollowUp.objects.filter(request=request).exists(),
+    ) == expected
+    assert Notice.objects.exists() == expected[-1]
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 404),
+        ("other_clerk", 404),
+        ("secretary_a1", 404),
+        ("commune_clerk", 404),
+        ("workplace_officer", 200),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_workplace_requests_filtered_by_follow_up(client, world, who, expected):
+    url = reverse("comments:workplace", args=[world.workplace.pk])
+    user = world.user(who)
+    if user is not None:
+        client.force_login(user)
+
+    response = client.get(url, {"recommendation": "commend", "follow_up": "awaiting"})
+
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"{LOGIN}?next={url}")
+    else:
+        assert response.status_code == expected

@@ -31,6 +31,7 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/comments/requests/{id}/answer/",
         "/api/v1/comments/requests/{id}/confirm/",
         "/api/v1/comments/requests/{id}/draft/",
+        "/api/v1/comments/requests/{id}/follow-up/",
         "/api/v1/comments/requests/{id}/front-meeting/",
         "/api/v1/comments/requests/{id}/rating/",
         "/api/v1/comments/requests/{id}/return/",

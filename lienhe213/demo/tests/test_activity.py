@@ -76,7 +76,8 @@ def test_small_preset_has_meetings_comments_and_notices_of_every_kind(seeded: No
         (2026, "used"): 5,
     }
     assert set(notices) == set(Kind.values)
-    assert statuses == {"sent": 4, "acknowledged": 4, "answered": 2, "closed": 12}
+    # the follow-ups of last year's proposals add ten notices, six acknowledged
+    assert statuses == {"sent": 12, "acknowledged": 6, "answered": 2, "closed": 12}
     assert (Opinion.objects.count(), FollowUp.objects.count()) == (46, 41)
     assert FollowUp.objects.filter(done_on__isnull=True).exists()
     assert FollowUp.objects.filter(done_on__isnull=False).exists()
@@ -207,7 +208,9 @@ def test_comment_requests_follow_the_rules_of_the_services(seeded: None) -> None
         steps = max(reached - 1, 0)
         drafted = (comment.version - 1) if reached >= 1 else 0
         assert comment.version == 1 + drafted
-        assert request.version == comment.version + steps + (comment.answered_at is not None)
+        followed = hasattr(request, "follow_up")
+        answered = comment.answered_at is not None
+        assert request.version == comment.version + steps + answered + followed
         assert (request.escalated_at is not None) == (
             campaign.deadline < DAY and request.status in STEPS[:4]
         )
@@ -258,6 +261,39 @@ def test_this_years_campaign_is_open_with_requests_at_every_step(seeded: None) -
     )
     assert set(statuses) == set(STEPS)
     assert campaign.requests.past_deadline(on=DAY).count() == 0
+
+
+# --- follow-up of the proposals ---------------------------------------------------------
+
+
+def test_most_of_last_years_proposals_are_followed_up_with_a_notice(seeded: None) -> None:
+    from lienhe213.comments.models import OUTCOMES_FOR, RecommendationFollowUp
+
+    last_year = CommentRequest.objects.filter(campaign__year=2025)
+    followed = last_year.followed_up().count()
+    awaiting = last_year.awaiting_follow_up().count()
+    follow_ups = RecommendationFollowUp.objects.select_related(
+        "request__comment", "request__link", "notice"
+    )
+
+    assert (followed, awaiting) == (10, 2)
+    assert follow_ups.count() == followed
+    assert not CommentRequest.objects.filter(campaign__year=2026).followed_up().exists()
+    for follow_up in follow_ups:
+        request, notice = follow_up.request, follow_up.notice
+        assert follow_up.outcome in OUTCOMES_FOR[request.comment.recommendation]
+        assert request.comment.returned_at is not None
+        assert request.comment.returned_at.date() <= follow_up.decided_on < DAY
+        assert notice is not None and notice.member_id == request.member_id
+        assert notice.kind == (
+            Kind.COMMENDATION_OUTCOME
+            if request.comment.recommendation == "commend"
+            else Kind.DISCIPLINE_OUTCOME
+        )
+        assert (notice.sender_id, notice.recipient_id) == (
+            request.link.workplace_organization_id,
+            request.link.residence_commune_organization_id,
+        )
 
 
 # --- notices -----------------------------------------------------------------------------

@@ -59,6 +59,8 @@ def test_commune_report_of_a_year(world):
         "good_example_share": 100.0,
         "recommend_commend": 0,
         "recommend_consider_handling": 0,
+        "recommend_followed_up": 0,
+        "recommend_awaiting_follow_up": 0,
         "cells_uniform_ratings": 1,
         "notices_sent": 1,
         "notices_acknowledged": 0,
