@@ -138,7 +138,7 @@ def progress_xlsx(
     """The progress table (a row per commune, in Vietnamese order, and the total), the
     number past the deadline, and the communes and cells with uniform ratings."""
     steps = [_("Requested"), _("Drafted"), _("Signed"), _("Confirmed")]
-    steps += [_("Returned"), _("Acknowledged")]
+    steps += [pgettext("comment", "Returned"), _("Acknowledged")]
     progress: list[list[Any]] = [
         [row["commune_name"]] + [row[step] for step in PROGRESS_STEPS] + [row["escalated"]]
         for row in _by_name(rows, "commune_name")

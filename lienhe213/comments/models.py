@@ -401,7 +401,7 @@ class FollowUpOutcome(models.TextChoices):
     """What the workplace committee decided on a returned comment's recommendation
     (DOMAIN §4.7): each outcome answers one recommendation (``OUTCOMES_FOR``)."""
 
-    COMMENDED = "commended", _("Commended")
+    COMMENDED = "commended", pgettext_lazy("follow-up outcome", "Commended")
     NOT_COMMENDED = "not_commended", _("Considered, not commended")
     DISCIPLINED = "disciplined", _("Disciplined")
     REMINDED = "reminded", _("Reminded or criticized")

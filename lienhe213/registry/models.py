@@ -352,6 +352,8 @@ class LinkEvent(models.Model):
 
     class Meta:
         ordering = ["link_id", "at", "id"]
+        # Reports of a past day read the re-maps after it (reports.indicators).
+        indexes = [models.Index(fields=["kind", "on"], name="linkevent_kind_on")]
         verbose_name = _("link event")
         verbose_name_plural = _("link events")
 

@@ -43,7 +43,13 @@ from lienhe213.members.models import Member
 from lienhe213.notices.models import Notice
 from lienhe213.organizations.models import Organization
 from lienhe213.organizations.queries import paths_condition
-from lienhe213.registry.models import Category, ExemptionDecision, Reason, ResidenceLink
+from lienhe213.registry.models import (
+    Category,
+    ExemptionDecision,
+    LinkEvent,
+    Reason,
+    ResidenceLink,
+)
 from lienhe213.registry.queries import (
     active_on_condition,
     link_scope_condition,
@@ -310,6 +316,71 @@ def _roll_up(
             target[name] = target.get(name, 0) + row[name]
 
 
+# --- where a link's residence side stood on a past day -------------------------------
+
+RESIDENCE_KEYS = ["residence_cell_id", "residence_commune_organization_id"]
+
+
+def _remapped_after(day: datetime.date) -> dict[int, tuple[int | None, int | None]]:
+    """The links re-mapped by restructuring after ``day`` and where each pointed on it:
+    ``{link: (cell, commune)}``, from the "before" of its first re-map after the day
+    (ADR 0009). Links are otherwise never re-pointed (a move opens a new link)."""
+    former: dict[int, tuple[int | None, int | None]] = {}
+    events = (
+        LinkEvent.objects.filter(kind=LinkEvent.Kind.REMAPPED, on__gt=day)
+        .order_by("link_id", "on", "pk")
+        .values_list("link_id", "before")
+    )
+    for link_id, before in events:
+        if link_id not in former:
+            former[link_id] = (
+                before.get("residence_cell"),
+                before.get("residence_commune_organization"),
+            )
+    return former
+
+
+def _as_on_the_day(
+    rows: list[dict[str, Any]],
+    moved: "models.QuerySet[Any, Any]",
+    *,
+    link_key: str,
+    keys: list[str],
+    aggregates: Mapping[str, Any],
+    in_scope: Q,
+    other_side: Q,
+    former: Mapping[int, tuple[int | None, int | None]],
+    child_of: Mapping[int, int],
+) -> list[dict[str, Any]]:
+    """``rows`` (grouped by today's residence ``keys``) as they stood on the tree day:
+    each re-mapped link in ``moved`` (one row per link, one query) leaves the group it
+    points at today and joins the one it pointed at then, and enters or leaves the
+    subtree with it unless its other side keeps it there. The result has one row per
+    group, like ``rows``."""
+    names = list(aggregates)
+    corrections: list[dict[str, Any]] = []
+    per_link = moved.values(link_key, *keys).annotate(
+        in_scope_now=Count("pk", filter=in_scope),
+        other_side=Count("pk", filter=other_side),
+        **aggregates,
+    )
+    for row in per_link.order_by():
+        cell, commune = former[row[link_key]]
+        if row["in_scope_now"]:
+            corrections.append({**{k: row[k] for k in keys}, **{n: -row[n] for n in names}})
+        if cell in child_of or commune in child_of or row["other_side"]:
+            corrections.append({keys[0]: cell, keys[1]: commune, **{n: row[n] for n in names}})
+    if not corrections:
+        return rows
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in [*rows, *corrections]:
+        group = tuple(row[k] for k in keys)
+        target = merged.setdefault(group, {**{k: row[k] for k in keys}, **dict.fromkeys(names, 0)})
+        for name in names:
+            target[name] += row[name]
+    return list(merged.values())
+
+
 def compute(
     *, user: AnyUser, organization: Organization, period: Period, today: datetime.date
 ) -> Report:
@@ -357,8 +428,25 @@ def compute(
     # one residence group, so the total is the sum of all of them.
     links = ResidenceLink.objects.visible_to(user).filter(link_scope_condition(paths))
     link_aggregates = _link_aggregates(period, on)
-    residence_keys = ["residence_cell_id", "residence_commune_organization_id"]
+    residence_keys = RESIDENCE_KEYS
+    # A link re-mapped after the tree day counts where it pointed on it (ADR 0009).
+    former = _remapped_after(tree.day)
+    remapped = LinkEvent.objects.filter(kind=LinkEvent.Kind.REMAPPED, on__gt=tree.day)
+    orgs_under = Organization.objects.filter(paths_condition("path", paths)).values("pk")
+    members_under = Member.objects.filter(paths_condition("unit_path", paths)).values("pk")
     residence_rows = _grouped(links, residence_keys, link_aggregates)
+    if former:
+        residence_rows = _as_on_the_day(
+            residence_rows,
+            ResidenceLink.objects.visible_to(user).filter(pk__in=remapped.values("link_id")),
+            link_key="pk",
+            keys=residence_keys,
+            aggregates=link_aggregates,
+            in_scope=link_scope_condition(paths),
+            other_side=Q(workplace_organization__in=orgs_under) | Q(member__in=members_under),
+            former=former,
+            child_of=child_of,
+        )
     _sum_into(totals, residence_rows, link_aggregates)
     _roll_up(residence_rows, residence_keys, child_of, per_child, link_aggregates)
     # The workplace side: below a grassroots committee by the member's party unit (so
@@ -374,7 +462,7 @@ def compute(
     required = period.meetings_required_per_cell
     active_per_cell: dict[int, int] = defaultdict(int)
     for row in residence_rows:
-        if row["residence_cell_id"] in child_of and row["active_links"]:
+        if row["residence_cell_id"] in child_of and row["active_links"] > 0:
             active_per_cell[row["residence_cell_id"]] += row["active_links"]
     meetings = (
         Meeting.objects.visible_to(user)
@@ -424,6 +512,21 @@ def compute(
     comment_residence = _grouped(
         requests, comment_residence_keys, {**comment_aggregates, **distribution_aggregates}
     )
+    if former:
+        comment_residence = _as_on_the_day(
+            comment_residence,
+            CommentRequest.objects.visible_to(user)
+            .filter(requested_in_period(period.start, period.end))
+            .filter(link__in=remapped.values("link_id")),
+            link_key="link_id",
+            keys=comment_residence_keys,
+            aggregates={**comment_aggregates, **distribution_aggregates},
+            in_scope=link_scope_condition(paths, prefix="link__"),
+            other_side=Q(link__workplace_organization__in=orgs_under)
+            | Q(link__member__in=members_under),
+            former=former,
+            child_of=child_of,
+        )
     comment_totals: Counts = {}
     _sum_into(comment_totals, comment_residence, {**comment_aggregates, **distribution_aggregates})
     totals.update({name: comment_totals[name] for name in comment_aggregates})

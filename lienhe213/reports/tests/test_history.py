@@ -49,10 +49,11 @@ def commune(world, name, cells):
     return org, made
 
 
-def restructure(world):
+def restructure(world, before_merger=None):
     """Xã Thượng Lâm (cells Thôn 1, Thôn 2; renamed "Xã Lâm Thượng" on 1/1/2024) and Xã
     Phúc Yên (cell Thôn Nà Ngày) each with members and meetings in 2023 and 2025, merged
-    on 1/7/2025 into the new Xã Lâm Bình Mới."""
+    on 1/7/2025 into the new Xã Lâm Bình Mới. ``before_merger(a, b, cells)`` adds what
+    happened before the merger."""
     a, (a1, a2) = commune(world, "Xã Thượng Lâm", ["Chi bộ thôn 1", "Chi bộ thôn 2"])
     b, (b1,) = commune(world, "Xã Phúc Yên", ["Chi bộ thôn Nà Ngày"])
     a = rename_organization(
@@ -71,6 +72,8 @@ def restructure(world):
     held(world, a2, datetime.date(2023, 6, 6), {})
     held(world, b1, datetime.date(2023, 7, 7), {})
     held(world, b1, datetime.date(2025, 3, 3), {})
+    if before_merger is not None:
+        before_merger(a, b, (a1, a2, b1))
     new = create_organization(
         by=world.root_user,
         name="Xã Lâm Bình Mới",
@@ -187,7 +190,7 @@ def test_a_history_true_report_keeps_the_query_count(world, year):
     with CaptureQueriesContext(connection) as after:
         report(world, world.province, year)
 
-    assert len(after) == len(before) == 21
+    assert len(after) == len(before) == 22
 
 
 def test_the_report_page_and_export_show_the_former_units(client, world):
@@ -225,3 +228,120 @@ def test_a_tree_follows_todays_paths_only_where_no_unit_changed_place(world):
     assert report(world, world.province, 2023).follows_paths is False
     assert report(world, new, 2023).follows_paths is False
     assert report(world, new, 2025).formerly  # folded units: unlinked whatever the paths
+
+
+def _letter_to(world, commune, on, *, cell=None):
+    """member_w1 introduced by the workplace to ``commune`` on ``on`` (received, and
+    taken in by ``cell`` when given)."""
+    from lienhe213.registry import services
+
+    services.classify_member(
+        by=world.root_user, member=world.member_w1, decided_by=world.workplace, decided_on=on
+    )
+    link = services.issue_letter(
+        by=world.root_user,
+        workplace=world.workplace,
+        member=world.member_w1,
+        issued_on=on,
+        residence_commune=commune,
+    )
+    link = services.receive_letter(by=world.root_user, link=link, received_on=on)
+    if cell is not None:
+        link = services.assign_to_cell(by=world.root_user, link=link, cell=cell, assigned_on=on)
+        link = services.acknowledge_link(by=world.root_user, link=link, acknowledged_on=on)
+    return link
+
+
+def _links_by_child(result):
+    return {
+        result.name_of(child): (f["letters_issued"], f["letters_received"])
+        for child, f in result.children
+        if child.side == "residential"
+    }
+
+
+def test_a_link_remapped_after_the_merger_counts_where_it_was_in_the_years_before(world):
+    from lienhe213.registry import services
+
+    letters = []
+    _a, b, new, _cells = restructure(
+        world,  # received in 2023, in no cell yet
+        lambda a, b, cells: letters.append(_letter_to(world, b, datetime.date(2023, 3, 6))),
+    )
+    link = letters[0]
+    services.remap_links(by=world.root_user, source=b, commune=new, effective_on=MERGER)
+    link.refresh_from_db()
+    assert link.residence_commune_organization == new
+
+    report(world, world.province, 2023)  # warm the role cache
+    with CaptureQueriesContext(connection) as queries:
+        past = report(world, world.province, 2023)
+    present = report(world, world.province, 2025)
+
+    assert _links_by_child(past)["Xã Phúc Yên"] == (1, 1)
+    assert past.figures["letters_issued"] == past.figures["letters_received"] == 1
+    assert _links_by_child(present)["Xã Lâm Bình Mới"] == (0, 0)  # nothing new in 2025
+    assert len(queries) == 22 + 2  # the re-mapped links and their requests, by link
+    # the old commune's own report of 2023 holds it; the new one's of 2025 its open link
+    assert report(world, b, 2023).figures["letters_received"] == 1
+    assert report(world, new, 2025).figures["letters_overdue"] == 0
+    assert (
+        compute(
+            user=world.provincial_officer,
+            organization=new,
+            period=Period(datetime.date(2023, 1, 1), datetime.date(2026, 1, 15)),
+            today=TODAY,
+        ).figures["letters_received"]
+        == 1
+    )
+
+
+def test_a_link_moved_to_another_cell_counts_in_its_former_cell_before_the_move(world):
+    from lienhe213.registry import services
+
+    a, _b, new, (a1, a2, _b1) = restructure(
+        world, lambda a, b, cells: _letter_to(world, a, datetime.date(2023, 3, 6), cell=cells[1])
+    )
+    services.remap_links(
+        by=world.root_user,
+        source=a2,
+        commune=new,
+        cell=a1,
+        effective_on=datetime.date(2025, 8, 1),
+    )
+
+    before = report(world, a, 2023)
+    after = report(world, new, 2025)
+
+    assert {child.pk: f["active_links"] for child, f in before.children} == {a1.pk: 0, a2.pk: 1}
+    assert {child.pk: f["cells_with_links"] for child, f in before.children} == {a1.pk: 0, a2.pk: 1}
+    assert {child.pk: f["active_links"] for child, f in after.children}[a1.pk] == 1
+
+
+def test_a_link_remapped_out_of_a_subtree_leaves_it_only_from_the_remap_on(world):
+    from lienhe213.registry import services
+
+    _a, b, new, _cells = restructure(
+        world, lambda a, b, cells: _letter_to(world, b, datetime.date(2023, 3, 6))
+    )
+    # Xã Phúc Yên's links go to commune A of the cast, outside the new commune
+    services.remap_links(
+        by=world.root_user, source=b, commune=world.commune_a_committee, effective_on=MERGER
+    )
+
+    def received(org, year):
+        return report(world, org, year).figures["letters_received"]
+
+    assert (received(new, 2023), received(world.commune_a_committee, 2023)) == (1, 0)
+    # read from 2023 to today, the link now lies outside the new commune
+    everything = Period(datetime.date(2023, 1, 1), TODAY)
+    outside = compute(
+        user=world.provincial_officer, organization=new, period=everything, today=TODAY
+    )
+    inside = compute(
+        user=world.provincial_officer,
+        organization=world.commune_a_committee,
+        period=everything,
+        today=TODAY,
+    )
+    assert (outside.figures["letters_received"], inside.figures["letters_received"]) == (0, 1)

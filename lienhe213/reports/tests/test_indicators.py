@@ -225,7 +225,7 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(world, more, django_a
     with CaptureQueriesContext(connection) as queries:
         report_of(world, "provincial_officer", world.province)
 
-    assert len(queries) == 21  # the tree of the day: organizations, their later events, children
+    assert len(queries) == 22  # the tree of the day: organizations, their later events, children
 
 
 def test_workplace_report_counts_its_side_of_the_link(world):
