@@ -45,8 +45,8 @@ from lienhe213.registry.filters import (
     DAY_FILTERS,
     PERIOD_FILTERS,
     SIDE_CHOICES,
+    StepDateFilters,
     SubtreeLinkForm,
-    date_filter,
     dated,
     noop,
 )
@@ -122,7 +122,7 @@ class LinkFilterForm(SubtreeLinkForm):
         return data
 
 
-class ResidenceLinkFilter(django_filters.FilterSet):
+class ResidenceLinkFilter(StepDateFilters):
     status = django_filters.ChoiceFilter(label=_("status"), choices=ResidenceLink.Status.choices)
     category = django_filters.ChoiceFilter(label=_("category"), choices=Category.choices)
     workplace_organization = VisibleOrganizationFilter(
@@ -157,18 +157,6 @@ class ResidenceLinkFilter(django_filters.FilterSet):
         method=noop,
         help_text=_("With subtree: the side a report's child row counts a link on."),
     )
-    issued_from = date_filter(_("Issued from"))
-    issued_to = date_filter(_("Issued to"))
-    received_from = date_filter(_("Received from"))
-    received_to = date_filter(_("Received to"))
-    returned_from = date_filter(_("Returned from"))
-    returned_to = date_filter(_("Returned to"))
-    moved_in_from = date_filter(_("Moved in from"))
-    moved_in_to = date_filter(_("Moved in to"))
-    moved_out_from = date_filter(_("Moved out from"))
-    moved_out_to = date_filter(_("Moved out to"))
-    active_on = date_filter(_("Active on"))
-    overdue_on = date_filter(_("Overdue on"))
 
     class Meta:
         model = ResidenceLink

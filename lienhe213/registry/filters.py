@@ -54,7 +54,26 @@ PERIOD_FILTERS = [f"{step}_{end}" for step in LINK_STEPS for end in ("from", "to
 DAY_FILTERS = ["active_on", "overdue_on"]
 
 
-class BookFilter(django_filters.FilterSet):
+class StepDateFilters(django_filters.FilterSet):
+    """The period of each step and the day of the "as of" states: the conditions of a
+    report's link figures (``dated`` applies them), declared once for every list of
+    links (the book, a subtree's links, the API)."""
+
+    issued_from = date_filter(_("Issued from"))
+    issued_to = date_filter(_("Issued to"))
+    received_from = date_filter(_("Received from"))
+    received_to = date_filter(_("Received to"))
+    returned_from = date_filter(_("Returned from"))
+    returned_to = date_filter(_("Returned to"))
+    moved_in_from = date_filter(_("Moved in from"))
+    moved_in_to = date_filter(_("Moved in to"))
+    moved_out_from = date_filter(_("Moved out from"))
+    moved_out_to = date_filter(_("Moved out to"))
+    active_on = date_filter(_("Active on"))
+    overdue_on = date_filter(_("Overdue on"))
+
+
+class BookFilter(StepDateFilters):
     """Filters over the links a residential cell or a commune holds. Without a chosen
     status the book lists the open links: the members who are in it now."""
 
@@ -76,19 +95,6 @@ class BookFilter(django_filters.FilterSet):
         queryset=Organization.objects.none(),
         empty_label=_("Any cell"),
     )
-
-    issued_from = date_filter(_("Issued from"))
-    issued_to = date_filter(_("Issued to"))
-    received_from = date_filter(_("Received from"))
-    received_to = date_filter(_("Received to"))
-    returned_from = date_filter(_("Returned from"))
-    returned_to = date_filter(_("Returned to"))
-    moved_in_from = date_filter(_("Moved in from"))
-    moved_in_to = date_filter(_("Moved in to"))
-    moved_out_from = date_filter(_("Moved out from"))
-    moved_out_to = date_filter(_("Moved out to"))
-    active_on = date_filter(_("Active on"))
-    overdue_on = date_filter(_("Overdue on"))
 
     class Meta:
         model = ResidenceLink
@@ -169,7 +175,7 @@ class SubtreeLinkForm(forms.Form):
         return data
 
 
-class SubtreeLinkFilter(django_filters.FilterSet):
+class SubtreeLinkFilter(StepDateFilters):
     """Filters over the links of an organization's subtree (either side of a link in it):
     the conditions of a report's link figures (ADR 0008), and for a child's row the side
     it counts a link on. Without a status or a date, the open links."""
@@ -181,18 +187,6 @@ class SubtreeLinkFilter(django_filters.FilterSet):
     side = django_filters.ChoiceFilter(
         label=_("Side"), choices=SIDE_CHOICES, empty_label=_("Either side"), method=noop
     )
-    issued_from = date_filter(_("Issued from"))
-    issued_to = date_filter(_("Issued to"))
-    received_from = date_filter(_("Received from"))
-    received_to = date_filter(_("Received to"))
-    returned_from = date_filter(_("Returned from"))
-    returned_to = date_filter(_("Returned to"))
-    moved_in_from = date_filter(_("Moved in from"))
-    moved_in_to = date_filter(_("Moved in to"))
-    moved_out_from = date_filter(_("Moved out from"))
-    moved_out_to = date_filter(_("Moved out to"))
-    active_on = date_filter(_("Active on"))
-    overdue_on = date_filter(_("Overdue on"))
 
     class Meta:
         model = ResidenceLink
