@@ -57,19 +57,24 @@ class ReturnForm(StepForm):
     reason = forms.CharField(label=_("Reason for return"), max_length=255)
 
 
+def residential_cells(commune: Organization) -> "QuerySet[Organization]":
+    """The current residential cells of ``commune``, the choices of a cell to assign."""
+    return (
+        Organization.objects.current()
+        .in_subtree(commune)
+        .filter(kind=Organization.Kind.CELL, side=Organization.Side.RESIDENTIAL)
+        .exclude(pk=commune.pk)
+        .order_by("name", "pk")
+    )
+
+
 class AssignForm(StepForm):
     cell = forms.ModelChoiceField(label=_("Residential cell"), queryset=Organization.objects.none())
 
     def __init__(self, *args: Any, link: ResidenceLink, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         commune = link.residence_commune_organization
-        self.fields["cell"].queryset = (  # type: ignore[attr-defined]
-            Organization.objects.current()
-            .in_subtree(commune)
-            .filter(kind=Organization.Kind.CELL, side=Organization.Side.RESIDENTIAL)
-            .exclude(pk=commune.pk)
-            .order_by("name", "pk")
-        )
+        self.fields["cell"].queryset = residential_cells(commune)  # type: ignore[attr-defined]
 
 
 class MoveForm(StepForm):
@@ -262,13 +267,7 @@ class RemapForm(forms.Form):
         self.fields["commune"].queryset = communes  # type: ignore[attr-defined]
         self.fields["community"].queryset = communities  # type: ignore[attr-defined]
         if commune is not None:
-            self.fields["cell"].queryset = (  # type: ignore[attr-defined]
-                Organization.objects.current()
-                .in_subtree(commune)
-                .filter(kind=Organization.Kind.CELL, side=Organization.Side.RESIDENTIAL)
-                .exclude(pk=commune.pk)
-                .order_by("name", "pk")
-            )
+            self.fields["cell"].queryset = residential_cells(commune)  # type: ignore[attr-defined]
 
     def add_domain_error(self, err: DomainError) -> None:
         self.add_error(err.field if err.field in self.fields else None, str(err))
