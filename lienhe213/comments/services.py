@@ -398,7 +398,9 @@ def record_follow_up(
     commend the member or to consider handling them, and tell the residence commune
     through a notice (DOMAIN §4.7: "the outcome should be sent back to the residence").
 
-    Only the workplace side, only on a returned comment whose recommendation asks for a
+    When the link no longer connects the two committees (closed more than
+    ``notices.services.RECENTLY_CLOSED_DAYS`` ago), the decision is recorded without a
+    notice. Only the workplace side, only on a returned comment whose recommendation asks for a
     decision, with an outcome that answers it, decided neither before the return nor in
     the future. Recorded once: a second record (a double submit, or someone else's
     meanwhile) is refused, so the residence is never told two different things; the
@@ -450,15 +452,18 @@ def record_follow_up(
         recorded_by=_user(by),
     )
     link = request.link
-    follow_up.notice = notices.send_notice(
-        by=by,
-        link=link,
-        kind=NOTICE_KIND_FOR[comment.recommendation],
-        sender=link.workplace_organization,
-        recipient=link.residence_commune_organization,
-        body=_follow_up_notice_body(request, comment, follow_up),
-        sent_on=today,
-    )
+    # A link that no longer connects the committees (closed long ago, returned) carries
+    # no notice: the decision is recorded all the same, and the page says it was not sent.
+    if notices.link_connects(link, today):
+        follow_up.notice = notices.send_notice(
+            by=by,
+            link=link,
+            kind=NOTICE_KIND_FOR[comment.recommendation],
+            sender=link.workplace_organization,
+            recipient=link.residence_commune_organization,
+            body=_follow_up_notice_body(request, comment, follow_up),
+            sent_on=today,
+        )
     follow_up.save()
     request.version += 1
     request.save(update_fields=["version", "updated_at"])

@@ -56,11 +56,19 @@ def response_due_for(
     return add_working_days(sent_on, days, holidays_between(province, sent_on, horizon))
 
 
-def _require_link_connects(link: ResidenceLink, on: datetime.date) -> None:
+def link_connects(link: ResidenceLink, on: datetime.date) -> bool:
+    """Whether a notice may go through ``link`` on ``on``: it is open, or it closed in
+    the last ``RECENTLY_CLOSED_DAYS`` days."""
     if link.is_open:
-        return
+        return True
     recent = on - datetime.timedelta(days=RECENTLY_CLOSED_DAYS)
-    if link.status == ResidenceLink.Status.CLOSED and link.ended_on and link.ended_on >= recent:
+    return bool(
+        link.status == ResidenceLink.Status.CLOSED and link.ended_on and link.ended_on >= recent
+    )
+
+
+def _require_link_connects(link: ResidenceLink, on: datetime.date) -> None:
+    if link_connects(link, on):
         return
     raise DomainError(
         _(

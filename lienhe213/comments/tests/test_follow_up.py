@@ -440,3 +440,20 @@ def test_workplace_list_query_count_does_not_grow_with_followed_up_rows(client, 
 
     assert response.text.count("badge follow-up-done") == 3
     assert len(three_rows) == len(one_row)
+
+
+def test_a_link_closed_long_ago_takes_the_decision_without_a_notice(world, client):
+    from lienhe213.registry.models import ResidenceLink
+
+    request = request_at(world, "returned", items=COMMEND)
+    long_ago = timezone.localdate() - datetime.timedelta(days=120)
+    ResidenceLink.objects.filter(pk=request.link_id).update(status="closed", ended_on=long_ago)
+
+    recorded = follow_up(world, request)
+
+    assert RecommendationFollowUp.objects.get().pk == recorded.pk
+    assert recorded.notice is None
+    assert not Notice.objects.exists()
+    client.force_login(world.workplace_officer)
+    page = client.get(reverse("comments:request", args=[request.pk])).content.decode()
+    assert "Not sent: the link no longer connects the two committees." in page
