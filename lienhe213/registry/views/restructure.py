@@ -82,6 +82,8 @@ def remap(request: HttpRequest, org_pk: int) -> HttpResponse:
     links = held_links(user, source)
     communes = _communes(user)
     default_commune, default_cell = _default_target(source)
+    if default_commune is not None and not communes.filter(pk=default_commune.pk).exists():
+        default_commune, default_cell = None, None  # a successor out of sight is not proposed
     chosen = request.POST.get("commune") or request.GET.get("commune")
     commune = (
         communes.filter(pk=int(chosen)).first() if chosen and chosen.isdigit() else default_commune
