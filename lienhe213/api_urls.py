@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from lienhe213.accounts.api import AccountViewSet, ObtainTokenView, RoleAssignmentViewSet
 from lienhe213.comments.api import CampaignViewSet, CommentRequestViewSet
 from lienhe213.documents.api import DocumentViewSet
+from lienhe213.imports.api import ImportViewSet
 from lienhe213.meetings.api import MeetingViewSet
 from lienhe213.members.api import MemberViewSet
 from lienhe213.notices.api import NoticeViewSet
@@ -36,6 +37,7 @@ router.register("comments/requests", CommentRequestViewSet, basename="comment-re
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("commendations", CommendationViewSet, basename="commendation")
+router.register("imports", ImportViewSet, basename="import")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "lienhe213.reminders",
     "lienhe213.documents",
     "lienhe213.reports",
+    "lienhe213.imports",
     "lienhe213.demo",
 ]
 

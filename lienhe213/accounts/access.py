@@ -32,6 +32,10 @@ class Capability(Enum):
     # The annual thematic review: committees propose commendations, the province decides.
     PROPOSE_COMMENDATIONS = "propose_commendations"
     DECIDE_COMMENDATIONS = "decide_commendations"
+    # Imports of the spreadsheets offices keep; each kind asks its own capability too
+    # (organizations: MANAGE_ORGANIZATIONS, members: EDIT_MEMBERS, tracking book:
+    # RECEIVE_LETTERS).
+    IMPORT_RECORDS = "import_records"
 
 
 _COMMITTEE_ROLES = {
@@ -81,6 +85,12 @@ ROLE_CAPABILITIES: dict[Capability, set[Role]] = {
         Role.WORKPLACE_OFFICER,
     },
     Capability.DECIDE_COMMENDATIONS: {Role.ADMINISTRATOR, Role.PROVINCIAL_OFFICER},
+    Capability.IMPORT_RECORDS: {
+        Role.ADMINISTRATOR,
+        Role.PROVINCIAL_OFFICER,
+        Role.COMMUNE_CLERK,
+        Role.WORKPLACE_OFFICER,
+    },
 }
 
 # A role may only grant roles at or below its own rank.

@@ -11,7 +11,6 @@ per step.
 """
 
 import datetime
-import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -135,8 +134,8 @@ def _events(book: Book, ids: _Ids) -> Iterator[dict[str, Any]]:
                 "kind": kind,
                 "on": on,
                 "note": note,
-                "before": json.dumps(before),
-                "after": json.dumps(after),
+                "before": before,
+                "after": after,
             }
 
 

@@ -62,17 +62,20 @@ def insert_rows(
         constants.append((f, _adapt(f, now if auto_now else f.get_default())))
     columns = [f.column for f in given] + [f.column for f, _v in constants]
     extra = tuple(value for _f, value in constants)
-    dates = [
+    # Columns whose values the driver cannot take as they are: dates on SQLite (text),
+    # JSON everywhere.
+    adapted = [
         (i, _adapter(f))
         for i, f in enumerate(given)
-        if isinstance(f, models.DateField) and connection.vendor != "postgresql"
+        if (isinstance(f, models.DateField) and connection.vendor != "postgresql")
+        or isinstance(f, models.JSONField)
     ]
     table = connection.ops.quote_name(model._meta.db_table)
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
 
     def values(row: Mapping[str, Any]) -> tuple[Any, ...]:
         result = [row[k] for k in keys]
-        for i, adapt in dates:
+        for i, adapt in adapted:
             result[i] = adapt(result[i])
         return (*result, *extra)
 

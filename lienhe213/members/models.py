@@ -100,6 +100,16 @@ class Member(models.Model):
     unit_path = TreePathField(max_length=255, editable=False, db_index=True)
     search_text = models.CharField(max_length=255, editable=False, db_index=True)
     name_sort_key = models.CharField(max_length=400, editable=False, db_index=True)
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The import that last created or changed this record."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -153,6 +163,7 @@ class Member(models.Model):
         self.unit_path = self.organization.path
         for field in ("family_name", "middle_name", "given_name"):
             setattr(self, field, " ".join(getattr(self, field).split()))
+        self.party_card_number = validators.canonical_party_card_number(self.party_card_number)
         self.search_text = fold(self.full_name)
         self.name_sort_key = sort_key(self.given_name, self.family_name, self.middle_name)
 
@@ -177,3 +188,26 @@ class Member(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class PreviousPartyCard(models.Model):
+    """A party card number a member carried before the current one.
+
+    Cards were exchanged in 2025, so old lists name a member by the old number: it is
+    kept here when the number changes (by the record's form or an import), matched like
+    the current one, and never given to another member.
+    """
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="previous_cards"
+    )
+    number = models.CharField(_("party card number"), max_length=12, unique=True)
+    replaced_on = models.DateField(_("replaced on"))
+
+    class Meta:
+        ordering = ["member_id", "replaced_on", "id"]
+        verbose_name = _("previous party card")
+        verbose_name_plural = _("previous party cards")
+
+    def __str__(self) -> str:
+        return self.number

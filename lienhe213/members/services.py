@@ -5,12 +5,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import UniqueConstraint
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
-from lienhe213.members.models import Member
+from lienhe213.members.models import Member, PreviousPartyCard
 from lienhe213.organizations.models import Organization
 
 EDITABLE_FIELDS = (
@@ -62,6 +63,18 @@ def _require_constraints(member: Member) -> None:
             raise DomainError(exc.messages[0], field=field) from exc
 
 
+def _require_card_not_previous(member: Member) -> None:
+    """A card number another member carried before (PreviousPartyCard) is theirs."""
+    number = member.party_card_number
+    if (
+        number
+        and PreviousPartyCard.objects.filter(number=number).exclude(member_id=member.pk).exists()
+    ):
+        raise DomainError(
+            _("Another member had this party card number before."), field="party_card_number"
+        )
+
+
 def _validate_and_save(member: Member) -> None:
     member.refresh_derived()
     try:
@@ -69,6 +82,7 @@ def _validate_and_save(member: Member) -> None:
     except ValidationError as exc:
         raise DomainError.from_validation_error(exc) from exc
     _require_constraints(member)
+    _require_card_not_previous(member)
     try:
         with transaction.atomic():
             member.save()
@@ -140,6 +154,11 @@ def update_member(*, by: AnyUser, member: Member, version: int | None, **changes
         return current
     current.version += 1
     _validate_and_save(current)
+    old_card = (changed.get("party_card_number") or [""])[0]
+    if old_card:  # the card exchange: the old number stays the member's (history, matching)
+        PreviousPartyCard.objects.get_or_create(
+            number=old_card, defaults={"member": current, "replaced_on": timezone.localdate()}
+        )
     if "citizen_id" in changed:  # never write the full ID into the audit trail
         changed["citizen_id"] = [
             Member(citizen_id=str(v or "")).masked_citizen_id for v in changed["citizen_id"]

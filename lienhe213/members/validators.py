@@ -22,8 +22,18 @@ def validate_citizen_id(value: str) -> None:
         )
 
 
+_CARD_SEPARATORS = re.compile(r"[\s./-]")
+
+
+def canonical_party_card_number(value: str) -> str:
+    """The party card number as stored: its digits only. People type the separators
+    printed on the card (``49.267896``) or none; both are the same card."""
+    return _CARD_SEPARATORS.sub("", value)
+
+
 def validate_party_card_number(value: str) -> None:
-    if not PARTY_CARD_RE.match(value):
+    """6 to 12 digits, separators (dots, spaces, hyphens, slashes) allowed."""
+    if not PARTY_CARD_RE.match(canonical_party_card_number(value)):
         raise ValidationError(_("A party card number has 6 to 12 digits."), code="party_card")
 
 

@@ -156,6 +156,16 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="absorbed",
     )
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The import that last created or changed this record."),
+    )
 
     objects = OrganizationQuerySet.as_manager()
 

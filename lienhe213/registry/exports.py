@@ -136,8 +136,11 @@ def subtree_row(number: int, link: ResidenceLink) -> list[Any]:
     ]
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: Any, *, header: bool = False) -> WriteOnlyCell:
+def sheet_cell(sheet: WriteOnlyWorksheet, value: Any, *, header: bool = False) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        # Text typed by users (a name, a workplace) is never a formula in our files.
+        cell.data_type = "s"
     if isinstance(value, datetime.date):
         cell.number_format = DATE_FORMAT
     if header:
@@ -194,9 +197,9 @@ def xlsx_sheets_response(
         for index, (_header, width) in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A2"
-        sheet.append([_cell(sheet, header, header=True) for header, _width in columns])
+        sheet.append([sheet_cell(sheet, header, header=True) for header, _width in columns])
         for row in rows:
-            sheet.append([_cell(sheet, value) for value in row])
+            sheet.append([sheet_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

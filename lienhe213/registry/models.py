@@ -239,6 +239,16 @@ class ResidenceLink(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ISSUED
     )
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The import that last created or changed this record."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -349,6 +359,16 @@ class LinkEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Set on the steps of a link brought in from a paper book."),
+    )
 
     class Meta:
         ordering = ["link_id", "at", "id"]

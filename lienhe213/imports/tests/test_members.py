@@ -1,0 +1,261 @@
+"""The member import through the services: every outcome, every rejection reason, the
+matching rules, re-imports, and the all-or-nothing guarantee."""
+
+import datetime
+
+import pytest
+
+from lienhe213.core.models import AuditEvent
+from lienhe213.imports.models import ImportBatch
+from lienhe213.imports.tests.helpers import check, commit, outcomes, reasons, xlsx
+from lienhe213.members.models import Member, PreviousPartyCard
+
+HEADER = [
+    "STT",
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số thẻ đảng viên",
+    "Số CCCD",
+    "Ngày vào Đảng",
+    "Ngày chính thức",
+    "Chi bộ",
+    "Điện thoại",
+]
+
+
+def _row(
+    n,
+    name,
+    born="14/03/1985",
+    gender="Nam",
+    card="",
+    cid="",
+    joined="19/05/2010",
+    official="",
+    cell="Chi bộ Văn phòng Sở",
+    phone="",
+):
+    return [n, name, born, gender, card, cid, joined, official, cell, phone]
+
+
+def test_a_messy_workplace_list_is_classified_row_by_row(world):
+    rows = [
+        _row(
+            1,
+            "TRẦN THỊ BÌNH",
+            born=datetime.datetime(1990, 2, 3),
+            gender="Nữ",
+            card="49.267896",
+            cid="001 190 004 567",
+            phone="0912.345.678",
+        ),
+        _row(2, "Nguye\u0302\u0303n  Văn   Cường", born=" 5/6/1979 ", card="49 267 897"),
+        _row(3, "Lê Văn Dũng", born="31/02/1980"),
+        _row(4, "Phạm Văn Em", born="01/01/2090"),
+        _row(5, "Hoàng Văn Phúc", joined="01/01/2012", official="01/01/2011"),
+        _row(6, "Vũ Văn Giang", cid="12345"),
+        _row(7, "Đỗ Văn Hải", card="55555555"),
+        _row(8, "Đỗ Văn Hùng", card="55555555"),
+        _row(9, "", born="01/01/1980"),
+        _row(10, "Ngô Văn Khải", cell="Chi bộ không có"),
+        _row(11, "Bùi Văn Long", card="12345678"),  # member_a1's card, outside the workplace
+        ["Tổng cộng", "11 đảng viên"],
+    ]
+    batch = check(
+        world.workplace_officer, "members", world.workplace, xlsx([HEADER, *rows], title_rows=2)
+    )
+
+    assert batch.status == ImportBatch.Status.READY
+    assert outcomes(batch) == {
+        4: "new",
+        5: "new",
+        6: "rejected",
+        7: "rejected",
+        8: "rejected",
+        9: "rejected",
+        10: "rejected",
+        11: "rejected",
+        12: "rejected",
+        13: "rejected",
+        14: "rejected",
+    }
+    assert batch.counts["rows"] == 11 and batch.counts["new"] == 2 and batch.counts["rejected"] == 9
+    assert reasons(batch, 6) == ["Ngày sinh: 31/02/1980 is not a real date."]
+    assert "in the future" in reasons(batch, 7)[0]
+    assert reasons(batch, 8) == ["Ngày chính thức: the official date is before the joining date."]
+    assert reasons(batch, 9)[0].startswith("Số CCCD: ")
+    assert reasons(batch, 10) == ["Số thẻ đảng viên: the same value is also on row 11."]
+    assert reasons(batch, 11) == ["Số thẻ đảng viên: the same value is also on row 10."]
+    assert reasons(batch, 12) == ["Họ và tên: the name is empty."]
+    assert reasons(batch, 13)[0].startswith("Chi bộ: “Chi bộ không có” is not")
+    assert reasons(batch, 14) == [
+        "Số thẻ đảng viên: this identifier belongs to a member outside this import's organization."
+    ]
+    assert Member.objects.count() == 3  # nothing written before the commit
+
+    batch = commit(world.workplace_officer, batch)
+
+    assert batch.status == ImportBatch.Status.DONE
+    binh = Member.objects.get(given_name="Bình")
+    assert (binh.family_name, binh.middle_name, binh.gender) == ("Trần", "Thị", "female")
+    assert binh.birth_date == datetime.date(1990, 2, 3)
+    assert (binh.party_card_number, binh.citizen_id, binh.phone) == (
+        "49267896",
+        "001190004567",
+        "0912345678",
+    )
+    assert binh.organization == world.workplace_cell
+    assert binh.unit_path == world.workplace_cell.path
+    assert binh.search_text == "tran thi binh" and binh.import_batch == batch
+    cuong = Member.objects.get(given_name="Cường")
+    assert cuong.family_name == "Nguyễn" and cuong.birth_date == datetime.date(1979, 6, 5)
+    assert Member.objects.filter(search_text="nguyen van cuong").exists()
+    event = AuditEvent.objects.get(action="import")
+    assert event.changes["file_name"] == "ds.xlsx"
+    assert event.changes["counts"]["new"] == 2 and event.actor == world.workplace_officer
+
+
+def test_the_same_file_again_changes_nothing(world):
+    content = xlsx([HEADER, _row(1, "Trần Thị Bình", gender="Nữ", card="49267896")])
+    commit(
+        world.workplace_officer, check(world.workplace_officer, "members", world.workplace, content)
+    )
+    before = list(Member.objects.values())
+
+    again = check(world.workplace_officer, "members", world.workplace, content)
+
+    assert outcomes(again) == {2: "unchanged"}
+    assert list(Member.objects.values()) == before
+
+
+def test_a_changed_row_updates_the_record_and_shows_before_and_after(world):
+    content = xlsx(
+        [HEADER, _row(1, "Nguyễn Văn Đức", card="22345678", born="14/03/1985", phone="0987654321")]
+    )
+
+    batch = check(world.workplace_officer, "members", world.workplace, content)
+
+    assert outcomes(batch) == {2: "update"}
+    row = batch.rows.get()
+    assert row.changes == {"phone": ["", "0987654321"]}
+    assert row.target_id == world.member_w1.pk
+    commit(world.workplace_officer, batch)
+    world.member_w1.refresh_from_db()
+    assert world.member_w1.phone == "0987654321" and world.member_w1.version == 2
+
+
+def test_a_new_card_number_keeps_the_old_one_as_history(world):
+    content = xlsx([HEADER, _row(1, "Nguyễn Văn Đức", card="49.000123", cid="002085004321")])
+
+    batch = commit(
+        world.workplace_officer, check(world.workplace_officer, "members", world.workplace, content)
+    )
+
+    world.member_w1.refresh_from_db()
+    assert batch.status == "done"
+    assert world.member_w1.party_card_number == "49000123"
+    assert list(PreviousPartyCard.objects.values_list("member_id", "number")) == [
+        (world.member_w1.pk, "22345678")
+    ]
+    old_list = xlsx([HEADER, _row(1, "Nguyễn Văn Đức", card="22345678")])
+    again = check(world.workplace_officer, "members", world.workplace, old_list)
+    assert outcomes(again) == {2: "unchanged"}
+
+
+def test_matching_by_name_and_birth_date_inside_the_organization(world):
+    content = xlsx([HEADER, _row(1, "NGUYỄN VĂN ĐỨC", born="14/03/1985", cid="002085004321")])
+
+    batch = check(world.workplace_officer, "members", world.workplace, content)
+
+    assert outcomes(batch) == {2: "unchanged"}
+
+
+def test_a_citizen_id_of_another_member_is_refused(world):
+    content = xlsx([HEADER, _row(1, "Nguyễn Văn Mới", cid="002185001234")])  # member_a1's
+
+    batch = check(world.workplace_officer, "members", world.workplace, content)
+
+    assert outcomes(batch) == {2: "rejected"}
+    assert reasons(batch, 2) == [
+        "Số CCCD: this identifier belongs to a member outside this import's organization."
+    ]
+
+
+def test_a_new_member_needs_the_dates_gender_and_cell(world):
+    content = xlsx([["Họ và tên", "Ngày sinh"], ["Nguyễn Văn Mới", "01/01/1980"]])
+
+    batch = check(world.workplace_officer, "members", world.workplace, content)
+
+    assert reasons(batch, 2) == [
+        "Gender: needed for a new member.",
+        "Date admitted to the Party: needed for a new member.",
+        "Party unit: needed for a new member.",
+    ]
+
+
+def test_all_or_nothing_refuses_the_commit_when_a_row_is_rejected(world):
+    content = xlsx([HEADER, _row(1, "Trần Văn An"), _row(2, "Lê Văn Bình", born="31/02/1980")])
+    batch = check(world.workplace_officer, "members", world.workplace, content, all_or_nothing=True)
+
+    from lienhe213.core.errors import DomainError
+
+    with pytest.raises(DomainError, match="All or nothing"):
+        commit(world.workplace_officer, batch)
+    assert Member.objects.count() == 3
+    batch.refresh_from_db()
+    assert batch.status == "ready"
+
+
+def test_a_member_changed_after_the_check_stops_the_whole_commit(world):
+    content = xlsx([HEADER, _row(1, "Trần Văn An"), _row(2, "Nguyễn Văn Đức", phone="0987654321")])
+    batch = check(world.workplace_officer, "members", world.workplace, content)
+    Member.objects.filter(pk=world.member_w1.pk).update(version=5)
+
+    batch = commit(world.workplace_officer, batch)
+
+    assert batch.status == "validating"
+    assert "changed since the check" in batch.error
+    assert not Member.objects.filter(given_name="An", family_name="Trần").exists()
+
+
+def test_a_second_import_into_the_same_organization_waits(world):
+    content = xlsx([HEADER, _row(1, "Trần Văn An")])
+    from lienhe213.core.errors import DomainError
+    from lienhe213.imports import services
+
+    services.start_import(
+        by=world.workplace_officer,
+        kind="members",
+        organization=world.workplace,
+        file_name="a.xlsx",
+        content=content,
+        background=False,
+    )
+    with pytest.raises(DomainError, match="Another import"):
+        services.start_import(
+            by=world.workplace_officer,
+            kind="members",
+            organization=world.workplace,
+            file_name="b.xlsx",
+            content=content,
+            background=False,
+        )
+    assert ImportBatch.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["secretary_a1", "other_clerk", "member_user", "stranger"])
+def test_an_import_outside_the_scope_is_refused(world, who):
+    from lienhe213.core.errors import DomainError
+    from lienhe213.imports import services
+
+    with pytest.raises(DomainError):
+        services.start_import(
+            by=world.user(who),
+            kind="members",
+            organization=world.workplace,
+            file_name="a.xlsx",
+            content=b"x",
+            background=False,
+        )
+    assert ImportBatch.objects.count() == 0
