@@ -90,6 +90,15 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
         yield values[start : start + _CHUNK]
 
 
+_COMMUNITY_WORDS = ("thon", "to", "ban", "khu", "xom", "ap", "buon", "lang", "khom", "doi")
+
+
+def _names_community(text: str) -> bool:
+    """Whether the first part of an address names a village or residential group
+    ("Tổ 5", "Thôn Nà Tông") rather than the commune ("P. Trần Phú")."""
+    return fold(text).split(" ", 1)[0] in _COMMUNITY_WORDS
+
+
 def _employment(value: Cell) -> str:
     """The employment status as offices write it (or as the member export labels it)."""
     text = fold(cleaning.clean_text(value, max_length=50))
@@ -201,7 +210,7 @@ class MemberChecker:
             column = "residence"
             first, _comma, rest = residence.partition(",")
             commune_text = residence
-            if rest.strip() and not community_text:
+            if rest.strip() and not community_text and _names_community(first):
                 community_text = first.strip()
                 commune_text = rest.strip()
         commune, reason = self.communes.resolve(commune_text)

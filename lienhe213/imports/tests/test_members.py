@@ -259,3 +259,122 @@ def test_an_import_outside_the_scope_is_refused(world, who):
             background=False,
         )
     assert ImportBatch.objects.count() == 0
+
+
+def test_the_member_list_export_reimports_with_no_change(world, client):
+    client.force_login(world.workplace_officer)
+    exported = client.get("/members/", {"format": "xlsx"}).content
+
+    batch = check(world.workplace_officer, "members", world.workplace, exported)
+
+    assert batch.counts["rows"] == 1
+    assert outcomes(batch) == {2: "unchanged"}
+
+
+def test_the_error_workbook_reimports_after_correction(world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from lienhe213.imports import workbooks
+
+    content = xlsx([HEADER, _row(1, "Trần Văn An"), _row(2, "Lê Văn Bình", born="31/02/1980")])
+    batch = commit(
+        world.workplace_officer, check(world.workplace_officer, "members", world.workplace, content)
+    )
+    errors = load_workbook(BytesIO(workbooks.error_workbook(batch))).active
+    values = [[c.value for c in row] for row in errors.iter_rows()]
+    assert values[0] == [*HEADER, "Reason"]
+    assert values[1][:3] == ["2", "Lê Văn Bình", "31/02/1980"]
+    assert values[1][-1] == "Ngày sinh: 31/02/1980 is not a real date."
+
+    errors["C2"] = "28/02/1980"
+    fixed = BytesIO()
+    errors.parent.save(fixed)
+    again = commit(
+        world.workplace_officer,
+        check(world.workplace_officer, "members", world.workplace, fixed.getvalue()),
+    )
+
+    assert outcomes(again) == {2: "new"}
+    assert Member.objects.get(given_name="Bình").birth_date == datetime.date(1980, 2, 28)
+
+
+def _hà_giang_communes(world):
+    from lienhe213.organizations.models import AdministrativeUnit
+
+    def unit(code, name):
+        return AdministrativeUnit.objects.create(
+            code=code,
+            name=name,
+            level="commune",
+            division_type="phường",
+            parent=world.province_unit,
+        )
+
+    return (
+        unit("00691", "Phường Hà Giang 2"),
+        unit("00700", "Xã Ngọc Đường"),
+        unit("00994", "Xã Minh Ngọc"),
+    )
+
+
+def test_old_commune_names_resolve_to_the_2025_commune_and_a_split_one_asks(world):
+    from lienhe213.imports import services
+
+    hà_giang_2, ngọc_đường, minh_ngọc = _hà_giang_communes(world)
+    header = [*HEADER, "Nơi cư trú"]
+    rows = [
+        [*_row(1, "Trần Văn An"), "P. Trần Phú, TP Hà Giang"],
+        [*_row(2, "Lê Văn Bình"), "Xã Yên Định, huyện Bắc Mê, tỉnh Hà Giang"],
+        [*_row(3, "Lò Văn Chung"), "Tổ 2, Phường Hà Giang 1"],
+    ]
+
+    batch = check(world.workplace_officer, "members", world.workplace, xlsx([header, *rows]))
+
+    assert outcomes(batch) == {2: "new", 3: "rejected", 4: "new"}
+    assert batch.rows.get(number=2).values["residence_commune_id"] == hà_giang_2.pk
+    assert batch.rows.get(number=4).values["residence_community_id"] == world.community_a2.pk
+    assert "choose the commune" in reasons(batch, 3)[0]
+    [(key, (typed, codes))] = batch.counts["choose"].items()
+    assert (typed, codes) == ("Xã Yên Định, huyện Bắc Mê, tỉnh Hà Giang", ["00700", "00994"])
+
+    services.choose_communes(by=world.workplace_officer, batch=batch, choices={key: "00994"})
+    batch = services.run_check(batch_id=batch.pk)
+
+    assert outcomes(batch) == {2: "new", 3: "new", 4: "new"}
+    assert batch.rows.get(number=3).values["residence_commune_id"] == minh_ngọc.pk
+    assert ngọc_đường.pk != minh_ngọc.pk
+
+
+def test_the_column_mapping_can_be_corrected(world):
+    from lienhe213.imports import services
+
+    content = xlsx(
+        [
+            ["Họ và tên", "Ngày sinh", "Điện thoại di động"],
+            ["Trần Văn An", "01/01/1980", "0912345678"],
+        ]
+    )
+    batch = check(world.workplace_officer, "members", world.workplace, content)
+    assert batch.mapping == {"0": "full_name", "1": "birth_date"}
+
+    services.set_mapping(
+        by=world.workplace_officer,
+        batch=batch,
+        mapping={0: "full_name", 1: "birth_date", 2: "phone"},
+        version=batch.version,
+    )
+    batch = services.run_check(batch_id=batch.pk)
+
+    assert batch.rows.get().values["phone"] == "0912345678"
+
+
+def test_a_file_that_is_not_a_spreadsheet_fails_with_a_reason_and_writes_nothing(world):
+    batch = check(
+        world.workplace_officer, "members", world.workplace, b"%PDF-1.7\n...", name="ds.xlsx"
+    )
+
+    assert batch.status == "failed"
+    assert "PDF" in batch.error
+    assert not batch.rows.exists()
