@@ -11,6 +11,7 @@ Every refusal leaves the database as it was.
 """
 
 import datetime
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -423,3 +424,62 @@ def test_follow_up_of_a_recommendation(world, cast, expected):
             list(Notice.objects.values_list("pk", flat=True)),
         )
         assert after == before
+
+
+# --- imports: the upload, the batch, its error workbook and its commit. A commune
+# clerk imports the member list of commune A; a forged organization is a 400, another
+# subtree's batch a 404, a role without the right a 403; a refusal writes nothing.
+@pytest.mark.parametrize(
+    ("cast", "expected"),
+    [
+        # (list, batch detail, errors workbook, commit, upload into commune A — refused
+        # while the commit runs there)
+        ("anonymous", (401, 401, 401, 401, 401)),
+        ("stranger", (200, 404, 404, 404, 400)),
+        ("member_user", (200, 404, 404, 404, 400)),
+        ("other_clerk", (200, 404, 404, 404, 400)),
+        ("secretary_a1", (200, 404, 404, 404, 400)),
+        ("workplace_officer", (200, 404, 404, 404, 400)),
+        ("commune_clerk", (200, 200, 200, 202, 400)),
+        ("provincial_officer", (200, 200, 200, 202, 400)),
+    ],
+)
+def test_imports(world, cast, expected, django_capture_on_commit_callbacks):
+    from lienhe213.imports.models import ImportBatch
+    from lienhe213.imports.tests.helpers import check, xlsx
+
+    content = xlsx(
+        [
+            ["Họ và tên", "Ngày sinh", "Giới tính", "Ngày vào Đảng", "Chi bộ"],
+            ["Trần Văn An", "01/01/1980", "Nam", "01/01/2010", "Chi bộ tổ 1"],
+        ]
+    )
+    batch = check(world.commune_clerk, "members", world.commune_a_committee, content)
+    user = world.user(cast)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    base = "/api/v1/imports/"
+    upload = io.BytesIO(content)
+    upload.name = "ds.xlsx"
+    members_before = Member.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=False):
+        statuses = (
+            client.get(base).status_code,
+            client.get(f"{base}{batch.pk}/").status_code,
+            client.get(f"{base}{batch.pk}/errors/").status_code,
+            client.post(f"{base}{batch.pk}/commit/", {}, format="json").status_code,
+            client.post(
+                base,
+                {"file": upload, "kind": "members", "organization": world.commune_a_committee.pk},
+                format="multipart",
+            ).status_code,
+        )
+
+    assert statuses == expected
+    assert ImportBatch.objects.count() == 1
+    batch.refresh_from_db()
+    assert batch.status == ("committing" if expected[3] == 202 else "ready")
+    assert Member.objects.count() == members_before
