@@ -13,9 +13,9 @@ recorded through the book itself, never by overwriting it from a file.
 from __future__ import annotations
 
 import datetime
-from functools import partial
 import itertools
 from collections import Counter, defaultdict
+from functools import partial
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -382,9 +382,7 @@ def write(batch: ImportBatch, rows: list[dict[str, Any]], today: datetime.date) 
     note = _("Imported from “%(file)s”.") % {"file": batch.file_name}
     events: list[dict[str, Any]] = []
     for link in created:
-        steps: list[tuple[str, datetime.date | None]] = [
-            (LinkEvent.Kind.ISSUED, link["issued_on"])
-        ]
+        steps: list[tuple[str, datetime.date | None]] = [(LinkEvent.Kind.ISSUED, link["issued_on"])]
         if link["received_on"]:
             steps.append((LinkEvent.Kind.RECEIVED, link["received_on"]))
         if link["residence_cell_id"]:
