@@ -99,6 +99,15 @@ def _names_community(text: str) -> bool:
     return fold(text).split(" ", 1)[0] in _COMMUNITY_WORDS
 
 
+def _fits(parts: tuple[str, str, str]) -> bool:
+    """Whether each part of a name fits its column (the bulk writer checks nothing)."""
+    names = ("family_name", "middle_name", "given_name")
+    return all(
+        len(part) <= (Member._meta.get_field(name).max_length or 0)
+        for part, name in zip(parts, names, strict=True)
+    )
+
+
 def _employment(value: Cell) -> str:
     """The employment status as offices write it (or as the member export labels it)."""
     text = fold(cleaning.clean_text(value, max_length=50))
@@ -141,8 +150,10 @@ class MemberChecker:
             parts = attempt(
                 row, label("full_name"), lambda: cleaning.split_full_name(cleaning.clean_name(name))
             )
-            if parts:
+            if parts and _fits(parts):
                 values["family_name"], values["middle_name"], values["given_name"] = parts
+            elif parts:
+                row.reject(label("full_name"), _("the name is too long."))
         for field in DATE_FIELDS:
             if read.has(field) and not is_blank(read.get(cells, field)):
                 day = attempt(

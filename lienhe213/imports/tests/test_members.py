@@ -378,3 +378,39 @@ def test_a_file_that_is_not_a_spreadsheet_fails_with_a_reason_and_writes_nothing
     assert batch.status == "failed"
     assert "PDF" in batch.error
     assert not batch.rows.exists()
+
+
+def test_cells_of_ten_thousand_characters_are_rejected_not_cut(world):
+    rows = [
+        _row(1, "Trần " + "A" * 10_000 + " An"),
+        [*_row(2, "Lê Văn Bình"), "x" * 10_000],
+        _row(3, "Ngô Văn Chín"),
+    ]
+    header = [*HEADER, "Nơi công tác"]
+
+    batch = check(world.workplace_officer, "members", world.workplace, xlsx([header, *rows]))
+
+    assert outcomes(batch) == {2: "rejected", 3: "rejected", 4: "new"}
+    assert reasons(batch, 2) == ["Họ và tên: the name is too long."]
+    assert reasons(batch, 3)[0].startswith("Nơi công tác: ")
+    assert batch.rows.get(number=4).values["given_name"] == "Chín"
+
+
+@pytest.mark.parametrize("kind", ["members", "organizations", "links"])
+def test_each_kind_has_a_template_that_imports_its_example_row(kind):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from lienhe213.imports import reading, services, workbooks
+
+    content = workbooks.template_workbook(kind)
+
+    sheet = load_workbook(BytesIO(content)).active
+    assert [c.value for c in sheet[1]] == [h for h, _e in workbooks.TEMPLATES[kind]]
+    assert sheet.data_validations.dataValidation  # drop-down lists
+    spec = services.KINDS[kind]
+    rows = reading.read_rows(content, "mau.xlsx")
+    header = reading.find_header(rows, spec.aliases, spec.required)
+    assert sorted(header.mapping) == list(range(len(workbooks.TEMPLATES[kind])))  # every column
+    assert len(list(reading.data_rows(rows, header))) == 1

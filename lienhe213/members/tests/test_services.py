@@ -524,3 +524,33 @@ def test_two_registrations_of_the_same_party_card_one_wins(world):
         "Another member has this party card number.",
     )
     assert Member.objects.count() == before + 1
+
+
+def test_a_card_number_typed_with_separators_is_stored_in_one_form(world):
+    member = create_member(
+        by=world.commune_clerk, **new_member(world, party_card_number="49.267 896")
+    )
+
+    member.refresh_from_db()
+    assert member.party_card_number == "49267896"
+
+
+def test_a_changed_card_number_keeps_the_previous_one(world):
+    from lienhe213.members.models import PreviousPartyCard
+
+    update_member(
+        by=world.commune_clerk, member=world.member_a1, version=1, party_card_number="49-000-001"
+    )
+
+    world.member_a1.refresh_from_db()
+    assert world.member_a1.party_card_number == "49000001"
+    assert list(PreviousPartyCard.objects.values_list("member_id", "number")) == [
+        (world.member_a1.pk, "12345678")
+    ]
+    with pytest.raises(DomainError, match="had this party card number before"):
+        update_member(
+            by=world.provincial_officer,
+            member=world.member_b1,
+            version=1,
+            party_card_number="12345678",
+        )
