@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from django.db.models import F
@@ -108,12 +109,18 @@ def _fits(parts: tuple[str, str, str]) -> bool:
     )
 
 
-def _employment(value: Cell) -> str:
+def _employment_labels() -> dict[str, str]:
+    """Folded label (and code) → employment, in the active language."""
+    labels = {fold(str(label)): str(choice) for choice, label in Member.Employment.choices}
+    labels.update({str(choice): str(choice) for choice in Member.Employment.values})
+    return labels
+
+
+def _employment(value: Cell, labels: Mapping[str, str]) -> str:
     """The employment status as offices write it (or as the member export labels it)."""
     text = fold(cleaning.clean_text(value, max_length=50))
-    for choice, label in Member.Employment.choices:
-        if text in (choice, fold(str(label))):
-            return str(choice)
+    if text in labels:
+        return labels[text]
     if text.startswith(("nghi huu", "huu")):
         return Member.Employment.RETIRED
     if text.startswith(("dang cong tac", "cong tac", "tai chuc")):
@@ -135,6 +142,7 @@ class MemberChecker:
         self.cells = OrganizationIndex(o for o in subtree if o.kind in CELL_KINDS)
         self.communes = CommuneResolver(province_unit_of(self.org), batch.choices)
         self.communities = CommunityIndex()
+        self.employment_labels = _employment_labels()
         self.names: dict[tuple[str, int], str] = {}  # (field, id) -> the name shown
 
     # --- one row -----------------------------------------------------------------------
@@ -167,7 +175,7 @@ class MemberChecker:
             "party_card_number": cleaning.clean_party_card_number,
             "citizen_id": cleaning.clean_citizen_id,
             "phone": cleaning.clean_phone,
-            "employment": _employment,
+            "employment": partial(_employment, labels=self.employment_labels),
             "workplace_name": lambda v: cleaning.clean_text(v, max_length=200),
             "residence_address": lambda v: cleaning.clean_text(v, max_length=255),
         }

@@ -9,6 +9,7 @@ province's file repeats the same few hundred names over tens of thousands of row
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -130,19 +131,27 @@ def repeated(rows: Iterable[RowResult], key: str, column: str) -> None:
 
 
 def org_key(text: str) -> str:
-    """The folded name used to find an organization, without the dash and parent that
-    the member form shows ("Chi bộ tổ 1 — Đảng bộ phường Hà Giang 1")."""
+    """The folded name used to find an organization."""
     return fold(text)
 
 
+def _exact(text: str) -> str:
+    """A name compared with its tone marks: "Lao Sảng" and "Lao Sáng" are two villages."""
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
+
+
 class OrganizationIndex:
-    """The current organizations of a subtree by folded name; a name that several share
-    is resolved with the parent's name written after a dash."""
+    """The current organizations of a subtree by name, compared without diacritics and
+    case, or with them when two names differ only by a tone mark. A name that several
+    share is resolved with the parent's name written after a dash ("Chi bộ tổ 1 — Đảng
+    bộ phường Hà Giang 1", as the member form shows it). Each distinct text is looked up
+    once."""
 
     def __init__(self, organizations: Iterable[Organization]):
         self.by_name: dict[str, list[Organization]] = defaultdict(list)
         self.by_code: dict[str, Organization] = {}
         self.by_id: dict[int, Organization] = {}
+        self._found: dict[str, tuple[Organization | None, str]] = {}
         for org in organizations:
             self.add(org)
 
@@ -151,17 +160,35 @@ class OrganizationIndex:
         self.by_id[org.pk] = org
         if org.code:
             self.by_code[org.code.strip().lower()] = org
+        self._found.clear()
 
     def find(self, text: str) -> tuple[Organization | None, str]:
         """The organization ``text`` names, or None with the reason."""
         text = " ".join(text.split())
+        if text not in self._found:
+            self._found[text] = self._find(text)
+        return self._found[text]
+
+    @staticmethod
+    def _narrow(
+        found: list[Organization], typed: str, name: Callable[[Organization], str]
+    ) -> list[Organization]:
+        """Among organizations whose name folds like ``typed``, those whose name is
+        written exactly so, when the tone marks tell them apart."""
+        exact = [o for o in found if _exact(name(o)) == _exact(typed)]
+        return exact or found
+
+    def _find(self, text: str) -> tuple[Organization | None, str]:
         code = self.by_code.get(text.lower())
         if code is not None:
             return code, ""
         name, _dash, parent = text.replace(" - ", " — ").partition(" — ")
         found = self.by_name.get(org_key(name), [])
-        if parent:
+        if len(found) > 1:
+            found = self._narrow(found, name, lambda o: o.name)
+        if len(found) > 1 and parent:
             found = [o for o in found if o.parent and org_key(o.parent.name) == org_key(parent)]
+            found = self._narrow(found, parent, lambda o: o.parent.name if o.parent else "")
         if len(found) == 1:
             return found[0], ""
         if not found:
@@ -179,6 +206,7 @@ class OrganizationIndex:
 # Abbreviations offices type before a commune's name, and the full word.
 _COMMUNE_ABBREVIATIONS = {"p.": "phuong", "p": "phuong", "x.": "xa", "x": "xa"}
 _COMMUNE_WORDS = ("phuong", "xa", "dac khu")
+_COMMUNE_WORDS_MARKED = ("phường", "xã", "đặc khu")
 
 
 class CommuneResolver:
@@ -194,25 +222,32 @@ class CommuneResolver:
         if province is not None:
             units = units.filter(parent=province)
         self.by_code = {u.code: u for u in units.filter(valid_until__isnull=True)}
-        self.by_name: dict[str, list[AdministrativeUnit]] = defaultdict(list)
+        self.by_exact: dict[str, list[AdministrativeUnit]] = defaultdict(list)
+        self.by_folded: dict[str, list[AdministrativeUnit]] = defaultdict(list)
         for unit in self.by_code.values():
-            self.by_name[unit.name_folded].append(unit)
+            self.by_exact[_exact(unit.name)].append(unit)
+            self.by_folded[unit.name_folded].append(unit)
+        self.province_key = _place_key(province.name) if province else ""
         self.cache: dict[str, tuple[AdministrativeUnit | None, str, tuple[str, ...]]] = {}
         self.pending: dict[str, tuple[str, tuple[str, ...]]] = {}  # split communes to choose
 
-    def _by_name(self, key: str) -> list[AdministrativeUnit]:
-        """2025 communes named ``key`` (folded), with or without "xã"/"phường" typed."""
+    def _by_name(self, typed: str, *, folded: bool) -> list[AdministrativeUnit]:
+        """2025 communes named ``typed``, with or without "xã"/"phường" written, compared
+        with their tone marks (or without, for text typed without any)."""
+        key = fold(typed) if folded else _exact(typed)
         first, _space, rest = key.partition(" ")
-        if first in _COMMUNE_ABBREVIATIONS and rest:
-            key = f"{_COMMUNE_ABBREVIATIONS[first]} {rest}"
-        candidates = [key] + [f"{word} {key}" for word in _COMMUNE_WORDS]
-        return [unit for name in candidates for unit in self.by_name.get(name, [])]
+        if fold(first) in _COMMUNE_ABBREVIATIONS and rest:
+            key = f"{_COMMUNE_ABBREVIATIONS[fold(first)]} {rest}"
+        index = self.by_folded if folded else self.by_exact
+        words = _COMMUNE_WORDS if folded else _COMMUNE_WORDS_MARKED
+        candidates = [key, *(f"{word} {key}" for word in words)]
+        return list({u.pk: u for name in candidates for u in index.get(name, [])}.values())
 
     def resolve(self, text: str) -> tuple[AdministrativeUnit | None, str]:
         """The commune, or None and the reason."""
-        key = fold(text)
+        key = _exact(text)
         if key not in self.cache:
-            self.cache[key] = self._resolve(text, key)
+            self.cache[key] = self._resolve(text)
         unit, reason, options = self.cache[key]
         if options and unit is None:
             chosen = self.choices.get(key)
@@ -221,12 +256,16 @@ class CommuneResolver:
             self.pending[key] = (text, options)
         return unit, reason
 
-    def _resolve(
-        self, text: str, key: str
-    ) -> tuple[AdministrativeUnit | None, str, tuple[str, ...]]:
-        direct = self._by_name(key.split(",")[0].strip())
-        if len(direct) == 1:
-            return direct[0], "", ()
+    def _resolve(self, text: str) -> tuple[AdministrativeUnit | None, str, tuple[str, ...]]:
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        first = parts[0] if parts else text
+        # A 2025 name is taken as it is only when nothing after it names an old district
+        # or province: "X. Tân Thành, H. Bắc Quang" is the old commune, not Xã Tân Thanh.
+        only_province = all(_place_key(part) == self.province_key for part in parts[1:])
+        if only_province:
+            direct = self._by_name(first, folded=False)
+            if len(direct) == 1:
+                return direct[0], "", ()
         province_code = self.province.code if self.province else None
         found = legacy.resolve_commune(text, province_code=province_code)
         codes = tuple(code for code in found.new_codes if code in self.by_code)
@@ -240,7 +279,19 @@ class CommuneResolver:
                 % {"old": text, "names": names},
                 codes,
             )
+        if only_province and fold(first) == first.lower():  # typed without tone marks
+            direct = self._by_name(first, folded=True)
+            if len(direct) == 1:
+                return direct[0], "", ()
         return None, _("the commune “%(name)s” is not found in this province.") % {"name": text}, ()
+
+
+def _place_key(text: str) -> str:
+    """A province's name without "tỉnh"/"thành phố" in front, folded."""
+    key = fold(text)
+    for prefix in ("tinh ", "thanh pho ", "tp. ", "tp "):
+        key = key.removeprefix(prefix)
+    return key
 
 
 class CommunityIndex:
