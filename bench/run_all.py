@@ -15,6 +15,7 @@ for script in (
     "bench_comments.py",
     "bench_reports.py",
     "bench_documents.py",
+    "bench_import.py",
 ):
     print(f"\n######## {script}", flush=True)
     subprocess.run([sys.executable, str(HERE / script)], check=True)  # noqa: S603

@@ -12,6 +12,7 @@ urlpatterns = [
     path("comments/", include("lienhe213.comments.urls")),
     path("notifications/", include("lienhe213.reminders.urls")),
     path("reports/", include("lienhe213.reports.urls")),
+    path("imports/", include("lienhe213.imports.urls")),
     path("", include("lienhe213.documents.urls")),
     path("api/v1/", include("lienhe213.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -17,6 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_view_audit": has_capability(user, Capability.VIEW_AUDIT),
         "can_view_organizations": has_capability(user, Capability.VIEW_ORGANIZATIONS),
         "can_manage_roles": has_capability(user, Capability.MANAGE_ROLES),
+        "can_import": has_capability(user, Capability.IMPORT_RECORDS),
         "can_view_tracking_book": any(
             has_capability(user, capability)
             for capability in (

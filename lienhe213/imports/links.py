@@ -19,6 +19,7 @@ from functools import partial
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lienhe213.core.text import fold
 from lienhe213.demo.bulk import insert_rows
@@ -75,6 +76,8 @@ def field_labels() -> dict[str, str]:
         "received_on": _("Date received"),
         "cell": _("Residential cell"),
         "assigned_on": _("Date assigned"),
+        "row_number": pgettext("row number column", "No."),
+        "note": _("Note"),
     }
 
 

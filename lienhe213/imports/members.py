@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import F
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lienhe213.core.text import fold, sort_key
 from lienhe213.demo.bulk import insert_rows
@@ -81,7 +82,10 @@ def field_labels() -> dict[str, str]:
         commune=labels["residence_commune_id"],
         community=labels["residence_community_id"],
         residence=_("Residence"),
-        gender=labels["gender"],
+        row_number=pgettext("row number column", "No."),
+        gender_male=_("Male"),
+        gender_female=_("Female"),
+        note=_("Note"),
     )
     return labels
 
@@ -104,7 +108,7 @@ def _fits(parts: tuple[str, str, str]) -> bool:
     """Whether each part of a name fits its column (the bulk writer checks nothing)."""
     names = ("family_name", "middle_name", "given_name")
     return all(
-        len(part) <= (Member._meta.get_field(name).max_length or 0)
+        len(part) <= (getattr(Member._meta.get_field(name), "max_length", None) or 0)
         for part, name in zip(parts, names, strict=True)
     )
 

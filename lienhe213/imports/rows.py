@@ -149,14 +149,19 @@ class OrganizationIndex:
 
     def __init__(self, organizations: Iterable[Organization]):
         self.by_name: dict[str, list[Organization]] = defaultdict(list)
+        self.by_name_parent: dict[tuple[str, str], list[Organization]] = defaultdict(list)
         self.by_code: dict[str, Organization] = {}
         self.by_id: dict[int, Organization] = {}
+        self.exact: dict[int, tuple[str, str]] = {}  # id -> (name, parent's name) with marks
         self._found: dict[str, tuple[Organization | None, str]] = {}
         for org in organizations:
             self.add(org)
 
     def add(self, org: Organization) -> None:
+        parent = org.parent.name if org.parent else ""
         self.by_name[org_key(org.name)].append(org)
+        self.by_name_parent[org_key(org.name), org_key(parent)].append(org)
+        self.exact[org.pk] = (_exact(org.name), _exact(parent))
         self.by_id[org.pk] = org
         if org.code:
             self.by_code[org.code.strip().lower()] = org
@@ -169,13 +174,10 @@ class OrganizationIndex:
             self._found[text] = self._find(text)
         return self._found[text]
 
-    @staticmethod
-    def _narrow(
-        found: list[Organization], typed: str, name: Callable[[Organization], str]
-    ) -> list[Organization]:
-        """Among organizations whose name folds like ``typed``, those whose name is
-        written exactly so, when the tone marks tell them apart."""
-        exact = [o for o in found if _exact(name(o)) == _exact(typed)]
+    def _narrow(self, found: list[Organization], typed: str, part: int) -> list[Organization]:
+        """Among organizations whose name (``part`` 0) or parent's name (1) folds like
+        ``typed``, those written exactly so, when the tone marks tell them apart."""
+        exact = [o for o in found if self.exact[o.pk][part] == _exact(typed)]
         return exact or found
 
     def _find(self, text: str) -> tuple[Organization | None, str]:
@@ -185,10 +187,10 @@ class OrganizationIndex:
         name, _dash, parent = text.replace(" - ", " — ").partition(" — ")
         found = self.by_name.get(org_key(name), [])
         if len(found) > 1:
-            found = self._narrow(found, name, lambda o: o.name)
+            found = self._narrow(found, name, 0)
         if len(found) > 1 and parent:
-            found = [o for o in found if o.parent and org_key(o.parent.name) == org_key(parent)]
-            found = self._narrow(found, parent, lambda o: o.parent.name if o.parent else "")
+            found = self.by_name_parent.get((org_key(name), org_key(parent)), [])
+            found = self._narrow(self._narrow(found, name, 0), parent, 1)
         if len(found) == 1:
             return found[0], ""
         if not found:

@@ -378,8 +378,9 @@ def commit_import(
     _require_idle(batch.organization, besides=batch.pk)
     batch.status = ImportBatch.Status.COMMITTING
     batch.done = 0
+    batch.error = ""
     batch.version += 1
-    batch.save(update_fields=["status", "done", "version"])
+    batch.save(update_fields=["status", "done", "error", "version"])
     if background:
         from lienhe213.imports.tasks import commit_import as commit_task
 

@@ -880,3 +880,94 @@ def test_workplace_requests_filtered_by_follow_up(client, world, who, expected):
         assert response["Location"].startswith(f"{LOGIN}?next={url}")
     else:
         assert response.status_code == expected
+
+
+# --- imports: the list and the templates for whoever may import somewhere; an import
+# through the organizations where the user may import (commune A's members file here).
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        # (list and upload form, a blank template, the import, its rejected rows)
+        ("anonymous", ("login", "login", "login", "login")),
+        ("stranger", (403, 403, 404, 404)),
+        ("member_user", (403, 403, 404, 404)),
+        ("secretary_a1", (403, 403, 404, 404)),
+        ("other_clerk", (200, 200, 404, 404)),
+        ("workplace_officer", (200, 200, 404, 404)),
+        ("commune_clerk", (200, 200, 200, 200)),
+        ("provincial_officer", (200, 200, 200, 200)),
+        ("root_user", (200, 200, 200, 200)),
+    ],
+)
+def test_import_pages(client, world, who, expected):
+    from lienhe213.imports.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        kind="members",
+        organization=world.commune_a_committee,
+        file_name="ds.xlsx",
+        checksum="0" * 64,
+        size=1,
+        content=b"x",
+        status="ready",
+        labels=["Họ và tên", "Ngày sinh"],
+        mapping={"0": "full_name", "1": "birth_date"},
+        created_by=world.commune_clerk,
+    )
+    urls = [
+        reverse("imports:list"),
+        reverse("imports:template", args=["members"]),
+        reverse("imports:detail", args=[batch.pk]),
+        reverse("imports:errors", args=[batch.pk]),
+    ]
+    user = world.user(who)
+    if user is not None:
+        client.force_login(user)
+
+    for url, status in zip(urls, expected, strict=True):
+        _assert_status(client.get(url), status, url)
+
+
+# --- the steps of an import, posted: 404 for who may not see it, 403 for who sees it but
+# may not import that kind of file there (an organizations file into commune A: only the
+# province manages the tree); a refusal by the service shows the page again. Nothing is
+# ever changed here: the import has nothing to commit and its version is stale.
+@pytest.mark.parametrize("view", ["imports:mapping", "imports:choose", "imports:commit"])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 404),
+        ("secretary_a1", 404),
+        ("other_clerk", 404),
+        ("workplace_officer", 404),
+        ("commune_clerk", 403),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_import_steps_posted(client, world, view, who, expected):
+    from lienhe213.imports.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        kind="organizations",
+        organization=world.commune_a_committee,
+        file_name="to-chuc.xlsx",
+        checksum="0" * 64,
+        size=1,
+        content=b"x",
+        status="ready",
+        version=2,
+        labels=["Tên tổ chức", "Loại"],
+        mapping={"0": "name", "1": "kind"},
+    )
+    url = reverse(view, args=[batch.pk])
+    user = world.user(who)
+    if user is not None:
+        client.force_login(user)
+
+    response = client.post(url, {"version": 1, "column_0": "name", "column_1": "kind"})
+
+    _assert_status(response, expected, url)
+    assert ImportBatch.objects.values_list("status", "version").get() == ("ready", 2)
