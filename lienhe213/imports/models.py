@@ -10,6 +10,7 @@ the rejected rows back exactly as they were typed.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lienhe213.imports.queries import ImportBatchQuerySet
 
@@ -34,7 +35,7 @@ class ImportBatch(models.Model):
         VALIDATING = "validating", _("Checking")
         READY = "ready", _("Ready to import")
         COMMITTING = "committing", _("Importing")
-        DONE = "done", _("Imported")
+        DONE = "done", pgettext_lazy("import status", "Imported")
         FAILED = "failed", _("Failed")
 
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
@@ -102,10 +103,10 @@ class ImportRow(models.Model):
     (``{field: [before, after]}``) when it updates a record."""
 
     class Outcome(models.TextChoices):
-        NEW = "new", _("New")
-        UPDATE = "update", _("Update")
-        UNCHANGED = "unchanged", _("Unchanged")
-        REJECTED = "rejected", _("Rejected")
+        NEW = "new", pgettext_lazy("import row", "New")
+        UPDATE = "update", pgettext_lazy("import row", "Update")
+        UNCHANGED = "unchanged", pgettext_lazy("import row", "Unchanged")
+        REJECTED = "rejected", pgettext_lazy("import row", "Rejected")
 
     batch = models.ForeignKey(
         ImportBatch, verbose_name=_("import"), on_delete=models.CASCADE, related_name="rows"
