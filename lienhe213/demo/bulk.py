@@ -26,6 +26,12 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
         convert = ops.adapt_datetimefield_value
     elif isinstance(field, models.DateField):
         convert = ops.adapt_datefield_value
+    elif isinstance(field, models.JSONField):
+        encoder = field.encoder
+
+        def convert(value: Any) -> Any:
+            return ops.adapt_json_value(value, encoder)
+
     else:
 
         def convert(value: Any) -> Any:

@@ -170,14 +170,14 @@ class LinkChecker:
 
     def _organizations(self, row: RowResult, cells: list[Cell]) -> None:
         read, label = self.reader, self.reader.label
-        workplace = read.text(cells, "workplace", max_length=200)
+        workplace = read.text(row, cells, "workplace", max_length=200)
         if workplace:
             org, reason = self.workplaces.find(workplace)
             if org is None:
                 row.reject(label("workplace"), reason)
             else:
                 row.values["workplace_id"] = org.pk
-        cell = read.text(cells, "cell", max_length=200)
+        cell = read.text(row, cells, "cell", max_length=200)
         if cell:
             org, reason = self.cells.find(cell)
             if org is None:

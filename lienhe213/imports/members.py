@@ -120,6 +120,11 @@ def _employment_labels() -> dict[str, str]:
     return labels
 
 
+def _gender(cells: tuple[Cell, Cell, Cell]) -> str:
+    value, male, female = cells
+    return cleaning.parse_gender(value, male_mark=male, female_mark=female)
+
+
 def _employment(value: Cell, labels: Mapping[str, str]) -> str:
     """The employment status as offices write it (or as the member export labels it)."""
     text = fold(cleaning.clean_text(value, max_length=50))
@@ -147,6 +152,8 @@ class MemberChecker:
         self.communes = CommuneResolver(province_unit_of(self.org), batch.choices)
         self.communities = CommunityIndex()
         self.employment_labels = _employment_labels()
+        self.memo: dict[tuple[str, type, Any], tuple[Any, str]] = {}
+        self.residences: dict[tuple[Cell, ...], tuple[dict[str, Any], list[str]]] = {}
         self.names: dict[tuple[str, int], str] = {}  # (field, id) -> the name shown
 
     # --- one row -----------------------------------------------------------------------
@@ -167,30 +174,49 @@ class MemberChecker:
             elif parts:
                 row.reject(label("full_name"), _("the name is too long."))
         for field in DATE_FIELDS:
-            if read.has(field) and not is_blank(read.get(cells, field)):
-                day = attempt(
-                    row,
-                    label(field),
-                    lambda f=field: cleaning.parse_date(read.get(cells, f), today=self.today),  # type: ignore[misc]
-                )
-                values[field] = iso(day)
+            value = read.get(cells, field)
+            if read.has(field) and not is_blank(value):
+                values[field] = self._cached(row, field, value, self._date)
         self._gender(row, cells)
         cleaners: dict[str, Callable[[Cell], str]] = {
             "party_card_number": cleaning.clean_party_card_number,
             "citizen_id": cleaning.clean_citizen_id,
             "phone": cleaning.clean_phone,
-            "employment": partial(_employment, labels=self.employment_labels),
             "workplace_name": lambda v: cleaning.clean_text(v, max_length=200),
             "residence_address": lambda v: cleaning.clean_text(v, max_length=255),
         }
         for field, clean in cleaners.items():
             value = read.get(cells, field)
             if read.has(field) and not is_blank(value):
-                values[field] = attempt(row, label(field), lambda c=clean, v=value: c(v))  # type: ignore[misc]
+                values[field] = attempt(row, label(field), partial(clean, value))
+        employment = read.get(cells, "employment")
+        if read.has("employment") and not is_blank(employment):
+            values["employment"] = self._cached(row, "employment", employment, self._employment)
         self._party_unit(row, cells)
         self._residence(row, cells)
         self._dates_agree(row)
         return row
+
+    def _cached(self, row: RowResult, field: str, value: Any, parse: Callable[[Any], Any]) -> Any:
+        """``parse(value)``, computed once per distinct value of ``field``: a province's
+        file repeats the same dates, genders and statuses tens of thousands of times."""
+        key = (field, type(value), value)
+        hit = self.memo.get(key)
+        if hit is None:
+            try:
+                hit = (parse(value), "")
+            except cleaning.CellError as err:
+                hit = (None, str(err.message))
+            self.memo[key] = hit
+        if hit[1]:
+            row.reject(self.reader.label(field), hit[1])
+        return hit[0]
+
+    def _date(self, value: Cell) -> str | None:
+        return iso(cleaning.parse_date(value, today=self.today))
+
+    def _employment(self, value: Cell) -> str:
+        return _employment(value, self.employment_labels)
 
     def _gender(self, row: RowResult, cells: list[Cell]) -> None:
         read = self.reader
@@ -200,14 +226,10 @@ class MemberChecker:
         male, female = read.get(cells, "gender_male"), read.get(cells, "gender_female")
         if all(is_blank(v) for v in (value, male, female)):
             return
-        row.values["gender"] = attempt(
-            row,
-            read.label("gender"),
-            lambda: cleaning.parse_gender(value, male_mark=male, female_mark=female),
-        )
+        row.values["gender"] = self._cached(row, "gender", (value, male, female), _gender)
 
     def _party_unit(self, row: RowResult, cells: list[Cell]) -> None:
-        text = self.reader.text(cells, "cell", max_length=200)
+        text = self.reader.text(row, cells, "cell", max_length=200)
         if not text:
             if self.org.kind in CELL_KINDS:
                 row.values["organization_id"] = self.org.pk
@@ -221,13 +243,34 @@ class MemberChecker:
         self.names["organization_id", org.pk] = org.name
 
     def _residence(self, row: RowResult, cells: list[Cell]) -> None:
-        read = self.reader
-        commune_text = read.text(cells, "commune", max_length=255)
-        community_text = read.text(cells, "community", max_length=150)
+        """The residence commune and community, resolved once per distinct address."""
+        key = tuple(self.reader.get(cells, f) for f in ("commune", "community", "residence"))
+        hit = self.residences.get(key)
+        if hit is None:
+            scratch = RowResult(number=row.number, cells=[])
+            self._resolve_residence(scratch, *key)
+            hit = self.residences[key] = (scratch.values, scratch.reasons)
+        row.values.update(hit[0])
+        row.reasons.extend(hit[1])
+
+    def _resolve_residence(
+        self, row: RowResult, commune_cell: Cell, community_cell: Cell, residence_cell: Cell
+    ) -> None:
+        label = self.reader.label
+        commune_text = attempt(
+            row, label("commune"), partial(cleaning.clean_text, commune_cell, max_length=255)
+        )
+        community_text = attempt(
+            row, label("community"), partial(cleaning.clean_text, community_cell, max_length=150)
+        )
+        residence = attempt(
+            row, label("residence"), partial(cleaning.clean_text, residence_cell, max_length=255)
+        )
+        if row.reasons:
+            return
         column = "commune"
         if not commune_text:
             # "Tổ 5, P. Trần Phú, TP Hà Giang": the first part names the community.
-            residence = read.text(cells, "residence", max_length=255)
             if not residence:
                 return
             column = "residence"
@@ -238,7 +281,7 @@ class MemberChecker:
                 commune_text = rest.strip()
         commune, reason = self.communes.resolve(commune_text)
         if commune is None:
-            row.reject(read.label(column), reason)
+            row.reject(label(column), reason)
             return
         row.values["residence_commune_id"] = commune.pk
         self.names["residence_commune_id", commune.pk] = commune.name
@@ -246,7 +289,7 @@ class MemberChecker:
             community = self.communities.find(commune, community_text)
             if community is None:
                 row.reject(
-                    read.label("community" if read.has("community") else column),
+                    label("community" if self.reader.has("community") else column),
                     _("“%(name)s” is not a village or residential group of %(commune)s.")
                     % {"name": community_text, "commune": commune.name},
                 )

@@ -79,7 +79,7 @@ class OrganizationChecker:
         read, label = self.reader, self.reader.label
         row = RowResult(number=number, cells=typed_cells(cells))
         values = row.values
-        values["name"] = attempt(row, label("name"), lambda: read.text(cells, "name", 200))
+        values["name"] = read.text(row, cells, "name", 200)
         if not values["name"] and not row.is_rejected:
             row.reject(label("name"), _("the name is empty."))
         kind = read.get(cells, "kind")
@@ -89,18 +89,16 @@ class OrganizationChecker:
             parsed = attempt(row, label("kind"), lambda: columns.parse_kind(kind))
             if parsed:
                 values["kind"], values["side"] = parsed
-        values["code"] = attempt(row, label("code"), lambda: read.text(cells, "code", 30)) or ""
-        values["parent_text"] = attempt(
-            row, label("parent"), lambda: read.text(cells, "parent", 200)
-        )
-        commune = read.text(cells, "commune", 255)
+        values["code"] = read.text(row, cells, "code", 30)
+        values["parent_text"] = read.text(row, cells, "parent", 200)
+        commune = read.text(row, cells, "commune", 255)
         if commune:
             unit, reason = self.communes.resolve(commune)
             if unit is None:
                 row.reject(label("commune"), reason)
             else:
                 values["commune_id"] = unit.pk
-        community = read.text(cells, "community", 150)
+        community = read.text(row, cells, "community", 150)
         if community:
             if "commune_id" not in values and not row.is_rejected:
                 row.reject(label("community"), _("a community needs the commune it lies in."))

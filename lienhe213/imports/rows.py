@@ -86,8 +86,13 @@ class RowReader:
             return None
         return cells[index]
 
-    def text(self, cells: list[Cell], name: str, max_length: int = 255) -> str:
-        return cleaning.clean_text(self.get(cells, name), max_length=max_length)
+    def text(self, row: RowResult, cells: list[Cell], name: str, max_length: int = 255) -> str:
+        """The cell's text, cleaned; a cell too long becomes a reason and reads as ""."""
+        try:
+            return cleaning.clean_text(self.get(cells, name), max_length=max_length)
+        except cleaning.CellError as err:
+            row.reject(self.label(name), str(err.message))
+            return ""
 
 
 def typed_cells(cells: list[Cell]) -> list[str]:

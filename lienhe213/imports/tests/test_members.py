@@ -385,14 +385,18 @@ def test_cells_of_ten_thousand_characters_are_rejected_not_cut(world):
         _row(1, "Trần " + "A" * 10_000 + " An"),
         [*_row(2, "Lê Văn Bình"), "x" * 10_000],
         _row(3, "Ngô Văn Chín"),
+        _row(4, "Đào Văn Dũng", cell="C" * 10_000),
+        [*_row(5, "Đào Văn Em"), "", "x" * 10_000],
     ]
-    header = [*HEADER, "Nơi công tác"]
+    header = [*HEADER, "Nơi công tác", "Xã, phường"]
 
     batch = check(world.workplace_officer, "members", world.workplace, xlsx([header, *rows]))
 
-    assert outcomes(batch) == {2: "rejected", 3: "rejected", 4: "new"}
+    assert outcomes(batch) == {2: "rejected", 3: "rejected", 4: "new", 5: "rejected", 6: "rejected"}
     assert reasons(batch, 2) == ["Họ và tên: the name is too long."]
     assert reasons(batch, 3)[0].startswith("Nơi công tác: ")
+    assert reasons(batch, 5)[0].startswith("Chi bộ: ")
+    assert reasons(batch, 6)[0].startswith("Xã, phường: ")
     assert batch.rows.get(number=4).values["given_name"] == "Chín"
 
 
