@@ -14,7 +14,7 @@
    ("P. Trần Phú, TP Hà Giang") — and 5 % bad rows (impossible dates, future dates,
    duplicate card numbers, malformed citizen IDs, unknown cells);
 3. the raw baseline, in the same run: python_calamine reading the same bytes into Python
-   lists, and ``demo.bulk.insert_rows(Member, …)`` of as many member rows with their
+   lists, and ``core.bulk.insert_rows(Member, …)`` of as many member rows with their
    values computed beforehand, in a transaction rolled back afterwards;
 4. the application: ``services.run_check`` (validation) and ``services.run_commit`` timed
    separately, with rows/s, the outcome counts against the expected ones, the peak
@@ -451,7 +451,7 @@ def raw_insert(rows: list[dict]) -> float:
     back (the rollback is not timed)."""
     from django.db import transaction
 
-    from lienhe213.demo.bulk import insert_rows
+    from lienhe213.core.bulk import insert_rows
     from lienhe213.members.models import Member
 
     with transaction.atomic():

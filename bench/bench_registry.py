@@ -132,7 +132,7 @@ def bench_issue() -> None:
     from django.utils import timezone
 
     from lienhe213.accounts.models import User
-    from lienhe213.demo.bulk import insert_rows
+    from lienhe213.core.bulk import insert_rows
     from lienhe213.members.models import Member
     from lienhe213.organizations.models import Organization
     from lienhe213.registry import services

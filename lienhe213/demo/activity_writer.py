@@ -17,8 +17,8 @@ from lienhe213.comments.models import (
     CommentRequest,
     RecommendationFollowUp,
 )
+from lienhe213.core.bulk import insert_rows
 from lienhe213.demo.activity import Activity
-from lienhe213.demo.bulk import insert_rows
 from lienhe213.demo.comment_plan import CommentPlan
 from lienhe213.demo.meeting_plan import MeetingPlan
 from lienhe213.demo.notice_plan import NoticeSpec

@@ -14,8 +14,8 @@ import datetime
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from lienhe213.core.bulk import insert_rows
 from lienhe213.demo.book import Book, LinkSpec
-from lienhe213.demo.bulk import insert_rows
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import (
     DeadlinePolicy,

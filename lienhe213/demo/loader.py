@@ -36,6 +36,7 @@ from django.utils import timezone
 from lienhe213.accounts.models import Role, RoleAssignment, User
 from lienhe213.comments.models import CommentCampaign, CommentRequest
 from lienhe213.core import audit
+from lienhe213.core.bulk import insert_rows
 from lienhe213.core.text import fold
 from lienhe213.demo.activity import plan_activity
 from lienhe213.demo.activity_writer import (
@@ -48,7 +49,6 @@ from lienhe213.demo.activity_writer import (
 )
 from lienhe213.demo.book import BOOK_SHAPES, Book, plan_book
 from lienhe213.demo.book_writer import calendar, write_book
-from lienhe213.demo.bulk import insert_rows
 from lienhe213.demo.people import derived_name_fields
 from lienhe213.demo.plans import ORG_VALID_FROM, PRESETS, Plan
 from lienhe213.meetings.models import Meeting

@@ -21,8 +21,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from lienhe213.core.bulk import insert_rows
 from lienhe213.core.text import fold
-from lienhe213.demo.bulk import insert_rows
 from lienhe213.imports import cleaning, columns
 from lienhe213.imports.models import ImportBatch
 from lienhe213.imports.reading import Cell

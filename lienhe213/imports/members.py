@@ -20,8 +20,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from lienhe213.core.bulk import insert_rows
 from lienhe213.core.text import fold, sort_key
-from lienhe213.demo.bulk import insert_rows
 from lienhe213.imports import cleaning
 from lienhe213.imports.models import ImportBatch
 from lienhe213.imports.reading import Cell

@@ -189,16 +189,21 @@ class OrganizationIndex:
         code = self.by_code.get(text.lower())
         if code is not None:
             return code, ""
-        name, _dash, parent = text.replace(" - ", " — ").partition(" — ")
-        found = self.by_name.get(org_key(name), [])
-        if len(found) > 1:
-            found = self._narrow(found, name, 0)
-        if len(found) > 1 and parent:
-            found = self.by_name_parent.get((org_key(name), org_key(parent)), [])
-            found = self._narrow(self._narrow(found, name, 0), parent, 1)
-        if len(found) == 1:
-            return found[0], ""
-        if not found:
+        # The whole text as a name ("Chi bộ Phòng Tổ chức - Hành chính"), then the last
+        # dash as the separator before the parent's name.
+        readings = [(text, "")] + [
+            (name, parent)
+            for separator in (" — ", " - ")
+            if separator in text
+            for name, _dash, parent in [text.rpartition(separator)]
+        ]
+        ambiguous = False
+        for name, parent in readings:
+            found = self._candidates(name, parent)
+            if len(found) == 1:
+                return found[0], ""
+            ambiguous = ambiguous or len(found) > 1
+        if not ambiguous:
             return None, _("“%(name)s” is not an organization of this import's subtree.") % {
                 "name": text
             }
@@ -206,6 +211,15 @@ class OrganizationIndex:
             "several organizations are named “%(name)s”; write it followed by “ — ” and "
             "the name of its parent."
         ) % {"name": text}
+
+    def _candidates(self, name: str, parent: str) -> list[Organization]:
+        found = self.by_name.get(org_key(name), [])
+        if len(found) > 1:
+            found = self._narrow(found, name, 0)
+        if parent and (len(found) > 1 or not found):
+            found = self.by_name_parent.get((org_key(name), org_key(parent)), [])
+            found = self._narrow(self._narrow(found, name, 0), parent, 1)
+        return found
 
 
 # --- communes and communities --------------------------------------------------------

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.core import audit
+from lienhe213.core.bulk import insert_rows
 from lienhe213.core.errors import DomainError
-from lienhe213.demo.bulk import insert_rows
 from lienhe213.imports import columns, links, members, organizations, reading
 from lienhe213.imports.models import ImportBatch, ImportRow
 from lienhe213.imports.rows import OUTCOMES, REJECTED, RowReader, RowResult

@@ -418,3 +418,40 @@ def test_each_kind_has_a_template_that_imports_its_example_row(kind):
     header = reading.find_header(rows, spec.aliases, spec.required)
     assert sorted(header.mapping) == list(range(len(workbooks.TEMPLATES[kind])))  # every column
     assert len(list(reading.data_rows(rows, header))) == 1
+
+
+def test_cells_are_found_by_name_with_dashes_tone_marks_and_parent(world):
+    from lienhe213.organizations.services import create_organization
+
+    def cell(name, parent):
+        return create_organization(
+            by=world.root_user, name=name, kind="cell", side="workplace", parent=parent
+        )
+
+    dash = cell("Chi bộ Phòng Tổ chức - Hành chính", world.workplace)
+    sảng = cell("Chi bộ Lao Sảng", world.workplace)
+    sáng = cell("Chi bộ Lao Sáng", world.workplace)
+    other = create_organization(
+        by=world.root_user,
+        name="Đảng bộ Sở Y tế",
+        kind="grassroots_committee",
+        side="workplace",
+        parent=world.province,
+    )
+    twin = cell("Chi bộ Văn phòng Sở", other)
+    rows = [
+        _row(1, "Trần Văn An", cell="Chi bộ Phòng Tổ chức - Hành chính"),
+        _row(2, "Trần Văn Bình", cell="Chi bộ Lao Sảng"),
+        _row(3, "Trần Văn Cường", cell="Chi bộ Lao Sáng"),
+        _row(4, "Trần Văn Dũng", cell="Chi bộ Văn phòng Sở — Đảng bộ Sở Y tế"),
+        _row(5, "Trần Văn Em", cell="Chi bộ Văn phòng Sở"),
+    ]
+
+    batch = check(world.provincial_officer, "members", world.province, xlsx([HEADER, *rows]))
+
+    units = {r.number: r.values.get("organization_id") for r in batch.rows.all()}
+    assert units == {2: dash.pk, 3: sảng.pk, 4: sáng.pk, 5: twin.pk, 6: None}
+    assert reasons(batch, 6) == [
+        "Chi bộ: several organizations are named “Chi bộ Văn phòng Sở”; write it followed by "
+        "“ — ” and the name of its parent."
+    ]

@@ -1,11 +1,14 @@
-"""Raw bulk inserts for the demo loader: ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
+"""Raw bulk inserts for the demo loader and the imports: ``executemany`` on SQLite,
+``COPY`` on PostgreSQL.
 
-Django's ``bulk_create`` costs several times the raw insert (PERFORMANCE.md: about
-15 k rows/s against 91 k on SQLite, and SQLite's parameter limit splits it into batches
-of a few dozen rows). The demo writes a province's tens of thousands of members, so it
-inserts plain rows instead. Rows are given as ``{attname: value}``; every other concrete
-column gets its field default, so a field added to a model later does not break the
-demo as long as it has a default.
+Django's ``bulk_create`` costs several times the raw insert (measured: about 15 k rows/s
+against 91 k on SQLite, and SQLite's parameter limit splits it into batches of a few
+dozen rows). The demo and a province's import write tens of thousands of members, so
+they insert plain rows instead. Rows are given as ``{attname: value}``; every other
+concrete column gets its field default, so a field added to a model later does not
+break them as long as it has a default. The callers keep the invariants that ``save()``
+and the services would (derived columns, constraints checked beforehand); the
+database's constraints remain the last line.
 """
 
 from __future__ import annotations
