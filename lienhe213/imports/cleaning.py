@@ -121,6 +121,7 @@ _DAY_FIRST = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d+)$")
 _YEAR_FIRST = re.compile(r"^(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})$")
 _TRAILING_TIME = re.compile(r"\s+\d{1,2}:\d{2}(:\d{2})?$")  # "12/03/1980 00:00:00"
 _SCIENTIFIC = re.compile(r"^\d([.,]\d+)?e\+?\d+$", re.IGNORECASE)
+_SPACED_SEPARATOR = re.compile(r"\s*([/.\-])\s*")  # "12 / 3 / 1980"
 
 
 def _from_serial(serial: int) -> datetime.date:
@@ -141,7 +142,7 @@ def _unreadable_date(typed: str) -> CellError:
 
 def _date_from_text(typed: str) -> datetime.date:
     text = _TRAILING_TIME.sub("", typed)
-    text = re.sub(r"\s*([/.\-])\s*", r"\1", text)  # "12 / 3 / 1980"
+    text = _SPACED_SEPARATOR.sub(r"\1", text)
     if match := _YEAR_FIRST.match(text):
         year, month, day = int(match[1]), int(match[3]), int(match[4])
     elif match := _DAY_FIRST.match(text):
@@ -173,19 +174,18 @@ def parse_date(value: Cell, *, today: datetime.date) -> datetime.date:
     admission or letter cannot be in the future)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         raise CellError(_("the date is missing."))
-    typed = _text(value)
     if isinstance(value, datetime.datetime):
         day = value.date()
     elif isinstance(value, datetime.date):
         day = value
     elif isinstance(value, datetime.time | bool):
-        raise _unreadable_date(typed)
+        raise _unreadable_date(_text(value))
     elif isinstance(value, int | float):
         if not 1 <= value < _EXCEL_MAX_SERIAL:
-            raise _unreadable_date(typed)
+            raise _unreadable_date(_text(value))
         day = _from_serial(int(value))  # a fraction is the time of day
     else:
-        day = _date_from_text(typed)
+        day = _date_from_text(_text(value))
     if day.year < _EARLIEST_YEAR:
         raise CellError(interpolate(_("%(value)s is before 1900."), value=cell_text(day)))
     if day > today:
