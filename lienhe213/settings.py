@@ -224,6 +224,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Keep the X-Request-ID of a proxy in front that sets it on every request (and removes a
+# client's own); off, every request gets a new id.
+TRUST_REQUEST_ID = env_bool("LIENHE213_TRUST_REQUEST_ID", False)
 SITE_URL = os.environ.get("LIENHE213_SITE_URL", "http://localhost:8000").rstrip("/")
 DIGEST_HOUR = int(os.environ.get("LIENHE213_DIGEST_HOUR", "6"))
 

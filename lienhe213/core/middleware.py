@@ -1,3 +1,4 @@
+import re
 import uuid
 from collections.abc import Callable
 
@@ -15,14 +16,30 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+# What a proxy's request id may look like: a UUID, hex, or a short token of letters,
+# digits, dots, dashes and underscores — never free text a client could write into the
+# audit trail.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$", re.ASCII)
+
+
+def request_id_of(request: HttpRequest) -> str:
+    """The request's id: the proxy's ``X-Request-ID`` only when the deployment says a
+    trusted proxy sets it (``LIENHE213_TRUST_REQUEST_ID``) and it is well formed;
+    otherwise a new one. A client's own header is never trusted."""
+    given = request.headers.get("X-Request-ID", "")
+    if settings.TRUST_REQUEST_ID and _REQUEST_ID.match(given):
+        return given
+    return uuid.uuid4().hex
+
+
 class RequestContextMiddleware:
-    """Give every request an id (or keep the proxy's X-Request-ID) for the audit trail."""
+    """Give every request an id for the audit trail (see ``request_id_of``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        request_id = request_id_of(request)
         token = context.set_current(
             context.RequestContext(ip=client_ip(request), request_id=request_id)
         )

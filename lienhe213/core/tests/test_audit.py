@@ -112,10 +112,29 @@ def test_every_response_carries_a_request_id(db, client):
     assert uuid.UUID(hex=request_id).hex == request_id
 
 
-def test_the_request_id_of_the_proxy_is_kept(db, client):
+def test_the_request_id_of_a_trusted_proxy_is_kept(db, client, settings):
+    settings.TRUST_REQUEST_ID = True
+
     response = client.get("/no-such-page/", headers={"X-Request-ID": "proxy-123"})
 
     assert response["X-Request-ID"] == "proxy-123"
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+@pytest.mark.parametrize("given", ["tinh-did-this-on-purpose", "a b<script>", "x" * 65, "short"])
+def test_a_client_request_id_never_reaches_the_audit(world, client, settings, trusted, given):
+    settings.TRUST_REQUEST_ID = trusted
+    well_formed = given == "tinh-did-this-on-purpose"
+
+    client.post(
+        "/login/",
+        {"username": "tinh", "password": "wrong"},
+        headers={"X-Request-ID": given},
+    )
+
+    event = AuditEvent.objects.get(action="login_failed")
+    assert (event.request_id == given) == (trusted and well_formed)
+    assert len(event.request_id) == (len(given) if trusted and well_formed else 32)
 
 
 def test_the_request_context_is_reset_after_the_request(db, client):
