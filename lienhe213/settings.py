@@ -20,6 +20,12 @@ Environment variables:
     LIENHE213_TOKEN_RATE, LIENHE213_LOGIN_RATE
                            attempts to log in per client address and username at the
                            API's token endpoint and the login form (default 10/min)
+    LIENHE213_LOCKOUT_AFTER, LIENHE213_LOCKOUT_WINDOW, LIENHE213_LOCKOUT_SECONDS,
+    LIENHE213_LOCKOUT_MAX_SECONDS
+                           a username is locked, from every address, after this many
+                           wrong passwords (default 20; 0: never) within the window
+                           (default 900 s), for the delay (default 60 s), doubled at
+                           each further lockout up to the maximum (default 3600 s)
     CACHE_URL              a cache every app server and worker shares, e.g.
                            redis://127.0.0.1:6379/1 (redis://, rediss:// or unix://):
                            the token endpoint's attempt counts and the dashboards;
@@ -169,6 +175,13 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Usernames looked up normalised, locked usernames refused (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["lienhe213.accounts.backends.UsernameBackend"]
+# The lockout of a username after wrong passwords from any address; accounts/throttles.py.
+LOCKOUT_AFTER = int(os.environ.get("LIENHE213_LOCKOUT_AFTER", "20"))
+LOCKOUT_WINDOW = int(os.environ.get("LIENHE213_LOCKOUT_WINDOW", "900"))
+LOCKOUT_SECONDS = int(os.environ.get("LIENHE213_LOCKOUT_SECONDS", "60"))
+LOCKOUT_MAX_SECONDS = int(os.environ.get("LIENHE213_LOCKOUT_MAX_SECONDS", "3600"))
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -238,7 +251,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "lienhe213.core.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lienhe213.core.api.exception_handler",
     # Attempts to log in (the API's token endpoint, the login form), per client address

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -42,3 +43,15 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         else:
             exc = exceptions.ValidationError({"detail": exc.messages})
     return drf_exception_handler(exc, context)
+
+
+class Pagination(LimitOffsetPagination):
+    """``?limit=`` and ``?offset=`` with bounds: at most 500 rows a page (a client asking
+    for a hundred million gets 500), and an offset past 5 million rows reads as that
+    offset instead of one the database cannot hold."""
+
+    max_limit = 500
+    max_offset = 5_000_000
+
+    def get_offset(self, request: Any) -> int:
+        return min(super().get_offset(request), self.max_offset)

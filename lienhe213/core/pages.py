@@ -11,6 +11,9 @@ from django.utils.cache import patch_vary_headers
 T = TypeVar("T", bound=models.Model)
 
 PAGE_SIZE = 50
+# Beyond any list's length (5 million rows); a larger page number reads as the last one
+# this allows instead of an offset the database cannot hold.
+MAX_PAGE = 100_000
 
 
 @dataclass
@@ -44,9 +47,10 @@ class PeekPage(Generic[T]):
 
 
 def peek_page(queryset: "models.QuerySet[T]", page: object, size: int = PAGE_SIZE) -> PeekPage[T]:
-    """The ``page``-th page (1-based; anything unreadable means the first) of ``queryset``."""
+    """The ``page``-th page (1-based; anything unreadable means the first, anything past
+    ``MAX_PAGE`` that one) of ``queryset``."""
     try:
-        number = max(1, int(str(page)))
+        number = min(max(1, int(str(page))), MAX_PAGE)
     except ValueError:
         number = 1
     offset = (number - 1) * size

@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lienhe213.core.api import stale_aware
+from lienhe213.core.filters import IdFilter
 from lienhe213.meetings import services
 from lienhe213.meetings.access import get_meeting_for_user, may_run_meetings
 from lienhe213.meetings.models import FollowUp, Meeting
@@ -52,7 +53,7 @@ class MeetingStatusFilter(django_filters.ChoiceFilter):
 
 
 class MeetingFilter(django_filters.FilterSet):
-    cell = django_filters.NumberFilter(field_name="cell_id")
+    cell = IdFilter(field_name="cell_id")
     status = MeetingStatusFilter()
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")

@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lienhe213.core.api import stale_aware
+from lienhe213.core.filters import IdFilter
 from lienhe213.notices import access, services
 from lienhe213.notices.forms import routes
 from lienhe213.notices.models import Kind, Notice, NoticeReply
@@ -46,7 +47,7 @@ RELATED = ("member", "sender", "recipient")
 class NoticeFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("kind"), choices=Kind.choices)
     status = django_filters.ChoiceFilter(label=_("status"), choices=Notice.Status.choices)
-    member = django_filters.NumberFilter(label=_("member"), field_name="member_id")
+    member = IdFilter(label=_("member"), field_name="member_id")
     inbox = VisibleOrganizationFilter(
         label=_("inbox"),
         method="filter_inbox",

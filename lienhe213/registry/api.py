@@ -35,6 +35,7 @@ from rest_framework.views import APIView
 from lienhe213.accounts.access import AnyUser, Capability, has_capability, sees_everything
 from lienhe213.core.api import stale_aware
 from lienhe213.core.errors import DomainError
+from lienhe213.core.filters import IdFilter
 from lienhe213.members.models import Member
 from lienhe213.organizations.api import validated_input
 from lienhe213.organizations.filters import VisibleOrganizationFilter, visible_organizations
@@ -144,7 +145,7 @@ class ResidenceLinkFilter(StepDateFilters):
         method="filter_overdue",
         help_text=_("Letters still not received after their deadline, as of today."),
     )
-    member = django_filters.NumberFilter(label=_("member"), field_name="member_id")
+    member = IdFilter(label=_("member"), field_name="member_id")
     # The rows behind a report's link figures (ADR 0008), as ``registry:subtree_links``.
     subtree = VisibleOrganizationFilter(
         label=_("in the subtree of"),
@@ -481,7 +482,7 @@ class LetterViewSet(viewsets.GenericViewSet[ResidenceLink]):
 
 
 class ClassificationFilter(django_filters.FilterSet):
-    member = django_filters.NumberFilter(label=_("member"), field_name="member_id")
+    member = IdFilter(label=_("member"), field_name="member_id")
     category = django_filters.ChoiceFilter(label=_("category"), choices=Category.choices)
     decided_by = VisibleOrganizationFilter(
         label=_("decided by"),

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from lienhe213.accounts.access import Capability, has_capability
 from lienhe213.core.api import stale_aware
+from lienhe213.core.filters import YearFilter
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.api import validated_input
 from lienhe213.organizations.filters import VisibleOrganizationFilter
@@ -132,7 +133,7 @@ class ReviewView(APIView):
 
 
 class CommendationFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(label=_("year"))
+    year = YearFilter(label=_("year"))
     status = django_filters.ChoiceFilter(label=_("status"), choices=Commendation.Status.choices)
     organization = VisibleOrganizationFilter(
         label=_("organization"),
