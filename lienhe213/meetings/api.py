@@ -25,6 +25,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lienhe213.accounts.access import own_member_id
 from lienhe213.core.api import stale_aware
 from lienhe213.core.filters import IdFilter
 from lienhe213.meetings import services
@@ -90,12 +91,20 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
         )
 
     def _detail(self, meeting: Meeting, code: int = status.HTTP_200_OK) -> Response:
+        """The meeting with its attendance, opinions and follow-ups. As on the pages, only
+        those who run the cell's meetings see everyone's: a member sees their own rows
+        alone — an absence reason ("in hospital") is another member's health data."""
         fresh = (
             Meeting.objects.select_related("cell")
             .prefetch_related("attendances__member", "opinions", "follow_ups__member")
             .get(pk=meeting.pk)
         )
-        return Response(MeetingDetailSerializer(fresh).data, status=code)
+        data = MeetingDetailSerializer(fresh).data
+        if not may_run_meetings(self.request.user, fresh.cell):
+            own = own_member_id(self.request.user)
+            for key in ("attendances", "opinions", "follow_ups"):
+                data[key] = [row for row in data[key] if own is not None and row["member"] == own]
+        return Response(data, status=code)
 
     @extend_schema(summary="One meeting with attendance, opinions and follow-ups")
     def retrieve(self, request: Request, pk: str) -> Response:

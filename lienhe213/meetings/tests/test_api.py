@@ -249,3 +249,41 @@ def test_detail_and_list_do_not_query_per_row(world):
     Attendance.objects.filter(meeting=big).update(status="present")
 
     assert (count(f"{URL}{big.pk}/"), count(URL)) == few
+
+
+@pytest.mark.parametrize(
+    ("name", "sees_others"),
+    [("member_user", False), ("secretary_a2", True), ("commune_clerk", True)],
+)
+def test_a_member_reads_only_their_own_attendance_and_opinions(world, name, sees_others):
+    from lienhe213.meetings import services
+
+    linked(world)
+    neighbour = working_member(world, "Bình", "002085009999")
+    linked(world, member=neighbour)
+    meeting = plan(world)
+    for member, status, reason in (
+        (world.member_w1, "present", ""),
+        (neighbour, "excused", "Ốm, điều trị tại bệnh viện"),
+    ):
+        services.record_attendance(
+            by=world.secretary_a2,
+            meeting=meeting,
+            member=member,
+            status=status,
+            excuse_reason=reason,
+        )
+    services.record_opinion(by=world.secretary_a2, meeting=meeting, member=neighbour, text="Ý kiến")
+
+    body = api(world, name).get(f"{URL}{meeting.pk}/").json()
+
+    members = {row["member"] for row in body["attendances"]}
+    reasons = [row["excuse_reason"] for row in body["attendances"]]
+    if sees_others:
+        assert members == {world.member_w1.pk, neighbour.pk}
+        assert "Ốm, điều trị tại bệnh viện" in reasons
+        assert [o["member"] for o in body["opinions"]] == [neighbour.pk]
+    else:
+        assert members == {world.member_w1.pk}
+        assert reasons == [""]
+        assert body["opinions"] == []
