@@ -237,6 +237,9 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A batch that says it is running but has not saved progress for this long was abandoned
+# by its worker; run_due fails it (core.leases).
+TASK_LEASE_MINUTES = int(os.environ.get("LIENHE213_TASK_LEASE", "10"))
 # Keep the X-Request-ID of a proxy in front that sets it on every request (and removes a
 # client's own); off, every request gets a new id.
 TRUST_REQUEST_ID = env_bool("LIENHE213_TRUST_REQUEST_ID", False)

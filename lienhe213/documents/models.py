@@ -270,6 +270,9 @@ class DocumentBatch(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of work"), null=True, blank=True, editable=False
+    )
 
     objects = DocumentBatchQuerySet.as_manager()
 

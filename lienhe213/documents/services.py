@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.comments import access as comment_access
 from lienhe213.comments.models import CommentForm, CommentRequest
-from lienhe213.core import audit
+from lienhe213.core import audit, leases
 from lienhe213.core.errors import DomainError
 from lienhe213.core.text import fold
 from lienhe213.documents import papers, rendering
@@ -525,7 +525,9 @@ def run_letter_batch(*, batch_id: int) -> DocumentBatch:
     batch = DocumentBatch.objects.select_related("issuer", "requested_by").get(pk=batch_id)
     if batch.status != DocumentBatch.Status.QUEUED:
         return batch
-    DocumentBatch.objects.filter(pk=batch.pk).update(status=DocumentBatch.Status.RUNNING)
+    DocumentBatch.objects.filter(pk=batch.pk).update(
+        status=DocumentBatch.Status.RUNNING, heartbeat_at=timezone.now()
+    )
     try:
         content, documents = _render_batch(batch)
         with transaction.atomic():
@@ -582,7 +584,9 @@ def _render_batch(batch: DocumentBatch) -> tuple[bytes, list[IssuedDocument]]:
                 files.append((letter_filename(doc, links[pk]), rendering.render_pdf([paper])))
         else:
             chunks.append(rendering.render_pdf(chunk))
-        DocumentBatch.objects.filter(pk=batch.pk).update(done=start + len(part))
+        DocumentBatch.objects.filter(pk=batch.pk).update(
+            done=start + len(part), heartbeat_at=timezone.now()
+        )
     if as_zip:
         return rendering.zip_files(files), documents
     return rendering.join_pdfs(chunks), documents
@@ -617,3 +621,20 @@ def _register_batch(
     batch.done = batch.total
     batch.finished_at = timezone.now()
     batch.save(update_fields=["pdf", "archive", "status", "done", "finished_at"])
+
+
+def fail_abandoned_batches(*, now: datetime.datetime | None = None) -> int:
+    """Fail the running batches whose worker stopped (no heartbeat for a lease): the
+    letters were never registered, so the batch only needs to be started again."""
+    abandoned = list(
+        DocumentBatch.objects.filter(
+            status=DocumentBatch.Status.RUNNING, heartbeat_at__lt=leases.expired_before(now)
+        ).values_list("pk", flat=True)
+    )
+    DocumentBatch.objects.filter(pk__in=abandoned).update(
+        status=DocumentBatch.Status.FAILED,
+        error=_("The worker stopped before the batch was finished. Start it again."),
+        finished_at=timezone.now(),
+    )
+    leases.fail_task_rows("lienhe213.documents.tasks.render_letter_batch", abandoned)
+    return len(abandoned)

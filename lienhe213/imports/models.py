@@ -72,6 +72,9 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of work"), null=True, blank=True, editable=False
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ImportBatchQuerySet.as_manager()

@@ -9,6 +9,7 @@ the commit writes the accepted rows of the last check in one transaction, or not
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 from collections.abc import Callable, Mapping
@@ -20,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
-from lienhe213.core import audit
+from lienhe213.core import audit, leases
 from lienhe213.core.bulk import insert_rows
 from lienhe213.core.errors import DomainError
 from lienhe213.imports import columns, links, members, organizations, reading
@@ -265,6 +266,7 @@ def run_check(*, batch_id: int) -> ImportBatch:
     batch = ImportBatch.objects.select_related("organization", "created_by").get(pk=batch_id)
     if batch.status != ImportBatch.Status.VALIDATING:
         return batch
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now())
     with translation.override(batch.language):
         try:
             _check(batch)
@@ -311,7 +313,7 @@ def _check(batch: ImportBatch) -> None:
     for done, (number, cells) in enumerate(data, start=1):
         rows.append(checker.clean(number, cells))
         if done % PROGRESS_EVERY == 0:
-            ImportBatch.objects.filter(pk=batch.pk).update(done=done)
+            ImportBatch.objects.filter(pk=batch.pk).update(done=done, heartbeat_at=timezone.now())
     checker.check(rows)
     counts = {outcome: 0 for outcome in OUTCOMES}
     for row in rows:
@@ -395,6 +397,7 @@ def run_commit(*, batch_id: int) -> ImportBatch:
     batch = ImportBatch.objects.select_related("organization", "created_by").get(pk=batch_id)
     if batch.status != ImportBatch.Status.COMMITTING:
         return batch
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now())
     spec = KINDS[batch.kind]
     today = timezone.localdate()
     with translation.override(batch.language):
@@ -450,3 +453,22 @@ def _queue_again(batch_id: int) -> None:
     from lienhe213.imports.tasks import check_import
 
     check_import.enqueue(batch_id=batch_id)
+
+
+def fail_abandoned_imports(*, now: datetime.datetime | None = None) -> int:
+    """Fail the imports being checked or committed whose worker stopped (no heartbeat
+    for a lease). A commit runs in one transaction, so nothing of it was written; the
+    file is kept, and "check again" on the page starts over."""
+    abandoned = list(
+        ImportBatch.objects.running()
+        .filter(heartbeat_at__lt=leases.expired_before(now))
+        .values_list("pk", flat=True)
+    )
+    ImportBatch.objects.filter(pk__in=abandoned).update(
+        status=ImportBatch.Status.FAILED,
+        error=_("The worker stopped before the import was finished; nothing was written."),
+        finished_at=timezone.now(),
+    )
+    for task in ("check_import", "commit_import"):
+        leases.fail_task_rows(f"lienhe213.imports.tasks.{task}", abandoned)
+    return len(abandoned)

@@ -23,6 +23,8 @@ from django.utils.translation import ngettext
 from lienhe213.accounts.access import AnyUser
 from lienhe213.accounts.models import Role, User
 from lienhe213.comments.services import escalate_overdue_requests
+from lienhe213.documents.services import fail_abandoned_batches
+from lienhe213.imports.services import fail_abandoned_imports
 from lienhe213.notices.services import escalate_overdue_notices
 from lienhe213.reminders import queries
 from lienhe213.reminders.models import Digest, Kind, Notification
@@ -56,6 +58,7 @@ class DueSummary:
     escalated_requests: int = 0
     digests_enqueued: int = 0
     claims_released: int = 0
+    abandoned: int = 0
 
     def line(self) -> str:
         kinds = " ".join(f"{kind}={self.created.get(kind, 0)}" for kind in Kind.values)
@@ -67,6 +70,7 @@ class DueSummary:
                 if self.claims_released
                 else ""
             )
+            + (f"; abandoned batches failed: {self.abandoned}" if self.abandoned else "")
         )
 
 
@@ -265,6 +269,7 @@ def enqueue_digests(*, day: datetime.date) -> int:
 def run_due(*, on: datetime.date, digests: bool = True) -> DueSummary:
     """One run of the reminder command: escalations, notifications, then the digests."""
     summary = create_due_notifications(on=on)
+    summary.abandoned = fail_abandoned_batches() + fail_abandoned_imports()
     if digests:
         summary.claims_released = release_stale_claims()
         summary.digests_enqueued = enqueue_digests(day=on)

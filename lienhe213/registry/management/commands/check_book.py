@@ -1,6 +1,7 @@
 """``manage.py check_book [--date YYYY-MM-DD]``: the reconciliation of the whole book.
 
-Prints the count and the first ids of each kind of problem. Exits with status 1 when an
+Prints the count and the first ids of each kind of problem, and the background batches
+abandoned by a stopped worker. Exits with status 1 when an
 invariant that must never break is broken (a member with more than one open link, an
 open link without a commune committee): the database forbids both, so such rows were
 written around the application and need a person to look at them. The other findings
@@ -19,6 +20,29 @@ from lienhe213.registry.reconciliation import reconcile
 SHOWN = 10
 
 
+def _abandoned_work() -> dict[str, list[int]]:
+    """Background batches that say they run but whose worker stopped (core.leases);
+    ``run_due`` fails them, and until then they are reported here."""
+    from lienhe213.core import leases
+    from lienhe213.documents.models import DocumentBatch
+    from lienhe213.imports.models import ImportBatch
+
+    expired = leases.expired_before()
+    return {
+        "abandoned letter batches": list(
+            DocumentBatch.objects.filter(status="running", heartbeat_at__lt=expired)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+        "abandoned imports": list(
+            ImportBatch.objects.running()
+            .filter(heartbeat_at__lt=expired)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ),
+    }
+
+
 class Command(BaseCommand):
     help = "Reconcile the tracking book and report members lost or stuck."
 
@@ -29,6 +53,11 @@ class Command(BaseCommand):
             default=None,
             help="The date to reconcile at (YYYY-MM-DD); today by default.",
         )
+
+    def _abandoned(self) -> None:
+        for kind, ids in _abandoned_work().items():
+            shown = ", ".join(str(pk) for pk in ids[:SHOWN])
+            self.stdout.write(f"{kind}: {len(ids)}" + (f" ({shown})" if ids else ""))
 
     def handle(self, *args: Any, **options: Any) -> None:
         on: datetime.date = options["date"] or timezone.localdate()
@@ -41,6 +70,7 @@ class Command(BaseCommand):
                 more = " …" if finding.count > SHOWN else ""
                 line += f" ({finding.object_type} {shown}{more})"
             self.stdout.write(line)
+        self._abandoned()
         broken = check.broken_invariants
         if broken:
             raise CommandError(
