@@ -20,6 +20,7 @@ from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.core.text import fold
+from lienhe213.members.validators import ascii_digits
 
 Cell = str | int | float | bool | datetime.date | datetime.datetime | datetime.time | None
 
@@ -234,13 +235,13 @@ def clean_citizen_id(value: Cell) -> str:
             raise CellError(
                 interpolate(_("“%(value)s” is not a citizen ID."), value=cell_text(value))
             )
-        typed = _text(value)
+        typed = ascii_digits(_text(value))
         if _SCIENTIFIC.match(typed):
             raise _lost_digits(typed)
         digits = re.sub(r"[\s.]", "", typed).lstrip("'")
     if not digits:
         return ""
-    if not re.fullmatch(r"\d{12}", digits):
+    if not re.fullmatch(r"[0-9]{12}", digits):
         raise CellError(
             interpolate(
                 _("“%(value)s”: a citizen ID has exactly 12 digits."), value=cell_text(value)
@@ -269,7 +270,7 @@ def clean_phone(value: Cell) -> str:
     mobile) or 10 digits starting with 2 (a landline with its area code). "84…" and
     "0084…" become "+84…"; "+84 (0) 912…" loses the 0 in brackets."""
     number = _whole_number(value)
-    typed = str(number) if number is not None else _text(value)
+    typed = str(number) if number is not None else ascii_digits(_text(value))
     if not typed:
         return ""
     if _SCIENTIFIC.match(typed):
@@ -281,9 +282,9 @@ def clean_phone(value: Cell) -> str:
         digits = "+" + digits
     if digits.startswith("+840"):
         digits = "+84" + digits[4:]
-    if re.fullmatch(r"[35789]\d{8}|2\d{9}", digits):
+    if re.fullmatch(r"[35789][0-9]{8}|2[0-9]{9}", digits):
         digits = "0" + digits
-    if not re.fullmatch(r"(\+84|0)\d{9,10}", digits):
+    if not re.fullmatch(r"(\+84|0)[0-9]{9,10}", digits):
         raise CellError(
             interpolate(
                 _("“%(value)s” is not a Vietnamese phone number (e.g. 0912 345 678)."), value=typed
@@ -304,10 +305,10 @@ def clean_party_card_number(value: Cell) -> str:
             interpolate(_("“%(value)s” is not a party card number."), value=cell_text(value))
         )
     else:
-        digits = re.sub(r"[\s.\-/]", "", _text(value)).lstrip("'")
+        digits = re.sub(r"[\s.\-/]", "", ascii_digits(_text(value))).lstrip("'")
     if not digits:
         return ""
-    if not re.fullmatch(r"\d{6,12}", digits):
+    if not re.fullmatch(r"[0-9]{6,12}", digits):
         raise CellError(
             interpolate(
                 _("“%(value)s”: a party card number has 6 to 12 digits."), value=cell_text(value)

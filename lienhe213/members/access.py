@@ -30,8 +30,13 @@ def can_edit(user: AnyUser, member: Member) -> bool:
 
 def reveal_citizen_id(user: AnyUser, member: Member) -> str | None:
     """The full citizen ID, for a user who may edit the member, or None (everyone else
-    sees the masked form). Showing it is a sensitive read, so it is audited."""
-    if not member.citizen_id or not can_edit(user, member):
+    sees the masked form). Showing it is a sensitive read, so it is audited.
+
+    Who may read it is ``MemberQuerySet.citizen_id_readable_by``, the rule the search
+    also matches citizen IDs on: what is masked here cannot be found by searching."""
+    if not member.citizen_id:
+        return None
+    if not Member.objects.citizen_id_readable_by(user).filter(pk=member.pk).exists():
         return None
     audit.record(
         by=user,

@@ -7,6 +7,9 @@ the body or a filter is a 400 field error.
 
 Citizen IDs are personal data: lists show them masked; a member's detail shows the full
 number only to users who may edit the record (``citizen_id`` is null for the others).
+The ``q`` search matches a whole citizen ID on the same rule only
+(``MemberQuerySet.search``): for the others an ID-like query matches nothing on it, so
+the masked digits cannot be recovered by trying candidates.
 
 Edits are optimistic: ``PATCH`` must carry the ``version`` the client read; if someone
 saved in between, the answer is 409 Conflict and nothing changes.
@@ -65,7 +68,8 @@ class MemberFilter(django_filters.FilterSet):
         return queryset.in_subtree(value) if value is not None else queryset
 
     def filter_search(self, queryset: MemberQuerySet, name: str, value: str) -> Any:
-        return queryset.search(value)
+        # the citizen ID is matched only where the user may read it (one rule, in search)
+        return queryset.search(value, user=self.request.user)
 
 
 class MemberListSerializer(serializers.ModelSerializer[Member]):
@@ -119,6 +123,23 @@ class MemberDetailSerializer(MemberListSerializer):
 
     def get_citizen_id(self, obj: Member) -> str | None:
         return self.context.get("citizen_id")
+
+
+class MemberCreatedSerializer(MemberDetailSerializer):
+    """The new record, and what the page form would have asked to confirm."""
+
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_(
+            "Members you can see with the same name and date of birth: maybe the same "
+            "person registered twice. The record is created all the same."
+        ),
+    )
+
+    class Meta(MemberDetailSerializer.Meta):
+        fields = [*MemberDetailSerializer.Meta.fields, "warnings"]
+        read_only_fields = fields
 
 
 def _identifier_validators(field_name: str) -> list[Any]:
@@ -197,9 +218,14 @@ class MemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Member]):
     @extend_schema(
         summary="Register a member",
         request=MemberWriteSerializer,
-        responses={201: MemberDetailSerializer},
+        responses={201: MemberCreatedSerializer},
     )
     def create(self, request: Request) -> Response:
+        """Register a member. A namesake (a member the user can see with the same folded
+        name and date of birth) does not stop it: an API client has no one to tick the
+        page form's confirmation, and refusing would break imports by script. The 201
+        answer lists each namesake in ``warnings`` (empty when there is none), so the
+        client can show it or undo the registration."""
         user = request.user
         if not has_capability(user, Capability.EDIT_MEMBERS):
             raise exceptions.PermissionDenied
@@ -207,7 +233,27 @@ class MemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Member]):
         if not has_capability(user, Capability.EDIT_MEMBERS, data["organization"].path):
             raise exceptions.PermissionDenied
         member = services.create_member(by=user, **data)
-        return Response(self._detail(member), status=status.HTTP_201_CREATED)
+        namesakes = (
+            Member.objects.visible_to(user)
+            .namesakes(
+                family_name=member.family_name,
+                middle_name=member.middle_name,
+                given_name=member.given_name,
+                birth_date=member.birth_date,
+            )
+            .exclude(pk=member.pk)
+            .select_related("organization")
+            .vietnamese_order()
+        )
+        body = {
+            **self._detail(member),
+            "warnings": [
+                _("%(name)s (id %(id)s, %(unit)s) has the same name and date of birth.")
+                % {"name": other.full_name, "id": other.pk, "unit": other.organization.name}
+                for other in namesakes
+            ],
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Change a member's record",

@@ -69,7 +69,8 @@ class MemberFilter(django_filters.FilterSet):
     organization_obj: Organization | None = None
 
     def filter_search(self, queryset: MemberQuerySet, name: str, value: str) -> MemberQuerySet:
-        return queryset.search(value)
+        # the citizen ID is matched only where the user may read it (one rule, in search)
+        return queryset.search(value, user=self.request.user)
 
     def filter_organization(
         self, queryset: MemberQuerySet, name: str, value: Any

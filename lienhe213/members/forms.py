@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienhe213.accounts.access import AnyUser, Capability
 from lienhe213.core.errors import DomainError
@@ -25,6 +27,12 @@ class MemberForm(forms.ModelForm):  # type: ignore[type-arg]
     user may use; ``version`` carries the record's version for the edit conflict check."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Shown (as a checkbox) only when a new record has namesakes: see ``_check_namesakes``.
+    confirm_namesake = forms.BooleanField(
+        label=gettext_lazy("This is a different person with the same name and date of birth"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = Member
@@ -57,8 +65,51 @@ class MemberForm(forms.ModelForm):  # type: ignore[type-arg]
                 "hx-target": "#id_residence_community",
             }
         )
+        self.user = user
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            del self.fields["confirm_namesake"]  # the warning is for new records
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        if "confirm_namesake" in self.fields:
+            self._check_namesakes(cleaned)
+        return cleaned
+
+    def _check_namesakes(self, cleaned: dict[str, Any]) -> None:
+        """A new member with the name and date of birth of one the user can see may be
+        that member registered twice: warn, and save only once the user has ticked
+        ``confirm_namesake``. Members outside the user's scope are not looked at (naming
+        them would reveal them)."""
+        parts = [cleaned.get(name) for name in ("family_name", "given_name", "birth_date")]
+        if not all(parts):
+            return  # the missing field has its own error
+        namesakes = list(
+            Member.objects.visible_to(self.user)
+            .namesakes(
+                family_name=cleaned["family_name"],
+                middle_name=cleaned.get("middle_name") or "",
+                given_name=cleaned["given_name"],
+                birth_date=cleaned["birth_date"],
+            )
+            .select_related("organization")
+            .vietnamese_order()[:5]
+        )
+        if not namesakes:
+            return
+        self.fields["confirm_namesake"].widget = forms.CheckboxInput()
+        if cleaned.get("confirm_namesake"):
+            return
+        listed = "; ".join(f"{m.full_name} ({m.organization.name})" for m in namesakes)
+        self.add_error(
+            None,
+            _(
+                "A member with the same name and date of birth is already registered: "
+                "%(members)s. If this is a different person, tick “%(confirm)s” and save "
+                "again."
+            )
+            % {"members": listed, "confirm": self.fields["confirm_namesake"].label},
+        )
 
     def changes(self) -> dict[str, Any]:
         """The cleaned values, named as the services take them."""

@@ -1,4 +1,5 @@
 import datetime
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -158,12 +159,24 @@ class Member(models.Model):
         return validators.mask_citizen_id(self.citizen_id)
 
     def refresh_derived(self) -> None:
-        """Recompute the stored search text and sort key from the name, and the scope
-        path from the party unit."""
+        """Put the name and identifiers in their stored form, recompute the search text
+        and sort key from the name, and the scope path from the party unit.
+
+        Names are stored composed (NFC) and single-spaced: "Nguyễn" typed with combining
+        marks (NFD) is the same text as the precomposed one. Identifiers are stored as
+        ASCII digits (``validators.ascii_digits``): a citizen ID or card number typed in
+        fullwidth or Arabic-Indic digits is the same identity as the ASCII one, so the
+        uniqueness constraints and search see it.
+        """
         self.unit_path = self.organization.path
         for field in ("family_name", "middle_name", "given_name"):
-            setattr(self, field, " ".join(getattr(self, field).split()))
+            setattr(
+                self, field, " ".join(unicodedata.normalize("NFC", getattr(self, field)).split())
+            )
         self.party_card_number = validators.canonical_party_card_number(self.party_card_number)
+        self.citizen_id = validators.canonical_citizen_id(self.citizen_id)
+        self.dossier_number = validators.canonical_dossier_number(self.dossier_number)
+        self.phone = validators.ascii_digits(self.phone)
         self.search_text = fold(self.full_name)
         self.name_sort_key = sort_key(self.given_name, self.family_name, self.middle_name)
 

@@ -7,6 +7,8 @@ from django.db import models
 from lienhe213.core.text import fold
 
 if TYPE_CHECKING:
+    import datetime
+
     from lienhe213.accounts.access import AnyUser, Capability
     from lienhe213.members.models import Member
     from lienhe213.organizations.models import Organization
@@ -65,18 +67,59 @@ class MemberQuerySet(models.QuerySet["Member"]):
     def in_subtree(self, org: "Organization") -> "MemberQuerySet":
         return self.filter(unit_path__under=org.path)
 
-    def search(self, text: str) -> "MemberQuerySet":
-        """Diacritic- and case-insensitive search: every word of ``text`` must occur in
-        the folded name or be the start of an identifier ("dang" finds "Đặng")."""
-        words = fold(text).split()
+    def citizen_id_readable_by(self, user: "AnyUser") -> "MemberQuerySet":
+        """The members whose full citizen ID ``user`` may read: those they may edit.
+
+        The one rule for the citizen ID: ``members.access.reveal_citizen_id`` shows the
+        full number on it, and ``search`` matches on the number only on it, so that a
+        user who sees the masked form cannot recover the hidden digits by searching.
+        """
+        from lienhe213.accounts.access import Capability
+
+        return self.visible_to(user, Capability.EDIT_MEMBERS)
+
+    def search(self, text: str, *, user: "AnyUser") -> "MemberQuerySet":
+        """Diacritic- and case-insensitive search for ``user``: every word of ``text``
+        must occur in the folded name or be an identifier ("dang" finds "Đặng").
+
+        A word of 4 or more digits (in any script: ``validators.ascii_digits`` writes
+        them in ASCII, as the identifiers are stored) also matches the start of a party
+        card number, which everyone who sees a member sees, and a whole citizen ID, but
+        only among the members whose full ID ``user`` may read
+        (``citizen_id_readable_by``); for the others it matches nothing on the ID, so
+        ``002173XXX312`` tried a thousand times finds no one. A citizen ID is never
+        matched in part. The party card and dossier numbers are shown to every reader
+        of a member (list, record, export), so they need no such rule.
+        """
+        from lienhe213.members.validators import ascii_digits
+
+        words = fold(ascii_digits(text)).split()
         qs = self
+        readable: MemberQuerySet | None = None
         for word in words:
             condition = models.Q(search_text__contains=word)
-            if word.isdigit() and len(word) >= 4:
+            if word.isascii() and word.isdigit() and len(word) >= 4:
                 condition |= models.Q(party_card_number__startswith=word)
-                condition |= models.Q(citizen_id=word)
+                if readable is None:
+                    readable = self.model._default_manager.all().citizen_id_readable_by(user)
+                # a subquery through the unique index: at most one row
+                condition |= models.Q(pk__in=readable.filter(citizen_id=word).values("pk"))
             qs = qs.filter(condition)
         return qs
+
+    def namesakes(
+        self,
+        *,
+        family_name: str,
+        middle_name: str,
+        given_name: str,
+        birth_date: "datetime.date",
+    ) -> "MemberQuerySet":
+        """Members with the same name (folded, as ``search_text`` stores it: accents,
+        case, spacing and Unicode form ignored) and the same date of birth: maybe the
+        same person registered twice."""
+        name = fold(" ".join((family_name, middle_name, given_name)))
+        return self.filter(search_text=name, birth_date=birth_date)
 
     def vietnamese_order(self) -> "MemberQuerySet":
         return self.order_by("name_sort_key", "pk")

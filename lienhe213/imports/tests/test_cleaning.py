@@ -407,3 +407,9 @@ def test_an_unknown_category_is_refused():
     assert message_of(parse_category, "C") == (
         "“C” is not a category; write “Bình thường” or “Loại A”."
     )
+
+
+def test_identifiers_in_fullwidth_or_arabic_indic_digits_are_stored_in_ascii():
+    assert cleaning.clean_citizen_id("００２１８５００１２３４") == "002185001234"
+    assert cleaning.clean_party_card_number("٤٩.٢٦٧٨٩٦") == "49267896"
+    assert cleaning.clean_phone("０９１２ ３４５ ６７８") == "0912345678"
