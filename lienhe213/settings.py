@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lienhe213.core.middleware.RequestContextMiddleware",
+    "lienhe213.accounts.middleware.ExportAuditMiddleware",
 ]
 
 ROOT_URLCONF = "lienhe213.urls"

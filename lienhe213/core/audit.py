@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.http import HttpResponse
 
 from lienhe213.core import context
 from lienhe213.core.models import AuditEvent
@@ -95,3 +96,11 @@ def _event(
         request_id=ctx.request_id,
         scope_path=scope_path,
     )
+
+
+def mark_export(response: HttpResponse, *, title: str, rows: int) -> HttpResponse:
+    """Label a download that carries personal data (a list exported to XLSX or PDF, the
+    rejected rows of an import): the export audit (``accounts.middleware``) records who
+    took which list, with which filters and how many rows."""
+    response.exported = {"title": str(title)[:255], "rows": rows}  # type: ignore[attr-defined]
+    return response

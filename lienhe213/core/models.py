@@ -36,6 +36,7 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("Logged out")
         VIEW = "view", _("Viewed sensitive data")
         IMPORT = "import", _("Imported")
+        EXPORT = "export", _("Exported")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -87,4 +87,4 @@ class ImportViewSet(
         batch = access.get_import_for_user(request.user, pk)
         response = HttpResponse(workbooks.error_workbook(batch), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.xlsx"'
-        return response
+        return workbooks.mark_rejected_rows(response, batch)

@@ -360,4 +360,5 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 def error_workbook(request: HttpRequest, pk: int) -> HttpResponse:
     """The rejected rows as they were typed, with the reasons, to correct in Excel."""
     batch = access.get_import_for_user(request.user, pk)
-    return _attachment(workbooks.error_workbook(batch), f"import-{batch.pk}-rejected.xlsx")
+    response = _attachment(workbooks.error_workbook(batch), f"import-{batch.pk}-rejected.xlsx")
+    return workbooks.mark_rejected_rows(response, batch)

@@ -4,6 +4,7 @@ template per kind of file."""
 import io
 from collections.abc import Sequence
 
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -11,6 +12,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from lienhe213.core import audit
 from lienhe213.imports.models import ImportBatch, ImportRow
 from lienhe213.registry.exports import sheet_cell
 
@@ -40,6 +42,13 @@ def error_workbook(batch: ImportBatch) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def mark_rejected_rows(response: HttpResponse, batch: ImportBatch) -> HttpResponse:
+    """The error workbook holds rows as typed (identifiers included): its download is
+    audited like every export."""
+    title = _("Rejected rows of “%(file)s”") % {"file": batch.file_name}
+    return audit.mark_export(response, title=title, rows=batch.count(ImportRow.Outcome.REJECTED))
 
 
 # Per kind: (header, example value) — Vietnamese headers as offices write them.

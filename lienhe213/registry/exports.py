@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from lienhe213.core import audit
 from lienhe213.core.text import fold
 from lienhe213.registry.models import ResidenceLink
 
@@ -175,6 +176,14 @@ def xlsx_sheets_response(
     """A workbook of ``(title, columns, rows)`` sheets, each formatted as above;
     ``fmt="pdf"``: the same sheets as tables of one PDF (``documents.rendering``)."""
     name = slugify(fold(filename)) or "export"
+    written = [0]
+
+    def counted(rows: Iterable[list[Any]]) -> Iterable[list[Any]]:
+        for row in rows:
+            written[0] += 1
+            yield row
+
+    sheets = [(title, columns, counted(rows)) for title, columns, rows in sheets]
     if fmt == "pdf":
         from lienhe213.documents.rendering import LIST_MAX_ROWS, ListTooLong, sheets_pdf
 
@@ -190,7 +199,7 @@ def xlsx_sheets_response(
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
+        return audit.mark_export(response, title=filename, rows=written[0])
     workbook = Workbook(write_only=True)
     for title, columns, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
@@ -204,4 +213,4 @@ def xlsx_sheets_response(
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return audit.mark_export(response, title=filename, rows=written[0])
