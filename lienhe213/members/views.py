@@ -79,6 +79,8 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk, write=True)
     name = member.full_name  # binding the form writes the posted values onto ``member``
     data = request.POST if request.method == "POST" else None
+    if data is None:
+        reveal_citizen_id(request.user, member)  # the form shows it in full: audited
     form = MemberForm(data, instance=member, user=request.user)
     if form.is_valid():
         try:

@@ -47,3 +47,17 @@ def test_the_rejected_rows_of_an_import_are_an_export(world, client):
     event = AuditEvent.objects.get(action="export")
     assert event.object_repr == "Rejected rows of “ds.xlsx”"
     assert event.changes["rows"] == 1
+
+
+def test_the_edit_form_showing_a_full_citizen_id_is_audited(world, client):
+    client.force_login(world.commune_clerk)
+
+    response = client.get(f"/members/{world.member_a1.pk}/edit/")
+
+    assert "002185001234" in response.content.decode()
+    event = AuditEvent.objects.get(action="view")
+    assert (event.actor, event.object_id, event.changes) == (
+        world.commune_clerk,
+        str(world.member_a1.pk),
+        {"field": "citizen_id"},
+    )
