@@ -7,8 +7,10 @@ Logins through the API are audited exactly like logins through the login page: D
 what fires it for the login page). ``accounts.services`` records both signals.
 
 Attempts are limited per client address and username (``LIENHE213_TOKEN_RATE``, 10 a
-minute by default); an attempt over the limit is answered 429 without looking at the
-password and is recorded as a failed login.
+minute by default), and a username is locked after wrong passwords from any address
+(``LIENHE213_LOCKOUT_*``, see ``accounts.throttles``); an attempt over the limit or
+at a locked username is answered 429 without looking at the password and is recorded
+as a failed login.
 """
 
 import math
@@ -25,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,7 +43,7 @@ from lienhe213.accounts.queries import (
     describe_accounts,
     search_accounts,
 )
-from lienhe213.accounts.throttles import TokenAttemptThrottle, attempted_username
+from lienhe213.accounts.throttles import Lockout, TokenAttemptThrottle, attempted_username
 from lienhe213.core.text import fold
 from lienhe213.members.models import Member
 from lienhe213.organizations.api import VisibleOrganizationField, validated_input
@@ -80,6 +83,22 @@ class TokenAttemptsThrottled(exceptions.Throttled):
         self.wait = None if wait is None else max(1, math.ceil(wait))
 
 
+class TokenUsernameLocked(exceptions.Throttled):
+    """429 for a username locked after failed logins, with the seconds left."""
+
+    def __init__(self, wait: float) -> None:
+        seconds = max(1, math.ceil(wait))
+        detail = ngettext(
+            "Too many failed attempts to obtain a token with this username. "
+            "Try again in %(seconds)d second.",
+            "Too many failed attempts to obtain a token with this username. "
+            "Try again in %(seconds)d seconds.",
+            seconds,
+        ) % {"seconds": seconds}
+        super().__init__(detail=detail)
+        self.wait = seconds
+
+
 class ObtainTokenView(APIView):
     """POST a username and password, receive the user's API token.
 
@@ -98,6 +117,7 @@ class ObtainTokenView(APIView):
             sender=__name__,
             credentials={"username": attempted_username(request.data)},
             request=request._request,
+            refused="throttled",
         )
         raise TokenAttemptsThrottled(wait)
 
@@ -112,6 +132,16 @@ class ObtainTokenView(APIView):
         summary="Obtain an API token",
     )
     def post(self, request: Request) -> Response:
+        username = attempted_username(request.data)
+        lockout = Lockout(username)
+        if lockout.is_locked():
+            user_login_failed.send(
+                sender=__name__,
+                credentials={"username": username},
+                request=request._request,
+                refused="locked",
+            )
+            raise TokenUsernameLocked(lockout.remaining())
         credentials = TokenRequestSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
         user = authenticate(
@@ -393,6 +423,20 @@ class AccountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[User]):
         account = get_object_or_404(self.get_queryset(), pk=_int_or_404(pk))
         data = validated_input(AccountActiveSerializer, request)
         services.set_account_active(by=user, user=account, is_active=data["is_active"])
+        return Response(self._detail(account))
+
+    @extend_schema(
+        summary="Unlock an account locked after failed logins",
+        description="Ends the lockout and forgets the failed logins, so the account's "
+        "owner may log in at once; under the rules of disabling an account.",
+        request=None,
+        responses=AccountSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def unlock(self, request: Request, pk: str) -> Response:
+        user = request.user
+        account = get_object_or_404(self.get_queryset(), pk=_int_or_404(pk))
+        services.unlock_account(by=user, user=account)
         return Response(self._detail(account))
 
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.accounts.access import ROLE_RANK, AnyUser, Capability, highest_rank_at
-from lienhe213.accounts.models import Role, User
+from lienhe213.accounts.models import Role, User, account_named
 from lienhe213.core.errors import DomainError
 from lienhe213.core.models import AuditEvent
 from lienhe213.members.models import Member
@@ -95,8 +95,7 @@ class GrantRoleForm(forms.Form):
         self.fields["organization"].initial = organization.pk
 
     def clean_username(self) -> User:
-        username = self.cleaned_data["username"].strip()
-        account = User.objects.filter(username=username).first()
+        account = account_named(self.cleaned_data["username"])
         if account is None:
             raise forms.ValidationError(_("No account has this username."))
         return account

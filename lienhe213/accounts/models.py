@@ -1,5 +1,9 @@
+import unicodedata
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,9 +18,22 @@ class Role(models.TextChoices):
     MEMBER = "member", _("Member")
 
 
+def normalize_username(value: str) -> str:
+    """The one form of a username under which it is stored, looked up and counted:
+    NFKC (fullwidth ``ｘａ`` is ``xa``), case folded, without surrounding whitespace
+    (every Unicode space, tab or line break). Two usernames are the same account
+    exactly when their normalised forms are equal."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold())
+    return folded.strip()
+
+
 class User(AbstractUser):
     """A person who logs in. A party member who uses the system is linked to their
-    ``Member`` record and, with the member role, sees only themselves."""
+    ``Member`` record and, with the member role, sees only themselves.
+
+    Usernames are stored normalised (``normalize_username``): Django's ``create_user``,
+    ``create_superuser`` and the admin's forms go through ``normalize_username`` below,
+    ``accounts.services.create_account`` through the same function."""
 
     member = models.OneToOneField(
         "members.Member",
@@ -30,6 +47,31 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    @classmethod
+    def normalize_username(cls, username: Any) -> Any:
+        return normalize_username(username) if isinstance(username, str) else username
+
+
+def account_named(username: str) -> User | None:
+    """The account whose username normalises as ``username`` does, or None.
+
+    Accounts created before usernames were normalised may be stored otherwise ("An");
+    they are found too when their stored form normalises the same. Should two legacy
+    accounts share a normalised form, the one stored normalised wins, and with none
+    stored so the name is ambiguous and matches nobody."""
+    wanted = normalize_username(username)
+    if not wanted:
+        return None
+    typed = unicodedata.normalize("NFKC", username).strip()
+    candidates = User.objects.filter(
+        Q(username=wanted) | Q(username__iexact=wanted) | Q(username=typed)
+    )
+    matches = [user for user in candidates if normalize_username(user.username) == wanted]
+    exact = [user for user in matches if user.username == wanted]
+    if exact:
+        return exact[0]
+    return matches[0] if len(matches) == 1 else None
 
 
 class RoleAssignment(models.Model):

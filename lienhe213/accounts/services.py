@@ -3,6 +3,7 @@
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import ValidationError
@@ -12,7 +13,8 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from lienhe213.accounts import access
-from lienhe213.accounts.models import Role, RoleAssignment, User
+from lienhe213.accounts.models import Role, RoleAssignment, User, account_named, normalize_username
+from lienhe213.accounts.throttles import Lockout
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
 from lienhe213.members.models import Member
@@ -113,19 +115,21 @@ def create_account(
     linked only if the creator may see it and no other account holds it: the member
     role later shows that record, and only that one, to the account. Without a password
     the account cannot log in until one is set; the audit row never holds the password.
+    The username is stored normalised (``normalize_username``: "ＸＡ " is "xa"), and
+    refused when an account already normalises the same.
     """
     if not access.has_capability(by, access.Capability.MANAGE_ROLES):
         raise DomainError(_("You may not create accounts."))
-    username = username.strip()
+    typed, username = username.strip(), normalize_username(username)
     if not username:
         raise DomainError(_("Enter a username."), field="username")
     try:
         User.username_validator(username)
     except ValidationError as exc:
         raise DomainError(exc.messages[0], field="username") from exc
-    if User.objects.filter(username__iexact=username).exists():
+    if account_named(username) is not None:
         raise DomainError(
-            _("The username “%(username)s” is already taken.") % {"username": username},
+            _("The username “%(username)s” is already taken.") % {"username": typed},
             field="username",
         )
     email = email.strip()
@@ -164,7 +168,7 @@ def create_account(
     except IntegrityError as exc:
         # The same username saved by someone else between the check and the insert.
         raise DomainError(
-            _("The username “%(username)s” is already taken.") % {"username": username},
+            _("The username “%(username)s” is already taken.") % {"username": typed},
             field="username",
         ) from exc
     audit.record(
@@ -194,6 +198,18 @@ def account_refusal(by: access.AnyUser, user: User, roles: list[tuple[str, str]]
     """
     if user.pk == getattr(by, "pk", None):
         return _("You may not disable or enable your own account.")
+    return _management_refusal(by, user, roles)
+
+
+def unlock_refusal(by: access.AnyUser, user: User, roles: list[tuple[str, str]]) -> str | None:
+    """Why ``by`` may not unlock ``user`` (None when they may): the rules of
+    ``account_refusal``, those who may disable an account may unlock it."""
+    if user.pk == getattr(by, "pk", None):
+        return _("You may not unlock your own account.")
+    return _management_refusal(by, user, roles)
+
+
+def _management_refusal(by: access.AnyUser, user: User, roles: list[tuple[str, str]]) -> str | None:
     if access.sees_everything(by):
         return None
     if user.is_superuser or not roles:
@@ -234,11 +250,38 @@ def set_account_active(*, by: access.AnyUser, user: User, is_active: bool) -> Us
     return locked
 
 
+@transaction.atomic
+def unlock_account(*, by: access.AnyUser, user: User) -> User:
+    """End the lockout of an account after failed logins (``accounts.throttles``) and
+    forget its failures, so its owner may log in at once. Allowed only when
+    ``unlock_refusal`` finds nothing against it. An account that is not locked has its
+    failures forgotten and nothing is recorded."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    roles = list(locked.role_assignments.values_list("role", "organization__path"))
+    refusal = unlock_refusal(by, locked, roles)
+    if refusal is not None:
+        raise DomainError(refusal)
+    lockout = Lockout(locked.username)
+    if lockout.is_locked():
+        paths = sorted((path for _role, path in roles), key=len)
+        audit.record(
+            by=by,
+            action="update",
+            obj=locked,
+            scope_path=paths[0] if paths else "",
+            changes={"locked": [True, False]},
+            reason="unlocked",
+        )
+    lockout.clear()
+    return locked
+
+
 # Logins are recorded from Django's own authentication signals: they fire for every
 # way in (login page, API token, admin) and carry no business logic.
 @receiver(user_logged_in)
 def _record_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     audit.record(by=user, action="login", obj=user, scope_path=_home_path(user))
+    Lockout(user.username).clear()
 
 
 @receiver(user_logged_out)
@@ -247,14 +290,38 @@ def _record_logout(sender: Any, request: Any, user: User | None, **kwargs: Any) 
         audit.record(by=user, action="logout", obj=user, scope_path=_home_path(user))
 
 
+# A failed login counts towards the username's lockout, unless no password was checked:
+# the views send ``refused="throttled"`` or ``refused="locked"`` for the attempts they
+# answer 429, and the authentication backend checks none while the username is locked.
 @receiver(user_login_failed)
-def _record_failed_login(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
-    username = str(credentials.get("username", ""))[:150]
-    known = User.objects.filter(username=username).first()
+def _record_failed_login(
+    sender: Any, credentials: dict[str, Any], refused: str = "", **kwargs: Any
+) -> None:
+    typed = credentials.get("username", "")
+    username = normalize_username(typed if isinstance(typed, str) else "")[:150]
+    known = account_named(username)
+    scope_path = _home_path(known) if known else ""
+    lockout = Lockout(username)
+    if refused == "locked" or (not refused and lockout.is_locked()):
+        refused = "locked"
     audit.record(
         by=None,
         action="login_failed",
         obj=known,
         object_repr=username,
-        scope_path=_home_path(known) if known else "",
+        scope_path=scope_path,
+        reason="locked" if refused == "locked" else "",
     )
+    if refused:
+        return
+    lock = lockout.fail()
+    if lock is not None:
+        audit.record(
+            by=None,
+            action="update",
+            obj=known,
+            object_repr=username,
+            scope_path=scope_path,
+            changes={"locked": [False, True], "lockout": lock.level, "seconds": lock.seconds},
+            reason=f"locked after {settings.LOCKOUT_AFTER} failed logins",
+        )

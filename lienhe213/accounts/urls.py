@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", views.account_list, name="account_list"),
     path("accounts/new/", views.account_create, name="account_create"),
     path("accounts/<int:pk>/active/", views.account_set_active, name="account_set_active"),
+    path("accounts/<int:pk>/unlock/", views.account_unlock, name="account_unlock"),
     # Under /organizations/, next to the organization pages the roles belong to.
     path("organizations/<int:pk>/roles/", views.role_list, name="roles"),
     path(

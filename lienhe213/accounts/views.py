@@ -51,8 +51,14 @@ from lienhe213.accounts.services import (
     new_temporary_password,
     revoke_role,
     set_account_active,
+    unlock_account,
 )
-from lienhe213.accounts.throttles import LoginAttemptThrottle, attempted_username
+from lienhe213.accounts.throttles import (
+    Lockout,
+    LoginAttemptThrottle,
+    attempted_username,
+    locked_usernames,
+)
 from lienhe213.core.errors import DomainError
 from lienhe213.core.models import AuditEvent
 from lienhe213.core.pages import PAGE_SIZE, PeekPage, peek_page, query_without_page, render_page
@@ -317,6 +323,9 @@ def account_list(request: HttpRequest) -> HttpResponse:
     else:
         page = peek_page(accounts_with_roles(accounts), request.GET.get("page"))
     describe_accounts(user, page.rows)
+    locked = locked_usernames([account.username for account in page.rows])
+    for account in page.rows:
+        account.locked = account.username in locked  # type: ignore[attr-defined]
     context = {"form": form, "page": page, "query": query_without_page(request)}
     return render_page(request, "accounts/user_list.html", context, "results")
 
@@ -372,6 +381,23 @@ def account_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back_to_accounts(request))
 
 
+@login_required
+@require_POST
+def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """End an account's lockout after failed logins through ``unlock_account``."""
+    user = request.user
+    if not has_capability(user, Capability.MANAGE_ROLES):
+        raise PermissionDenied
+    account = get_object_or_404(accounts_in_scope(user), pk=pk)
+    try:
+        unlock_account(by=user, user=account)
+    except DomainError as err:
+        messages.error(request, str(err))
+    else:
+        messages.success(request, _("The account was unlocked."))
+    return redirect(_back_to_accounts(request))
+
+
 def _back_to_accounts(request: HttpRequest) -> str:
     query = request.POST.get("query", "")
     url = reverse("accounts:account_list")
@@ -380,8 +406,10 @@ def _back_to_accounts(request: HttpRequest) -> str:
 
 class LoginView(auth_views.LoginView):
     """Django's login form, with the attempts per client address and username limited
-    (``LIENHE213_LOGIN_RATE``, ten a minute by default): over the limit the form answers
-    429 without checking the password, and the attempt is recorded as a failed login."""
+    (``LIENHE213_LOGIN_RATE``, ten a minute by default) and a username locked after
+    wrong passwords from any address (``LIENHE213_LOCKOUT_*``, see
+    ``accounts.throttles``): either way the form answers 429 without checking the
+    password, and the attempt is recorded as a failed login."""
 
     template_name = "accounts/login.html"
     authentication_form = LoginForm
@@ -389,16 +417,34 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         throttle = LoginAttemptThrottle()
-        if throttle.allow_login(request):
-            return super().post(request, *args, **kwargs)
         username = attempted_username(request.POST)
-        user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
-        seconds = max(1, math.ceil(throttle.wait() or 60))
-        refusal = ngettext(
-            "Too many attempts to log in. Try again in %(seconds)d second.",
-            "Too many attempts to log in. Try again in %(seconds)d seconds.",
-            seconds,
-        ) % {"seconds": seconds}
+        lockout = Lockout(username)
+        if not throttle.allow_login(request):
+            refused = "throttled"
+            seconds = max(1, math.ceil(throttle.wait() or 60))
+            refusal = ngettext(
+                "Too many attempts to log in. Try again in %(seconds)d second.",
+                "Too many attempts to log in. Try again in %(seconds)d seconds.",
+                seconds,
+            ) % {"seconds": seconds}
+        elif lockout.is_locked():
+            refused = "locked"
+            seconds = max(1, math.ceil(lockout.remaining()))
+            refusal = ngettext(
+                "Too many failed attempts to log in with this username. "
+                "Try again in %(seconds)d second.",
+                "Too many failed attempts to log in with this username. "
+                "Try again in %(seconds)d seconds.",
+                seconds,
+            ) % {"seconds": seconds}
+        else:
+            return super().post(request, *args, **kwargs)
+        user_login_failed.send(
+            sender=__name__,
+            credentials={"username": username},
+            request=request,
+            refused=refused,
+        )
         form = self.get_form_class()(request, initial={"username": username})
         context = self.get_context_data(form=form, refusal=refusal)
         return self.render_to_response(context, status=429)

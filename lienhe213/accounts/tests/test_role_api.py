@@ -389,6 +389,7 @@ def test_schema_lists_the_role_and_account_endpoints(db):
     assert methods == {
         "/api/v1/accounts/": ["get", "post"],
         "/api/v1/accounts/{id}/": ["get", "patch"],
+        "/api/v1/accounts/{id}/unlock/": ["post"],
         "/api/v1/role-assignments/": ["get", "post"],
         "/api/v1/role-assignments/{id}/": ["delete"],
     }

@@ -145,6 +145,11 @@ ENDPOINTS: dict[str, tuple[str, Callable[[Any], str], Callable[[Any, Any], Any] 
         lambda w, user: {"username": "moi", "member": w.member_a1.pk},
     ),
     "account-disable": ("patch", _account("secretary_a1"), lambda w, user: {"is_active": False}),
+    "account-unlock": (
+        "post",
+        lambda w: f"/api/v1/accounts/{w.secretary_a1.pk}/unlock/",
+        None,
+    ),
     "notification-list": ("get", lambda w: "/api/v1/notifications/", None),
     # the rows behind a report's link figures: an organization out of sight is a 400
     "link-list-subtree": (
@@ -190,6 +195,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "account-detail":      (401, 404,     404,   404,   404,   404,   200),
     "account-create":      (401, 403,     403,   403,   403,   403,   201),
     "account-disable":     (401, 404,     404,   404,   404,   404,   200),
+    "account-unlock":      (401, 404,     404,   404,   404,   404,   200),
     "notification-list":   (401, 200,     200,   200,   200,   200,   200),
     "notification-mark-read": (401, 200,  200,   200,   200,   200,   200),
     "link-list-subtree":   (401, 400,     400,   400,   400,   200,   200),

@@ -15,6 +15,7 @@ def test_schema_view_lists_the_api(db):
     assert sorted(schema["paths"]) == [
         "/api/v1/accounts/",
         "/api/v1/accounts/{id}/",
+        "/api/v1/accounts/{id}/unlock/",
         "/api/v1/auth/token/",
         "/api/v1/classifications/",
         "/api/v1/classifications/{id}/",
