@@ -6,6 +6,9 @@ PRESET ?= small
 UV = $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY = .venv/bin/python
 export UV_PYTHON_DOWNLOADS = never
+# The development commands run with DEBUG on; a deployment sets DJANGO_DEBUG=0 (and the
+# settings are off by default when nothing is set).
+export DJANGO_DEBUG ?= 1
 
 .PHONY: install run system-deps pdf-deps browser test lint messages bench
 

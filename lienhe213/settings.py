@@ -1,8 +1,14 @@
 """Settings for lienhe213, read from the environment with safe development defaults.
 
 Environment variables:
-    DJANGO_DEBUG           "1" for development (default "1"; set "0" in production)
-    DJANGO_SECRET_KEY      required when DEBUG is off
+    DJANGO_DEBUG           "1" for development (make run and make test set it); off by
+                           default
+    DJANGO_SECRET_KEY      required when DEBUG is off: random, 50 characters or more
+    LIENHE213_HTTPS        "0" to serve production without HTTPS redirect and HSTS
+                           (default: on when DEBUG is off)
+    LIENHE213_HSTS_SECONDS default 31536000 (one year)
+    LIENHE213_PROXY_SSL_HEADER
+                           the header a TLS-terminating proxy sets, e.g. X-Forwarded-Proto
     DJANGO_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
     DATABASE_URL           e.g. postgres://user:pass@127.0.0.1:5432/lienhe213
                            (default: SQLite file var/db.sqlite3)
@@ -65,12 +71,18 @@ def cache_from_url(url: str) -> dict[str, object]:
     }
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless the development commands (make run, make test) turn it on: a deployment
+# that forgets the variable fails closed.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+if not DEBUG and (
+    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters when "
+        "DJANGO_DEBUG is off (python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
+SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = [
     h.strip()
@@ -89,6 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "template_partials",
     "rest_framework",
     "rest_framework.authtoken",
@@ -113,6 +126,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lienhe213.core.middleware.VietnameseFirstLocaleMiddleware",
@@ -124,6 +138,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "lienhe213.core.middleware.RequestContextMiddleware",
     "lienhe213.accounts.middleware.ExportAuditMiddleware",
+    "lienhe213.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "lienhe213.urls"
@@ -210,6 +225,37 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS: on by default in production (DJANGO_DEBUG=0). Behind a TLS-terminating proxy,
+# name the header it sets (LIENHE213_PROXY_SSL_HEADER=X-Forwarded-Proto) so Django
+# knows the request came in over HTTPS; LIENHE213_HTTPS=0 only for a closed network.
+HTTPS = env_bool("LIENHE213_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("LIENHE213_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("LIENHE213_HSTS_PRELOAD", True)
+_PROXY_SSL_HEADER = os.environ.get("LIENHE213_PROXY_SSL_HEADER", "").strip()
+if _PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"),
+        "https",
+    )
+# Content Security Policy (django-csp): scripts and styles from this site only (htmx is
+# served from our static files); the inline style attributes of a few report bars are
+# the one exception. No frames, no plugins, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
