@@ -1,10 +1,15 @@
-"""A model field for materialized tree paths, with an index-friendly subtree lookup."""
+"""Model fields shared by the apps: materialized tree paths with an index-friendly
+subtree lookup, and the pointer from a record to the import that wrote it."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class TreePathField(models.CharField):  # type: ignore[type-arg]
@@ -57,3 +62,18 @@ class Under(models.Lookup):  # type: ignore[type-arg]
             f"({lhs} >= {rhs} AND {lhs} < {rhs})",
             [*lhs_params, prefix, *lhs_params, prefix[:-1] + "/"],
         )
+
+
+def import_batch_field(help_text: "str | _StrPromise" = "") -> "models.ForeignKey[Any, Any]":
+    """The import (``imports.ImportBatch``) that last created or changed the record;
+    empty for records written one at a time (ADR 0011)."""
+    return models.ForeignKey(
+        "imports.ImportBatch",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=help_text or _("The import that last created or changed this record."),
+    )

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lienhe213.core.fields import TreePathField
+from lienhe213.core.fields import TreePathField, import_batch_field
 from lienhe213.core.text import fold, sort_key
 from lienhe213.members import validators
 from lienhe213.members.queries import MemberQuerySet
@@ -101,16 +101,7 @@ class Member(models.Model):
     unit_path = TreePathField(max_length=255, editable=False, db_index=True)
     search_text = models.CharField(max_length=255, editable=False, db_index=True)
     name_sort_key = models.CharField(max_length=400, editable=False, db_index=True)
-    import_batch = models.ForeignKey(
-        "imports.ImportBatch",
-        verbose_name=_("import"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("The import that last created or changed this record."),
-    )
+    import_batch = import_batch_field()
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -3,7 +3,7 @@ import datetime
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lienhe213.core.fields import TreePathField
+from lienhe213.core.fields import TreePathField, import_batch_field
 from lienhe213.core.text import fold
 from lienhe213.organizations.queries import OrganizationQuerySet
 
@@ -156,16 +156,7 @@ class Organization(models.Model):
         on_delete=models.PROTECT,
         related_name="absorbed",
     )
-    import_batch = models.ForeignKey(
-        "imports.ImportBatch",
-        verbose_name=_("import"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("The import that last created or changed this record."),
-    )
+    import_batch = import_batch_field()
 
     objects = OrganizationQuerySet.as_manager()
 

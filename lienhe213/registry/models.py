@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lienhe213.core.fields import import_batch_field
 from lienhe213.registry.queries import ExemptionDecisionQuerySet, ResidenceLinkQuerySet
 
 
@@ -239,16 +240,7 @@ class ResidenceLink(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ISSUED
     )
-    import_batch = models.ForeignKey(
-        "imports.ImportBatch",
-        verbose_name=_("import"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("The import that last created or changed this record."),
-    )
+    import_batch = import_batch_field()
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -359,16 +351,7 @@ class LinkEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
-    import_batch = models.ForeignKey(
-        "imports.ImportBatch",
-        verbose_name=_("import"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Set on the steps of a link brought in from a paper book."),
-    )
+    import_batch = import_batch_field(_("Set on the steps of a link brought in from a paper book."))
 
     class Meta:
         ordering = ["link_id", "at", "id"]
