@@ -3,7 +3,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from lienhe213.accounts.api import AccountViewSet, ObtainTokenView, RoleAssignmentViewSet
+from lienhe213.accounts.api import (
+    AccountViewSet,
+    LogoutView,
+    ObtainTokenView,
+    PasswordChangeView,
+    RoleAssignmentViewSet,
+)
 from lienhe213.comments.api import CampaignViewSet, CommentRequestViewSet
 from lienhe213.documents.api import DocumentViewSet
 from lienhe213.imports.api import ImportViewSet
@@ -41,6 +47,8 @@ router.register("imports", ImportViewSet, basename="import")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("auth/password/", PasswordChangeView.as_view(), name="auth-password"),
+    path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("reconciliation/", ReconciliationView.as_view(), name="reconciliation"),
     path("reports/indicators/", IndicatorsView.as_view(), name="report-indicators"),
     path("reports/review/", ReviewView.as_view(), name="report-review"),

@@ -137,6 +137,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lienhe213.core.middleware.RequestContextMiddleware",
+    "lienhe213.accounts.middleware.SessionLimitsMiddleware",
+    "lienhe213.accounts.middleware.PasswordChangeRequiredMiddleware",
     "lienhe213.accounts.middleware.ExportAuditMiddleware",
     "lienhe213.core.middleware.NoStoreMiddleware",
 ]
@@ -295,10 +297,13 @@ DIGEST_HOUR = int(os.environ.get("LIENHE213_DIGEST_HOUR", "6"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "lienhe213.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "lienhe213.accounts.authentication.PasswordChanged",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "lienhe213.core.api.Pagination",
@@ -310,8 +315,22 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "auth-token": os.environ.get("LIENHE213_TOKEN_RATE", "10/min"),
         "login": os.environ.get("LIENHE213_LOGIN_RATE", "10/min"),
+        "password-reset": os.environ.get("LIENHE213_RESET_RATE", "5/hour"),
     },
 }
+# Accounts and sessions (accounts/authentication.py, accounts/middleware.py):
+#   LIENHE213_TOKEN_HOURS    an API token's lifetime from its creation (default 12);
+#                            logging out and a password change delete it earlier
+#   LIENHE213_SESSION_HOURS  a signed-in session's longest life (default 8)
+#   LIENHE213_IDLE_MINUTES   logged out after this long without a request (default 30)
+#   LIENHE213_RESET_RATE     password reset requests per e-mail address (default 5/hour)
+#   LIENHE213_RESET_HOURS    how long a reset link works, once (default 2)
+TOKEN_HOURS = int(os.environ.get("LIENHE213_TOKEN_HOURS", "12"))
+SESSION_COOKIE_AGE = int(os.environ.get("LIENHE213_SESSION_HOURS", "8")) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+IDLE_MINUTES = int(os.environ.get("LIENHE213_IDLE_MINUTES", "30"))
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("LIENHE213_RESET_HOURS", "2")) * 60 * 60
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "lienhe213 API",
     "DESCRIPTION": "Regulation 213-QĐ/TW: members, organizations and their residence links.",

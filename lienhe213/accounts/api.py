@@ -17,8 +17,8 @@ import math
 from typing import Any, NoReturn
 
 import django_filters
-from django.contrib.auth import authenticate
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth import authenticate, logout, update_session_auth_hash
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -26,15 +26,15 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lienhe213.accounts import services
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
+from lienhe213.accounts.authentication import token_expires
 from lienhe213.accounts.models import Role, RoleAssignment, User
 from lienhe213.accounts.queries import (
     accounts_in_scope,
@@ -63,6 +63,11 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
 
 class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField(label=_("Token"), read_only=True)
+    expires = serializers.DateTimeField(
+        label=_("Expires"),
+        read_only=True,
+        help_text=_("After this time the token is refused (401): obtain a new one."),
+    )
 
 
 class TokenAttemptsThrottled(exceptions.Throttled):
@@ -104,7 +109,9 @@ class ObtainTokenView(APIView):
 
     Send the token afterwards as ``Authorization: Token <token>``. Inactive accounts and
     wrong passwords get the same answer, so the endpoint does not reveal which accounts
-    exist.
+    exist. The token lasts ``LIENHE213_TOKEN_HOURS`` (12) from its creation: while it
+    does, asking again returns the same token, afterwards a new one. An account with a
+    temporary password gets its token, but only the password change accepts it.
     """
 
     authentication_classes: list[type[Any]] = []
@@ -154,8 +161,72 @@ class ObtainTokenView(APIView):
                 {"detail": _("The username or password is incorrect.")}
             )
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response(TokenSerializer({"token": token.key}).data)
+        token = services.issue_token(by=user)
+        return Response(TokenSerializer({"token": token.key, "expires": token_expires(token)}).data)
+
+
+class PasswordChangeSerializer(serializers.Serializer[Any]):
+    old_password = serializers.CharField(
+        label=_("Current password"),
+        max_length=4096,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+    )
+    new_password = serializers.CharField(
+        label=_("New password"),
+        max_length=4096,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+    )
+
+
+class PasswordChangeView(APIView):
+    """Change your own password; the one endpoint besides the token's and the logout
+    that an account with a temporary password may use."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=PasswordChangeSerializer,
+        responses={
+            204: OpenApiResponse(
+                description=_("Changed. Every API token of the account was deleted.")
+            ),
+            400: OpenApiResponse(
+                description=_("Wrong current password, or a new password the rules refuse.")
+            ),
+        },
+        summary="Change your password",
+        description="Proves the current password; the new one must pass the password "
+        "rules and differ from it. Afterwards every API token of the account is deleted "
+        "(obtain a new one with the new password) and its other sessions end.",
+    )
+    def post(self, request: Request) -> Response:
+        data = validated_input(PasswordChangeSerializer, request)
+        user = services.change_password(by=request.user, **data)  # type: ignore[arg-type]
+        if request.auth is None:  # signed in by the session, which stays signed in
+            update_session_auth_hash(request._request, user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutView(APIView):
+    """Log out of the API: the caller's token is deleted (recorded as a logout)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses={204: OpenApiResponse(description=_("The token was deleted."))},
+        summary="Log out: delete your API token",
+    )
+    def post(self, request: Request) -> Response:
+        if request.auth is None:  # signed in by the session: log it out
+            logout(request._request)
+        else:
+            # As the site's logout does; ``accounts.services`` records it and deletes
+            # the account's tokens.
+            user_logged_out.send(sender=User, request=request._request, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # Role assignments and accounts. The answers about ids are those of

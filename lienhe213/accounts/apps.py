@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from lienhe213.accounts import services  # noqa: F401  (login audit receivers)
+        from lienhe213.accounts import (
+            middleware,  # noqa: F401  (session clocks at login)
+            services,  # noqa: F401  (login audit receivers)
+        )

@@ -1,7 +1,8 @@
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,54 @@ class LoginForm(AuthenticationForm):
             {"autocomplete": "username", "autocapitalize": "none"}
         )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+def _password_field(label: Any, autocomplete: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    """The old password and the new one twice; ``change_password`` checks the old one
+    and the password rules."""
+
+    old_password = _password_field(_("Current password"), "current-password")
+    new_password1 = _password_field(_("New password"), "new-password")
+    new_password2 = _password_field(_("New password again"), "new-password")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "new_password1"
+        ].help_text = password_validation.password_validators_help_text_html()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("new_password1"), data.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", _("The two new passwords differ."))
+        return data
+
+    def add_domain_error(self, err: DomainError) -> None:
+        field = {"old_password": "old_password", "new_password": "new_password1"}.get(
+            err.field or ""
+        )
+        self.add_error(field, str(err))
+
+
+class ResetRequestForm(PasswordResetForm):
+    """Django's reset form (the address; mail only to an active account with a usable
+    password holding it, and the same answer whether or not one does)."""
+
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autocapitalize": "none"}),
+    )
 
 
 class AuditFilterForm(forms.Form):

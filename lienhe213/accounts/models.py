@@ -43,6 +43,10 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="user",
     )
+    # Set when an administrator creates the account with a temporary password: until
+    # its owner chooses their own, every page leads to the password form and the API
+    # answers 403 (``accounts.middleware``, ``accounts.authentication``).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -1,5 +1,6 @@
 """Writes to accounts and role assignments."""
 
+import datetime
 import secrets
 from typing import Any
 
@@ -10,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from lienhe213.accounts import access
 from lienhe213.accounts.models import Role, RoleAssignment, User, account_named, normalize_username
@@ -115,6 +118,8 @@ def create_account(
     linked only if the creator may see it and no other account holds it: the member
     role later shows that record, and only that one, to the account. Without a password
     the account cannot log in until one is set; the audit row never holds the password.
+    A password given here is temporary: its owner must replace it before doing anything
+    else (``User.must_change_password``).
     The username is stored normalised (``normalize_username``: "ＸＡ " is "xa"), and
     refused when an account already normalises the same.
     """
@@ -162,6 +167,7 @@ def create_account(
         except ValidationError as exc:
             raise DomainError(" ".join(exc.messages), field="password") from exc
         user.set_password(password)
+        user.must_change_password = True
     try:
         with transaction.atomic():
             user.save()
@@ -276,6 +282,80 @@ def unlock_account(*, by: access.AnyUser, user: User) -> User:
     return locked
 
 
+@transaction.atomic
+def issue_token(*, by: User) -> Token:
+    """The API token of ``by``: the one it holds while it lasts (``TOKEN_HOURS`` from
+    its creation), else a new one. Obtaining a token is audited as a login by the token
+    endpoint, not here."""
+    born_before = timezone.now() - datetime.timedelta(hours=settings.TOKEN_HOURS)
+    Token.objects.filter(user=by, created__lte=born_before).delete()
+    token, _created = Token.objects.get_or_create(user=by)
+    return token
+
+
+def end_tokens(*, user: User) -> int:
+    """Delete ``user``'s API tokens; how many there were."""
+    deleted, _kinds = Token.objects.filter(user=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def change_password(*, by: User, old_password: str, new_password: str) -> User:
+    """``by`` replaces their own password, proving the old one.
+
+    The new password passes the configured validators and differs from the old one.
+    Afterwards the account's API tokens are deleted and, the password's hash being part
+    of every session, its other sessions end (the caller keeps its own with
+    ``update_session_auth_hash``); a temporary password stops being one."""
+    user = User.objects.select_for_update().get(pk=by.pk)
+    if not user.check_password(old_password):
+        raise DomainError(
+            _("Your old password was entered incorrectly. Please enter it again."),
+            field="old_password",
+        )
+    if new_password == old_password:
+        raise DomainError(
+            _("Choose a new password different from the old one."), field="new_password"
+        )
+    _set_password(by=by, user=user, password=new_password, reason="password changed")
+    by.password, by.must_change_password = user.password, False
+    return user
+
+
+@transaction.atomic
+def reset_password(*, user: User, new_password: str) -> User:
+    """Set ``user``'s password through a reset link sent to their e-mail address (which
+    proves who they are: the actor is the account itself). The effects of
+    ``change_password``: tokens deleted, other sessions ended, no longer temporary."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    _set_password(by=locked, user=locked, password=new_password, reason="password reset")
+    user.password, user.must_change_password = locked.password, False
+    return locked
+
+
+def _set_password(*, by: User, user: User, password: str, reason: str) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="new_password") from exc
+    was_temporary = user.must_change_password
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    tokens = end_tokens(user=user)
+    changes: dict[str, Any] = {"api_tokens_deleted": tokens}
+    if was_temporary:
+        changes["must_change_password"] = [True, False]
+    audit.record(
+        by=by,
+        action="update",
+        obj=user,
+        scope_path=_home_path(user),
+        changes=changes,
+        reason=reason,
+    )
+
+
 # Logins are recorded from Django's own authentication signals: they fire for every
 # way in (login page, API token, admin) and carry no business logic.
 @receiver(user_logged_in)
@@ -284,10 +364,13 @@ def _record_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     Lockout(user.username).clear()
 
 
+# Logging out, of the site (by the button or after the idle time, ``accounts.middleware``)
+# or of the API (``POST /api/v1/auth/logout/``), ends the account's API tokens too.
 @receiver(user_logged_out)
 def _record_logout(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         audit.record(by=user, action="logout", obj=user, scope_path=_home_path(user))
+        end_tokens(user=user)
 
 
 # A failed login counts towards the username's lockout, unless no password was checked:

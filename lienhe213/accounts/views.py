@@ -6,15 +6,18 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -37,6 +40,8 @@ from lienhe213.accounts.forms import (
     AuditFilterForm,
     GrantRoleForm,
     LoginForm,
+    PasswordChangeForm,
+    ResetRequestForm,
 )
 from lienhe213.accounts.models import Role, RoleAssignment
 from lienhe213.accounts.queries import (
@@ -46,9 +51,11 @@ from lienhe213.accounts.queries import (
     search_accounts,
 )
 from lienhe213.accounts.services import (
+    change_password,
     create_account,
     grant_role,
     new_temporary_password,
+    reset_password,
     revoke_role,
     set_account_active,
     unlock_account,
@@ -56,6 +63,7 @@ from lienhe213.accounts.services import (
 from lienhe213.accounts.throttles import (
     Lockout,
     LoginAttemptThrottle,
+    PasswordResetThrottle,
     attempted_username,
     locked_usernames,
 )
@@ -448,3 +456,87 @@ class LoginView(auth_views.LoginView):
         form = self.get_form_class()(request, initial={"username": username})
         context = self.get_context_data(form=form, refusal=refusal)
         return self.render_to_response(context, status=429)
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own password through ``change_password``; this session stays, the
+    others and the API tokens end. The only page an account with a temporary password
+    may open (``accounts.middleware.PasswordChangeRequiredMiddleware``)."""
+    user = request.user
+    data = request.POST if request.method == "POST" else None
+    form = PasswordChangeForm(data)
+    if form.is_valid():
+        try:
+            changed = change_password(
+                by=user,  # type: ignore[arg-type]
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            )
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            update_session_auth_hash(request, changed)
+            messages.success(
+                request,
+                _("Your password was changed. Your other sessions and API tokens were ended."),
+            )
+            return redirect("accounts:home")
+    forced = getattr(user, "must_change_password", False)
+    return render(request, "accounts/password_change.html", {"form": form, "forced": forced})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link by e-mail (Django's view). The answer is the same whether
+    or not an account holds the address; requests per address are limited
+    (``LIENHE213_RESET_RATE``), over it the form answers 429 and sends nothing. The
+    link points at ``SITE_URL``, never at the Host header of the request."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    form_class = ResetRequestForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        throttle = PasswordResetThrottle()
+        if throttle.allow_reset(request):
+            return super().post(request, *args, **kwargs)
+        minutes = max(1, math.ceil((throttle.wait() or 60) / 60))
+        refusal = ngettext(
+            "Too many requests for this address. Try again in %(minutes)d minute.",
+            "Too many requests for this address. Try again in %(minutes)d minutes.",
+            minutes,
+        ) % {"minutes": minutes}
+        context = self.get_context_data(form=self.get_form(), refusal=refusal)
+        return self.render_to_response(context, status=429)
+
+    @property
+    def extra_email_context(self) -> dict[str, Any]:
+        return {"site_url": settings.SITE_URL}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password through the link (Django's view and token, valid
+    ``PASSWORD_RESET_TIMEOUT`` seconds and once); saved by ``reset_password``."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = SetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            reset_password(user=self.user, new_password=form.cleaned_data["new_password1"])
+        except DomainError as err:
+            form.add_error(None, str(err))
+            return self.form_invalid(form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        return redirect(self.get_success_url())
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"

@@ -1,7 +1,9 @@
 """The API token endpoint: credentials in, token out, every attempt in the audit trail."""
 
+import datetime
+
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -18,8 +20,12 @@ def api() -> APIClient:
 def test_good_credentials_give_the_users_token_and_record_a_login(world, api):
     response = api.post(TOKEN_URL, {"username": "xa", "password": "demo"}, format="json")
 
+    token = Token.objects.get(user=world.commune_clerk)
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=world.commune_clerk).key}
+    assert response.json() == {
+        "token": token.key,
+        "expires": timezone.localtime(token.created + datetime.timedelta(hours=12)).isoformat(),
+    }
     logins = AuditEvent.objects.filter(action="login")
     assert [(e.actor_id, e.object_id, e.scope_path) for e in logins] == [
         (world.commune_clerk.pk, str(world.commune_clerk.pk), world.commune_a_committee.path)

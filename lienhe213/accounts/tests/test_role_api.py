@@ -372,9 +372,20 @@ def test_member_account_created_through_the_api_sees_only_itself(world):
     )
     member_api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     member_api.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    forced = member_api.get("/api/v1/members/")
+    member_api.post(
+        "/api/v1/auth/password/",
+        {"old_password": created["temporary_password"], "new_password": "Hoa-chi-bo-to-1"},
+        format="json",
+    )
+    token = APIClient(HTTP_ACCEPT_LANGUAGE="en").post(
+        "/api/v1/auth/token/", {"username": "hoa", "password": "Hoa-chi-bo-to-1"}, format="json"
+    )
+    member_api.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
 
     response = member_api.get("/api/v1/members/")
 
+    assert forced.status_code == 403
     assert [m["id"] for m in response.json()["results"]] == [world.member_a1.pk]
 
 

@@ -250,7 +250,7 @@ def test_create_account_with_member_link_and_temporary_password(client, world):
     )
 
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     password = response.context["password"]
     assert len(password) == 12
     assert password in response.content.decode()
@@ -403,9 +403,20 @@ def test_new_member_account_logs_in_and_sees_only_its_own_record(client, world):
     client.post(reverse("accounts:logout"))
 
     login = client.post(reverse("accounts:login"), {"username": "hoa", "password": password})
+    forced = client.get(reverse("members:list"))
+    changed = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": password,
+            "new_password1": "Hoa-chi-bo-to-1",
+            "new_password2": "Hoa-chi-bo-to-1",
+        },
+    )
     response = client.get(reverse("members:list"))
 
     assert login.status_code == 302
+    assert (forced.status_code, forced["Location"]) == (302, reverse("accounts:password_change"))
+    assert (changed.status_code, changed["Location"]) == (302, reverse("accounts:home"))
     assert response.status_code == 200
     assert response.context["page"].rows == [world.member_a1]
 

@@ -169,6 +169,12 @@ ENDPOINTS: dict[str, tuple[str, Callable[[Any], str], Callable[[Any, Any], Any] 
         None,
     ),
     "notification-mark-read": ("post", lambda w: "/api/v1/notifications/mark-read/", None),
+    "auth-password": (
+        "post",
+        lambda w: "/api/v1/auth/password/",
+        lambda w, user: {"old_password": "demo", "new_password": "Mat-khau-moi-2025"},
+    ),
+    "auth-logout": ("post", lambda w: "/api/v1/auth/logout/", None),
 }
 
 # fmt: off
@@ -200,6 +206,8 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "notification-mark-read": (401, 200,  200,   200,   200,   200,   200),
     "link-list-subtree":   (401, 400,     400,   400,   400,   200,   200),
     "comment-request-list-subtree": (401, 400, 400, 400,  400,   200,   200),
+    "auth-password":       (401, 204,     204,   204,   204,   204,   204),
+    "auth-logout":         (401, 204,     204,   204,   204,   204,   204),
 }
 # fmt: on
 

@@ -290,6 +290,27 @@ def test_account_pages(client, world, view, who, expected):
     _assert_status(response, expected, url)
 
 
+@pytest.mark.parametrize(
+    ("view", "anonymous"),
+    [
+        ("accounts:password_change", "login"),
+        ("accounts:password_reset", 200),
+        ("accounts:password_reset_done", 200),
+        ("accounts:password_reset_complete", 200),
+    ],
+)
+@pytest.mark.parametrize(
+    "who", ["anonymous", "stranger", "member_user", "secretary_a1", "commune_clerk", "root_user"]
+)
+def test_password_pages(client, world, view, anonymous, who):
+    # One's own password: every account; the reset pages also without a login.
+    url = reverse(view)
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, anonymous if who == "anonymous" else 200, url)
+
+
 def _post(client, world, who, url):
     user = world.user(who)
     if user is not None:

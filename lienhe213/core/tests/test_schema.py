@@ -16,6 +16,8 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/accounts/",
         "/api/v1/accounts/{id}/",
         "/api/v1/accounts/{id}/unlock/",
+        "/api/v1/auth/logout/",
+        "/api/v1/auth/password/",
         "/api/v1/auth/token/",
         "/api/v1/classifications/",
         "/api/v1/classifications/{id}/",
