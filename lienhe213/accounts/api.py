@@ -329,6 +329,8 @@ class AccountSerializer(serializers.ModelSerializer[User]):
             "roles",
         ]
         read_only_fields = fields
+        # An account may have no e-mail address: "" (the schema says so).
+        extra_kwargs = {"email": {"allow_blank": True}}
 
 
 class AccountCreatedSerializer(AccountSerializer):

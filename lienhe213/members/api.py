@@ -120,6 +120,8 @@ class MemberDetailSerializer(MemberListSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        # A member may have no e-mail address: "" (the schema says so).
+        extra_kwargs = {"email": {"allow_blank": True}}
 
     def get_citizen_id(self, obj: Member) -> str | None:
         return self.context.get("citizen_id")

@@ -146,6 +146,8 @@ class ResidenceLinkSerializer(serializers.ModelSerializer[ResidenceLink]):
             "version",
         ]
         read_only_fields = fields
+        # "" until the link ends (the schema says so).
+        extra_kwargs = {"end_reason": {"allow_blank": True}}
 
     def _shows_identifiers(self, link: ResidenceLink) -> bool:
         request = self.context["request"]
@@ -210,6 +212,8 @@ class ClassificationSerializer(serializers.ModelSerializer[ExemptionDecision]):
             "created_at",
         ]
         read_only_fields = fields
+        # "" for a normal classification, which has no reason (the schema says so).
+        extra_kwargs = {"reason": {"allow_blank": True}}
 
 
 class FindingSerializer(serializers.Serializer[Any]):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lienhe213.core.filters import MAX_ID
 from lienhe213.reminders.models import Kind, Notification
 
 _KINDS = [value for value, _label in Kind.choices]
@@ -42,7 +43,7 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 class MarkReadSerializer(serializers.Serializer[Any]):
     ids = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         help_text=_("Only these notifications; all unread ones when left out."),
     )
