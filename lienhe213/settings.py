@@ -75,14 +75,22 @@ def cache_from_url(url: str) -> dict[str, object]:
 # that forgets the variable fails closed.
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not DEBUG and (
-    len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
+if (
+    SECRET_KEY
+    and not DEBUG
+    and (
+        len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
+    )
 ):
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY must be set to a random value of at least 50 characters when "
         "DJANGO_DEBUG is off (python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
     )
-SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"
+if DEBUG and not SECRET_KEY:
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+# Without DEBUG and without a key, SECRET_KEY stays empty: commands that sign nothing
+# (migrate, makemigrations, check) run, and Django refuses everything that would sign
+# with it; the application server refuses to start (wsgi.py).
 
 ALLOWED_HOSTS = [
     h.strip()

@@ -48,12 +48,22 @@ def test_debug_is_off_unless_turned_on():
     assert _debug_with({"DJANGO_DEBUG": "1"}).stdout.strip() == "True"
 
 
-@pytest.mark.parametrize("key", ["", "short", "a" * 60, "django-insecure-" + "x1y2z3" * 10])
+@pytest.mark.parametrize("key", ["short", "a" * 60, "django-insecure-" + "x1y2z3" * 10])
 def test_a_weak_secret_key_is_refused_in_production(key):
     result = _debug_with({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": key})
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set to a random value" in result.stderr
+
+
+def test_without_a_key_the_server_refuses_to_start_but_migrations_run():
+    server = _run({"DJANGO_DEBUG": "0"}, "-c", "import lienhe213.wsgi")
+    migrations = _run({}, "manage.py", "makemigrations", "--check", "--dry-run")
+
+    assert server.returncode != 0
+    assert "The SECRET_KEY setting must not be empty" in server.stderr
+    assert migrations.returncode == 0, migrations.stderr
+    assert "No changes detected" in migrations.stdout
 
 
 def test_check_deploy_is_clean_in_the_production_configuration():
