@@ -1,4 +1,4 @@
-"""The named cast every test can use (STYLE.md): one small province with two communes,
+"""The named cast every test can use (docs/style.md): one small province with two communes,
 two residential cells in the first, and a workplace grassroots committee."""
 
 import datetime

@@ -197,7 +197,7 @@ else:
         "NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}",
     }
 # PostgreSQL keeps psycopg's default client-side binding: server-side prepared
-# statements turned LIKE searches into slow generic plans (PERFORMANCE.md).
+# statements turned LIKE searches into slow generic plans (docs/performance.md).
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

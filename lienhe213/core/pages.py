@@ -21,7 +21,7 @@ class PeekPage(Generic[T]):
     """One page of a list, found by fetching one row more than the page holds.
 
     At province scale a ``COUNT(*)`` of a scoped list costs as much as the page itself
-    (PERFORMANCE.md), so lists show previous/next without a total: the extra row only
+    (docs/performance.md), so lists show previous/next without a total: the extra row only
     tells whether a next page exists.
     """
 

@@ -1,7 +1,7 @@
 """Vietnamese text helpers: diacritic folding for search and a collation key for sorting.
 
 Both are computed in Python and stored in columns, so that search and ordering behave
-the same on SQLite and PostgreSQL without database extensions (PERFORMANCE.md: a stored
+the same on SQLite and PostgreSQL without database extensions (docs/performance.md: a stored
 folded column is portable and cheaper than ``unaccent()``; SQLite's FTS5 does not fold
 đ to d).
 """

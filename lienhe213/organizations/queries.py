@@ -62,7 +62,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
 def subtree_counts(orgs: "OrganizationQuerySet", per_org: Mapping[int, int]) -> dict[int, int]:
     """Subtree totals for ``orgs``, given each organization's own count (one ``GROUP BY``).
 
-    Each count is added to every ancestor found on its path, in Python: PERFORMANCE.md
+    Each count is added to every ancestor found on its path, in Python: docs/performance.md
     measured this well below a SQL range join on paths.
     """
     from lienhe213.organizations.models import Organization

@@ -2,7 +2,7 @@
 
 A real spreadsheet: headers in the user's language, dates as date cells shown
 dd/mm/yyyy, widths set, the header row frozen. openpyxl's write-only mode streams rows
-and is the library's own speed floor (PERFORMANCE.md).
+and is the library's own speed floor (docs/performance.md).
 """
 
 import datetime
@@ -34,7 +34,7 @@ def field_label(name: str) -> str:
 
 
 def book_columns(on_commune: bool) -> list[tuple[str, int]]:
-    """The tracking book's columns (DOMAIN §5.3, those that exist so far) and widths."""
+    """The tracking book's columns (docs/domain.md §5.3, those that exist so far) and widths."""
     columns = [
         (pgettext("row number column", "No."), 6),
         (_("Full name"), 26),

@@ -1,4 +1,4 @@
-"""Who gets which status code on every page (STYLE.md: one matrix per protected view).
+"""Who gets which status code on every page (docs/style.md: one matrix per protected view).
 
 Anonymous visitors are sent to the login page; a user who may not see an object gets
 404 (a forged id reveals nothing); one who sees it but may not change it gets 403.
