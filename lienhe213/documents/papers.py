@@ -1,4 +1,4 @@
-"""The content of each official form (Guidance 33-HD/BTCTW, DOMAIN §5), built from the
+"""The content of each official form (Guidance 33-HD/BTCTW, docs/domain.md §5), built from the
 tracking book and the comment cycle into a ``rendering.Paper``. The forms are Vietnamese
 whatever the UI language."""
 
@@ -27,11 +27,11 @@ if TYPE_CHECKING:
 BASIS = (
     "Thực hiện Quy định số 213-QĐ/TW ngày 02/01/2020 của Bộ Chính trị về trách nhiệm của "
     "đảng viên đang công tác thường xuyên giữ mối liên hệ với tổ chức đảng và nhân dân nơi "
-    "cư trú và Hướng dẫn số 33-HD/BTCTW ngày 10/6/2020 của Ban Tổ chức Trung ương,"
+    "cư trú và Hướng dẫn số 33-HD/BTCTW ngày 30/10/2020 của Ban Tổ chức Trung ương,"
 )
 GENDER = {"male": "Nam", "female": "Nữ"}
 
-# The items of forms 3-213 and 4-213 and their three levels, best first (DOMAIN §4.4).
+# The items of forms 3-213 and 4-213 and their three levels, best first (docs/domain.md §4.4).
 ITEM_TITLES = {
     "item_1": "1. Nêu gương về phẩm chất chính trị, đạo đức, lối sống; vai trò tiên phong, "
     "gương mẫu trước nhân dân nơi cư trú",
@@ -285,7 +285,7 @@ BOOK_COLUMNS = [
 def book_paper(
     cell: Organization, links: Sequence[ResidenceLink], on: datetime.date, document: IssuedDocument
 ) -> Paper:
-    """The tracking book of a residential cell on ``on`` (DOMAIN §5.3): one row per
+    """The tracking book of a residential cell on ``on`` (docs/domain.md §5.3): one row per
     member linked to the cell, in the order given."""
     commune = cell.parent
     rows = [
@@ -377,7 +377,7 @@ def _change(value: float | None) -> str:
 
 def review_paper(review: "Review", on: datetime.date, document: IssuedDocument) -> Paper:
     """The annual report of a province or a commune on carrying out Regulation 213
-    (DOMAIN §4.8): the year's figures beside the previous year's, the strongest and the
+    (docs/domain.md §4.8): the year's figures beside the previous year's, the strongest and the
     weakest units, the commendations. Its labels are the Vietnamese of the report page,
     whatever the language of the user who prints it."""
     from django.utils import translation

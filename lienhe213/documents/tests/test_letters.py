@@ -37,6 +37,10 @@ def test_the_workplace_downloads_form_1_213_as_pdf(client, world):
     assert "Nơi cư trú: Tổ 2, Phường Hà Giang 1, tỉnh Tuyên Quang" in page
     assert "Tiếp nhận ngày … tháng … năm …" in page
     assert "miễn sinh hoạt" not in page
+    # The texts it rests on, with their dates (Guidance 33 is of 30 October 2020).
+    basis = " ".join(page.split())
+    assert "Quy định số 213-QĐ/TW ngày 02/01/2020" in basis
+    assert "Hướng dẫn số 33-HD/BTCTW ngày 30/10/2020" in basis
     document = IssuedDocument.objects.get()
     assert (document.kind, document.series, document.number, document.year) == (
         "1-213",
