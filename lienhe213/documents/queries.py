@@ -37,6 +37,12 @@ class IssuedDocumentQuerySet(models.QuerySet["IssuedDocument"]):
 
 
 class DocumentBatchQuerySet(models.QuerySet["DocumentBatch"]):
+    def abandoned(self) -> "DocumentBatchQuerySet":
+        """Batches that say they run but whose worker stopped (``core.leases``)."""
+        from lienhe213.core import leases
+
+        return self.filter(status="running", heartbeat_at__lt=leases.expired_before())
+
     def visible_to(self, user: "AnyUser") -> "DocumentBatchQuerySet":
         """Batches of an issuer in the subtree where ``user`` manages letters."""
         from lienhe213.accounts import access

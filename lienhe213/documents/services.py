@@ -623,14 +623,10 @@ def _register_batch(
     batch.save(update_fields=["pdf", "archive", "status", "done", "finished_at"])
 
 
-def fail_abandoned_batches(*, now: datetime.datetime | None = None) -> int:
+def fail_abandoned_batches() -> int:
     """Fail the running batches whose worker stopped (no heartbeat for a lease): the
     letters were never registered, so the batch only needs to be started again."""
-    abandoned = list(
-        DocumentBatch.objects.filter(
-            status=DocumentBatch.Status.RUNNING, heartbeat_at__lt=leases.expired_before(now)
-        ).values_list("pk", flat=True)
-    )
+    abandoned = list(DocumentBatch.objects.abandoned().values_list("pk", flat=True))
     DocumentBatch.objects.filter(pk__in=abandoned).update(
         status=DocumentBatch.Status.FAILED,
         error=_("The worker stopped before the batch was finished. Start it again."),

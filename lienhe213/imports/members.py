@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from lienhe213.core.bulk import insert_rows
-from lienhe213.core.text import fold, sort_key
+from lienhe213.core.text import fold
 from lienhe213.imports import cleaning
 from lienhe213.imports.models import ImportBatch
 from lienhe213.imports.reading import Cell
@@ -38,7 +38,7 @@ from lienhe213.imports.rows import (
     repeated,
     typed_cells,
 )
-from lienhe213.members.models import Member, PreviousPartyCard
+from lienhe213.members.models import Member, PreviousPartyCard, name_keys
 from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
 
 # The fields a row may set, in the order the preview shows changes.
@@ -396,11 +396,16 @@ class MemberChecker:
         saying whose record it is."""
         targets = sorted({r.target_id for r in rows if r.target_id and not r.is_rejected})
         stored: dict[int, dict[str, Any]] = {}
+        previous: dict[int, set[str]] = defaultdict(set)  # cards carried before
         for chunk in _chunks(targets):
             for values in Member.objects.filter(pk__in=chunk).values(
                 "pk", "unit_path", "version", *FIELDS
             ):
                 stored[values["pk"]] = values
+            for member_id, number in PreviousPartyCard.objects.filter(
+                member_id__in=chunk
+            ).values_list("member_id", "number"):
+                previous[member_id].add(number)
         for row in rows:
             if row.target_id is None or row.is_rejected:
                 continue
@@ -420,17 +425,9 @@ class MemberChecker:
                 old = old.isoformat() if isinstance(old, datetime.date) else old
                 if new in (None, "") or new == old:
                     continue
-                if field == "party_card_number" and old and new in self._previous_of(row):
+                if field == "party_card_number" and old and new in previous[row.target_id]:
                     continue  # an old card number in an old list: the current one stays
                 row.changes[field] = [self._show(field, old), self._show(field, new)]
-
-    def _previous_of(self, row: RowResult) -> set[str]:
-        assert row.target_id is not None
-        return set(
-            PreviousPartyCard.objects.filter(member_id=row.target_id).values_list(
-                "number", flat=True
-            )
-        )
 
     def _show(self, field: str, value: Any) -> str:
         """A value as the preview shows it: names for records, dd/mm/yyyy for dates."""
@@ -486,10 +483,10 @@ def _new_member(values: dict[str, Any], paths: dict[int, str], batch_id: int) ->
     for field in DATE_FIELDS:
         row[field] = datetime.date.fromisoformat(values[field]) if values.get(field) else None
     row["employment"] = values.get("employment") or Member.Employment.WORKING
-    names = (row["family_name"], row["middle_name"], row["given_name"])
     row["unit_path"] = paths[row["organization_id"]]
-    row["search_text"] = fold(" ".join(p for p in names if p))
-    row["name_sort_key"] = sort_key(row["given_name"], row["family_name"], row["middle_name"])
+    row["search_text"], row["name_sort_key"] = name_keys(
+        row["family_name"], row["middle_name"], row["given_name"]
+    )
     row["import_batch_id"] = batch_id
     return row
 
@@ -521,9 +518,9 @@ def _update(
             setattr(member, field, value)
         if "organization_id" in row["changes"]:
             member.unit_path = paths[member.organization_id]
-        names = (member.family_name, member.middle_name, member.given_name)
-        member.search_text = fold(" ".join(p for p in names if p))
-        member.name_sort_key = sort_key(member.given_name, member.family_name, member.middle_name)
+        member.search_text, member.name_sort_key = name_keys(
+            member.family_name, member.middle_name, member.given_name
+        )
         member.import_batch_id = batch.pk
         changed.append(member)
     Member.objects.bulk_update(

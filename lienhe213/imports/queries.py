@@ -22,3 +22,9 @@ class ImportBatchQuerySet(models.QuerySet["ImportBatch"]):
 
     def running(self) -> "ImportBatchQuerySet":
         return self.filter(status__in=["validating", "committing"])
+
+    def abandoned(self) -> "ImportBatchQuerySet":
+        """Imports being checked or committed whose worker stopped (``core.leases``)."""
+        from lienhe213.core import leases
+
+        return self.running().filter(heartbeat_at__lt=leases.expired_before())

@@ -9,7 +9,6 @@ the commit writes the accepted rows of the last check in one transaction, or not
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import logging
 from collections.abc import Callable, Mapping
@@ -455,15 +454,11 @@ def _queue_again(batch_id: int) -> None:
     check_import.enqueue(batch_id=batch_id)
 
 
-def fail_abandoned_imports(*, now: datetime.datetime | None = None) -> int:
+def fail_abandoned_imports() -> int:
     """Fail the imports being checked or committed whose worker stopped (no heartbeat
     for a lease). A commit runs in one transaction, so nothing of it was written; the
     file is kept, and "check again" on the page starts over."""
-    abandoned = list(
-        ImportBatch.objects.running()
-        .filter(heartbeat_at__lt=leases.expired_before(now))
-        .values_list("pk", flat=True)
-    )
+    abandoned = list(ImportBatch.objects.abandoned().values_list("pk", flat=True))
     ImportBatch.objects.filter(pk__in=abandoned).update(
         status=ImportBatch.Status.FAILED,
         error=_("The worker stopped before the import was finished; nothing was written."),

@@ -12,6 +12,13 @@ from lienhe213.members import validators
 from lienhe213.members.queries import MemberQuerySet
 
 
+def name_keys(family_name: str, middle_name: str, given_name: str) -> tuple[str, str]:
+    """The stored search text (folded full name) and Vietnamese sort key of a name, as
+    ``Member.refresh_derived`` computes them and the bulk writers must too."""
+    full_name = " ".join(p for p in (family_name, middle_name, given_name) if p)
+    return fold(full_name), sort_key(given_name, family_name, middle_name)
+
+
 class Member(models.Model):
     """A party member: identity, formal party unit, residence and contact.
 
@@ -168,8 +175,9 @@ class Member(models.Model):
         self.citizen_id = validators.canonical_citizen_id(self.citizen_id)
         self.dossier_number = validators.canonical_dossier_number(self.dossier_number)
         self.phone = validators.ascii_digits(self.phone)
-        self.search_text = fold(self.full_name)
-        self.name_sort_key = sort_key(self.given_name, self.family_name, self.middle_name)
+        self.search_text, self.name_sort_key = name_keys(
+            self.family_name, self.middle_name, self.given_name
+        )
 
     def clean(self) -> None:
         errors: dict[str, Any] = {}

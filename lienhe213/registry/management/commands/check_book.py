@@ -23,22 +23,15 @@ SHOWN = 10
 def _abandoned_work() -> dict[str, list[int]]:
     """Background batches that say they run but whose worker stopped (core.leases);
     ``run_due`` fails them, and until then they are reported here."""
-    from lienhe213.core import leases
     from lienhe213.documents.models import DocumentBatch
     from lienhe213.imports.models import ImportBatch
 
-    expired = leases.expired_before()
     return {
         "abandoned letter batches": list(
-            DocumentBatch.objects.filter(status="running", heartbeat_at__lt=expired)
-            .order_by("pk")
-            .values_list("pk", flat=True)
+            DocumentBatch.objects.abandoned().order_by("pk").values_list("pk", flat=True)
         ),
         "abandoned imports": list(
-            ImportBatch.objects.running()
-            .filter(heartbeat_at__lt=expired)
-            .order_by("pk")
-            .values_list("pk", flat=True)
+            ImportBatch.objects.abandoned().order_by("pk").values_list("pk", flat=True)
         ),
     }
 
