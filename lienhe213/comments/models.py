@@ -16,7 +16,7 @@ from lienhe213.comments.queries import CommentRequestQuerySet
 class CommentCampaign(models.Model):
     """A provincial committee's call for the year's comments: the window in which
     workplaces may request them and the deadline for returning them. Neither Regulation
-    213 nor Guidance 33 fixes a date (DOMAIN §4.4), so each province chooses."""
+    213 nor Guidance 33 fixes a date (docs/domain.md §4.4), so each province chooses."""
 
     province = models.ForeignKey(
         "organizations.Organization",
@@ -399,7 +399,7 @@ class Comment(models.Model):
 
 class FollowUpOutcome(models.TextChoices):
     """What the workplace committee decided on a returned comment's recommendation
-    (DOMAIN §4.7): each outcome answers one recommendation (``OUTCOMES_FOR``)."""
+    (docs/domain.md §4.7): each outcome answers one recommendation (``OUTCOMES_FOR``)."""
 
     COMMENDED = "commended", pgettext_lazy("follow-up outcome", "Commended")
     NOT_COMMENDED = "not_commended", _("Considered, not commended")
@@ -422,7 +422,7 @@ OUTCOMES_FOR: dict[str, tuple[str, ...]] = {
 class RecommendationFollowUp(models.Model):
     """The workplace committee's decision on the residence's proposal to commend the
     member or to consider handling them, recorded once per returned comment and sent
-    back to the residence commune as a notice (DOMAIN §4.7, §6 "follow-up").
+    back to the residence commune as a notice (docs/domain.md §4.7, §6 "follow-up").
 
     The outcome must answer the comment's recommendation (``OUTCOMES_FOR``); the
     service checks it, and the date, against the comment. One per request: a second

@@ -63,7 +63,7 @@ def returned_condition() -> models.Q:
     return models.Q(status__in=RETURNED_STATUSES)
 
 
-# The recommendations that ask the workplace committee for a decision (DOMAIN §4.7).
+# The recommendations that ask the workplace committee for a decision (docs/domain.md §4.7).
 PROPOSALS = ("commend", "consider_handling")
 
 

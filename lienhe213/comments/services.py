@@ -396,7 +396,7 @@ def record_follow_up(
 ) -> RecommendationFollowUp:
     """Record what the workplace committee decided on the residence's proposal to
     commend the member or to consider handling them, and tell the residence commune
-    through a notice (DOMAIN §4.7: "the outcome should be sent back to the residence").
+    through a notice (docs/domain.md §4.7: "the outcome should be sent back to the residence").
 
     When the link no longer connects the two committees (closed more than
     ``notices.services.RECENTLY_CLOSED_DAYS`` ago), the decision is recorded without a
@@ -694,7 +694,7 @@ def answer_comment(
 @transaction.atomic
 def escalate_overdue_requests(*, on: datetime.date) -> list[CommentRequest]:
     """Mark every request not returned by its campaign's deadline on ``on`` as
-    escalated, once (DOMAIN §4.4: the commune and the province chase late comments).
+    escalated, once (docs/domain.md §4.4: the commune and the province chase late comments).
 
     Running it again escalates nothing twice; returns the requests escalated now, for
     the reminder command to tell the residence commune and the province. The version is

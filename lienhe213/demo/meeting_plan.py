@@ -1,6 +1,6 @@
 """Two years of residence meetings of a demo preset, planned in memory.
 
-Every residential cell meets its linked members about every six months (DOMAIN §4.3);
+Every residential cell meets its linked members about every six months (docs/domain.md §4.3);
 about one cell in eleven missed its latest meeting (so that the six-month flag has
 something to show), a few more missed an earlier one, some held a thematic or
 extraordinary meeting, and some have their next meeting planned. The rows are those

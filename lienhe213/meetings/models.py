@@ -1,5 +1,5 @@
 """Residence meetings: a residential cell meets its linked working members at least every
-six months (Regulation 213, Art. 4.3; DOMAIN §4.3), records who came, what they said and
+six months (Regulation 213, Art. 4.3; docs/domain.md §4.3), records who came, what they said and
 what is to be done next. Every write goes through ``meetings.services``."""
 
 from django.conf import settings

@@ -130,7 +130,7 @@ def cells_without_recent_meeting(
     scope: "Organization", *, on: datetime.date
 ) -> "OrganizationQuerySet":
     """Current residential cells in ``scope``'s subtree that have active linked members
-    but no meeting held in the six months up to ``on`` (DOMAIN §4.3: "every six months").
+    but no meeting held in the six months up to ``on`` (docs/domain.md §4.3: "every six months").
 
     A cell with no active link has nobody to meet and is not flagged. Each cell carries
     ``last_held_on``: its latest held meeting up to ``on``, or None.

@@ -21,7 +21,7 @@ class Side(models.TextChoices):
 
 
 class Kind(models.TextChoices):
-    """What a notice is about (Regulation 213 art. 3, DOMAIN §4.5)."""
+    """What a notice is about (Regulation 213 art. 3, docs/domain.md §4.5)."""
 
     # From the residence side
     VIOLATION = "violation", _("Violation at the residence")

@@ -367,7 +367,7 @@ class LinkEvent(models.Model):
 class DeadlinePolicy(models.Model):
     """A provincial committee's deadline for presenting an introduction letter.
 
-    Neither Regulation 213 nor Guidance 33 sets one (DOMAIN §4.1), so each province
+    Neither Regulation 213 nor Guidance 33 sets one (docs/domain.md §4.1), so each province
     chooses; without a row the default of 30 working days applies.
     """
 

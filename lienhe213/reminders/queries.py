@@ -113,7 +113,7 @@ MEMBER_NAME = ("member__family_name", "member__middle_name", "member__given_name
 def cells_due_for_meeting(*, on: datetime.date) -> list[dict[str, Any]]:
     """Current residential cells with active linked members whose last held meeting (up
     to ``on``) is more than five months old, or who never met: the six-month rule
-    (DOMAIN §4.3) comes due or is broken. Each row: pk, name, path, last_held_on,
+    (docs/domain.md §4.3) comes due or is broken. Each row: pk, name, path, last_held_on,
     has_planned (a meeting is planned from ``on`` on)."""
     from lienhe213.meetings.models import Meeting
     from lienhe213.meetings.queries import months_before

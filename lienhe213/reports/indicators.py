@@ -1,5 +1,5 @@
 """The indicators of Regulation 213 for an organization's subtree and a period
-(DOMAIN §6.2), and the same figures for each child organization, for drill-down.
+(docs/domain.md §6.2), and the same figures for each child organization, for drill-down.
 
 Every figure is read through the ``visible_to(user)`` of its model, then narrowed to
 the subtree, so a report never counts what the user could not list. Each family of
@@ -240,7 +240,7 @@ def _comment_aggregates() -> dict[str, Count]:
         "recommend_consider_handling": Count(
             "pk", filter=returned & Q(comment__recommendation=Recommendation.CONSIDER_HANDLING)
         ),
-        # what the workplace did with those proposals (DOMAIN §4.7): the same query
+        # what the workplace did with those proposals (docs/domain.md §4.7): the same query
         "recommend_followed_up": Count("pk", filter=followed_up_condition()),
         "recommend_awaiting_follow_up": Count("pk", filter=awaiting_follow_up_condition()),
         "all_best": Count(

@@ -1,4 +1,4 @@
-"""Commendations recorded at the annual thematic review (DOMAIN §4.7, §4.8; ADR 0009).
+"""Commendations recorded at the annual thematic review (docs/domain.md §4.7, §4.8; ADR 0009).
 
 They live in ``reports`` because they are the review's outcome: the review lists the
 proposals (from the cells' "commend" recommendations and from the committees) and the

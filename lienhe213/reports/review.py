@@ -1,4 +1,4 @@
-"""The annual thematic review of a province or a commune (DOMAIN §4.8; ADR 0009).
+"""The annual thematic review of a province or a commune (docs/domain.md §4.8; ADR 0009).
 
 ``build_review`` returns a plain ``Review``: the year's indicators beside the previous
 year's with the change, the residence-side child units ranked on a documented score
