@@ -10,7 +10,7 @@ from typing import Any
 import dj_database_url
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from lienhe213.core.backups import BackupError, restore_backup
 
@@ -60,9 +60,12 @@ class Command(BaseCommand):
         )
         if restored.pending_migrations:
             self.stdout.write(
-                _(
+                ngettext(
+                    "This version has %(count)s migration the backup had not applied: "
+                    "run manage.py migrate.",
                     "This version has %(count)s migrations the backup had not applied: "
-                    "run manage.py migrate."
+                    "run manage.py migrate.",
+                    restored.pending_migrations,
                 )
                 % {"count": restored.pending_migrations}
             )
