@@ -32,10 +32,20 @@ Environment variables:
                            wrong passwords (default 20; 0: never) within the window
                            (default 900 s), for the delay (default 60 s), doubled at
                            each further lockout up to the maximum (default 3600 s)
+    LIENHE213_TWO_FACTOR   "required" (default without DEBUG): administrators and every
+                           committee role sign in with an authenticator app code;
+                           "optional" (default with DEBUG): whoever turned it on
+    LIENHE213_TOTP_ISSUER  the name authenticator apps show (default "Liên hệ 213")
     CACHE_URL              a cache every app server and worker shares, e.g.
                            redis://127.0.0.1:6379/1 (redis://, rediss:// or unix://):
                            the token endpoint's attempt counts and the dashboards;
                            default: the local memory of each process
+    LIENHE213_RETAIN_FORMER_MEMBERS_YEARS, LIENHE213_RETAIN_PHONE_YEARS,
+    LIENHE213_RETAIN_AUDIT_YEARS
+                           whole years, 1 or more, that manage.py apply_retention keeps:
+                           a member who left the party or died before is anonymised
+                           (default 5), their phone and e-mail removed (default 2);
+                           older audit rows are deleted (default 5)
 """
 
 import os
@@ -113,6 +123,9 @@ INSTALLED_APPS = [
     "template_partials",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "django_tasks",
@@ -141,11 +154,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lienhe213.core.middleware.RequestContextMiddleware",
     "lienhe213.accounts.middleware.SessionLimitsMiddleware",
+    "lienhe213.accounts.middleware.SecondFactorMiddleware",
     "lienhe213.accounts.middleware.PasswordChangeRequiredMiddleware",
     "lienhe213.accounts.middleware.ExportAuditMiddleware",
     "lienhe213.core.middleware.NoStoreMiddleware",
@@ -303,6 +318,21 @@ TRUST_REQUEST_ID = env_bool("LIENHE213_TRUST_REQUEST_ID", False)
 SITE_URL = os.environ.get("LIENHE213_SITE_URL", "http://localhost:8000").rstrip("/")
 DIGEST_HOUR = int(os.environ.get("LIENHE213_DIGEST_HOUR", "6"))
 
+
+def retention_years(name: str, default: int) -> int:
+    """Years a retention policy keeps a kind of record (members.retention): a whole
+    number, 1 or more (0 would erase what was written today)."""
+    value = os.environ.get(name, str(default)).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of years, 1 or more.")
+    return int(value)
+
+
+# Personal data retention (Law 91/2025/QH15): manage.py apply_retention, from cron.
+RETAIN_FORMER_MEMBERS_YEARS = retention_years("LIENHE213_RETAIN_FORMER_MEMBERS_YEARS", 5)
+RETAIN_PHONE_YEARS = retention_years("LIENHE213_RETAIN_PHONE_YEARS", 2)
+RETAIN_AUDIT_YEARS = retention_years("LIENHE213_RETAIN_AUDIT_YEARS", 5)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "lienhe213.accounts.authentication.ExpiringTokenAuthentication",
@@ -311,6 +341,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
         "lienhe213.accounts.authentication.PasswordChanged",
+        "lienhe213.accounts.authentication.SecondFactorDone",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -337,6 +368,16 @@ TOKEN_HOURS = int(os.environ.get("LIENHE213_TOKEN_HOURS", "12"))
 SESSION_COOKIE_AGE = int(os.environ.get("LIENHE213_SESSION_HOURS", "8")) * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 IDLE_MINUTES = int(os.environ.get("LIENHE213_IDLE_MINUTES", "30"))
+# Two-factor sign-in (an authenticator app, with recovery codes): required for every
+# committee role and administrators when LIENHE213_TWO_FACTOR is "required" (the default
+# without DEBUG), optional for all when "optional" (the default of the development
+# server and the demo). Members may always turn it on for themselves.
+_TWO_FACTOR = os.environ.get("LIENHE213_TWO_FACTOR", "optional" if DEBUG else "required")
+if _TWO_FACTOR not in {"required", "optional"}:
+    raise ImproperlyConfigured('LIENHE213_TWO_FACTOR must be "required" or "optional".')
+TWO_FACTOR_REQUIRED = _TWO_FACTOR == "required"
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = os.environ.get("LIENHE213_TOTP_ISSUER", "Liên hệ 213")
 PASSWORD_RESET_TIMEOUT = int(os.environ.get("LIENHE213_RESET_HOURS", "2")) * 60 * 60
 
 SPECTACULAR_SETTINGS = {

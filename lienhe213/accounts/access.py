@@ -7,6 +7,7 @@ asks ``scope_paths`` for the tree paths a user may act under for a capability.
 
 from enum import Enum
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from lienhe213.accounts.models import Role, RoleAssignment, User
@@ -173,3 +174,17 @@ def own_member_id(user: AnyUser) -> int | None:
     if any(role == Role.MEMBER for role, _path in roles_of(user)):
         return user.member_id
     return None
+
+
+# Roles that handle other members' personal data: their accounts sign in with a second
+# factor wherever two-factor sign-in is required (``TWO_FACTOR_REQUIRED``, on by default
+# in production); a member who sees only themself may turn it on, and is then asked too.
+SECOND_FACTOR_ROLES = frozenset(Role) - {Role.MEMBER}
+
+
+def needs_second_factor(user: AnyUser) -> bool:
+    """Whether ``user`` must sign in with a second factor: a superuser, or an account
+    holding a committee role (``SECOND_FACTOR_ROLES``), while the deployment requires it."""
+    if not settings.TWO_FACTOR_REQUIRED or not user.is_authenticated:
+        return False
+    return user.is_superuser or any(role in SECOND_FACTOR_ROLES for role, _p in roles_of(user))

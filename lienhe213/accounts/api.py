@@ -33,8 +33,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lienhe213.accounts import services
-from lienhe213.accounts.access import AnyUser, Capability, has_capability
-from lienhe213.accounts.authentication import token_expires
+from lienhe213.accounts.access import AnyUser, Capability, has_capability, needs_second_factor
+from lienhe213.accounts.authentication import SecondFactorDone, token_expires
 from lienhe213.accounts.models import Role, RoleAssignment, User
 from lienhe213.accounts.queries import (
     accounts_in_scope,
@@ -44,6 +44,7 @@ from lienhe213.accounts.queries import (
     search_accounts,
 )
 from lienhe213.accounts.throttles import Lockout, TokenAttemptThrottle, attempted_username
+from lienhe213.core.errors import DomainError
 from lienhe213.core.text import fold
 from lienhe213.members.models import Member
 from lienhe213.organizations.api import VisibleOrganizationField, validated_input
@@ -58,6 +59,16 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
         max_length=4096,
         trim_whitespace=False,
         style={"input_type": "password"},
+    )
+    code = serializers.CharField(
+        label=_("Code"),
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text=_(
+            "For an account with two-factor sign-in: the code from the authenticator "
+            "app, or one of the recovery codes."
+        ),
     )
 
 
@@ -132,7 +143,15 @@ class ObtainTokenView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(description=_("Wrong username or password, or a missing field.")),
+            400: OpenApiResponse(
+                description=_(
+                    "Wrong username or password, a missing field, or a missing or wrong "
+                    "second-factor code."
+                )
+            ),
+            403: OpenApiResponse(
+                description=_("Two-factor sign-in is required and not yet set up.")
+            ),
             429: OpenApiResponse(description=_("Too many attempts; try again later.")),
         },
         auth=[],
@@ -160,9 +179,36 @@ class ObtainTokenView(APIView):
             raise serializers.ValidationError(
                 {"detail": _("The username or password is incorrect.")}
             )
+        self._second_factor(user, credentials.validated_data.get("code", ""))
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         token = services.issue_token(by=user)
         return Response(TokenSerializer({"token": token.key, "expires": token_expires(token)}).data)
+
+    @staticmethod
+    def _second_factor(user: User, code: str) -> None:
+        """An account with an authenticator app proves a code; one that must have an
+        app and has none gets no token until it sets one up on the website."""
+        if not user.two_factor_enabled:
+            if needs_second_factor(user):
+                raise exceptions.PermissionDenied(
+                    _(
+                        "Your role requires two-factor sign-in. Set it up on the website, "
+                        "then obtain a token with a code from your authenticator app."
+                    )
+                )
+            return
+        if not code.strip():
+            raise serializers.ValidationError(
+                {"code": _("Enter the code from your authenticator app, or a recovery code.")}
+            )
+        try:
+            device = services.verify_second_factor(user=user, code=code)
+        except DomainError as err:
+            raise serializers.ValidationError({"code": str(err)}) from err
+        if device is None:
+            raise serializers.ValidationError(
+                {"code": _("This code is not right. Enter the code your app shows now.")}
+            )
 
 
 class PasswordChangeSerializer(serializers.Serializer[Any]):
@@ -182,9 +228,10 @@ class PasswordChangeSerializer(serializers.Serializer[Any]):
 
 class PasswordChangeView(APIView):
     """Change your own password; the one endpoint besides the token's and the logout
-    that an account with a temporary password may use."""
+    that an account with a temporary password may use (after its second factor, when
+    it has one)."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, SecondFactorDone]
 
     @extend_schema(
         request=PasswordChangeSerializer,

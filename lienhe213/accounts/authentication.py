@@ -7,6 +7,11 @@
 * An account whose password is temporary (``User.must_change_password``) gets 403 from
   every endpoint but the token endpoint, the password change and the logout, which
   declare their own permissions.
+* Two-factor sign-in: the token endpoint asks an account with an authenticator app for
+  a code as well, and gives no token to an account that must have one and has none;
+  every token in use was therefore issued after a second factor (turning it on or off
+  ends the account's tokens). A request signed in by the site's session needs the
+  session's second factor too (``SecondFactorDone``).
 """
 
 import datetime
@@ -20,6 +25,8 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+
+from lienhe213.accounts.access import needs_second_factor
 
 
 def token_expires(token: Token) -> datetime.datetime:
@@ -52,3 +59,26 @@ class PasswordChanged(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return not getattr(request.user, "must_change_password", False)
+
+
+class SecondFactorDone(BasePermission):
+    """Refuses (403) a request whose account has not given the second factor it must:
+    a session signed in with the password only, while the account has an authenticator
+    app or its role requires one; a token of an account that must set one up (tokens
+    are otherwise only issued after the second factor)."""
+
+    message = _(
+        "Sign in with your second factor first: two-factor sign-in is required for "
+        "your account. Set it up on the website."
+    )
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        if not user.is_authenticated:
+            return True  # IsAuthenticated answers
+        if request.auth is None and getattr(user, "is_verified", lambda: False)():
+            return True
+        enabled = getattr(user, "two_factor_enabled", False)
+        if request.auth is not None:
+            return enabled or not needs_second_factor(user)
+        return not enabled and not needs_second_factor(user)

@@ -220,3 +220,24 @@ class AccountForm(forms.Form):
 
 class AccountSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=150)
+
+
+class SecondFactorForm(forms.Form):
+    """A code from the authenticator app (six digits) or a recovery code; the services
+    check it."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def add_domain_error(self, err: DomainError) -> None:
+        self.add_error("code" if err.field == "code" else None, str(err))

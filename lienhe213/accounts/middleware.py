@@ -6,6 +6,9 @@
   members' birth dates, card numbers, addresses and phones out of the system.
 * ``SessionLimitsMiddleware``: a signed-in session ends after ``IDLE_MINUTES`` without
   a request, and at the latest ``SESSION_COOKIE_AGE`` seconds after it began.
+* ``SecondFactorMiddleware``: an account with two-factor sign-in on reaches no page
+  before it gives a code; one that must have it (``access.needs_second_factor``) sets
+  it up first.
 * ``PasswordChangeRequiredMiddleware``: an account with a temporary password sees only
   the password form until it chooses its own.
 """
@@ -27,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
-from lienhe213.accounts.access import Capability, scope_paths
+from lienhe213.accounts.access import Capability, needs_second_factor, scope_paths
 from lienhe213.core import audit
 from lienhe213.core.models import AuditEvent
 
@@ -143,10 +146,58 @@ class SessionLimitsMiddleware:
         return redirect_to_login(request.get_full_path(), login_url)
 
 
+# What a signed-in account may open before its second factor: the code form (or the
+# set-up of its authenticator app, when it has none and must), and leaving.
+OPEN_BEFORE_SECOND_FACTOR = {"accounts:logout", "accounts:login", "set_language"}
+OPEN_FOR_SET_UP = OPEN_BEFORE_SECOND_FACTOR | {"accounts:two_factor_setup"}
+
+
+class SecondFactorMiddleware:
+    """Between the password and the second factor, an account sees only the code form
+    (``accounts:two_factor_verify``), and comes back afterwards to the page it asked
+    for. An account that must sign in with a second factor and has not set one up is
+    sent to the set-up — after replacing a temporary password, which comes first.
+    The API answers 403 itself (``accounts.authentication.SecondFactorDone``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or _is_api(request):
+            return None
+        if user.is_verified():
+            return None
+        match = request.resolver_match
+        name = match.view_name if match is not None else ""
+        if user.two_factor_enabled:
+            if name in OPEN_BEFORE_SECOND_FACTOR or name == "accounts:two_factor_verify":
+                return None
+            return _to_with_next(request, reverse("accounts:two_factor_verify"))
+        if not needs_second_factor(user) or user.must_change_password:
+            return None
+        if name in OPEN_FOR_SET_UP:
+            return None
+        return _to(request, reverse("accounts:two_factor_setup"))
+
+
+def _to_with_next(request: HttpRequest, url: str) -> HttpResponse:
+    """Go to ``url``, coming back afterwards to the page asked for (a plain GET)."""
+    if request.method == "GET" and not getattr(request, "htmx", False):
+        return redirect_to_login(request.get_full_path(), url)
+    return _to(request, url)
+
+
 # What an account with a temporary password may still open (besides the API, which
 # answers 403 itself: ``accounts.authentication.PasswordChanged``).
 OPEN_WITH_TEMPORARY_PASSWORD = {
     "accounts:password_change",
+    "accounts:two_factor_verify",
     "accounts:logout",
     "accounts:login",
     "accounts:password_reset",

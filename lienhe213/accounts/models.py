@@ -47,6 +47,10 @@ class User(AbstractUser):
     # its owner chooses their own, every page leads to the password form and the API
     # answers 403 (``accounts.middleware``, ``accounts.authentication``).
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # Whether the account signs in with a second factor (an authenticator app): kept by
+    # ``accounts.services.two_factor`` with the devices, so that a request can tell
+    # without a query whether its session still owes a code (``accounts.middleware``).
+    two_factor_enabled = models.BooleanField(_("two-factor sign-in"), default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -1,10 +1,11 @@
 """Reusable reads of accounts and role assignments, scoped to the reader."""
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lienhe213.accounts.access import AnyUser, Capability, scope_paths, sees_everything
 from lienhe213.accounts.models import RoleAssignment, User
-from lienhe213.accounts.services import account_refusal
+from lienhe213.accounts.services.accounts import account_refusal
 from lienhe213.core.text import fold
 from lienhe213.organizations.queries import paths_condition
 
@@ -54,8 +55,10 @@ def accounts_with_roles(accounts: "QuerySet[User]") -> "QuerySet[User]":
 def describe_accounts(by: AnyUser, accounts: list[User]) -> None:
     """Attach to each account (fetched with ``accounts_with_roles``) the roles ``by``
     may see (``shown_roles``: those inside their MANAGE_ROLES scope) and whether ``by``
-    may enable or disable it (``can_toggle``)."""
+    may enable or disable it (``can_toggle``), and whether it has two-factor sign-in
+    on (``has_two_factor``)."""
     paths = scope_paths(by, Capability.MANAGE_ROLES)
+    with_app = {account.pk for account in accounts if account.two_factor_enabled}
     everything = sees_everything(by)
     for account in accounts:
         held = list(account.role_assignments.all())
@@ -64,3 +67,9 @@ def describe_accounts(by: AnyUser, accounts: list[User]) -> None:
         ]
         roles = [(a.role, a.organization.path) for a in held]
         account.can_toggle = account_refusal(by, account, roles) is None  # type: ignore[attr-defined]
+        account.has_two_factor = account.pk in with_app  # type: ignore[attr-defined]
+
+
+def authenticator(user: User) -> TOTPDevice | None:
+    """The account's confirmed authenticator app: set when two-factor sign-in is on."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()

@@ -1,4 +1,4 @@
-"""Writes to accounts and role assignments."""
+"""Writes to accounts and role assignments, passwords, API tokens and the audit of logins."""
 
 import datetime
 import secrets
@@ -24,7 +24,7 @@ from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 
 
-def _home_path(user: User) -> str:
+def home_path(user: User) -> str:
     paths = sorted((p for _role, p in access.roles_of(user)), key=len)
     return paths[0] if paths else ""
 
@@ -350,7 +350,7 @@ def _set_password(*, by: User, user: User, password: str, reason: str) -> None:
         by=by,
         action="update",
         obj=user,
-        scope_path=_home_path(user),
+        scope_path=home_path(user),
         changes=changes,
         reason=reason,
     )
@@ -360,7 +360,7 @@ def _set_password(*, by: User, user: User, password: str, reason: str) -> None:
 # way in (login page, API token, admin) and carry no business logic.
 @receiver(user_logged_in)
 def _record_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
-    audit.record(by=user, action="login", obj=user, scope_path=_home_path(user))
+    audit.record(by=user, action="login", obj=user, scope_path=home_path(user))
     Lockout(user.username).clear()
 
 
@@ -369,7 +369,7 @@ def _record_login(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
 @receiver(user_logged_out)
 def _record_logout(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
     if user is not None:
-        audit.record(by=user, action="logout", obj=user, scope_path=_home_path(user))
+        audit.record(by=user, action="logout", obj=user, scope_path=home_path(user))
         end_tokens(user=user)
 
 
@@ -383,7 +383,7 @@ def _record_failed_login(
     typed = credentials.get("username", "")
     username = normalize_username(typed if isinstance(typed, str) else "")[:150]
     known = account_named(username)
-    scope_path = _home_path(known) if known else ""
+    scope_path = home_path(known) if known else ""
     lockout = Lockout(username)
     if refused == "locked" or (not refused and lockout.is_locked()):
         refused = "locked"

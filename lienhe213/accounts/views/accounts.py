@@ -386,7 +386,7 @@ def account_set_active(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The account was enabled."))
         else:
             messages.success(request, _("The account was disabled."))
-    return redirect(_back_to_accounts(request))
+    return redirect(back_to_accounts(request))
 
 
 @login_required
@@ -403,10 +403,10 @@ def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(err))
     else:
         messages.success(request, _("The account was unlocked."))
-    return redirect(_back_to_accounts(request))
+    return redirect(back_to_accounts(request))
 
 
-def _back_to_accounts(request: HttpRequest) -> str:
+def back_to_accounts(request: HttpRequest) -> str:
     query = request.POST.get("query", "")
     url = reverse("accounts:account_list")
     return f"{url}?{query}" if query and "//" not in query else url
