@@ -45,6 +45,7 @@ from typing import Any
 
 import django
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db import Error as DjangoDatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -316,7 +317,12 @@ def restore_backup(path: Path | str, *, database: Mapping[str, Any] | None = Non
     """
     archive = Path(path)
     owned = database is not None
-    wrapper = _wrapper(database) if database is not None else connections[DEFAULT_DB_ALIAS]
+    try:
+        wrapper = _wrapper(database) if database is not None else connections[DEFAULT_DB_ALIAS]
+    except ImproperlyConfigured as err:  # a backend Django cannot load
+        raise BackupError(
+            _("The target database could not be used: %(error)s") % {"error": err}
+        ) from err
     try:
         with tempfile.TemporaryDirectory(prefix="lienhe213-restore-") as work:
             manifest, data = _unpack(archive, Path(work), target_engine=wrapper.vendor)
