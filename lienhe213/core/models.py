@@ -1,8 +1,16 @@
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.core.fields import TreePathField
+
+
+class AuditRowImmutable(Exception):
+    """Code tried to change or delete an audit row (ADR 0012): the trail is append-only;
+    only ``core.audit`` seals rows and expires old ones."""
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -13,13 +21,77 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
             condition |= models.Q(scope_path__under=path)
         return self.filter(condition)
 
+    def sealed(self) -> "AuditEventQuerySet":
+        """Rows already in the hash chain (they have a ``seq``)."""
+        return self.filter(seq__isnull=False)
+
+    def unsealed(self) -> "AuditEventQuerySet":
+        """Rows written since the last ``core.audit.seal_audit``."""
+        return self.filter(seq__isnull=True)
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditRowImmutable(str(_("Audit rows cannot be changed.")))
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        # Refused before Django's own transaction around it, which would otherwise mark
+        # the caller's transaction broken.
+        raise AuditRowImmutable(str(_("Audit rows cannot be changed.")))
+
+    def delete(self) -> NoReturn:
+        raise AuditRowImmutable(str(_("Audit rows cannot be deleted.")))
+
+    # The two writes the trail allows, for ``core.audit`` only. Raw SQL, because every
+    # ORM path to an UPDATE or a DELETE above is closed; the database guard (migration
+    # 0003) lets exactly these through as well.
+
+    def _write_seals(self, seals: Sequence[tuple[int, int, str, str]]) -> None:
+        """Set ``seq``, ``prev_hash`` and ``row_hash`` of the rows given as
+        ``(id, seq, prev_hash, row_hash)``, each only while it has no ``seq`` yet."""
+        if not seals:
+            return
+        connection = connections[self.db]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET seq = %s, prev_hash = %s, row_hash = %s "  # noqa: S608
+                "WHERE id = %s AND seq IS NULL",
+                [(seq, prev_hash, row_hash, pk) for pk, seq, prev_hash, row_hash in seals],
+            )
+            written = cursor.rowcount
+        if written != len(seals):
+            # Another sealer got there first: the caller's transaction rolls back.
+            raise RuntimeError(f"sealed {written} of {len(seals)} audit rows")
+
+    def _purge_through(self, seq: int) -> int:
+        """Delete the sealed rows up to ``seq`` included and return how many; in the
+        caller's transaction, which keeps the database guard open only for this DELETE."""
+        connection = connections[self.db]
+        if not connection.in_atomic_block:
+            raise RuntimeError("expiring audit rows needs a transaction")
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('lienhe213.audit_purge', 'on', true)")
+            cursor.execute(
+                f"DELETE FROM {table} WHERE seq IS NOT NULL AND seq <= %s",  # noqa: S608
+                [seq],
+            )
+            deleted = cursor.rowcount
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config('lienhe213.audit_purge', 'off', true)")
+        return deleted
+
 
 class AuditEvent(models.Model):
     """One write, login or sensitive read: who did what to which object, from where.
 
-    Rows are only ever inserted (by ``core.audit.record``); nothing updates or deletes
-    them. ``scope_path`` is the tree path of the organization the object belongs to, so
-    the audit page can be scoped like every other list without knowing domain models.
+    Rows are only ever inserted (by ``core.audit.record``); ``save()`` of a stored row,
+    ``delete()`` and the QuerySet's ``update()`` and ``delete()`` refuse, and so does the
+    database (ADR 0012). ``core.audit.seal_audit`` later links each row into a hash chain
+    (``seq``, ``prev_hash``, ``row_hash``) that ``manage.py verify_audit`` checks;
+    ``core.audit.expire_audit_before`` is the one way rows leave. ``scope_path`` is the
+    tree path of the organization the object belongs to, so the audit page can be scoped
+    like every other list without knowing domain models.
     """
 
     class Action(models.TextChoices):
@@ -37,6 +109,7 @@ class AuditEvent(models.Model):
         VIEW = "view", _("Viewed sensitive data")
         IMPORT = "import", _("Imported")
         EXPORT = "export", _("Exported")
+        EXPIRE = "expire", _("Expired old rows")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -44,7 +117,9 @@ class AuditEvent(models.Model):
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # Not SET_NULL: that would rewrite sealed rows. A user who appears in the audit
+        # is deactivated, never deleted.
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
@@ -57,6 +132,12 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     scope_path = TreePathField(_("scope path"), max_length=255, blank=True, db_index=True)
+    # The hash chain, set once by core.audit.seal_audit (ADR 0012).
+    seq = models.BigIntegerField(
+        _("sequence number"), null=True, blank=True, unique=True, editable=False
+    )
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -68,3 +149,12 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert the row; a stored row is never saved again."""
+        if self.pk is not None or not self._state.adding:
+            raise AuditRowImmutable(str(_("Audit rows cannot be changed.")))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditRowImmutable(str(_("Audit rows cannot be deleted.")))

@@ -8,14 +8,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from lienhe213.core import audit
 from lienhe213.reminders import services
 
 
 class Command(BaseCommand):
     help = (
         "Escalate overdue notices and comment requests, notify the people concerned by what "
-        "is due, and enqueue the daily e-mail digests. Idempotent: safe to run every few "
-        "minutes."
+        "is due, enqueue the daily e-mail digests, and seal the new audit rows into the "
+        "audit chain. Idempotent: safe to run every few minutes."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,4 +39,8 @@ class Command(BaseCommand):
             # The digests wait for the morning, so that the day's reminders are in them.
             digests = timezone.localtime().hour >= settings.DIGEST_HOUR
         summary = services.run_due(on=on, digests=digests and not options["no_digests"])
-        self.stdout.write(f"run_due {on.isoformat()}: {summary.line()}")
+        # The audit rows written since the last run join the hash chain (ADR 0012).
+        sealed = audit.seal_audit()
+        self.stdout.write(
+            f"run_due {on.isoformat()}: {summary.line()}; audit rows sealed: {sealed}"
+        )
