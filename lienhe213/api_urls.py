@@ -14,7 +14,7 @@ from lienhe213.comments.api import CampaignViewSet, CommentRequestViewSet
 from lienhe213.documents.api import DocumentViewSet
 from lienhe213.imports.api import ImportViewSet
 from lienhe213.meetings.api import MeetingViewSet
-from lienhe213.members.api import MemberViewSet
+from lienhe213.members.api import MemberViewSet, PersonalDataView
 from lienhe213.notices.api import NoticeViewSet
 from lienhe213.organizations.api import OrganizationViewSet
 from lienhe213.registry.api import (
@@ -52,5 +52,6 @@ urlpatterns = [
     path("reconciliation/", ReconciliationView.as_view(), name="reconciliation"),
     path("reports/indicators/", IndicatorsView.as_view(), name="report-indicators"),
     path("reports/review/", ReviewView.as_view(), name="report-review"),
+    path("me/data/", PersonalDataView.as_view(), name="me-data"),
     *router.urls,
 ]

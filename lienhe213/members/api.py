@@ -13,6 +13,9 @@ the masked digits cannot be recovered by trying candidates.
 
 Edits are optimistic: ``PATCH`` must carry the ``version`` the client read; if someone
 saved in between, the answer is 409 Conflict and nothing changes.
+
+``GET /api/v1/me/data/`` gives the signed-in member everything held about them, the
+content of the page's workbook as JSON (``members.personal_data``), audited as an export.
 """
 
 from typing import Any
@@ -20,17 +23,20 @@ from typing import Any
 import django_filters
 from django.db import models
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
+from rest_framework.views import APIView
 
 from lienhe213.accounts.access import Capability, has_capability
+from lienhe213.core import audit
 from lienhe213.core.api import stale_aware
-from lienhe213.members import services
-from lienhe213.members.access import get_member_for_user, reveal_citizen_id
+from lienhe213.members import personal_data, services
+from lienhe213.members.access import get_member_for_user, get_own_member, reveal_citizen_id
 from lienhe213.members.models import Member
 from lienhe213.members.queries import MemberQuerySet
 from lienhe213.organizations.api import VisibleOrganizationField, validated_input
@@ -285,3 +291,48 @@ class MemberViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Member]):
             stored=lambda: Member.objects.values_list("version", flat=True).get(pk=member.pk),
         )
         return result if isinstance(result, Response) else Response(self._detail(result))
+
+
+def _records(help_text: Any) -> serializers.ListField:
+    return serializers.ListField(child=serializers.DictField(), help_text=help_text)
+
+
+class PersonalDataSerializer(serializers.Serializer[Any]):
+    """The sections of ``members.personal_data``: the record, then one list per kind of
+    record. Choices are codes, dates ISO 8601, related organizations by name."""
+
+    generated_on = serializers.DateField()
+    member = serializers.DictField(help_text=_("The member record."))
+    previous_party_cards = _records(_("Card numbers carried before the current one."))
+    classifications = _records(_("Classification decisions (normal, category A or B)."))
+    residence_links = _records(_("Introductions to the residence (the tracking book)."))
+    link_events = _records(_("Every step of those links; ``letter`` names the link."))
+    meetings = _records(_("Meetings the member was invited to, with their own attendance."))
+    opinions = _records(_("The member's own opinions at meetings."))
+    follow_ups = _records(_("What meetings decided about the member."))
+    comments = _records(_("Comments on the member; the content once returned."))
+    notices = _records(_("Notices about the member between the two committees."))
+    notice_replies = _records(_("Replies in those notices' threads."))
+
+
+class PersonalDataView(APIView):
+    """The signed-in member's own data (the data subject's right of access). 404 for an
+    account linked to no member record."""
+
+    @extend_schema(
+        summary="Everything held about you, the signed-in member",
+        responses={
+            200: PersonalDataSerializer,
+            404: OpenApiResponse(description=_("Your account is not linked to a member record.")),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            member = get_own_member(request.user)
+        except Http404 as exc:
+            raise exceptions.NotFound(str(exc)) from exc
+        data = personal_data.collect(member)
+        response = Response(data.as_data())
+        return audit.mark_export(  # type: ignore[return-value]
+            response, title=f"{personal_data.TITLE} {data.today.isoformat()}", rows=data.rows
+        )

@@ -1,6 +1,7 @@
 """The member list as a workbook: every row the list's scope and filters give, in the
 list's order, with the columns of the record that the list may show (the citizen ID
-stays on the record page, shown only to those who may read it)."""
+stays on the record page, shown only to those who may read it). And a member's own
+data as a workbook, one sheet per kind of record (``members.personal_data``)."""
 
 import datetime
 from collections.abc import Iterable
@@ -12,8 +13,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from lienhe213.core import audit
 from lienhe213.members.models import Member
-from lienhe213.registry.exports import xlsx_response
+from lienhe213.members.personal_data import TITLE, PersonalData
+from lienhe213.registry.exports import Sheet, xlsx_response, xlsx_sheets_response
 
 
 def _label(name: str) -> str:
@@ -68,3 +71,34 @@ def members_xlsx(members: Iterable[Member], scope: str = "", *, fmt: str = "xlsx
         rows=(row(number, member) for number, member in enumerate(members, start=1)),
         fmt=fmt,
     )
+
+
+def personal_data_xlsx(data: PersonalData) -> HttpResponse:
+    """The member's own data as a download named "du-lieu-ca-nhan-<date>.xlsx" (in the
+    user's language, without ids): the record as a sheet of labels and values, then one
+    sheet per kind of record, headers in the user's language, dates as date cells shown
+    dd/mm/yyyy, every text through ``sheet_cell`` (no text becomes a formula). Labelled
+    as an export, so the export audit records it."""
+    record = data.record
+    sheets: list[Sheet] = [
+        (
+            record.title,
+            [(_("Field"), 30), (_("Value"), 40)],
+            [
+                [c.label, value.shown]
+                for c, value in zip(record.columns, record.rows[0], strict=True)
+            ],
+        )
+    ]
+    sheets += [
+        (
+            section.title,
+            [(c.label, c.width) for c in section.columns],
+            [[value.shown for value in row] for row in section.rows],
+        )
+        for section in data.sections
+    ]
+    title = f"{TITLE} {data.today.isoformat()}"
+    response = xlsx_sheets_response(filename=title, sheets=sheets)
+    # Counted in records, as the API counts them (the record sheet's rows are fields).
+    return audit.mark_export(response, title=title, rows=data.rows)

@@ -19,6 +19,10 @@ def name_keys(family_name: str, middle_name: str, given_name: str) -> tuple[str,
     return fold(full_name), sort_key(given_name, family_name, middle_name)
 
 
+# The name an anonymised member is stored and shown under (``members.retention``).
+ANONYMISED_NAME = _("Anonymised member")
+
+
 class Member(models.Model):
     """A party member: identity, formal party unit, residence and contact.
 
@@ -27,6 +31,10 @@ class Member(models.Model):
     (Vietnamese collation key) are derived from the name on every save, so search and
     ordering behave the same on SQLite and PostgreSQL (ADR 0003). ``unit_path`` copies
     the tree path of the party unit, so scoping needs no join (ADR 0004).
+
+    A member who left the party or died long enough ago is anonymised, not deleted
+    (``members.retention``): ``anonymised_on`` says so, and ``full_name`` then reads as
+    the translated placeholder, whatever language the run stored the name in.
     """
 
     class Gender(models.TextChoices):
@@ -105,6 +113,9 @@ class Member(models.Model):
         _("phone"), max_length=15, blank=True, validators=[validators.validate_phone]
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    # Set by the retention policy (``members.retention``) the day it replaced the
+    # personal identifiers of a former member; the row and what reports count stay.
+    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True, editable=False)
     unit_path = TreePathField(max_length=255, editable=False, db_index=True)
     search_text = models.CharField(max_length=255, editable=False, db_index=True)
     name_sort_key = models.CharField(max_length=400, editable=False, db_index=True)
@@ -150,7 +161,13 @@ class Member(models.Model):
 
     @property
     def full_name(self) -> str:
+        if self.is_anonymised:
+            return str(ANONYMISED_NAME)
         return " ".join(p for p in (self.family_name, self.middle_name, self.given_name) if p)
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_on is not None
 
     @property
     def masked_citizen_id(self) -> str:

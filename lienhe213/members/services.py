@@ -127,13 +127,20 @@ def update_member(*, by: AnyUser, member: Member, version: int | None, **changes
     """Change a member's record.
 
     ``version`` is the version the editor started from; when someone else saved in
-    between, the change is refused instead of silently overwriting theirs.
+    between, the change is refused instead of silently overwriting theirs. An anonymised
+    record (``members.retention``) is refused.
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown member fields: {sorted(unknown)}")
     current = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
     _require_edit_under(by, current.organization)
+    if current.is_anonymised:
+        # The identifiers were removed on purpose (members.retention): writing new ones
+        # would bring the person back into a record kept only for the history.
+        raise DomainError(
+            _("This former member's record was anonymised and can no longer be changed.")
+        )
     if version is not None and version != current.version:
         raise DomainError(
             _("This record was changed by someone else meanwhile. Reload it and try again.")

@@ -1,17 +1,23 @@
-"""Member pages: the scoped list with search, the record, and its create/edit forms."""
+"""Member pages: the scoped list with search, the record, and its create/edit forms;
+the member's download of their own data."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import Capability, has_capability, own_member_id
 from lienhe213.core.errors import DomainError
 from lienhe213.core.pages import peek_page, query_without_page, render_page
-from lienhe213.members import exports, services
-from lienhe213.members.access import can_edit, get_member_for_user, reveal_citizen_id
+from lienhe213.members import exports, personal_data, services
+from lienhe213.members.access import (
+    can_edit,
+    get_member_for_user,
+    get_own_member,
+    reveal_citizen_id,
+)
 from lienhe213.members.filters import MemberFilter
 from lienhe213.members.forms import MemberForm
 from lienhe213.members.models import Member
@@ -53,8 +59,21 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "member": member,
         "can_edit": can_edit(request.user, member),
         "citizen_id": reveal_citizen_id(request.user, member),
+        "is_own": getattr(request.user, "member_id", None) == member.pk,
     }
     return render(request, "members/member_detail.html", context)
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """The signed-in member's own data as one workbook (the data subject's right of
+    access); audited as an export. An account linked to no member record gets a page
+    saying so (404)."""
+    try:
+        member = get_own_member(request.user)
+    except Http404 as exc:
+        return render(request, "members/my_data_missing.html", {"reason": exc}, status=404)
+    return exports.personal_data_xlsx(personal_data.collect(member))
 
 
 @login_required

@@ -175,6 +175,7 @@ ENDPOINTS: dict[str, tuple[str, Callable[[Any], str], Callable[[Any, Any], Any] 
         lambda w, user: {"old_password": "demo", "new_password": "Mat-khau-moi-2025"},
     ),
     "auth-logout": ("post", lambda w: "/api/v1/auth/logout/", None),
+    "me-data": ("get", lambda w: "/api/v1/me/data/", None),
 }
 
 # fmt: off
@@ -208,6 +209,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "comment-request-list-subtree": (401, 400, 400, 400,  400,   200,   200),
     "auth-password":       (401, 204,     204,   204,   204,   204,   204),
     "auth-logout":         (401, 204,     204,   204,   204,   204,   204),
+    "me-data":             (401, 404,     200,   404,   404,   404,   404),
 }
 # fmt: on
 
