@@ -226,6 +226,30 @@ def test_member_create(client, world, who, expected):
     _assert_status(response, expected, url)
 
 
+# One's own data (the data subject's right of access): only an account linked to a
+# member record; every other account is told it has none (404).
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 404),
+        ("member_user", 200),
+        ("other_clerk", 404),
+        ("secretary_a1", 404),
+        ("commune_clerk", 404),
+        ("workplace_officer", 404),
+        ("provincial_officer", 404),
+        ("root_user", 404),
+    ],
+)
+def test_my_data_download(client, world, who, expected):
+    url = reverse("members:my_data")
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
