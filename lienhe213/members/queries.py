@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 # The open states of a residence link (registry.models.ResidenceLink.OPEN_STATUSES).
 RESIDENCE_OPEN_STATUSES = ("issued", "received", "assigned", "active")
+# The reasons a link closes because the member is no longer a member
+# (registry.models.ResidenceLink.EndReason.LEFT_PARTY, DIED).
+DEPARTURE_REASONS = ("left_party", "died")
 
 
 class MemberQuerySet(models.QuerySet["Member"]):
@@ -63,6 +66,35 @@ class MemberQuerySet(models.QuerySet["Member"]):
         return self.model._default_manager.filter(
             held, residence_links__status__in=RESIDENCE_OPEN_STATUSES
         ).values("pk")
+
+    def departed_before(self, day: "datetime.date") -> "MemberQuerySet":
+        """Members who left the party or died before ``day``, and did not come back.
+
+        The tracking book is where a departure is recorded: the workplace closes the
+        link with the reason "left the party" or "died" (``end_link_for_departure``).
+        The latest such end is the departure (annotated ``departed_on``); a member with
+        an open link, or a link issued after the departure (re-admitted), has not
+        departed. Members never linked have no recorded departure and are not matched.
+        """
+        links = self.model._meta.get_field("residence_links").related_model
+        departures = links._default_manager.filter(  # type: ignore[union-attr]
+            member_id=models.OuterRef("pk"), status="closed", end_reason__in=DEPARTURE_REASONS
+        )
+        since = links._default_manager.filter(  # type: ignore[union-attr]
+            models.Q(status__in=RESIDENCE_OPEN_STATUSES)
+            | models.Q(issued_on__gt=models.OuterRef("departed_on")),
+            member_id=models.OuterRef("pk"),
+        )
+        return (
+            self.annotate(
+                departed_on=models.Subquery(departures.order_by("-ended_on").values("ended_on")[:1])
+            )
+            .filter(departed_on__lt=day)
+            .exclude(models.Exists(since))
+        )
+
+    def not_anonymised(self) -> "MemberQuerySet":
+        return self.filter(anonymised_on__isnull=True)
 
     def in_subtree(self, org: "Organization") -> "MemberQuerySet":
         return self.filter(unit_path__under=org.path)
