@@ -2,6 +2,7 @@
 its filters, the workplace mirror, stale pages and double submits, the worklist."""
 
 import datetime
+import re
 
 from django.urls import reverse
 
@@ -164,8 +165,34 @@ def test_link_page_shows_history_and_only_the_steps_of_the_viewers_side(client, 
         "Chi bộ tổ 1",
         "Chi bộ tổ 2",
     ]
-    assert "Letter issued" in html
-    assert "Received by the commune" in html
+    issued = link.issued_on.strftime("%d/%m/%Y")
+    number = f"{link.letter_number}/{link.letter_year}"
+    assert (
+        f"On {issued}, {link.issued_by_organization.name} issued introduction letter no. "
+        f"{number}."
+    ) in html
+    received = link.received_on.strftime("%d/%m/%Y")
+    assert (
+        f"On {received}, {link.residence_commune_organization.name} received introduction "
+        f"letter no. {number}."
+    ) in html
+
+
+def test_history_says_which_cell_in_words(client, world):
+    link = link_at(world, "active")
+    client.force_login(world.commune_clerk)
+
+    html = client.get(reverse("registry:link_detail", args=[link.pk])).content.decode()
+
+    assigned = link.assigned_on.strftime("%d/%m/%Y")
+    assert (
+        f"On {assigned}, {link.residence_commune_organization.name} assigned the member to "
+        f"{link.residence_cell.name}."
+    ) in html
+    assert f"On {link.acknowledged_on:%d/%m/%Y}, {link.residence_cell.name} acknowledged" in html
+    text = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1])
+    for raw in ("residence_cell", "status", "issued →", f"{link.issued_on:%Y-%m-%d}"):
+        assert raw not in text, raw
 
 
 def test_workplace_sees_its_own_steps_on_the_same_link(client, world):

@@ -21,6 +21,7 @@ from lienhe213.accounts.access import (
 )
 from lienhe213.core.errors import DomainError
 from lienhe213.registry import access, forms, services
+from lienhe213.registry.history import history_lines
 from lienhe213.registry.models import ResidenceLink
 from lienhe213.registry.views._common import (
     _forbid_unless,
@@ -99,7 +100,7 @@ def _link_page(
         "link": link,
         "member": link.member,
         "residence_only": access.residence_only(user, link.member),
-        "events": link.events.select_related("by").order_by("at", "pk"),
+        "history": history_lines(link, link.events.select_related("by").order_by("at", "pk")),
         "steps": [
             (
                 reverse(f"registry:{step}", args=[link.pk]),

@@ -28,6 +28,7 @@ from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
 from lienhe213.registry import access, exports, forms, services
 from lienhe213.registry.filters import BookFilter, WorkplaceFilter, exemption_reasons, latest_links
+from lienhe213.registry.history import history_lines
 from lienhe213.registry.models import Category, ExemptionDecision, ResidenceLink
 from lienhe213.registry.queries import classifications_on
 from lienhe213.registry.reconciliation import reconcile
@@ -258,6 +259,8 @@ def member_links(request: HttpRequest, member_pk: int) -> HttpResponse:
         .prefetch_related("events__by")
         .order_by("-issued_on", "-pk")
     )
+    for link in links:
+        link.history = history_lines(link, link.events.all())  # type: ignore[attr-defined]
     try:
         member = get_member_for_user(request.user, member_pk)
     except Http404:
