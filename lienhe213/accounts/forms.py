@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from lienhe213.accounts.access import ROLE_RANK, AnyUser, Capability, highest_rank_at
 from lienhe213.accounts.models import Role, User, account_named
 from lienhe213.core.errors import DomainError
+from lienhe213.core.forms import DateInput
 from lienhe213.core.models import AuditEvent
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
@@ -83,12 +84,12 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     date_to = forms.DateField(
         label=_("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     def filter(self, events: "models.QuerySet[AuditEvent]") -> "models.QuerySet[AuditEvent]":

@@ -4,6 +4,7 @@
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.comments.models import (
@@ -18,12 +19,9 @@ from lienhe213.comments.models import (
     RatingLevel,
     Recommendation,
 )
+from lienhe213.core.forms import DateInput
 from lienhe213.registry.filters import SIDE_CHOICES
 from lienhe213.registry.models import ResidenceLink
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class CampaignForm(forms.Form):
@@ -31,6 +29,15 @@ class CampaignForm(forms.Form):
     opens_on = forms.DateField(label=_("Window opens"), widget=DateInput)
     closes_on = forms.DateField(label=_("Window closes"), widget=DateInput)
     deadline = forms.DateField(label=_("Deadline for return"), widget=DateInput)
+
+
+def campaign_label(campaign: CommentCampaign) -> str:
+    """A campaign as a chooser shows it: its year and its window, no database id."""
+    return gettext("Year %(year)s (comments from %(opens)s to %(closes)s)") % {
+        "year": campaign.year,
+        "opens": campaign.opens_on.strftime("%d/%m/%Y"),
+        "closes": campaign.closes_on.strftime("%d/%m/%Y"),
+    }
 
 
 class BulkRequestForm(forms.Form):
@@ -54,6 +61,8 @@ class BulkRequestForm(forms.Form):
         campaign_field = self.fields["campaign"]
         assert isinstance(campaign_field, forms.ModelChoiceField)
         campaign_field.queryset = campaigns
+        campaign_field.empty_label = _("Choose a campaign")
+        campaign_field.label_from_instance = campaign_label  # type: ignore[method-assign,assignment]
         links_field = self.fields["links"]
         assert isinstance(links_field, forms.ModelMultipleChoiceField)
         links_field.queryset = links
@@ -98,7 +107,10 @@ class FrontMeetingForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    rating_level = forms.ChoiceField(label=_("Rating level"), choices=RatingLevel.choices)
+    # No level is preselected: the committee chooses one (issue: the highest was).
+    rating_level = forms.ChoiceField(
+        label=_("Rating level"), choices=[("", _("Choose a level")), *RatingLevel.choices]
+    )
     rating_note = forms.CharField(
         label=_("How the comment was used"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -113,7 +125,7 @@ class FollowUpForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(label=_("Outcome"), widget=forms.RadioSelect)
     # a date input takes ISO dates whatever the language's format
-    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput(format="%Y-%m-%d"))
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
     decision_reference = forms.CharField(
         label=_("Decision reference (number, date)"), max_length=100, required=False
     )

@@ -7,8 +7,8 @@ form carries, which level is the best, which step may follow) live here.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from lienhe213.comments.queries import CommentRequestQuerySet
 
@@ -56,7 +56,7 @@ class CommentCampaign(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} ({self.province_id})"
+        return gettext("Comment campaign %(year)s") % {"year": self.year}
 
 
 class CommentForm(models.TextChoices):

@@ -1,15 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lienhe213.core.forms import DateInput
 from lienhe213.documents.models import DocumentBatch
 
 
 class BatchForm(forms.Form):
     """The day of the bulk issue whose letters go into one PDF (or one ZIP file)."""
 
-    issued_on = forms.DateField(
-        label=_("Letters issued on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    issued_on = forms.DateField(label=_("Letters issued on"), widget=DateInput())
     output = forms.ChoiceField(
         label=_("File"),
         choices=DocumentBatch.Output.choices,

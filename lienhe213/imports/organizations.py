@@ -17,6 +17,7 @@ import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lienhe213.core.errors import DomainError
 from lienhe213.core.text import fold
@@ -39,7 +40,7 @@ from lienhe213.organizations.models import AdministrativeUnit, Community, Organi
 
 def field_labels() -> dict[str, str]:
     return {
-        "name": _("Name"),
+        "name": pgettext("of a thing", "Name"),
         "kind": _("Kind"),
         "parent": _("Parent organization"),
         "code": _("Code"),

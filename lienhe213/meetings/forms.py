@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.core.errors import DomainError
+from lienhe213.core.forms import DateInput
 from lienhe213.meetings.models import Attendance, Meeting
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 
 
 class ServiceForm(forms.Form):

@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy
 
 from lienhe213.accounts.access import AnyUser, Capability
 from lienhe213.core.errors import DomainError
+from lienhe213.core.forms import DateInput
 from lienhe213.members.models import Member
 from lienhe213.members.services import EDITABLE_FIELDS
 from lienhe213.organizations.models import AdministrativeUnit, Organization
 from lienhe213.organizations.queries import communities_of, deployed_communes
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 
 
 class PartyUnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

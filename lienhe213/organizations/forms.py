@@ -9,16 +9,18 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lienhe213.accounts.access import AnyUser, Capability
 from lienhe213.core.errors import DomainError
+from lienhe213.core.forms import DateInput
 from lienhe213.organizations.models import AdministrativeUnit, Organization
 from lienhe213.organizations.queries import communities_of, deployed_communes
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 
 
 def _date_field(label: "StrOrPromise") -> forms.DateField:
@@ -63,7 +65,7 @@ class OrganizationCreateForm(_ServiceForm):
     deployed communes and the parent's own unit; the communities, those of the chosen
     commune (reloaded with htmx when the commune changes)."""
 
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("of a thing", "Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Organization.Kind.choices)
     side = forms.ChoiceField(label=_("Side"), choices=Organization.Side.choices)
     code = forms.CharField(label=_("Code"), max_length=30, required=False)

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from lienhe213.accounts.access import AnyUser
 from lienhe213.comments.models import CommentRequest
 from lienhe213.core.errors import DomainError
+from lienhe213.core.forms import DateInput
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 from lienhe213.reports.indicators import Period
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 MAX_RANGE_DAYS = 3 * 366
 
 

@@ -253,3 +253,40 @@ def test_index_leads_each_role_to_its_page(client, world, name, entry):
     assert response.status_code == 200
     assert entry in response.text
     assert "Annual comments</a>" in response.text
+
+
+def test_a_drafted_comment_reopened_keeps_its_front_meeting_date(client, world):
+    # A date picker only takes an ISO value; a dd/mm/yyyy one was dropped and the field
+    # showed empty.
+    item = request_at(world, "drafted")
+    client.force_login(world.secretary_a2)
+
+    html = client.get(reverse("comments:request", args=[item.pk])).content.decode()
+
+    assert 'type="date" name="met_on" value="2025-11-10"' in html
+
+
+def test_the_rating_level_is_not_chosen_for_the_committee(client, world):
+    item = request_at(world, "acknowledged")
+    client.force_login(world.workplace_officer)
+
+    html = client.get(reverse("comments:request", args=[item.pk])).content.decode()
+
+    select = html.split('name="rating_level"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>Choose a level</option>' in select
+    assert select.count("selected") == 1
+    response = client.post(
+        reverse("comments:step", args=[item.pk, "rating"]), {"rating_level": "", "rating_note": ""}
+    )
+    assert response.status_code in {200, 400}
+    assert Comment.objects.get(request=item).rating_level == ""
+
+
+def test_the_campaign_chooser_shows_the_year_and_window_not_an_id(client, world, campaign):
+    client.force_login(world.workplace_officer)
+
+    html = client.get(reverse("comments:workplace", args=[world.workplace.pk])).content.decode()
+
+    assert "Year 2025 (comments from " in html
+    assert f"2025 ({world.province.pk})" not in html
+    assert '<option value="" selected>Choose a campaign</option>' in html

@@ -285,3 +285,20 @@ def test_the_api_proposes_decides_and_answers_a_stale_version_with_409(world):
         "/api/v1/reports/review/", {"organization": world.commune_a_committee.pk, "year": 2025}
     )
     assert outside.status_code == 404
+
+
+def test_with_one_scored_unit_the_review_says_why_it_names_none(client, world):
+    # Before, the block showed "1. —" under both headings.
+    request_at(world, "returned")
+    review = build_review(
+        user=world.commune_clerk, organization=world.commune_a_committee, year=2025
+    )
+    assert len(review.ranked) == 1
+    client.force_login(world.commune_clerk)
+
+    body = client.get(
+        reverse("reports:review", args=[world.commune_a_committee.pk, 2025])
+    ).content.decode()
+
+    assert "needs at least two units with a score" in body
+    assert '<li class="muted">—</li>' not in body
