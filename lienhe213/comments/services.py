@@ -37,6 +37,7 @@ from lienhe213.notices.models import Kind as NoticeKind
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import Category, ResidenceLink
 from lienhe213.registry.queries import classifications_on
+from lienhe213.reminders import handoffs
 
 Status = CommentRequest.Status
 
@@ -291,7 +292,49 @@ def request_comments(
         entries=[(r, {"event": "requested", **audit.snapshot(r, fields)}) for r in requests],
         scope_path=workplace.path,
     )
+    _notify_cells(requests, workplace=workplace, campaign=campaign, by=by)
     return requests
+
+
+def _may_see(request: CommentRequest) -> Any:
+    return lambda user: CommentRequest.objects.visible_to(user).filter(pk=request.pk).exists()
+
+
+def _notify_cells(
+    requests: Sequence[CommentRequest],
+    *,
+    workplace: Organization,
+    campaign: CommentCampaign,
+    by: AnyUser,
+) -> None:
+    """Tell each residential cell's secretaries, once per request batch, that comments
+    wait to be written (the first member named, the others counted)."""
+    by_cell: dict[int, list[CommentRequest]] = {}
+    for request in requests:
+        if request.link.residence_cell_id is not None:
+            by_cell.setdefault(request.link.residence_cell_id, []).append(request)
+    for cell_requests in by_cell.values():
+        first = cell_requests[0]
+        cell = first.link.residence_cell
+        assert cell is not None
+        handoffs.notify(
+            kind=handoffs.Kind.COMMENTS_REQUESTED,
+            key=f"{handoffs.Kind.COMMENTS_REQUESTED}:{cell.pk}:{first.pk}",
+            object_id=cell.pk,
+            params={
+                "workplace": workplace.name,
+                "cell": cell.name,
+                "member": first.member.full_name,
+                "count": len(cell_requests),
+                "year": campaign.year,
+                "deadline": campaign.deadline.isoformat(),
+                "on": first.requested_on.isoformat(),
+            },
+            path=cell.path,
+            roles=handoffs.CELL,
+            by=by,
+            may_see=_may_see(first),
+        )
 
 
 @transaction.atomic
@@ -597,7 +640,7 @@ def sign_comment(
             _("Record the meeting with the Front work committee before signing."),
             field="front_meeting_on",
         )
-    return _step(
+    request = _step(
         request,
         comment,
         by=by,
@@ -606,6 +649,24 @@ def sign_comment(
         changes={"signed_at": timezone.now(), "signed_by": _user(by)},
         scope_path=request.link.residence_commune_organization.path,
     )
+    commune = request.link.residence_commune_organization
+    cell = request.link.residence_cell
+    handoffs.notify(
+        kind=handoffs.Kind.COMMENT_SIGNED,
+        key=f"{handoffs.Kind.COMMENT_SIGNED}:{request.pk}",
+        object_id=request.pk,
+        params={
+            "cell": cell.name if cell is not None else "",
+            "member": request.member.full_name,
+            "workplace": request.workplace_organization.name,
+            "on": timezone.localdate().isoformat(),
+        },
+        path=commune.path,
+        roles=handoffs.COMMUNE,
+        by=by,
+        may_see=_may_see(request),
+    )
+    return request
 
 
 # --- the commune -----------------------------------------------------------------------
@@ -647,7 +708,7 @@ def return_comment(
             raise DomainError(_("This comment was already returned to the workplace."))
         raise DomainError(_("Only a confirmed comment can be returned to the workplace."))
     comment = _lock_comment(request, None)
-    return _step(
+    request = _step(
         request,
         comment,
         by=by,
@@ -656,6 +717,21 @@ def return_comment(
         changes={"returned_at": timezone.now()},
         scope_path=request.link.residence_commune_organization.path,
     )
+    handoffs.notify(
+        kind=handoffs.Kind.COMMENT_RETURNED,
+        key=f"{handoffs.Kind.COMMENT_RETURNED}:{request.pk}",
+        object_id=request.pk,
+        params={
+            "commune": request.link.residence_commune_organization.name,
+            "member": request.member.full_name,
+            "on": timezone.localdate().isoformat(),
+        },
+        path=request.workplace_organization.path,
+        roles=handoffs.WORKPLACE,
+        by=by,
+        may_see=_may_see(request),
+    )
+    return request
 
 
 # --- the member ------------------------------------------------------------------------

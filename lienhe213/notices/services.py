@@ -28,6 +28,7 @@ from lienhe213.notices.models import (
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.holidays import add_working_days, holidays_between, province_of
 from lienhe213.registry.models import ResidenceLink
+from lienhe213.reminders import handoffs
 
 Status = Notice.Status
 
@@ -148,7 +149,36 @@ def send_notice(
             notice, ["member", "link", "sender", "recipient", "kind", "sent_on", "response_due"]
         ),
     )
+    _notify_recipient(notice, recipient_side=recipient_side, by=by)
     return notice
+
+
+def _notify_recipient(notice: Notice, *, recipient_side: str, by: AnyUser) -> None:
+    """Tell the recipient's people — the workplace officers of a workplace committee,
+    the secretary of a cell, the clerks of a commune — that a notice came in."""
+    recipient = notice.recipient
+    if recipient_side == Side.WORKPLACE:
+        roles = handoffs.WORKPLACE
+    elif recipient.kind == Organization.Kind.CELL:
+        roles = handoffs.CELL
+    else:
+        roles = handoffs.COMMUNE
+    handoffs.notify(
+        kind=handoffs.Kind.NOTICE_SENT,
+        key=f"{handoffs.Kind.NOTICE_SENT}:{notice.pk}",
+        object_id=notice.pk,
+        params={
+            "sender": notice.sender.name,
+            "kind": notice.kind,
+            "member": notice.member.full_name,
+            "on": notice.sent_on.isoformat(),
+            "due": notice.response_due.isoformat() if notice.response_due else None,
+        },
+        path=recipient.path,
+        roles=roles,
+        by=by,
+        may_see=lambda user: Notice.objects.visible_to(user).filter(pk=notice.pk).exists(),
+    )
 
 
 def _lock(notice: Notice, version: int | None) -> Notice:

@@ -39,14 +39,31 @@ def _reason_choices(categories: tuple[str, ...]) -> list[tuple[Any, Any]]:
     return choices
 
 
+# Steps that look alike on the link's page, each with one line saying what it means.
+STEP_HINTS = {
+    "present": _(
+        "The member handed the letter in: the date is noted; the commune has not yet "
+        "accepted the member."
+    ),
+    "receive": _(
+        "The commune accepts the letter and lists the member in its book; next, assign a cell."
+    ),
+}
+
+
 class StepForm(forms.Form):
-    """A step on one link: its date and the version of the link the page showed."""
+    """A step on one link: its date and the version of the link the page showed. The
+    step is the form's prefix; ``hint`` tells it apart from a look-alike step."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     on = _date(_("Date"))
 
     # The services name their inputs; the form names some of them differently.
     aliases = {"date": "on"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hint = STEP_HINTS.get(self.prefix or "", "")
 
     def add_domain_error(self, err: DomainError) -> None:
         field = self.aliases.get(err.field or "", err.field)
@@ -152,6 +169,28 @@ class IssueLettersForm(forms.Form):
 
     def add_domain_error(self, err: DomainError) -> None:
         field = {"residence_commune": None, "date": "issued_on"}.get(err.field or "", err.field)
+        self.add_error(field if field in self.fields else None, str(err))
+
+
+class ReceiveLettersForm(forms.Form):
+    """The commune's bulk receipt: the chosen letters waiting at the commune, received
+    on one day. Each chosen letter carries the version the list showed
+    (``version-<pk>``), so a letter changed meanwhile is refused, not overwritten."""
+
+    links = forms.TypedMultipleChoiceField(label=_("Letters"), coerce=int)
+    received_on = _date(_("Received on"))
+
+    def __init__(self, *args: Any, link_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["links"].choices = [(pk, pk) for pk in link_ids]  # type: ignore[attr-defined]
+
+    def version_of(self, pk: int) -> int | None:
+        """The version of letter ``pk`` posted with the form; None when missing."""
+        value = str(self.data.get(f"version-{pk}", ""))
+        return int(value) if value.isdigit() else None
+
+    def add_domain_error(self, err: DomainError) -> None:
+        field = {"date": "received_on"}.get(err.field or "", err.field)
         self.add_error(field if field in self.fields else None, str(err))
 
 

@@ -8,6 +8,12 @@ urlpatterns = [
     path("book/<int:org_pk>/", views.book, name="book"),
     path("workplace/<int:org_pk>/", views.workplace, name="workplace"),
     path("workplace/<int:org_pk>/issue/", views.issue_letters, name="issue_letters"),
+    path(
+        "workplace/<int:org_pk>/issue/confirm/",
+        views.issue_letters_confirm,
+        name="issue_letters_confirm",
+    ),
+    path("book/<int:org_pk>/receive/", views.receive_letters, name="receive_letters"),
     path("worklist/<int:org_pk>/", views.worklist, name="worklist"),
     path("subtree/<int:org_pk>/links/", views.subtree_links, name="subtree_links"),
     path("links/<int:pk>/", views.link_detail, name="link_detail"),

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.reminders.queries import NotificationQuerySet
@@ -29,6 +29,27 @@ class Kind(models.TextChoices):
     NOTICE_DUE = "notice_due", _("Answer to a notice due")
     NOTICE_OVERDUE = "notice_overdue", _("Notice unanswered (escalated)")
     FOLLOW_UP_DUE = "follow_up_due", _("Follow-up of a proposal due")
+    # Hand-offs: a step of the loop passed the work to another side (ADR 0013).
+    LETTERS_ISSUED = "letters_issued", _("Letters to receive")
+    LETTER_RETURNED = "letter_returned", _("Letter returned")
+    LINK_ASSIGNED = "link_assigned", _("Member to take in")
+    COMMENTS_REQUESTED = "comments_requested", _("Comments to write")
+    COMMENT_SIGNED = "comment_signed", _("Comment to confirm")
+    COMMENT_RETURNED = "comment_returned", _("Comment returned")
+    NOTICE_SENT = "notice_sent", _("New notice")
+
+
+# The kinds a step of the loop writes at once (``reminders.handoffs``), as opposed to
+# the reminders ``run_due`` finds.
+HANDOFF_KINDS = (
+    Kind.LETTERS_ISSUED,
+    Kind.LETTER_RETURNED,
+    Kind.LINK_ASSIGNED,
+    Kind.COMMENTS_REQUESTED,
+    Kind.COMMENT_SIGNED,
+    Kind.COMMENT_RETURNED,
+    Kind.NOTICE_SENT,
+)
 
 
 # The page each kind links to; ``object_id`` is the argument.
@@ -41,6 +62,14 @@ TARGET_VIEWS: dict[str, str] = {
     Kind.NOTICE_DUE: "notices:detail",
     Kind.NOTICE_OVERDUE: "notices:detail",
     Kind.FOLLOW_UP_DUE: "comments:request",
+    # the page where the next step is done
+    Kind.LETTERS_ISSUED: "registry:receive_letters",  # the commune's letters to receive
+    Kind.LETTER_RETURNED: "registry:link_detail",
+    Kind.LINK_ASSIGNED: "registry:link_detail",
+    Kind.COMMENTS_REQUESTED: "comments:cell",  # the cell's comments to write
+    Kind.COMMENT_SIGNED: "comments:request",
+    Kind.COMMENT_RETURNED: "comments:request",
+    Kind.NOTICE_SENT: "notices:detail",
 }
 
 
@@ -109,6 +138,8 @@ class Notification(models.Model):
     def message(self) -> str:
         """The sentence shown for this notification, in the active language."""
         p = self.params
+        if self.kind in HANDOFF_KINDS:
+            return _handoff_message(self.kind, p)
         if self.kind in (Kind.MEETING_DUE, Kind.MEETING_OVERDUE):
             values = {"cell": p.get("cell", ""), "day": _day(p.get("last_held_on"))}
             if self.kind == Kind.MEETING_OVERDUE:
@@ -178,6 +209,76 @@ class Notification(models.Model):
         else:
             text = gettext("The notice “%(kind)s” about %(member)s awaits an answer by %(day)s.")
         return text % values
+
+
+def _handoff_message(kind: str, p: dict[str, Any]) -> str:
+    """The sentence of a hand-off: who passed what to the reader, when, and the step
+    that is now theirs. Only names and dates, stored when the step was taken."""
+    values = {**p, "day": _day(p.get("on"))}
+    count = int(p.get("count") or 1)
+    if kind == Kind.LETTERS_ISSUED:
+        if count == 1:
+            text = gettext(
+                "%(workplace)s introduced %(member)s to %(commune)s on %(day)s: receive the "
+                "letter when it is presented."
+            )
+        else:
+            text = ngettext(
+                "%(workplace)s introduced %(count)d member to %(commune)s on %(day)s: "
+                "receive the letter when it is presented.",
+                "%(workplace)s introduced %(count)d members to %(commune)s on %(day)s: "
+                "receive the letters when they are presented.",
+                count,
+            )
+        return text % {**values, "count": count}
+    if kind == Kind.LETTER_RETURNED:
+        return gettext(
+            "%(commune)s returned the introduction letter of %(member)s on %(day)s "
+            "(%(reason)s): correct it and issue a new letter."
+        ) % (values)
+    if kind == Kind.LINK_ASSIGNED:
+        return gettext(
+            "%(commune)s assigned %(member)s to %(cell)s on %(day)s: take the member in "
+            "and tell them what is expected."
+        ) % (values)
+    if kind == Kind.COMMENTS_REQUESTED:
+        values["deadline"] = _day(p.get("deadline"))
+        if count == 1:
+            text = gettext(
+                "%(workplace)s asks %(cell)s for its comment on %(member)s for %(year)s, "
+                "due by %(deadline)s."
+            )
+        else:
+            text = ngettext(
+                "%(workplace)s asks %(cell)s for its comments on %(count)d member for "
+                "%(year)s, due by %(deadline)s.",
+                "%(workplace)s asks %(cell)s for its comments on %(count)d members for "
+                "%(year)s, due by %(deadline)s.",
+                count,
+            )
+        return text % {**values, "count": count}
+    if kind == Kind.COMMENT_SIGNED:
+        return gettext(
+            "%(cell)s signed its comment on %(member)s on %(day)s: confirm it and return "
+            "it to %(workplace)s."
+        ) % (values)
+    if kind == Kind.COMMENT_RETURNED:
+        return gettext(
+            "%(commune)s confirmed and returned the comment on %(member)s on %(day)s: "
+            "acknowledge it and use it in the annual rating."
+        ) % (values)
+    from lienhe213.notices.models import Kind as NoticeKind
+
+    notice_kind = p.get("kind", "")
+    values["kind"] = (
+        NoticeKind(notice_kind).label if notice_kind in NoticeKind.values else notice_kind
+    )
+    if p.get("due"):
+        values["due"] = _day(p.get("due"))
+        return gettext(
+            "%(sender)s sent a notice “%(kind)s” about %(member)s on %(day)s; answer it by %(due)s."
+        ) % (values)
+    return gettext("%(sender)s sent a notice “%(kind)s” about %(member)s on %(day)s.") % (values)
 
 
 class Digest(models.Model):

@@ -27,7 +27,7 @@ from lienhe213.documents.services import fail_abandoned_batches
 from lienhe213.imports.services import fail_abandoned_imports
 from lienhe213.notices.services import escalate_overdue_notices
 from lienhe213.reminders import queries
-from lienhe213.reminders.models import Digest, Kind, Notification
+from lienhe213.reminders.models import HANDOFF_KINDS, Digest, Kind, Notification
 from lienhe213.reminders.queries import RecipientIndex
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,11 @@ class DueSummary:
     abandoned: int = 0
 
     def line(self) -> str:
-        kinds = " ".join(f"{kind}={self.created.get(kind, 0)}" for kind in Kind.values)
+        kinds = " ".join(
+            f"{kind}={self.created.get(kind, 0)}"
+            for kind in Kind.values
+            if kind not in HANDOFF_KINDS  # written by the steps themselves, not by run_due
+        )
         return (
             f"notifications: {kinds}; escalated: notices={self.escalated_notices} "
             f"requests={self.escalated_requests}; digests enqueued: {self.digests_enqueued}"

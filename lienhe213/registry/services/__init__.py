@@ -24,7 +24,9 @@ from lienhe213.registry.services.letters import (
     issue_letter,
     issue_letters,
     receive_letter,
+    receive_letters,
     record_presentation,
+    residence_committees_for,
     return_letter,
 )
 from lienhe213.registry.services.lifecycle import (
@@ -48,10 +50,12 @@ __all__ = [
     "issue_letters",
     "move_residence",
     "receive_letter",
+    "receive_letters",
     "record_exemption",
     "record_presentation",
     "remap_links",
     "remove_public_holiday",
+    "residence_committees_for",
     "retire_member",
     "return_letter",
     "revoke_exemption",

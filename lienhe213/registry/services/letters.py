@@ -1,12 +1,13 @@
 """Introduction letters: issue, present, receive, return, assign to a cell, acknowledge."""
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
+from lienhe213.accounts.models import User
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
 from lienhe213.members.models import Member
@@ -32,6 +33,7 @@ from lienhe213.registry.services._common import (
     _transition,
     _user,
 )
+from lienhe213.reminders import handoffs
 
 # --- letters --------------------------------------------------------------------------
 
@@ -104,7 +106,40 @@ def _create_links(
         entries=[(link, {"event": Kind.ISSUED, **audit.snapshot(link, fields)}) for link in links],
         scope_path=issuer.path,
     )
+    _notify_communes(links, issuer=issuer, by=by)
     return links
+
+
+def _may_see(link: ResidenceLink) -> Callable[[User], bool]:
+    """Whether a user may read ``link``: only they are told about it."""
+    return lambda user: ResidenceLink.objects.visible_to(user).filter(pk=link.pk).exists()
+
+
+def _notify_communes(links: Sequence[ResidenceLink], *, issuer: Organization, by: AnyUser) -> None:
+    """Tell each residence commune's clerks, once per issue, that letters wait to be
+    received there (the first member named, the others counted)."""
+    by_commune: dict[int, list[ResidenceLink]] = {}
+    for link in links:
+        by_commune.setdefault(link.residence_commune_organization.pk, []).append(link)
+    for commune_links in by_commune.values():
+        first = commune_links[0]
+        commune = first.residence_commune_organization
+        handoffs.notify(
+            kind=handoffs.Kind.LETTERS_ISSUED,
+            key=f"{handoffs.Kind.LETTERS_ISSUED}:{commune.pk}:{first.pk}",
+            object_id=commune.pk,
+            params={
+                "workplace": issuer.name,
+                "commune": commune.name,
+                "member": first.member.full_name,
+                "count": len(commune_links),
+                "on": first.issued_on.isoformat(),
+            },
+            path=commune.path,
+            roles=handoffs.COMMUNE,
+            by=by,
+            may_see=_may_see(first),
+        )
 
 
 def _communes_for(members: Sequence[Member]) -> dict[int, Organization]:
@@ -123,6 +158,13 @@ def _communes_for(members: Sequence[Member]) -> dict[int, Organization]:
         if org.administrative_unit_id is not None:
             by_unit[org.administrative_unit_id] = org
     return by_unit
+
+
+def residence_committees_for(members: Sequence[Member]) -> dict[int, Organization]:
+    """``{administrative unit id: commune committee}`` of the members' residence
+    communes: where ``issue_letters`` sends each letter by default (the summary before a
+    bulk issue shows it)."""
+    return _communes_for(members)
 
 
 @transaction.atomic
@@ -264,6 +306,30 @@ def receive_letter(
     )
 
 
+def receive_letters(
+    *,
+    by: AnyUser,
+    links: Sequence[tuple[ResidenceLink, int | None]],
+    received_on: datetime.date,
+) -> tuple[list[ResidenceLink], list[tuple[ResidenceLink, str]]]:
+    """Receive a stack of letters at once: each ``(link, version)`` goes through
+    ``receive_letter`` in its own transaction, with its own history event and audit row.
+
+    Each on its own, not all or nothing: a clerk with a pile of letters at the counter
+    expects the good ones recorded, and the one a colleague received meanwhile (or that
+    was returned, or changed since the page was read) named with its reason. Returns the
+    received links and the refused ones with the reason.
+    """
+    done: list[ResidenceLink] = []
+    refused: list[tuple[ResidenceLink, str]] = []
+    for link, version in links:
+        try:
+            done.append(receive_letter(by=by, link=link, received_on=received_on, version=version))
+        except DomainError as err:
+            refused.append((link, str(err)))
+    return done, refused
+
+
 @transaction.atomic
 def return_letter(
     *,
@@ -287,7 +353,7 @@ def return_letter(
     if not reason:
         raise DomainError(_("Give the reason for returning the letter."), field="reason")
     _require_not_before(returned_on, link.issued_on)
-    return _transition(
+    link = _transition(
         link,
         by=by,
         kind=Kind.RETURNED,
@@ -296,6 +362,23 @@ def return_letter(
         scope_path=commune.path,
         note=reason,
     )
+    workplace = link.workplace_organization
+    handoffs.notify(
+        kind=handoffs.Kind.LETTER_RETURNED,
+        key=f"{handoffs.Kind.LETTER_RETURNED}:{link.pk}",
+        object_id=link.pk,
+        params={
+            "commune": commune.name,
+            "member": link.member.full_name,
+            "reason": reason,
+            "on": returned_on.isoformat(),
+        },
+        path=workplace.path,
+        roles=handoffs.WORKPLACE,
+        by=by,
+        may_see=_may_see(link),
+    )
+    return link
 
 
 @transaction.atomic
@@ -319,7 +402,7 @@ def assign_to_cell(
     commune = _require_current_commune(link)
     cell = _require_cell_of(cell, commune)
     _require_not_before(assigned_on, link.received_on)
-    return _transition(
+    link = _transition(
         link,
         by=by,
         kind=Kind.ASSIGNED,
@@ -327,6 +410,22 @@ def assign_to_cell(
         changes={"residence_cell": cell, "assigned_on": assigned_on, "status": Status.ASSIGNED},
         scope_path=commune.path,
     )
+    handoffs.notify(
+        kind=handoffs.Kind.LINK_ASSIGNED,
+        key=f"{handoffs.Kind.LINK_ASSIGNED}:{link.pk}:{cell.pk}",
+        object_id=link.pk,
+        params={
+            "commune": commune.name,
+            "cell": cell.name,
+            "member": link.member.full_name,
+            "on": assigned_on.isoformat(),
+        },
+        path=cell.path,
+        roles=handoffs.CELL,
+        by=by,
+        may_see=_may_see(link),
+    )
+    return link
 
 
 @transaction.atomic

@@ -281,6 +281,56 @@ def test_classify_post(client, world, who, status):
     _assert_refused_or_done(response, before, status, who)
 
 
+@pytest.mark.parametrize(
+    ("who", "status"),
+    # The commune's letters waiting to be received: its clerks and the province.
+    _matrix([302, 404, 404, 404, 200, 404, 404, 404, 200]),
+)
+def test_letters_waiting_to_be_received(client, world, who, status):
+    link_at(world, "issued")
+    url = reverse("registry:receive_letters", args=[world.commune_a_committee.pk])
+    response = _get(client, world, who, url)
+    _assert_status(response, status, who)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    _matrix([302, 404, 404, 404, 302, 404, 404, 404, 302]),
+)
+def test_receive_letters(client, world, who, status):
+    link = link_at(world, "issued")
+    url = reverse("registry:receive_letters", args=[world.commune_a_committee.pk])
+    data = {
+        "links": [link.pk],
+        f"version-{link.pk}": link.version,
+        "received_on": "2025-03-10",
+        "confirmed": "1",
+    }
+
+    response, before = _post(client, world, who, url, data)
+
+    _assert_refused_or_done(response, before, status, who)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    # The summary before a bulk issue writes nothing, for anyone.
+    _matrix([302, 404, 404, 404, 404, 404, 404, 200, 200]),
+)
+def test_issue_letters_summary(client, world, who, status):
+    from lienhe213.registry.tests.conftest import classify
+
+    classify(world)
+    url = reverse("registry:issue_letters_confirm", args=[world.workplace.pk])
+
+    response, before = _post(
+        client, world, who, url, {"members": [world.member_w1.pk], "issued_on": "2025-03-03"}
+    )
+
+    _assert_status(response, status, who)
+    assert book_state() == before
+
+
 def test_get_on_a_step_is_not_allowed(client, world):
     link = link_at(world, "issued")
     client.force_login(world.commune_clerk)

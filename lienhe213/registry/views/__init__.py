@@ -12,6 +12,7 @@ its steps), ``subtree`` (the links of any subtree, behind a report's figures),
 merged organizations).
 """
 
+from lienhe213.registry.views.bulk import issue_letters_confirm, receive_letters
 from lienhe213.registry.views.calendar import province_calendar
 from lienhe213.registry.views.links import (
     allowed_steps,
@@ -45,6 +46,7 @@ __all__ = [
     "classify",
     "index",
     "issue_letters",
+    "issue_letters_confirm",
     "link_acknowledge",
     "link_assign",
     "link_change_workplace",
@@ -58,6 +60,7 @@ __all__ = [
     "link_return",
     "member_links",
     "province_calendar",
+    "receive_letters",
     "remap",
     "subtree_links",
     "worklist",

@@ -2,13 +2,16 @@
 links and classification, the reconciliation worklist."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -234,14 +237,25 @@ def issue_letters(request: HttpRequest, org_pk: int) -> HttpResponse:
         except DomainError as err:
             form.add_domain_error(err)
         else:
-            count = len(letters)
-            messages.success(
-                request,
-                ngettext("%(count)d letter was issued.", "%(count)d letters were issued.", count)
-                % {"count": count},
-            )
+            messages.success(request, _issued_message(org, letters))
             return redirect("registry:workplace", org_pk=org.pk)
     return _workplace_page(request, org, selected=posted, form=form)
+
+
+def _issued_message(org: Organization, letters: list[ResidenceLink]) -> str:
+    """What was done, what comes next, and the link to print the letters just issued
+    (the letter batch of that issue day, ``documents:batches``)."""
+    count = len(letters)
+    text = ngettext(
+        "%(count)d letter was issued; the residence commune committee is told and receives "
+        "it when the member presents it.",
+        "%(count)d letters were issued; the residence commune committees are told and "
+        "receive them when the members present them.",
+        count,
+    ) % {"count": count}
+    query = urlencode({"issued_on": letters[0].issued_on.isoformat()})
+    url = f"{reverse('documents:batches', args=[org.pk])}?{query}"
+    return format_html('{} <a href="{}">{}</a>', text, url, _("Print the letters just issued"))
 
 
 # --- a member's links and classification ----------------------------------------------
