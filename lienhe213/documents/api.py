@@ -75,7 +75,7 @@ class DocumentViewSet(
         document = self.get_object()
         if not _may_print(self.request.user, document):
             raise PermissionDenied
-        name = f"{document.kind}-{document.number}-{document.year}"
+        name = document.file_stem()
         if fmt == "docx":
             content, content_type = services.render_docx(document), DOCX
         else:

@@ -8,8 +8,11 @@ Every write goes through ``documents.services``.
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lienhe213.core.text import fold
 from lienhe213.documents.queries import DocumentBatchQuerySet, IssuedDocumentQuerySet
 
 
@@ -201,7 +204,17 @@ class IssuedDocument(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.number}/{self.year}"
+        return gettext("%(kind)s no. %(number)s/%(year)s") % {
+            "kind": self.get_kind_display(),
+            "number": self.number,
+            "year": self.year,
+        }
+
+    def file_stem(self) -> str:
+        """The name of the document's file, without extension, in the reader's language
+        and folded to ASCII, which every mail client and archive keeps
+        (``giay-gioi-thieu-mau-1-213-so-12-2026``)."""
+        return slugify(fold(str(self)).replace("/", " ")) or "document"
 
     @property
     def current_status(self) -> str:

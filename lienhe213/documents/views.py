@@ -36,7 +36,7 @@ def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 
 def _send(document: IssuedDocument, pdf: bytes, fmt: str) -> HttpResponse:
-    name = f"{document.kind}-{document.number}-{document.year}"
+    name = document.file_stem()
     if fmt == "docx":
         return _file(services.render_docx(document), DOCX, f"{name}.docx")
     return _file(pdf, PDF, f"{name}.pdf")

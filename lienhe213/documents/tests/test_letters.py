@@ -23,7 +23,9 @@ def test_the_workplace_downloads_form_1_213_as_pdf(client, world):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="1-213-1-2025.pdf"'
+    assert response["Content-Disposition"] == (
+        'attachment; filename="introduction-letter-form-1-213-no-1-2025.pdf"'
+    )
     (page,) = pdf_pages(response.content)
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in page
     assert "GIẤY GIỚI THIỆU" in page
@@ -105,7 +107,9 @@ def test_the_docx_carries_the_same_number_and_code(client, world):
     response = client.get(reverse("documents:link", args=[link.pk, "docx"]))
 
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="1-213-1-2025.docx"'
+    assert response["Content-Disposition"] == (
+        'attachment; filename="introduction-letter-form-1-213-no-1-2025.docx"'
+    )
     document = IssuedDocument.objects.get()
     text = docx_text(response.content)
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
@@ -170,3 +174,15 @@ def test_the_link_page_offers_the_letter_to_the_workplace_only(client, world):
     assert pdf in client.get(url).text
     client.force_login(world.commune_clerk)
     assert pdf not in client.get(url).text
+
+
+def test_the_file_is_named_in_vietnamese_for_a_vietnamese_reader(client, world):
+    link = link_at(world, "issued")
+    client.force_login(world.workplace_officer)
+    client.cookies["django_language"] = "vi"
+
+    response = client.get(reverse("documents:link", args=[link.pk, "pdf"]))
+
+    assert response["Content-Disposition"] == (
+        'attachment; filename="giay-gioi-thieu-mau-1-213-so-1-2025.pdf"'
+    )
