@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienhe213.accounts.access import AnyUser
 from lienhe213.core import audit
@@ -19,7 +20,7 @@ from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import Category, ResidenceLink
 
-STALE = "This meeting was changed by someone else meanwhile. Reload it and try again."
+STALE = gettext_lazy("This meeting was changed by someone else meanwhile. Reload it and try again.")
 
 
 def _user(by: AnyUser) -> Any:
@@ -32,7 +33,7 @@ def _lock(meeting: Meeting, by: AnyUser, version: int | None) -> Meeting:
     current = Meeting.objects.select_for_update().select_related("cell").get(pk=meeting.pk)
     require_meetings_of(by, current.cell)
     if version is not None and version != current.version:
-        raise DomainError(_(STALE))
+        raise DomainError(STALE)
     return current
 
 

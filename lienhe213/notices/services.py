@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienhe213.accounts.access import AnyUser
 from lienhe213.core import audit
@@ -36,7 +37,7 @@ Status = Notice.Status
 # death, a departure or a last absence is often reported just after the link ends.
 RECENTLY_CLOSED_DAYS = 90
 
-STALE = "This notice was changed by someone else meanwhile. Reload it and try again."
+STALE = gettext_lazy("This notice was changed by someone else meanwhile. Reload it and try again.")
 
 
 def _user(by: AnyUser) -> Any:
@@ -188,7 +189,7 @@ def _lock(notice: Notice, version: int | None) -> Notice:
         .get(pk=notice.pk)
     )
     if version is not None and version != current.version:
-        raise DomainError(_(STALE))
+        raise DomainError(STALE)
     return current
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienhe213.accounts.access import AnyUser
 from lienhe213.accounts.models import User
@@ -20,7 +21,7 @@ from lienhe213.organizations.models import Organization
 from lienhe213.reports import access
 from lienhe213.reports.models import Commendation
 
-STALE = "The commendation changed meanwhile: reload it and try again."
+STALE = gettext_lazy("The commendation changed meanwhile: reload it and try again.")
 FIELDS = [
     "year",
     "organization",
@@ -127,7 +128,7 @@ def _lock(commendation: Commendation, version: int | None, by: AnyUser) -> Comme
         .get(pk=commendation.pk)
     )
     if version is not None and version != current.version:
-        raise DomainError(_(STALE))
+        raise DomainError(STALE)
     if current.status != Commendation.Status.PROPOSED:
         raise DomainError(_("Only a proposed commendation can be decided or rejected."))
     committee = access.deciding_committee(current)

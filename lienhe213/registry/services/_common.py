@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienhe213.accounts.access import AnyUser
 from lienhe213.core import audit
@@ -19,7 +20,7 @@ Status = ResidenceLink.Status
 EndReason = ResidenceLink.EndReason
 Kind = LinkEvent.Kind
 
-STALE = "This entry was changed by someone else meanwhile. Reload it and try again."
+STALE = gettext_lazy("This entry was changed by someone else meanwhile. Reload it and try again.")
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -33,7 +34,7 @@ def _lock(link: ResidenceLink, version: int | None) -> ResidenceLink:
     """The stored row, locked until the transaction ends; refused when stale."""
     current = ResidenceLink.objects.select_for_update().get(pk=link.pk)
     if version is not None and version != current.version:
-        raise DomainError(_(STALE))
+        raise DomainError(STALE)
     return current
 
 

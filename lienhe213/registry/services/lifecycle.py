@@ -135,7 +135,7 @@ def change_workplace(
     committee, which from then on asks for and receives the comments."""
     current = ResidenceLink.objects.select_for_update().get(pk=link.pk)
     if version is not None and version != current.version:
-        raise DomainError(_(STALE))
+        raise DomainError(STALE)
     new = Organization.objects.get(pk=workplace.pk)
     access.require_workplace_side(by, new)
     if not current.is_open:
