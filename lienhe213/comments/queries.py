@@ -11,6 +11,7 @@ from lienhe213.registry.queries import link_scope_condition
 if TYPE_CHECKING:
     from lienhe213.accounts.access import AnyUser
     from lienhe213.comments.models import CommentCampaign, CommentRequest  # noqa: F401
+    from lienhe213.organizations.models import Organization
 
 RETURNED_STATUSES = ("returned", "acknowledged", "used")
 OPEN_STATUSES = ("requested", "drafted", "signed", "confirmed")
@@ -148,6 +149,15 @@ class CommentRequestQuerySet(models.QuerySet["CommentRequest"]):
     def waiting_for_commune(self) -> "CommentRequestQuerySet":
         """Signed comments to confirm and confirmed ones to return."""
         return self.filter(status__in=COMMUNE_STATUSES)
+
+    def at_step(self, step: str) -> "CommentRequestQuerySet":
+        """Requests at exactly ``step`` (a status): waiting for that step's next one."""
+        return self.filter(status=step)
+
+    def in_subtree(self, org: "Organization") -> "CommentRequestQuerySet":
+        """Requests either side of whose link lies in ``org``'s subtree (as a report's
+        total and the subtree list count them)."""
+        return self.filter(link_scope_condition([org.path], prefix="link__"))
 
     def reached(self, step: str) -> "CommentRequestQuerySet":
         """Requests at ``step`` or past it: the rows behind a number of the progress page."""

@@ -41,6 +41,11 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
     def held(self) -> "MeetingQuerySet":
         return self.filter(status="held")
 
+    def to_record(self, *, on: datetime.date) -> "MeetingQuerySet":
+        """Planned meetings whose day has come (up to ``on``) and that are not yet
+        marked held or cancelled: the attendance is waiting to be recorded."""
+        return self.filter(status="planned", date__lte=on)
+
     def held_between(
         self, start: datetime.date | None, end: datetime.date | None
     ) -> "MeetingQuerySet":
@@ -103,6 +108,14 @@ class FollowUpQuerySet(models.QuerySet["FollowUp"]):
         """Follow-ups not yet done."""
         return self.filter(done_on__isnull=True)
 
+    def due_by(self, day: datetime.date) -> "FollowUpQuerySet":
+        """Open follow-ups due on or before ``day``."""
+        return self.open().filter(due_on__lte=day)
+
+    def in_subtree(self, org: "Organization") -> "FollowUpQuerySet":
+        """Follow-ups of the meetings of the cells in ``org``'s subtree."""
+        return self.filter(meeting__cell__in=_cells_under([org.path]))
+
     def about_member(self, member_id: int) -> "FollowUpQuerySet":
         """Follow-ups that name the member (``FollowUp.member``): about them or taken
         on by them, at whichever cell's meeting. The free-text owner is not matched: a
@@ -153,6 +166,36 @@ def cells_without_recent_meeting(
             last_held_on=models.Subquery(held.order_by("-date").values("date")[:1]),
         )
         .order_by("path")
+    )
+
+
+def cells_to_plan_meeting(
+    scope: "Organization", *, on: datetime.date, months: int
+) -> "OrganizationQuerySet":
+    """Current residential cells in ``scope``'s subtree with active linked members whose
+    last held meeting (up to ``on``) is more than ``months`` old, or who never met, and
+    that have no meeting planned: the next meeting is to be planned (the reminders use
+    five months, so that the six of docs/domain.md §4.3 are kept). A planned meeting
+    whose day has passed is to be recorded rather than planned again. Each cell carries
+    ``last_held_on``."""
+    from lienhe213.meetings.models import Meeting
+    from lienhe213.organizations.models import Organization
+    from lienhe213.registry.models import ResidenceLink
+
+    held = Meeting.objects.held().filter(cell=models.OuterRef("pk"), date__lte=on)
+    return (
+        Organization.objects.current()
+        .filter(path__under=scope.path, kind="cell", side="residential")
+        .filter(
+            models.Exists(
+                ResidenceLink.objects.filter(residence_cell=models.OuterRef("pk"), status="active")
+            )
+        )
+        .exclude(models.Exists(held.filter(date__gte=months_before(on, months))))
+        .exclude(
+            models.Exists(Meeting.objects.filter(cell=models.OuterRef("pk"), status="planned"))
+        )
+        .annotate(last_held_on=models.Subquery(held.order_by("-date").values("date")[:1]))
     )
 
 

@@ -120,6 +120,18 @@ class ResidenceLinkQuerySet(models.QuerySet["ResidenceLink"]):
         """Letters still not received by the commune after their deadline."""
         return self.filter(status="issued", deadline__lt=on)
 
+    def waiting_for_receipt(self) -> "ResidenceLinkQuerySet":
+        """Letters issued and not yet received: the commune committee's next step."""
+        return self.filter(status="issued")
+
+    def waiting_for_assignment(self) -> "ResidenceLinkQuerySet":
+        """Received by the commune and not yet assigned to a cell: the commune's next step."""
+        return self.filter(status="received")
+
+    def waiting_for_acknowledgement(self) -> "ResidenceLinkQuerySet":
+        """Assigned to a cell that has not yet taken the member in: the cell's next step."""
+        return self.filter(status="assigned")
+
     def in_subtree(self, org: "Organization") -> "ResidenceLinkQuerySet":
         """Links either side of which lies in ``org``'s subtree."""
         return self.filter(link_scope_condition([org.path]))

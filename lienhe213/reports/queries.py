@@ -49,6 +49,10 @@ class CommendationQuerySet(models.QuerySet["Commendation"]):
             condition |= models.Q(member_id=member_id)
         return self.filter(condition)
 
+    def proposed(self) -> "CommendationQuerySet":
+        """Proposals still waiting for the province's decision."""
+        return self.filter(status="proposed")
+
     def under(self, paths: list[str]) -> "CommendationQuerySet":
         """The commendations a review of the subtree(s) at ``paths`` lists."""
         return self.filter(concerning_paths(paths))
