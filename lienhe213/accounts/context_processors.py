@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from lienhe213.accounts import inbox
 from lienhe213.accounts.access import Capability, has_capability, own_member_id
 from lienhe213.reminders.models import Notification
 
@@ -48,4 +49,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         or own_member_id(user) is not None,
         # One COUNT on the partial index of unread rows.
         "unread_notifications": Notification.objects.visible_to(user).unread().count(),
+        # Counted by the home page and kept a while per user: no query here.
+        "inbox_waiting": inbox.menu_total(user),
     }

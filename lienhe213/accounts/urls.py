@@ -2,11 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from lienhe213.accounts.views import accounts as views
-from lienhe213.accounts.views import two_factor
+from lienhe213.accounts.views import home, two_factor
 
 app_name = "accounts"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("numbers/", views.numbers, name="numbers"),
     path("dashboard/<int:pk>/<slug:role>/", views.dashboard, name="dashboard"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

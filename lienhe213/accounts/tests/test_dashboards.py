@@ -31,10 +31,10 @@ def _rows(response):
     return [(row.name, row.figures) for row in response.context["dashboard"].rows]
 
 
-def test_home_loads_each_roles_dashboard_lazily(client, world):
+def test_the_numbers_page_loads_each_roles_dashboard_lazily(client, world):
     client.force_login(world.commune_clerk)
 
-    response = client.get(reverse("accounts:home"))
+    response = client.get(reverse("accounts:numbers"))
 
     url = reverse("accounts:dashboard", args=[world.commune_a_committee.pk, "commune_clerk"])
     assert f'hx-get="{url}" hx-trigger="load"' in response.content.decode()
@@ -43,7 +43,7 @@ def test_home_loads_each_roles_dashboard_lazily(client, world):
 def test_member_role_has_no_dashboard(client, world):
     client.force_login(world.member_user)
 
-    response = client.get(reverse("accounts:home"))
+    response = client.get(reverse("accounts:numbers"))
 
     assert "hx-get" not in response.content.decode()
 

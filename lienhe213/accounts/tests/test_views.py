@@ -42,10 +42,10 @@ def test_logout_by_post(client, world):
     assert "_auth_user_id" not in client.session
 
 
-def test_home_of_provincial_officer(client, world):
+def test_numbers_of_provincial_officer(client, world):
     client.force_login(world.provincial_officer)
 
-    response = client.get(reverse("accounts:home"))
+    response = client.get(reverse("accounts:numbers"))
 
     assert _sections(response) == [
         (
@@ -61,10 +61,10 @@ def test_home_of_provincial_officer(client, world):
     ]
 
 
-def test_home_of_commune_clerk(client, world):
+def test_numbers_of_commune_clerk(client, world):
     client.force_login(world.commune_clerk)
 
-    response = client.get(reverse("accounts:home"))
+    response = client.get(reverse("accounts:numbers"))
 
     assert _sections(response) == [
         (
@@ -86,11 +86,11 @@ def test_home_of_commune_clerk(client, world):
     ]
 
 
-def test_home_of_cell_secretary_and_workplace_officer(client, world):
+def test_numbers_of_cell_secretary_and_workplace_officer(client, world):
     client.force_login(world.secretary_a2)
-    secretary = client.get(reverse("accounts:home"))
+    secretary = client.get(reverse("accounts:numbers"))
     client.force_login(world.workplace_officer)
-    officer = client.get(reverse("accounts:home"))
+    officer = client.get(reverse("accounts:numbers"))
 
     assert _sections(secretary) == [("cell_secretary", world.cell_a2, {"members": 0, "working": 0})]
     assert _sections(officer) == [
@@ -107,11 +107,11 @@ def test_home_of_member_shows_own_record(client, world):
     assert reverse("members:detail", args=[world.member_w1.pk]) in response.content.decode()
 
 
-def test_home_has_a_section_per_role(client, world):
+def test_numbers_have_a_section_per_role(client, world):
     grant(world.secretary_a1, world.workplace, Role.WORKPLACE_OFFICER)
     client.force_login(world.secretary_a1)
 
-    response = client.get(reverse("accounts:home"))
+    response = client.get(reverse("accounts:numbers"))
 
     assert [(kind, org) for kind, org, _n in _sections(response)] == [
         ("cell_secretary", world.cell_a1),
@@ -119,16 +119,16 @@ def test_home_has_a_section_per_role(client, world):
     ]
 
 
-def test_home_of_stranger_has_no_sections(client, world):
+def test_numbers_of_stranger_have_no_sections(client, world):
     client.force_login(world.stranger)
 
-    response = client.get(reverse("accounts:home"))
+    response = client.get(reverse("accounts:numbers"))
 
     assert _sections(response) == []
 
 
-def test_home_query_count_is_small(client, world, django_assert_max_num_queries):
+def test_numbers_query_count_is_small(client, world, django_assert_max_num_queries):
     client.force_login(world.provincial_officer)
 
     with django_assert_max_num_queries(11):  # two of them count the meeting flags
-        client.get(reverse("accounts:home"))
+        client.get(reverse("accounts:numbers"))

@@ -1,4 +1,4 @@
-"""The home page (for each role the user holds, the numbers that role works with), the
+"""The numbers page (for each role the user holds, the numbers that role works with), the
 audit page, and the management of accounts and role assignments."""
 
 import datetime
@@ -162,9 +162,10 @@ def _numbers(user: AnyUser, assignment: RoleAssignment) -> Section:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """A section per role held (several roles give several sections); every number is
-    counted through the gatekeepers, a few aggregate queries per section."""
+def numbers(request: HttpRequest) -> HttpResponse:
+    """The numbers, one tap below the home page: a section per role held (several roles
+    give several sections); every number is counted through the gatekeepers, a few
+    aggregate queries per section."""
     assignments = (
         RoleAssignment.objects.filter(
             user_id=request.user.pk or 0, organization__valid_until__isnull=True
@@ -175,7 +176,7 @@ def home(request: HttpRequest) -> HttpResponse:
     sections = [_section(request.user, a) for a in assignments]
     if not sections and sees_everything(request.user):
         sections.append(_overview(request.user, None, str(Role.ADMINISTRATOR.label)))
-    return render(request, "accounts/home.html", {"sections": sections})
+    return render(request, "accounts/numbers.html", {"sections": sections})
 
 
 def _year(value: str | None, today: datetime.date) -> int:

@@ -58,6 +58,27 @@ def test_home(client, world, who, expected):
 
 
 @pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 200),
+        ("member_user", 200),
+        ("secretary_a1", 200),
+        ("commune_clerk", 200),
+        ("workplace_officer", 200),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_numbers(client, world, who, expected):
+    url = reverse("accounts:numbers")
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
     ("who", "org", "role", "expected"),
     [
         ("anonymous", "commune_a_committee", "commune_clerk", "login"),

@@ -36,18 +36,18 @@ def test_counts_a_member_absent_twice_at_a_cell_that_met(world):
     assert counts == {"cells_without_meeting": 0, "absent_twice": 1}
 
 
-def test_home_shows_the_flags_to_the_committees_over_residential_cells(client, world):
+def test_numbers_show_the_flags_to_the_committees_over_residential_cells(client, world):
     linked(world)
     overdue_a = reverse("meetings:overdue", args=[world.commune_a_committee.pk])
 
     client.force_login(world.commune_clerk)
-    clerk = client.get(reverse("accounts:home")).text
+    clerk = client.get(reverse("accounts:numbers")).text
     client.force_login(world.provincial_officer)
-    province = client.get(reverse("accounts:home")).text
+    province = client.get(reverse("accounts:numbers")).text
     client.force_login(world.secretary_a2)
-    secretary = client.get(reverse("accounts:home")).text
+    secretary = client.get(reverse("accounts:numbers")).text
     client.force_login(world.workplace_officer)
-    workplace = client.get(reverse("accounts:home")).text
+    workplace = client.get(reverse("accounts:numbers")).text
 
     flag = f'<a href="{overdue_a}" class="flagged">1 cell without a meeting in six months</a>'
     assert flag in clerk

@@ -1,0 +1,116 @@
+"""The inbox of the home page ("Việc cần làm"): the named items waiting for this user,
+grouped by task, oldest first, each leading to the page where the step is taken.
+
+Each role over its organization has a few tasks. A task is one of the domain apps'
+QuerySet reads, chained on that app's ``visible_to`` and narrowed to the role's
+organization (the links a commune must receive, the comments a cell must sign…), with
+the date each row has been waiting since and the pages it leads to. A task costs one
+query whatever the size of the data: its first ``INBOX_ROWS`` rows, oldest first, each
+carrying the task's total (window functions, so no separate COUNT); the home page's
+queries grow with the roles a person holds, never with the rows.
+
+``roles`` holds the tasks of each role, ``items`` what the inbox shows. The package sits
+beside ``dashboards.py`` rather than in ``queries.py`` for the same reason: it is no
+reusable read of its own but the assembly, per role, of reads from six apps with the
+pages they lead to (docs/style.md allows the better place, said why).
+"""
+
+import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext as _
+
+from lienhe213.accounts.access import AnyUser, roles_of, sees_everything
+from lienhe213.accounts.inbox.items import InboxGroup, InboxItem, InboxSection, Task, local_day
+from lienhe213.accounts.inbox.roles import TASKS, shortcuts
+from lienhe213.accounts.models import Role, RoleAssignment
+from lienhe213.organizations.models import Organization
+
+__all__ = ["InboxGroup", "InboxItem", "InboxSection", "Task", "inbox", "menu_total"]
+
+INBOX_ROWS = 5
+# The menu's count is kept this long per user; every visit of the home page renews it.
+TOTAL_SECONDS = 15 * 60
+INBOX_ROLES = frozenset(TASKS)
+
+
+def has_inbox(user: AnyUser) -> bool:
+    """Whether ``user`` holds a committee role (or is a superuser): who has an inbox."""
+    return sees_everything(user) or any(role in INBOX_ROLES for role, _p in roles_of(user))
+
+
+def _assignments(user: AnyUser) -> list[tuple[Role, Organization]]:
+    """The committee roles ``user`` holds over current organizations (one query); a
+    superuser without any works as an administrator over the roots of the tree."""
+    rows = [
+        (Role(a.role), a.organization)
+        for a in RoleAssignment.objects.filter(
+            user_id=user.pk or 0,
+            organization__valid_until__isnull=True,
+            role__in=list(INBOX_ROLES),
+        )
+        .select_related("organization")
+        .order_by("organization__path", "role")
+    ]
+    if not rows and sees_everything(user):
+        roots = Organization.objects.current().filter(parent__isnull=True).order_by("path")
+        rows = [(Role.ADMINISTRATOR, org) for org in roots]
+    return rows
+
+
+def _tasks(user: AnyUser, today: datetime.date) -> list[tuple[Role, Organization, list[Task]]]:
+    return [(role, org, TASKS[role](user, org, today)) for role, org in _assignments(user)]
+
+
+def first_rows(task: Task) -> "QuerySet[Any]":
+    """The task's first ``INBOX_ROWS`` rows, oldest first (never-dated ones first), as
+    dicts of its fields with ``inbox_since`` and ``inbox_total``, the number of all its
+    rows: one query."""
+    oldest_first = [F(task.since).asc(nulls_first=True), F("pk").asc()]
+    return (
+        task.rows.annotate(
+            inbox_since=F(task.since),
+            inbox_rank=Window(RowNumber(), order_by=oldest_first),
+            inbox_total=Window(Count("pk")),
+        )
+        .filter(inbox_rank__lte=INBOX_ROWS)
+        .order_by("inbox_rank")
+        .values(*task.fields, "inbox_since", "inbox_total")
+    )
+
+
+def _group(task: Task) -> InboxGroup:
+    rows = list(first_rows(task))
+    items = [task.item({**row, "since": local_day(row["inbox_since"])}) for row in rows]
+    count = rows[0]["inbox_total"] if rows else 0
+    label = task.since_label or _("Waiting since")
+    return InboxGroup(task.key, task.title, label, count, items, task.see_all)
+
+
+def _total_key(user: AnyUser) -> str:
+    return f"lienhe213:inbox-total:{user.pk}"
+
+
+def inbox(user: AnyUser, *, today: datetime.date) -> list[InboxSection]:
+    """One section per committee role ``user`` holds, with the groups that hold work;
+    keeps the total for the menu (``menu_total``)."""
+    sections = []
+    for role, org, tasks in _tasks(user, today):
+        groups = [group for group in map(_group, tasks) if group.count]
+        sections.append(InboxSection(str(role.label), org, groups, shortcuts(role, org)))
+    cache.set(_total_key(user), sum(s.total for s in sections), TOTAL_SECONDS)
+    return sections
+
+
+def menu_total(user: AnyUser) -> int:
+    """How many items waited for ``user`` when their home page last counted them (in
+    the last ``TOTAL_SECONDS``), for the menu; 0 when it has not. Other pages read it
+    and run no query: counting costs a query per task (tens of milliseconds for a
+    large ward), too much for every page, and a count that some pages make and others
+    not would make every page's number of queries depend on what was visited before."""
+    if not user.is_authenticated:
+        return 0
+    return int(cache.get(_total_key(user)) or 0)
