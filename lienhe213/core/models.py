@@ -52,11 +52,24 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         connection = connections[self.db]
         table = connection.ops.quote_name(self.model._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {table} SET seq = %s, prev_hash = %s, row_hash = %s "  # noqa: S608
-                "WHERE id = %s AND seq IS NULL",
-                [(seq, prev_hash, row_hash, pk) for pk, seq, prev_hash, row_hash in seals],
-            )
+            if connection.vendor == "postgresql":
+                # One statement for the chunk: a round trip per row cost ~1 ms each.
+                ids, seqs, prev_hashes, row_hashes = (
+                    list(column) for column in zip(*seals, strict=True)
+                )
+                cursor.execute(
+                    f"UPDATE {table} AS a SET seq = v.seq, prev_hash = v.prev_hash, "  # noqa: S608
+                    "row_hash = v.row_hash FROM unnest(%s::bigint[], %s::bigint[], %s::text[], "
+                    "%s::text[]) AS v(id, seq, prev_hash, row_hash) "
+                    "WHERE a.id = v.id AND a.seq IS NULL",
+                    [ids, seqs, prev_hashes, row_hashes],
+                )
+            else:
+                cursor.executemany(
+                    f"UPDATE {table} SET seq = %s, prev_hash = %s, row_hash = %s "  # noqa: S608
+                    "WHERE id = %s AND seq IS NULL",
+                    [(seq, prev_hash, row_hash, pk) for pk, seq, prev_hash, row_hash in seals],
+                )
             written = cursor.rowcount
         if written != len(seals):
             # Another sealer got there first: the caller's transaction rolls back.

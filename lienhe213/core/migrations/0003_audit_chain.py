@@ -13,6 +13,8 @@ from django.db import migrations, models
 
 POSTGRESQL_GUARD = """
 CREATE FUNCTION core_auditevent_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    unsealed core_auditevent;
 BEGIN
     IF TG_OP = 'DELETE' THEN
         IF OLD.seq IS NOT NULL
@@ -22,9 +24,13 @@ BEGIN
         RAISE EXCEPTION 'audit rows cannot be deleted (core_auditevent %)', OLD.id
             USING ERRCODE = 'restrict_violation';
     END IF;
-    IF OLD.seq IS NOT NULL OR NEW.seq IS NULL
-       OR (to_jsonb(NEW) - 'seq' - 'prev_hash' - 'row_hash')
-          IS DISTINCT FROM (to_jsonb(OLD) - 'seq' - 'prev_hash' - 'row_hash') THEN
+    -- the new row with the old seal must be the old row: every other column, those
+    -- added later included, is unchanged
+    unsealed := NEW;
+    unsealed.seq := OLD.seq;
+    unsealed.prev_hash := OLD.prev_hash;
+    unsealed.row_hash := OLD.row_hash;
+    IF OLD.seq IS NOT NULL OR NEW.seq IS NULL OR unsealed IS DISTINCT FROM OLD THEN
         RAISE EXCEPTION 'audit rows cannot be changed (core_auditevent %)', OLD.id
             USING ERRCODE = 'restrict_violation';
     END IF;
