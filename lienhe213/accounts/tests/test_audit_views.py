@@ -96,7 +96,10 @@ def test_audit_shows_changes_before_and_after(client, world):
 
     html = client.get(reverse("accounts:audit"), {"action": "update"}).content.decode()
 
-    assert "<tr><td>phone</td><td></td><td>0912345678</td></tr>" in html
+    # The field's label, the object's kind in words: no field name, model label or id.
+    assert "<tr><td>Phone</td><td>—</td><td>0912345678</td></tr>" in html
+    assert "(member)" in html
+    assert "members.member" not in html and f"#{world.member_a1.pk}" not in html
 
 
 def test_peek_page_knows_the_next_page_without_counting(world, django_assert_num_queries):

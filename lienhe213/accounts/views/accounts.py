@@ -67,6 +67,7 @@ from lienhe213.accounts.throttles import (
     attempted_username,
     locked_usernames,
 )
+from lienhe213.core import changes
 from lienhe213.core.errors import DomainError
 from lienhe213.core.models import AuditEvent
 from lienhe213.core.pages import PAGE_SIZE, PeekPage, peek_page, query_without_page, render_page
@@ -214,23 +215,6 @@ def dashboard(request: HttpRequest, pk: int, role: str) -> HttpResponse:
     return render_page(request, "accounts/dashboard.html", context, "dashboard")
 
 
-def change_rows(changes: Any) -> list[tuple[str, Any, Any]]:
-    """``(field, before, after)`` rows of an audit event's changes.
-
-    Updates store ``{field: [old, new]}``; creations store a plain snapshot
-    ``{field: value}``, shown as an empty "before".
-    """
-    if not isinstance(changes, dict):
-        return []
-    rows: list[tuple[str, Any, Any]] = []
-    for name, value in changes.items():
-        if isinstance(value, list) and len(value) == 2:
-            rows.append((name, value[0], value[1]))
-        else:
-            rows.append((name, None, value))
-    return rows
-
-
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     """The audit trail of the user's scope; events outside any subtree (logins of
@@ -242,8 +226,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         events = events.in_scope_paths(scope_paths(request.user, Capability.VIEW_AUDIT))
     form = AuditFilterForm(request.GET)
     page = peek_page(form.filter(events), request.GET.get("page"))
-    for event in page.rows:
-        event.change_rows = change_rows(event.changes)  # type: ignore[attr-defined]
+    described = changes.describe(
+        (changes.model_named(event.object_type), changes.change_rows(event.changes))
+        for event in page.rows
+    )
+    for event, rows in zip(page.rows, described, strict=True):
+        event.change_rows = rows  # type: ignore[attr-defined]
+        event.object_kind = changes.object_kind(event.object_type)  # type: ignore[attr-defined]
     context = {"form": form, "page": page, "query": query_without_page(request)}
     return render_page(request, "accounts/auditevent_list.html", context, "results")
 
