@@ -20,7 +20,6 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import Count, F, QuerySet, Window
-from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import AnyUser, roles_of, sees_everything
@@ -68,17 +67,12 @@ def _tasks(user: AnyUser, today: datetime.date) -> list[tuple[Role, Organization
 def first_rows(task: Task) -> "QuerySet[Any]":
     """The task's first ``INBOX_ROWS`` rows, oldest first (never-dated ones first), as
     dicts of its fields with ``inbox_since`` and ``inbox_total``, the number of all its
-    rows: one query."""
-    oldest_first = [F(task.since).asc(nulls_first=True), F("pk").asc()]
+    rows: one query (the window's count is taken over every row the WHERE keeps, before
+    the LIMIT)."""
     return (
-        task.rows.annotate(
-            inbox_since=F(task.since),
-            inbox_rank=Window(RowNumber(), order_by=oldest_first),
-            inbox_total=Window(Count("pk")),
-        )
-        .filter(inbox_rank__lte=INBOX_ROWS)
-        .order_by("inbox_rank")
-        .values(*task.fields, "inbox_since", "inbox_total")
+        task.rows.annotate(inbox_since=F(task.since), inbox_total=Window(Count("pk")))
+        .order_by(F(task.since).asc(nulls_first=True), "pk")
+        .values(*task.fields, "inbox_since", "inbox_total")[:INBOX_ROWS]
     )
 
 
