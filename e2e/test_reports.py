@@ -1,4 +1,4 @@
-"""The reports in a real browser, at phone width: the provincial officer's home page
+"""The reports in a real browser, at phone width: the provincial officer's numbers page
 loads the dashboard (htmx), a commune's row leads to its report, and from there to the
 commune's annual thematic review of the year the cast's rows were made in (2025).
 
@@ -27,9 +27,12 @@ def test_province_drills_down_to_a_communes_review_on_a_phone(
     commune = world.commune_a_committee
     report = reverse("reports:organization", args=[commune.pk])
 
-    # when the provincial officer opens the home page, the dashboard block loads
+    # when the provincial officer opens the numbers, one tap below the home page, the
+    # dashboard block loads
     log_in(page, base, "tinh")
     page.wait_for_url(f"{base}/")
+    with page.expect_navigation():
+        page.click(f"main a[href='{reverse('accounts:numbers')}']")
     row = page.locator(f".dash-slot .dash-table a[href^='{report}?']")
     row.wait_for()
     assert row.inner_text() == "Đảng bộ phường Hà Giang 1"
