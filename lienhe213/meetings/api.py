@@ -38,6 +38,7 @@ from lienhe213.meetings.serializers import (
     MeetingDetailSerializer,
     MeetingFollowUpDoneSerializer,
     MeetingFollowUpInputSerializer,
+    MeetingHeldSerializer,
     MeetingOpinionInputSerializer,
     MeetingPlanSerializer,
     MeetingSerializer,
@@ -197,7 +198,7 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
 
     @extend_schema(
         summary="Record that the meeting was held",
-        request=MeetingVersionSerializer,
+        request=MeetingHeldSerializer,
         responses=_responses(),
     )
     @action(detail=True, methods=["post"])
@@ -205,7 +206,7 @@ class MeetingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Meeting]):
         return self._run(
             request,
             pk,
-            MeetingVersionSerializer,
+            MeetingHeldSerializer,
             lambda meeting, data: services.mark_held(by=request.user, meeting=meeting, **data),
         )
 

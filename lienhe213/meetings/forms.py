@@ -57,6 +57,67 @@ class AttendanceForm(VersionedForm):
     )
 
 
+class AttendanceSheetForm(VersionedForm):
+    """The whole meeting's attendance in one form: everyone the meeting has a record of
+    is present unless marked absent or excused (with the reason); one save."""
+
+    CHOICES = [
+        (status, Attendance.Status(status).label)
+        for status in (
+            Attendance.Status.PRESENT,
+            Attendance.Status.EXCUSED,
+            Attendance.Status.ABSENT,
+        )
+    ]
+
+    def __init__(self, *args: Any, attendances: list[Attendance], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_sheet_%s")
+        super().__init__(*args, **kwargs)
+        self.attendances = attendances
+        for attendance in attendances:
+            recorded = attendance.status != Attendance.Status.UNKNOWN
+            self.fields[f"status-{attendance.member_id}"] = forms.ChoiceField(
+                label=attendance.member.full_name,
+                choices=self.CHOICES,
+                widget=forms.RadioSelect,
+                initial=attendance.status if recorded else Attendance.Status.PRESENT,
+            )
+            self.fields[f"reason-{attendance.member_id}"] = forms.CharField(
+                label=_("Reason for the excuse"),
+                max_length=255,
+                required=False,
+                initial=attendance.excuse_reason,
+            )
+
+    def rows(self) -> list[tuple[Attendance, Any, Any]]:
+        """Each attendance with its two bound fields, in the page's order."""
+        return [
+            (a, self[f"status-{a.member_id}"], self[f"reason-{a.member_id}"])
+            for a in self.attendances
+        ]
+
+    def entries(self) -> list[tuple[Any, str, str]]:
+        """``(member, status, excuse reason)`` of every row, for the service."""
+        data = self.cleaned_data
+        return [
+            (a.member, data[f"status-{a.member_id}"], data[f"reason-{a.member_id}"])
+            for a in self.attendances
+        ]
+
+
+class HeldForm(VersionedForm):
+    """Mark the meeting held: where it took place and its agenda, as planned or now."""
+
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_held_%s")
+        super().__init__(*args, **kwargs)
+
+
 class OpinionForm(VersionedForm):
     member = forms.TypedChoiceField(label=_("Member"), coerce=int)
     text = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -122,6 +122,20 @@ class MeetingVersionSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField()
 
 
+class MeetingHeldSerializer(MeetingVersionSerializer):
+    place = serializers.CharField(
+        max_length=255,
+        required=False,
+        allow_blank=True,
+        help_text="Where it took place, if not as planned; a held meeting needs one.",
+    )
+    agenda = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="What it dealt with, if not as planned; a held meeting needs one.",
+    )
+
+
 class MeetingAttendanceInputSerializer(MeetingVersionSerializer):
     member = VisibleMemberField()
     status = AttendanceStatusField()

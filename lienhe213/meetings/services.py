@@ -4,6 +4,7 @@ mark held, cancel. Each runs in one transaction, locks the meeting it changes, c
 audit row scoped to the cell."""
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -167,6 +168,70 @@ def record_attendance(
 
 
 @transaction.atomic
+def record_attendances(
+    *,
+    by: AnyUser,
+    meeting: Meeting,
+    entries: Sequence[tuple[Member, str, str]],
+    version: int | None = None,
+) -> list[Attendance]:
+    """Record the whole meeting's attendance at once: ``(member, status, excuse
+    reason)`` for each member the meeting has a record of (invited, or recorded before).
+
+    One meeting, one version, one transaction: every entry is checked before anything
+    is written, and one refused entry (an excuse without its reason, a member listed
+    twice or without a record at the meeting) refuses them all, naming the member. One
+    audit row lists what changed, member by member.
+    """
+    meeting = _lock(meeting, by, version)
+    _require_records_allowed(meeting)
+    if not entries:
+        raise DomainError(_("Nobody's attendance was given."))
+    rows = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    seen: set[int] = set()
+    cleaned: list[tuple[Attendance, str, str]] = []
+    for member, status, reason in entries:
+        names = {"member": member.full_name}
+        attendance = rows.get(member.pk)
+        if attendance is None:
+            raise DomainError(
+                _("“%(member)s” has no invitation or record at this meeting.") % names,
+                field="member",
+            )
+        if member.pk in seen:
+            raise DomainError(_("“%(member)s” is listed twice.") % names, field="member")
+        seen.add(member.pk)
+        if status not in Attendance.Status.values:
+            raise DomainError(_("Unknown attendance status."), field="status")
+        reason = reason.strip() if status == Attendance.Status.EXCUSED else ""
+        if status == Attendance.Status.EXCUSED and not reason:
+            raise DomainError(
+                _("Give the reason for the excuse of “%(member)s”.") % names,
+                field="excuse_reason",
+            )
+        cleaned.append((attendance, status, reason))
+    changes: dict[str, Any] = {}
+    changed: list[Attendance] = []
+    for attendance, status, reason in cleaned:
+        before = audit.snapshot(attendance, ["status", "excuse_reason"])
+        attendance.status, attendance.excuse_reason = status, reason
+        diff = audit.diff(before, audit.snapshot(attendance, ["status", "excuse_reason"]))
+        if diff:
+            changes[str(attendance.member_id)] = diff
+            changed.append(attendance)
+    Attendance.objects.bulk_update(changed, ["status", "excuse_reason"])
+    _bump(meeting)
+    audit.record(
+        by=by,
+        action="update",
+        obj=meeting,
+        scope_path=meeting.cell.path,
+        changes={"event": "attendance", "members": changes},
+    )
+    return [attendance for attendance, _status, _reason in cleaned]
+
+
+@transaction.atomic
 def record_opinion(
     *, by: AnyUser, meeting: Meeting, member: Member, text: str, version: int | None = None
 ) -> Opinion:
@@ -265,8 +330,21 @@ def complete_follow_up(
 
 
 @transaction.atomic
-def mark_held(*, by: AnyUser, meeting: Meeting, version: int | None = None) -> Meeting:
-    """The planned meeting took place; it now counts for the six-month rule."""
+def mark_held(
+    *,
+    by: AnyUser,
+    meeting: Meeting,
+    version: int | None = None,
+    place: str | None = None,
+    agenda: str | None = None,
+) -> Meeting:
+    """The planned meeting took place; it now counts for the six-month rule.
+
+    A meeting on record says where it took place and what it dealt with (docs/domain.md
+    §4.3: the local situation, the topics, the cell's report): without a place and an
+    agenda it is refused. ``place`` and ``agenda``, when given, replace the planned ones
+    in the same step (the plan is often made before either is known).
+    """
     meeting = _lock(meeting, by, version)
     if not meeting.is_planned:
         raise DomainError(
@@ -275,14 +353,30 @@ def mark_held(*, by: AnyUser, meeting: Meeting, version: int | None = None) -> M
         )
     if meeting.date > timezone.localdate():
         raise DomainError(_("A meeting in the future cannot have been held yet."))
+    before = audit.snapshot(meeting, ["place", "agenda"])
+    place = (meeting.place if place is None else place).strip()
+    agenda = (meeting.agenda if agenda is None else agenda).strip()
+    if not place:
+        raise DomainError(
+            _("Say where the meeting took place before marking it held."), field="place"
+        )
+    if not agenda:
+        raise DomainError(
+            _("Write down the agenda before marking the meeting held."), field="agenda"
+        )
+    meeting.place, meeting.agenda = place, agenda
     meeting.status = Meeting.Status.HELD
-    _bump(meeting, "status")
+    _bump(meeting, "status", "place", "agenda")
     audit.record(
         by=by,
         action="update",
         obj=meeting,
         scope_path=meeting.cell.path,
-        changes={"event": "held", "status": ["planned", "held"]},
+        changes={
+            "event": "held",
+            "status": ["planned", "held"],
+            **audit.diff(before, audit.snapshot(meeting, ["place", "agenda"])),
+        },
     )
     return meeting
 

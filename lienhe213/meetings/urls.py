@@ -10,6 +10,7 @@ urlpatterns = [
     path("overdue/<int:pk>/", views.overdue, name="overdue"),
     path("held/<int:pk>/", views.held_list, name="held_list"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/attendance/", views.record_attendances, name="attendance_sheet"),
     path("<int:pk>/attendance/<int:member_pk>/", views.record_attendance, name="attendance"),
     path("<int:pk>/opinion/", views.record_opinion, name="opinion"),
     path("<int:pk>/follow-up/", views.add_follow_up, name="follow_up"),

@@ -2,6 +2,7 @@
 its attendance, opinions and follow-ups, the overdue flags over a subtree, and a
 member's own invitations."""
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lienhe213.accounts.access import own_member_id
@@ -119,6 +121,8 @@ def _meeting_page(
         "opinion",
         "follow_up",
         "cancel",
+        "attendance",
+        "held",
     }
     # a refusal of a form the page has no place for (held, done, an unlinked member)
     refusals = [
@@ -141,7 +145,11 @@ def _meeting_page(
         "follow_up_form": bound.get("follow_up")
         or forms.FollowUpForm(initial=initial, members=members),
         "done_form": forms.DoneForm(initial=initial),
-        "held_form": forms.VersionedForm(initial=initial),
+        # the whole meeting's attendance in one form (forms.AttendanceSheetForm)
+        "sheet": bound.get("attendance")
+        or forms.AttendanceSheetForm(initial=initial, attendances=attendances),
+        "held_form": bound.get("held")
+        or forms.HeldForm(initial={**initial, "place": meeting.place, "agenda": meeting.agenda}),
         "cancel_form": bound.get("cancel") or forms.CancelForm(initial=initial),
         "today": timezone.localdate(),
     }
@@ -195,6 +203,35 @@ def record_attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
         ),
         _("Attendance recorded."),
     )
+
+
+@login_required
+@require_POST
+def record_attendances(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole meeting's attendance in one form, saved by one service call."""
+    meeting = get_meeting_for_user(request.user, pk, write=True)
+    attendances = list(
+        meeting.attendances.select_related("member").order_by(
+            "member__given_name", "member__family_name", "pk"
+        )
+    )
+    form = forms.AttendanceSheetForm(request.POST, attendances=attendances)
+
+    def perform(data: dict[str, Any]) -> object:
+        return services.record_attendances(
+            by=request.user, meeting=meeting, entries=form.entries(), version=data["version"]
+        )
+
+    tally = Counter(status for _m, status, _r in form.entries()) if form.is_valid() else Counter()
+    counts = {status: tally[status] for status in ("present", "excused", "absent")}
+    done = ngettext(
+        "The attendance of %(count)d member is recorded: %(present)d present, %(excused)d "
+        "excused, %(absent)d absent.",
+        "The attendance of %(count)d members is recorded: %(present)d present, %(excused)d "
+        "excused, %(absent)d absent.",
+        len(attendances),
+    ) % {"count": len(attendances), **counts}
+    return _act(request, meeting, "attendance", form, perform, done)
 
 
 @login_required
@@ -253,9 +290,9 @@ def mark_held(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         meeting,
         "held",
-        forms.VersionedForm(request.POST),
+        forms.HeldForm(request.POST),
         lambda data: services.mark_held(by=request.user, meeting=meeting, **data),
-        _("The meeting is recorded as held."),
+        _("The meeting is recorded as held; it counts for the six-month rule."),
     )
 
 

@@ -64,4 +64,6 @@ def held_meeting(world, day, statuses):
             status=status,
             excuse_reason="ill" if status == "excused" else "",
         )
-    return services.mark_held(by=world.root_user, meeting=meeting)
+    return services.mark_held(
+        by=world.root_user, meeting=meeting, place="Nhà văn hoá tổ 2", agenda="Sinh hoạt định kỳ"
+    )

@@ -137,7 +137,7 @@ def test_attendance_for_an_unlinked_member_is_400_and_changes_nothing(world):
 
 def test_stale_version_is_409(world):
     linked(world)
-    meeting = plan(world)
+    meeting = plan(world, place="Nhà văn hoá tổ 2", agenda="Sáu tháng đầu năm")
     client = api(world, "secretary_a2")
     client.post(f"{URL}{meeting.pk}/held/", {"version": 1}, format="json")
     before = meeting_state()

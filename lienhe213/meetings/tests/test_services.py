@@ -305,7 +305,7 @@ def test_completing_a_follow_up_twice_is_refused(world):
 
 def test_mark_held_and_cancel(world):
     linked(world)
-    held = plan(world)
+    held = plan(world, place="Nhà văn hoá tổ 2", agenda="Sáu tháng đầu năm")
     called_off = plan(world, day=DAY + datetime.timedelta(days=1))
 
     services.mark_held(by=world.secretary_a2, meeting=held, version=1)

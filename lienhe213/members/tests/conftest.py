@@ -59,7 +59,7 @@ def year_in_cell_a2(world, member, year, *, words):
         due_on=day(year, 7, 1),
         member=member,
     )
-    meetings.mark_held(by=root, meeting=meeting)
+    meetings.mark_held(by=root, meeting=meeting, agenda="Sinh hoạt định kỳ")
 
     campaign = comments.open_campaign(
         by=world.provincial_officer,

@@ -24,7 +24,9 @@ def held(world, cell, day, statuses):
         meeting_services.record_attendance(
             by=world.root_user, meeting=meeting, member=member, status=status
         )
-    return meeting_services.mark_held(by=world.root_user, meeting=meeting)
+    return meeting_services.mark_held(
+        by=world.root_user, meeting=meeting, place="Nhà văn hoá", agenda="Sinh hoạt định kỳ"
+    )
 
 
 def year_in_commune_a(world):
