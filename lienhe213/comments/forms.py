@@ -255,6 +255,28 @@ class CommuneFilterForm(forms.Form):
         return self.cleaned_data.get(name) or None
 
 
+class BulkReturnForm(forms.Form):
+    """The commune's bulk step: the chosen comments of its list, to confirm (where
+    signed) and return. Each chosen comment carries the version the list showed
+    (``version-<pk>``), so one changed meanwhile is refused, not overwritten."""
+
+    requests = forms.TypedMultipleChoiceField(
+        label=_("Comments"),
+        coerce=int,
+        error_messages={"required": _("Choose at least one comment.")},
+    )
+    campaign = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, request_ids: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requests"].choices = [(pk, pk) for pk in request_ids]  # type: ignore[attr-defined]
+
+    def version_of(self, pk: int) -> int | None:
+        """The version of request ``pk`` posted with the form; None when missing."""
+        value = str(self.data.get(f"version-{pk}", ""))
+        return int(value) if value.isdigit() else None
+
+
 class SubtreeFilterForm(CommuneFilterForm):
     """The filters of the comment requests of any subtree: the commune list's figure
     filters (status, period, on time, good example, recommendation) and the side a

@@ -734,6 +734,41 @@ def return_comment(
     return request
 
 
+@transaction.atomic
+def confirm_and_return(
+    *, by: AnyUser, request: CommentRequest, version: int | None = None
+) -> CommentRequest:
+    """The commune's bulk step on one comment: confirm it if the cell has signed it and
+    it is not confirmed yet, then return it to the workplace — both or neither, each
+    with its own audit row, through ``confirm_comment`` and ``return_comment`` and their
+    rules. ``version`` is the request's version the list showed."""
+    stored = _lock(request, version)
+    if stored.status in (Status.REQUESTED, Status.DRAFTED, Status.SIGNED):
+        stored = confirm_comment(by=by, request=stored)
+    return return_comment(by=by, request=stored)
+
+
+def confirm_and_return_comments(
+    *, by: AnyUser, requests: Sequence[tuple[CommentRequest, int | None]]
+) -> tuple[list[CommentRequest], list[tuple[CommentRequest, str]]]:
+    """Confirm and return many comments from the commune's list: each ``(request,
+    version)`` through ``confirm_and_return`` in its own transaction.
+
+    Each on its own, not all or nothing: a clerk returning the comments of a campaign
+    expects the ready ones to reach their workplaces, and the one a colleague returned
+    meanwhile, or that the cell has not signed, named with its reason. Returns the
+    returned requests and the refused ones with the reason.
+    """
+    done: list[CommentRequest] = []
+    refused: list[tuple[CommentRequest, str]] = []
+    for request, version in requests:
+        try:
+            done.append(confirm_and_return(by=by, request=request, version=version))
+        except DomainError as err:
+            refused.append((request, str(err)))
+    return done, refused
+
+
 # --- the member ------------------------------------------------------------------------
 
 

@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lienhe213.accounts.access import Capability, has_capability, own_member_id
 from lienhe213.comments import access, exports, forms, services
@@ -310,6 +311,72 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def commune_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm and return many comments from the commune's list: the chosen ones, a
+    summary that asks once, then each through ``confirm_and_return`` on its own; the
+    refused ones are named with their reason and the others reach their workplaces."""
+    org = _org_with(request, pk, Capability.CONFIRM_COMMENTS)
+    if (
+        org.kind != Organization.Kind.GRASSROOTS_COMMITTEE
+        or org.side != Organization.Side.RESIDENTIAL
+    ):
+        raise Http404
+    posted = [int(v) for v in request.POST.getlist("requests") if v.isdigit()]
+    candidates = {
+        item.pk: item
+        for item in CommentRequest.objects.visible_to(request.user)
+        .at_residence_commune(org.pk)
+        .filter(pk__in=posted)
+        .select_related("member", "workplace_organization", "link__residence_cell")
+    }
+    form = forms.BulkReturnForm(request.POST, request_ids=list(candidates))
+    back = reverse("comments:commune", args=[org.pk])
+    campaign = form.data.get("campaign")
+    if campaign and str(campaign).isdigit():
+        back = f"{back}?campaign={campaign}"
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(back)
+    chosen = sorted(
+        (candidates[pk] for pk in form.cleaned_data["requests"]),
+        key=lambda item: (item.member.name_sort_key, item.pk),
+    )
+    if request.POST.get("confirmed") != "1":
+        context = {
+            "organization": org,
+            "rows": [(item, form.version_of(item.pk)) for item in chosen],
+            "campaign": form.cleaned_data["campaign"],
+            "back": back,
+        }
+        return render(request, "comments/commune_return_confirm.html", context)
+    done, refused = services.confirm_and_return_comments(
+        by=request.user, requests=[(item, form.version_of(item.pk)) for item in chosen]
+    )
+    if done:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d comment was confirmed and returned to its workplace committee, "
+                "which is told and uses it in the annual rating.",
+                "%(count)d comments were confirmed and returned to their workplace "
+                "committees, which are told and use them in the annual rating.",
+                len(done),
+            )
+            % {"count": len(done)},
+        )
+    for item, reason in refused:
+        messages.error(
+            request,
+            _("The comment on %(member)s was not returned: %(reason)s")
+            % {"member": item.member.full_name, "reason": reason},
+        )
+    return redirect(back)
+
+
+@login_required
 def subtree_requests(request: HttpRequest, pk: int) -> HttpResponse:
     """The comment requests either side of whose link lies in the organization's
     subtree (today's paths, as a report's total counts them), filtered by the
@@ -600,14 +667,82 @@ def _run_step(request: HttpRequest, item: CommentRequest, step: str) -> Any:
     return action(by=by, request=item, version=int(version) if version else None)
 
 
+# The steps that cannot be undone: a GET shows what will happen and asks once (no
+# JavaScript needed); the page's final button posts the step.
+CONFIRMED_STEPS = ("sign", "confirm", "return")
+
+
+def _may_take(user: Any, item: CommentRequest, step: str) -> bool:
+    """Whether ``user`` acts for the side that takes ``step`` (its state aside)."""
+    return access.may_write(user, item) if step == "sign" else access.may_confirm(user, item)
+
+
+def _step_confirmation(request: HttpRequest, item: CommentRequest, step: str) -> HttpResponse:
+    """The summary before an irreversible step: the comment as it stands, what the step
+    does and who is told; 403 for a viewer who does not act for that side, and back to
+    the request when its state no longer allows the step."""
+    if not _may_take(request.user, item, step):
+        raise PermissionDenied
+    ready = {
+        "sign": CommentRequest.Status.DRAFTED,
+        "confirm": CommentRequest.Status.SIGNED,
+        "return": CommentRequest.Status.CONFIRMED,
+    }[step]
+    if item.status != ready:
+        messages.info(
+            request,
+            _("This comment is %(status)s: there is nothing to do here now.")
+            % {"status": item.get_status_display().lower()},
+        )
+        return redirect("comments:request", item.pk)
+    context = {
+        "item": item,
+        "comment": item.comment,
+        "member": item.member,
+        "step": step,
+        "version": item.comment.version if step == "sign" else item.version,
+    }
+    return render(request, "comments/step_confirm.html", context)
+
+
+def _done_message(item: CommentRequest, step: str) -> str:
+    """What the step did and what comes next, named."""
+    names = {
+        "member": item.member.full_name,
+        "commune": item.link.residence_commune_organization.name,
+        "workplace": item.workplace_organization.name,
+    }
+    if step == "sign":
+        return _("The comment was signed and sent to %(commune)s to confirm.") % names
+    if step == "confirm":
+        return (
+            _("The comment was confirmed; return it to %(workplace)s to finish the commune's part.")
+            % names
+        )
+    if step == "return":
+        return " ".join(
+            [
+                _("The comment on %(member)s was returned to the workplace.") % names,
+                _("%(workplace)s is told; it acknowledges the comment and uses it in the rating.")
+                % names,
+            ]
+        )
+    return _("Saved.")
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    """Take one step on a request; a refusal is shown on the page and changes nothing."""
+    """Take one step on a request; a refusal is shown on the page and changes nothing.
+    A GET on an irreversible step (sign, confirm, return) shows its summary page."""
     if step not in STEPS:
         raise Http404
     item = access.get_request_for_user(request.user, pk)
     access.require_act_on(request.user, item)
+    if request.method == "GET":
+        if step not in CONFIRMED_STEPS:
+            return HttpResponseNotAllowed(["POST"])
+        return _step_confirmation(request, item, step)
     try:
         result = _run_step(request, item, step)
     except DomainError as exc:
@@ -619,16 +754,11 @@ def request_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             {"draft": "draft_form", "front_meeting": "meeting_form"}.get(step, f"{step}_form")
         ] = result
         return render(request, "comments/request_detail.html", context, status=400)
+    messages.success(request, _done_message(item, step))
     if step == "return":
         # the commune's work on this one is done: back to what else waits for it
-        messages.success(
-            request,
-            _("The comment on %(member)s was returned to the workplace.")
-            % {"member": item.member.full_name},
-        )
         commune = reverse("comments:commune", args=[item.link.residence_commune_organization_id])
         return redirect(f"{commune}?campaign={item.campaign_id}")
-    messages.success(request, _("Saved."))
     return redirect("comments:request", item.pk)
 
 
