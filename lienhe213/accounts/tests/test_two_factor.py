@@ -231,7 +231,7 @@ def test_who_may_unlock_an_account_may_reset_its_second_factor(client, world: Wo
 
 def test_the_api_gives_a_token_only_after_the_second_factor(world: World, required):
     clerk = world.commune_clerk
-    api = APIClient()
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     refused = api.post(TOKEN_URL, {"username": clerk.username, "password": "demo"})
     assert refused.status_code == 403
     assert "Set it up on the website" in refused.json()["detail"]
@@ -273,7 +273,7 @@ def test_turning_it_on_ends_the_tokens_issued_before(world: World):
 
 def test_a_token_of_an_account_that_must_set_it_up_is_refused(world: World, required):
     token = Token.objects.create(user=world.commune_clerk)
-    api = APIClient()
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     response = api.get("/api/v1/members/")
     assert response.status_code == 403
@@ -283,7 +283,7 @@ def test_a_token_of_an_account_that_must_set_it_up_is_refused(world: World, requ
 def test_a_session_without_its_second_factor_gets_403_from_the_api(world: World):
     clerk = world.commune_clerk
     turn_on(clerk)
-    api = APIClient()
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     log_in(api, clerk)
     assert api.get("/api/v1/members/").status_code == 403
     assert (
