@@ -14,6 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienhe213.accounts.access import AnyUser, own_member_id
 from lienhe213.comments import access
@@ -41,7 +42,7 @@ from lienhe213.reminders import handoffs
 
 Status = CommentRequest.Status
 
-STALE = "This comment was changed by someone else meanwhile. Reload it and try again."
+STALE = gettext_lazy("This comment was changed by someone else meanwhile. Reload it and try again.")
 
 DRAFT_FIELDS = (
     "item_1",
@@ -77,14 +78,14 @@ def _lock(request: CommentRequest, version: int | None = None) -> CommentRequest
         .get(pk=request.pk)
     )
     if version is not None and version != current.version:
-        raise DomainError(_(STALE))
+        raise DomainError(STALE)
     return current
 
 
 def _lock_comment(request: CommentRequest, version: int | None) -> Comment:
     comment = Comment.objects.select_for_update().get(request=request)
     if version is not None and version != comment.version:
-        raise DomainError(_(STALE))
+        raise DomainError(STALE)
     comment.request = request
     return comment
 

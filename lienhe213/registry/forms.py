@@ -11,14 +11,16 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lienhe213.accounts.access import AnyUser, Capability
 from lienhe213.core.errors import DomainError
+from lienhe213.core.forms import DateInput
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Community, Organization
 from lienhe213.registry.models import REASONS_BY_CATEGORY, Category, Reason, ResidenceLink
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+_DATE = DateInput()
 
 
 def _date(label: Any, *, required: bool = True) -> forms.DateField:
@@ -270,7 +272,7 @@ class DeadlineDaysForm(_CalendarForm):
 
 class PublicHolidayForm(_CalendarForm):
     date = forms.DateField(label=_("Date"), widget=_DATE)
-    name = forms.CharField(label=_("Name"), max_length=150)
+    name = forms.CharField(label=pgettext_lazy("of a thing", "Name"), max_length=150)
 
 
 class RemapForm(forms.Form):
