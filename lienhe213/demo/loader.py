@@ -72,15 +72,20 @@ class DemoAccount:
     username: str
     role: str
     description: str
+    # The person's name, which the pages greet them by (the member's account takes the
+    # member's own name).
+    full_name: str = ""
 
 
 # In the order demo_logins prints them.
 DEMO_ACCOUNTS = (
-    DemoAccount("admin", Role.ADMINISTRATOR, "superuser"),
-    DemoAccount("tinh", Role.PROVINCIAL_OFFICER, "provincial committee"),
-    DemoAccount("xa", Role.COMMUNE_CLERK, "commune committee"),
-    DemoAccount("chibo", Role.CELL_SECRETARY, "residential cell"),
-    DemoAccount("coquan", Role.WORKPLACE_OFFICER, "workplace grassroots committee"),
+    DemoAccount("admin", Role.ADMINISTRATOR, "superuser", "Lê Minh Quân"),
+    DemoAccount("tinh", Role.PROVINCIAL_OFFICER, "provincial committee", "Hoàng Thị Thu"),
+    DemoAccount("xa", Role.COMMUNE_CLERK, "commune committee", "Nguyễn Thị Hạnh"),
+    DemoAccount("chibo", Role.CELL_SECRETARY, "residential cell", "Trần Văn Bình"),
+    DemoAccount(
+        "coquan", Role.WORKPLACE_OFFICER, "workplace grassroots committee", "Phạm Quốc Huy"
+    ),
     DemoAccount("dangvien", Role.MEMBER, "working member"),
 )
 
@@ -294,6 +299,9 @@ def _write_accounts(plan: Plan, orgs: list[dict[str, Any]]) -> int:
             is_superuser=account.username == "admin",
             is_staff=account.username == "admin",
             member=working_member if account.role == Role.MEMBER else None,
+            first_name=(
+                working_member.full_name if account.role == Role.MEMBER else account.full_name
+            ),
         )
         admin = admin or user
         RoleAssignment.objects.create(

@@ -226,3 +226,15 @@ def test_load_admin_units_repairs_a_changed_name(db: Any) -> None:
     province = AdministrativeUnit.objects.get(code="08")
     assert (province.name, province.name_folded) == ("Tuyên Quang", "tuyen quang")
     assert AdministrativeUnit.objects.count() == 3355
+
+
+def test_the_demo_people_are_greeted_by_their_names(seeded: str) -> None:
+    names = dict(User.objects.values_list("username", "first_name"))
+    member = User.objects.get(username="dangvien").member
+    assert member is not None
+
+    assert names["chibo"] == "Trần Văn Bình"
+    assert names["dangvien"] == member.full_name
+    client = Client()
+    client.force_login(User.objects.get(username="chibo"))
+    assert "Trần Văn Bình" in client.get("/").content.decode()
