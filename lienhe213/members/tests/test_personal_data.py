@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -342,6 +343,29 @@ def test_the_file_is_named_after_the_data_and_the_day_without_ids(client, world)
 
     today = timezone.localdate().isoformat()
     assert response["Content-Disposition"] == f'attachment; filename="personal-data-{today}.xlsx"'
+
+
+def test_in_vietnamese_the_file_its_labels_and_choices_are_vietnamese(client, world, history):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    client.force_login(world.member_user)
+
+    response = client.get(URL)
+
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="du-lieu-ca-nhan-{today}.xlsx"'
+    book = load_workbook(io.BytesIO(response.content))
+    record = book["Hồ sơ đảng viên"]
+    assert [row[:2] for row in record.iter_rows(max_row=6, values_only=True)] == [
+        ("Trường thông tin", "Giá trị"),
+        ("Họ", "Nguyễn"),
+        ("Tên đệm", "Văn"),
+        ("Tên", "Đức"),
+        ("Giới tính", "Nam"),
+        ("Ngày sinh", day(1985, 3, 14)),
+    ]
+    assert record["B6"].number_format == "dd/mm/yyyy"
+    meeting = list(book["Sinh hoạt và tình hình tham dự"].iter_rows(values_only=True))[1]
+    assert (meeting[5], meeting[6]) == ("Có", "Vắng có lý do")
 
 
 def test_the_download_is_audited_as_an_export(client, world, history):
