@@ -13,6 +13,7 @@ for script in (
     "bench_registry.py",
     "bench_reminders.py",
     "bench_comments.py",
+    "bench_inbox.py",
     "bench_reports.py",
     "bench_documents.py",
     "bench_import.py",
