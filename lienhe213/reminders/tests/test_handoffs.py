@@ -258,6 +258,53 @@ def test_a_notice_tells_the_recipients_people(world):
     )
 
 
+def test_a_refused_notice_tells_nobody(world):
+    link = link_at(world, "active")
+    Notification.objects.all().delete()
+
+    with pytest.raises(DomainError):  # a residence kind sent by the workplace
+        send(world, link, kind=NoticeKind.VIOLATION, sender=world.workplace, by=world.root_user)
+
+    assert Notification.objects.count() == 0
+
+
+def test_a_refused_request_and_a_refused_return_of_a_letter_tell_nobody(world):
+    link = link_at(world, "assigned")  # not active yet: no comment can be asked
+    Notification.objects.all().delete()
+
+    with pytest.raises(DomainError):
+        comments.request_comments(
+            by=world.workplace_officer,
+            campaign=open_campaign(world),
+            workplace=world.workplace,
+            members=[link.member],
+            requested_on=REQUESTED,
+        )
+    with pytest.raises(DomainError):  # assigned to a cell: too late to return it
+        registry.return_letter(
+            by=world.commune_clerk, link=link, returned_on=MONDAY + 9 * DAY, reason="Sai"
+        )
+
+    assert Notification.objects.count() == 0
+
+
+def test_the_daily_digest_carries_a_hand_off_with_its_link(world, settings):
+    from django.core import mail
+
+    from lienhe213.reminders import services as reminders
+
+    world.commune_clerk.email = "xa@example.org"
+    world.commune_clerk.save(update_fields=["email"])
+    request = request_at(world, "signed")
+
+    reminders.send_digest(user_id=world.commune_clerk.pk, day=datetime.date(2025, 11, 20))
+
+    (message,) = mail.outbox
+    target = settings.SITE_URL + reverse("comments:request", args=[request.pk])
+    assert target in message.body
+    assert "Chi bộ tổ 2" in message.body
+
+
 # --- the function itself --------------------------------------------------------------
 
 
