@@ -8,8 +8,9 @@ refusal is shown on the form.
 
 One module per part: ``pages`` (book, mirror, worklist…), ``links`` (one link and
 its steps), ``subtree`` (the links of any subtree, behind a report's figures),
-``calendar`` (the deadline calendar) and ``restructure`` (re-mapping the links of
-merged organizations).
+``calendar`` (the deadline calendar), ``restructure`` (re-mapping the links of
+merged organizations) and ``bulk`` (the commune's letters waiting to be received, the
+summary before a bulk issue).
 """
 
 from lienhe213.registry.views.bulk import issue_letters_confirm, receive_letters
