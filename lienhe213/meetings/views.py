@@ -140,11 +140,14 @@ def _meeting_page(
         "may_run": may_run,
         "is_planned": meeting.is_planned and may_run_meetings(request.user, meeting.cell),
         "opinions": meeting.opinions.select_related("member"),
-        "follow_ups": meeting.follow_ups.select_related("member"),
+        # Each open follow-up has its own "done" form, with ids of its own for the labels.
+        "follow_ups": [
+            (item, forms.DoneForm(initial=initial, auto_id=f"id_done_{item.pk}_%s"))
+            for item in meeting.follow_ups.select_related("member")
+        ],
         "opinion_form": bound.get("opinion") or forms.OpinionForm(initial=initial, members=members),
         "follow_up_form": bound.get("follow_up")
         or forms.FollowUpForm(initial=initial, members=members),
-        "done_form": forms.DoneForm(initial=initial),
         # the whole meeting's attendance in one form (forms.AttendanceSheetForm)
         "sheet": bound.get("attendance")
         or forms.AttendanceSheetForm(initial=initial, attendances=attendances),

@@ -191,7 +191,10 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     posted = request.POST if request.method == "POST" else None
     action = request.POST.get("action") if posted else None
     decide_form = DecideForm(posted if action == "decide" else None, initial=initial)
-    reject_form = RejectForm(posted if action == "reject" else None, initial=initial)
+    # Both forms have a date: ids of its own for the second one's label.
+    reject_form = RejectForm(
+        posted if action == "reject" else None, initial=initial, auto_id="id_reject_%s"
+    )
     form: DecideForm | RejectForm | None = None
     if action == "decide":
         form = decide_form
