@@ -51,8 +51,10 @@ def test_upload_follow_and_preview_an_import_on_a_phone(
     base, page = live_server.url, phone
     file = _workbook(tmp_path / "danh-sach-dang-vien-chi-bo-van-phong-so-giao-duc-2025.xlsx")
 
-    # when the workplace officer opens the imports from the menu and uploads the file
+    # when the workplace officer opens the imports from the menu's "More" sheet and uploads
+    # the file
     log_in(page, base, "coquan")
+    page.click("header nav .nav-more summary")
     with page.expect_navigation():
         page.click(f"header nav a[href='{reverse('imports:list')}']")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
