@@ -128,7 +128,10 @@ def meetings_through_the_api(actors: dict[str, Actor], world: Any, links: Links)
     before = meeting_state()
     coquan.post(f"{url}held/", {"version": meeting["version"]}, status=404)
     assert meeting_state() == before
-    meeting = cell.post(f"{url}held/", {"version": meeting["version"]})
+    # (a held meeting needs its agenda: given with the step, as the plan had none)
+    meeting = cell.post(
+        f"{url}held/", {"version": meeting["version"], "agenda": "Tình hình địa phương"}
+    )
 
     # then
     assert (meeting["status"], meeting["version"]) == ("held", 6)
