@@ -105,11 +105,7 @@ RAW_CODE_PATTERNS = {
 # Raw codes another change is putting in words (issue 11, "history in words"): the page,
 # the kind of code, and where it is still shown. An entry that no longer occurs is named
 # in a warning, to be removed.
-KNOWN_RAW_CODES: dict[tuple[str, str], str] = {
-    # members.access.reveal_citizen_id audits a citizen ID shown in full with the
-    # changes {"field": "citizen_id"}, which the audit's line shows as they are.
-    ("accounts:audit", "field name"): "a citizen ID shown in full: 'Field — citizen_id'",
-}
+KNOWN_RAW_CODES: dict[tuple[str, str], str] = {}
 
 # Links and buttons a finger must hit, at least 44 × 44 px (WCAG 2.5.5): the menu's (once
 # per account), and in the lists of every page the rows' own links, the cards' titles and

@@ -36,6 +36,7 @@ EXTRA_LABELS: dict[str, Promise] = {
     "role": _("Role"),
     "organization": _("Organization"),
     "count": _("Count"),
+    "field": _("Field"),
 }
 
 
@@ -160,6 +161,8 @@ def _row(item: _Pending, names: dict[type[models.Model], dict[str, str]]) -> Cha
     def text(value: Any) -> str:
         if value is None or value == "":
             return EMPTY
+        if item.name == "field" and isinstance(value, str):  # which field was read
+            return _label(item.model, value)
         if isinstance(field, models.ForeignKey):
             related = field.related_model
             assert isinstance(related, type)

@@ -167,3 +167,21 @@ def test_refusal_pages_use_the_site_layout(client, world):
     assert (refused.status_code, missing.status_code) == (403, 404)
     assert "Not allowed" in refused.content.decode()
     assert "Not found" in missing.content.decode()
+
+
+def test_a_full_id_shown_is_audited_with_the_field_in_words(client, world):
+    from lienhe213.core import audit
+
+    audit.record(
+        by=world.provincial_officer,
+        action="view",
+        obj=world.member_a1,
+        changes={"field": "citizen_id"},
+        scope_path=world.member_a1.unit_path,
+    )
+    client.force_login(world.provincial_officer)
+
+    html = client.get(reverse("accounts:audit"), {"action": "view"}).content.decode()
+
+    assert "<tr><td>Field</td><td>—</td><td>Citizen ID</td></tr>" in html
+    assert "citizen_id" not in html

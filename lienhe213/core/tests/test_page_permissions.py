@@ -9,8 +9,10 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import totp
 
 from lienhe213.accounts.models import RoleAssignment, User
+from lienhe213.accounts.services import confirm_two_factor, start_two_factor
 from lienhe213.organizations.models import Organization, OrganizationHistory
 
 LOGIN = "/login/"
@@ -417,6 +419,62 @@ def test_account_disable_of_secretary_a1(client, world, who, expected):
     _assert_status(response, expected, url)
     if expected != 302:
         assert _roles_and_accounts() == before
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 403),
+        ("member_user", 403),
+        ("other_clerk", 403),
+        # The account's owner has not given a code in this session: sent to the code.
+        ("secretary_a1", 302),
+        ("commune_clerk", 403),
+        ("provincial_officer", 302),
+        ("root_user", 302),
+    ],
+)
+def test_two_factor_reset_of_secretary_a1(client, world, who, expected):
+    secretary = world.secretary_a1
+    device = start_two_factor(by=secretary)
+    confirm_two_factor(by=secretary, code=f"{totp(device.bin_key):06d}")
+    url = reverse("accounts:account_two_factor_reset", args=[secretary.pk])
+
+    response = _post(client, world, who, url)
+
+    _assert_status(response, expected, url)
+    secretary.refresh_from_db()
+    assert secretary.two_factor_enabled == (who not in {"provincial_officer", "root_user"})
+
+
+@pytest.mark.parametrize(
+    "view",
+    ["accounts:security", "accounts:two_factor_setup", "accounts:two_factor_verify"],
+)
+@pytest.mark.parametrize(
+    "who", ["anonymous", "stranger", "member_user", "secretary_a1", "commune_clerk", "root_user"]
+)
+def test_own_sign_in_pages(client, world, view, who):
+    # One's own sign-in settings: every account; the code step sends an account without
+    # two-factor sign-in home.
+    url = reverse(view)
+
+    response = _get(client, world, who, url)
+
+    expected = 302 if view == "accounts:two_factor_verify" else 200
+    _assert_status(response, "login" if who == "anonymous" else expected, url)
+
+
+@pytest.mark.parametrize("view", ["accounts:recovery_codes", "accounts:two_factor_off"])
+@pytest.mark.parametrize("who", ["anonymous", "stranger", "member_user", "commune_clerk"])
+def test_own_two_factor_actions_without_it(client, world, view, who):
+    url = reverse(view)
+
+    response = _post(client, world, who, url)
+
+    _assert_status(response, "login" if who == "anonymous" else 302, url)
+    assert not User.objects.filter(two_factor_enabled=True).exists()
 
 
 TREE_ACTIONS = [
