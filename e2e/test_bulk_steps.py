@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from conftest import member_fields
 from e2e.conftest import log_in
+from lienhe213.comments.tests.conftest import open_campaign, request_at
 from lienhe213.meetings.tests.conftest import linked, plan
 from lienhe213.members.services import create_member
 from lienhe213.registry import services
@@ -80,10 +81,6 @@ def test_the_clerk_receives_two_letters_on_a_phone(transactional_db, world, live
 def test_the_clerk_returns_a_comment_from_the_list_on_a_phone(
     transactional_db, world, live_server, phone
 ):
-    # (imported here: imported with the module, the session's first page load timed out
-    # in the browser — seen, not yet understood)
-    from lienhe213.comments.tests.conftest import open_campaign, request_at
-
     request = request_at(world, "signed", campaign=open_campaign(world))
     base, page = live_server.url, phone
     log_in(page, base, "xa")

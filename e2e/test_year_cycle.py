@@ -35,6 +35,15 @@ def submit(page, step):
         page.click(f"form[action$='/{step}/'] button[type=submit]")
 
 
+def confirm(page, step):
+    """Open the summary of the irreversible ``step`` from the request page's link (it
+    says what will happen and asks once), then press its one button."""
+    with page.expect_navigation():
+        page.click(f"main a[href$='/{step}/']")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    submit(page, step)
+
+
 def test_cell_signs_and_commune_returns_a_comment_on_a_phone(
     transactional_db, world, live_server, phone
 ):
@@ -62,7 +71,7 @@ def test_cell_signs_and_commune_returns_a_comment_on_a_phone(
         page.check(f"input[name={name}][value={value}]")
     page.fill("textarea[name=other_comments]", "Gương mẫu, nhiệt tình với phong trào tổ dân phố.")
     submit(page, "draft")
-    submit(page, "sign")
+    confirm(page, "sign")
 
     # then the comment is signed, and nothing is left to edit on the phone
     assert page.locator(".heading .badge.status-signed").is_visible()
@@ -81,9 +90,9 @@ def test_cell_signs_and_commune_returns_a_comment_on_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     with page.expect_navigation():
         page.click(f"main a[href='/comments/request/{request.pk}/']")
-    submit(page, "confirm")
+    confirm(page, "confirm")
     assert page.locator(".heading .badge.status-confirmed").is_visible()
-    submit(page, "return")
+    confirm(page, "return")
 
     # then it is back at the workplace, each step by its actor, and the clerk back at
     # the commune's list, where nothing waits any more
