@@ -235,9 +235,13 @@ class Browser:
 
 
 def progress_row(page: Page, name: str) -> list[str]:
-    """The text of each cell of the progress table's row that begins with ``name``."""
+    """The text of each cell of the progress table's row that begins with ``name`` (a
+    cell may carry its column's name for the phone's card layout)."""
     rows = [
-        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
         for row in re.findall(r"<tr>(.*?)</tr>", page.html, re.S)
     ]
     found = [cells for cells in rows if cells and cells[0] == name]
