@@ -168,8 +168,7 @@ def test_link_page_shows_history_and_only_the_steps_of_the_viewers_side(client, 
     issued = link.issued_on.strftime("%d/%m/%Y")
     number = f"{link.letter_number}/{link.letter_year}"
     assert (
-        f"On {issued}, {link.issued_by_organization.name} issued introduction letter no. "
-        f"{number}."
+        f"On {issued}, {link.issued_by_organization.name} issued introduction letter no. {number}."
     ) in html
     received = link.received_on.strftime("%d/%m/%Y")
     assert (
