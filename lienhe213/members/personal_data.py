@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from lienhe213.comments.models import Comment, CommentRequest, RecommendationFollowUp
 from lienhe213.meetings.models import Attendance, FollowUp, Meeting, Opinion
 from lienhe213.members.models import Member, PreviousPartyCard
+from lienhe213.members.services import EDITABLE_FIELDS
 from lienhe213.notices.models import Notice, NoticeReply
 from lienhe213.registry.models import ExemptionDecision, LinkEvent, ResidenceLink
 
@@ -163,26 +164,8 @@ def _letter(link: ResidenceLink) -> str:
 TEXT = 40
 NAME = 28
 
-RECORD_FIELDS = (
-    "family_name",
-    "middle_name",
-    "given_name",
-    "gender",
-    "birth_date",
-    "joined_on",
-    "official_on",
-    "party_card_number",
-    "dossier_number",
-    "citizen_id",
-    "organization",
-    "employment",
-    "workplace_name",
-    "residence_commune",
-    "residence_community",
-    "residence_address",
-    "phone",
-    "email",
-)
+# Every field of the record a member may have written about them: the editable ones.
+RECORD_FIELDS = EDITABLE_FIELDS
 
 LINK_DATES = (
     "issued_on",
