@@ -68,6 +68,7 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/links/{id}/receive/",
         "/api/v1/links/{id}/retire/",
         "/api/v1/links/{id}/return/",
+        "/api/v1/me/data/",
         "/api/v1/meetings/",
         "/api/v1/meetings/{id}/",
         "/api/v1/meetings/{id}/attendance/",
