@@ -243,3 +243,67 @@ def test_workplace_report_counts_its_side_of_the_link(world):
     ((child, row),) = report.children
     assert child == world.workplace_cell
     assert (row["working_members"], row["active_links"], row["comments_returned"]) == (1, 1, 1)
+
+
+def test_province_report_counts_the_books_problems_and_each_familys_child_figures(world):
+    _link, campaign = year_in_commune_a(world)
+    rows_elsewhere(world, campaign)
+
+    report = report_of(world, "provincial_officer", world.province)
+
+    # member_b1 (cell B1) has no decision; the Sở Y tế worker is category A, never introduced.
+    assert report.problems == {
+        "unclassified": 1,
+        "not_introduced": 1,
+        "overdue_letters": 0,
+        "several_open_links": 0,
+        "links_without_commune": 0,
+        "links_to_ended_organizations": 0,
+        "workplace_mismatch": 0,
+        "expired_category_b": 0,
+    }
+    rows = {child.name: figures for child, figures in report.children}
+    assert {name: rows["Đảng bộ xã Lâm Bình"][name] for name in FIGURES} == {
+        "working_members": 1,
+        "classified_normal": 0,
+        "classified_a": 0,
+        "classified_b": 0,
+        "letters_issued": 1,
+        "letters_received": 1,
+        "letters_returned": 0,
+        "letters_overdue": 0,
+        "active_links": 1,
+        "moved_in": 1,
+        "moved_out": 0,
+        "cells_with_links": 1,
+        "meetings_required": 2,
+        "meetings_held": 1,
+        "cells_meeting_requirement": 0,
+        "attendance_invited": 1,
+        "attendance_present": 0,
+        "attendance_rate": 0.0,
+        "comments_requested": 1,
+        "comments_returned": 1,
+        "comments_returned_on_time": 0,
+        "good_example": 1,
+        "good_example_share": 100.0,
+        "recommend_commend": 0,
+        "recommend_consider_handling": 0,
+        "recommend_followed_up": 0,
+        "recommend_awaiting_follow_up": 0,
+        "cells_uniform_ratings": 1,
+        "notices_sent": 1,
+        "notices_acknowledged": 0,
+        "notices_needing_answer": 1,
+        "notices_answered_on_time": 0,
+    }
+    # The workplace side counts both members' links, comments and notices.
+    workplace = rows["Đảng bộ Sở Giáo dục và Đào tạo"]
+    assert (
+        workplace["working_members"],
+        workplace["active_links"],
+        workplace["comments_returned"],
+        workplace["notices_sent"],
+        workplace["meetings_held"],
+        workplace["cells_with_links"],
+    ) == (2, 2, 2, 2, 0, 0)
