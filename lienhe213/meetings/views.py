@@ -76,6 +76,9 @@ def cell_meetings(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "query": query_without_page(request),
         "form": form if may_plan else None,
+        # Unfolded when nothing is planned: planning is then what the page is for.
+        "plan_open": form.is_bound
+        or not Meeting.objects.filter(cell=cell, status=Meeting.Status.PLANNED).exists(),
     }
     return render(request, "meetings/cell_meetings.html", context)
 
@@ -154,6 +157,9 @@ def _meeting_page(
         "held_form": bound.get("held")
         or forms.HeldForm(initial={**initial, "place": meeting.place, "agenda": meeting.agenda}),
         "cancel_form": bound.get("cancel") or forms.CancelForm(initial=initial),
+        # Unfolded once the day has come, unless the secretary is cancelling instead.
+        "held_open": "held" in bound
+        or ("cancel" not in bound and meeting.date <= timezone.localdate()),
         "today": timezone.localdate(),
     }
     return render(request, "meetings/meeting_detail.html", context)

@@ -380,3 +380,19 @@ def test_the_numbers_page_keeps_the_statistics_and_the_dashboards(client, world)
     assert f'hx-get="{dashboard}" hx-trigger="load"' in html
     assert "/static/django_htmx/htmx-2.min.js" in html
     assert f'href="{reverse("accounts:home")}"' in html
+
+
+def test_the_greeting_names_the_person_not_the_login(client, world):
+    # given a member's account with no name of its own, and a clerk's account with one
+    world.commune_clerk.first_name, world.commune_clerk.last_name = "Lan", "Trần Thị"
+    world.commune_clerk.save()
+
+    def greeting(user):
+        client.force_login(user)
+        html = client.get(reverse("accounts:home")).content.decode()
+        return html[html.index("<h1>") + 4 : html.index("</h1>")]
+
+    # then the member is greeted with the member record's name, the clerk with theirs
+    assert greeting(world.member_user) == "Hello, Nguyễn Văn Đức"
+    assert greeting(world.commune_clerk) == f"Hello, {world.commune_clerk.get_full_name()}"
+    assert greeting(world.stranger) == "Hello, stranger"

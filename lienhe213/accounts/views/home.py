@@ -41,10 +41,16 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     has_inbox = inbox.has_inbox(user)
     sections = inbox.inbox(user, today=timezone.localdate()) if has_inbox else []
+    member_sections = _member_sections(request)
+    records = [s.numbers["record"] for s in member_sections if s.numbers["record"]]
     context = {
+        # The person's name: the account's, else the member record's, else the login.
+        "greeting": user.get_full_name()
+        or (records[0].full_name if records else "")
+        or user.get_username(),
         "has_inbox": has_inbox,
         "inbox": sections,
         "inbox_total": sum(section.total for section in sections),
-        "sections": _member_sections(request),
+        "sections": member_sections,
     }
     return render(request, "accounts/home.html", context)

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from lienhe213.meetings.models import Attendance, Meeting
 from lienhe213.meetings.tests.conftest import (
@@ -352,3 +353,41 @@ def test_meetings_index_leads_each_role_to_its_page(client, world, name, expecte
             "mine": reverse("meetings:mine"),
         }
         assert response["Location"] == targets[expected]
+
+
+# --- the step the page is for is unfolded (issue 11: taps) ------------------------------
+
+
+def _open_step(html: str, action: str) -> bool:
+    """Whether the ``<details>`` around the form posting to ``action`` is open."""
+    start = html.index(f'action="{action}"')
+    details = html.rindex("<details", 0, start)
+    return " open>" in html[details : html.index(">", details) + 1]
+
+
+def test_the_plan_form_is_unfolded_only_while_nothing_is_planned(client, world):
+    client.force_login(world.secretary_a2)
+    url = reverse("meetings:cell", args=[world.cell_a2.pk])
+
+    nothing_planned = client.get(url).content.decode()
+    plan(world)
+    one_planned = client.get(url).content.decode()
+
+    assert _open_step(nothing_planned, url) is True
+    assert _open_step(one_planned, url) is False
+
+
+def test_marking_held_is_unfolded_once_the_day_has_come(client, world):
+    today = timezone.localdate()
+    future = plan(world, day=today + datetime.timedelta(days=3), place="Nhà văn hoá")
+    due = plan(world, day=today, place="Nhà văn hoá")
+    client.force_login(world.secretary_a2)
+
+    pages = {
+        m: client.get(reverse("meetings:detail", args=[m.pk])).content.decode()
+        for m in (future, due)
+    }
+
+    assert _open_step(pages[future], reverse("meetings:held", args=[future.pk])) is False
+    assert _open_step(pages[due], reverse("meetings:held", args=[due.pk])) is True
+    assert _open_step(pages[due], reverse("meetings:cancel", args=[due.pk])) is False
