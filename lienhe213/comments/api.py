@@ -45,7 +45,6 @@ from lienhe213.comments.serializers import (
 from lienhe213.core.api import stale_aware
 from lienhe213.organizations.api import validated_input
 from lienhe213.organizations.filters import VisibleOrganizationFilter
-from lienhe213.organizations.models import Organization
 from lienhe213.registry.filters import SIDE_CHOICES, noop
 from lienhe213.registry.queries import link_scope_condition, side_condition
 
@@ -68,8 +67,7 @@ class CampaignViewSet(
     serializer_class = CampaignSerializer
 
     def get_queryset(self) -> QuerySet[CommentCampaign]:
-        visible = Organization.objects.visible_to(self.request.user).values("pk")
-        return CommentCampaign.objects.filter(province__in=visible).order_by("-year", "pk")
+        return CommentCampaign.objects.visible_to(self.request.user).order_by("-year", "pk")
 
     @extend_schema(summary="Open a province's comment campaign", request=CampaignCreateSerializer)
     def create(self, request: Request) -> Response:

@@ -63,9 +63,14 @@ def _org_with(request: HttpRequest, pk: int, capability: Capability) -> Organiza
     return org
 
 
-def _campaigns_for(org: Organization) -> "models.QuerySet[CommentCampaign]":
-    """Campaigns of the provincial committee above (or at) ``org``."""
-    return CommentCampaign.objects.filter(province_id__in=org.ancestor_ids()).order_by("-year")
+def _campaigns_for(user: Any, org: Organization) -> "models.QuerySet[CommentCampaign]":
+    """The campaigns ``user`` sees (``CommentCampaign.objects.visible_to``, as the API
+    lists them) of the provincial committee above (or at) ``org``."""
+    return (
+        CommentCampaign.objects.visible_to(user)
+        .filter(province_id__in=org.ancestor_ids())
+        .order_by("-year")
+    )
 
 
 @login_required
@@ -114,7 +119,7 @@ def province_campaigns(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("comments:province", org.pk)
     context = {
         "organization": org,
-        "campaigns": CommentCampaign.objects.filter(province=org),
+        "campaigns": CommentCampaign.objects.visible_to(request.user).filter(province=org),
         "form": form if may_open else None,
     }
     return render(request, "comments/campaign_list.html", context)
@@ -154,7 +159,7 @@ def workplace_requests(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = forms.BulkRequestForm(
         request.POST or None,
-        campaigns=_campaigns_for(org),
+        campaigns=_campaigns_for(request.user, org),
         links=links,
         initial={"requested_on": timezone.localdate()},
     )
@@ -270,7 +275,7 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
         or org.side == Organization.Side.WORKPLACE
     ):
         raise Http404
-    campaigns = list(_campaigns_for(org))
+    campaigns = list(_campaigns_for(request.user, org))
     filters = forms.CommuneFilterForm(
         request.GET, campaigns=campaigns, cells=list(_residential_cells(org))
     )
@@ -422,7 +427,7 @@ def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """A commune's (or the province's) progress in a campaign and the uniform-ratings
     indicator of its cells; ``?format=xlsx`` exports both."""
     org = get_organization_for_user(request.user, pk)
-    campaigns = list(_campaigns_for(org))
+    campaigns = list(_campaigns_for(request.user, org))
     chosen = next((c for c in campaigns if str(c.pk) == request.GET.get("campaign")), None)
     campaign = chosen or (campaigns[0] if campaigns else None)
     # a period of request dates (a report's) replaces the campaign
