@@ -3,7 +3,7 @@
 * a request in the URL the user may not see is **404** (``get_request_for_user``);
 * an organization or member in the body the user may not see is **400** on that field;
 * a step of the other side (a workplace signing, a commune that does not hold the link
-  confirming…) is **403**;
+  confirming…) is **403** with the reason, as on the pages (``access.require_step``);
 * a rule of the cycle (signed twice, rating before return…) is **400** with the reason;
 * a stale ``version`` is **409 Conflict**, with the stored version.
 """
@@ -21,7 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lienhe213.accounts.access import AnyUser, Capability, has_capability, own_member_id
+from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.comments import access, services
 from lienhe213.comments.models import Comment, CommentCampaign, CommentRequest, Recommendation
 from lienhe213.comments.queries import (
@@ -45,7 +45,6 @@ from lienhe213.comments.serializers import (
 from lienhe213.core.api import stale_aware
 from lienhe213.organizations.api import validated_input
 from lienhe213.organizations.filters import VisibleOrganizationFilter
-from lienhe213.organizations.models import Organization
 from lienhe213.registry.filters import SIDE_CHOICES, noop
 from lienhe213.registry.queries import link_scope_condition, side_condition
 
@@ -68,8 +67,7 @@ class CampaignViewSet(
     serializer_class = CampaignSerializer
 
     def get_queryset(self) -> QuerySet[CommentCampaign]:
-        visible = Organization.objects.visible_to(self.request.user).values("pk")
-        return CommentCampaign.objects.filter(province__in=visible).order_by("-year", "pk")
+        return CommentCampaign.objects.visible_to(self.request.user).order_by("-year", "pk")
 
     @extend_schema(summary="Open a province's comment campaign", request=CampaignCreateSerializer)
     def create(self, request: Request) -> Response:
@@ -82,20 +80,13 @@ class CampaignViewSet(
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
 
-def _sides(user: AnyUser, item: CommentRequest) -> dict[str, bool]:
-    workplace = has_capability(user, Capability.REQUEST_COMMENTS, item.workplace_organization.path)
-    cell, commune = access.may_write(user, item), access.may_confirm(user, item)
-    return {
-        "draft": cell or commune,
-        "front-meeting": cell,
-        "sign": cell,
-        "confirm": commune,
-        "return": commune,
-        "acknowledge": workplace,
-        "rating": workplace,
-        "follow-up": workplace,
-        "answer": own_member_id(user) == item.member_id,
-    }
+def _require_step(user: AnyUser, item: CommentRequest, step: str) -> None:
+    """The step table's refusal (``access.require_step``) as the pages give it: 403
+    with the reason."""
+    try:
+        access.require_step(user, item, step)
+    except access.StepRefused as exc:
+        raise exceptions.PermissionDenied(str(exc)) from exc
 
 
 class CommentRequestFilterForm(forms.Form):
@@ -225,16 +216,20 @@ class CommentRequestViewSet(
         comment_version: bool = False,
     ) -> Response:
         item = self.get_object()
-        if not _sides(self.request.user, item)[step]:
-            raise exceptions.PermissionDenied
+        _require_step(self.request.user, item, step)
         data = validated_input(serializer, self.request)
         model: Any = Comment if comment_version else CommentRequest
         key = "request_id" if comment_version else "pk"
-        result = stale_aware(
-            lambda: call(item, data),
-            version=data.get("version"),
-            stored=lambda: model.objects.values_list("version", flat=True).get(**{key: item.pk}),
-        )
+        try:
+            result = stale_aware(
+                lambda: call(item, data),
+                version=data.get("version"),
+                stored=lambda: model.objects.values_list("version", flat=True).get(
+                    **{key: item.pk}
+                ),
+            )
+        except access.StepRefused as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
         if isinstance(result, Response):
             return result
         return Response(CommentRequestSerializer(self.get_object()).data)
@@ -257,7 +252,7 @@ class CommentRequestViewSet(
     @action(detail=True, methods=["post"], url_path="front-meeting")
     def front_meeting(self, request: Request, pk: str) -> Response:
         return self._run(
-            "front-meeting",
+            "front_meeting",
             FrontMeetingSerializer,
             lambda item, d: services.record_front_meeting(by=request.user, request=item, **d),
             comment_version=True,
@@ -330,7 +325,7 @@ class CommentRequestViewSet(
     @action(detail=True, methods=["post"], url_path="follow-up")
     def follow_up(self, request: Request, pk: str) -> Response:
         return self._run(
-            "follow-up",
+            "follow_up",
             FollowUpInputSerializer,
             lambda item, d: services.record_follow_up(by=request.user, request=item, **d).request,
         )

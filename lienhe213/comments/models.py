@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from lienhe213.comments.queries import CommentRequestQuerySet
+from lienhe213.comments.queries import CommentCampaignQuerySet, CommentRequestQuerySet
 
 
 class CommentCampaign(models.Model):
@@ -37,6 +37,8 @@ class CommentCampaign(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommentCampaignQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "province_id"]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
+from lienhe213.organizations.queries import paths_condition
 from lienhe213.registry.queries import link_scope_condition
 
 if TYPE_CHECKING:
@@ -82,6 +83,23 @@ def followed_up_condition() -> models.Q:
 def awaiting_follow_up_condition() -> models.Q:
     """Proposals still without a recorded follow-up."""
     return proposal_condition() & models.Q(follow_up__isnull=True)
+
+
+class CommentCampaignQuerySet(models.QuerySet["CommentCampaign"]):
+    def visible_to(self, user: "AnyUser") -> "CommentCampaignQuerySet":
+        """The one gatekeeper for reading campaigns: those of the provincial committee
+        above (or at) any organization the user sees, and those of the provinces within
+        it. A campaign is the province's call to every committee under it, so a commune
+        clerk or a cell secretary sees it although the province itself is out of sight."""
+        from lienhe213.accounts import access
+
+        if access.sees_everything(user):
+            return self
+        paths = access.scope_paths(user, access.Capability.VIEW_ORGANIZATIONS)
+        ancestors = {int(part) for path in paths for part in path.split(".") if part}
+        return self.filter(
+            models.Q(province_id__in=sorted(ancestors)) | paths_condition("province__path", paths)
+        )
 
 
 class CommentRequestQuerySet(models.QuerySet["CommentRequest"]):

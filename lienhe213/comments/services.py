@@ -1,6 +1,7 @@
 """Every write of the annual comment cycle.
 
-Each service checks the actor's side (``comments.access``), locks the request it moves,
+Each service checks the actor's side (``comments.access.require_step``, the one table
+of who takes which step), locks the request it moves,
 asks the request whether the step is allowed, and writes one audit row, all in one
 transaction. A refusal raises ``DomainError`` with a translated reason and changes
 nothing. Edits of the draft carry the comment's ``version``: a stale one is refused
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lienhe213.accounts.access import AnyUser, own_member_id
+from lienhe213.accounts.access import AnyUser
 from lienhe213.comments import access
 from lienhe213.comments.models import (
     FORM_ITEMS,
@@ -344,7 +345,7 @@ def acknowledge_comment(
 ) -> CommentRequest:
     """The workplace committee acknowledges the comment returned to it."""
     request = _lock(request, version)
-    access.require_workplace_side(by, request.workplace_organization)
+    access.require_step(by, request, "acknowledge")
     if request.status != Status.RETURNED:
         if request.is_returned:
             raise DomainError(_("This comment was already acknowledged."))
@@ -373,7 +374,7 @@ def record_rating_use(
     """Record how the workplace used the comment in the member's annual rating: the
     rating level given and a note. Only once the comment has been returned."""
     request = _lock(request, version)
-    access.require_workplace_side(by, request.workplace_organization)
+    access.require_step(by, request, "rating")
     if not request.is_returned:
         raise DomainError(
             _("The comment has not been returned yet: its use in the rating cannot be recorded.")
@@ -451,7 +452,7 @@ def record_follow_up(
     request's ``version`` guards against a stale page.
     """
     request = _lock(request, version)
-    access.require_workplace_side(by, request.workplace_organization)
+    access.require_step(by, request, "follow_up")
     if not request.is_returned:
         raise DomainError(
             _("The comment has not been returned yet: its recommendation cannot be followed up.")
@@ -547,7 +548,7 @@ def save_draft(
     may help. ``version`` is the comment's version the editor started from: if someone
     saved in between, the save is refused rather than overwriting their work."""
     request = _lock(request)
-    access.require_draft_side(by, request)
+    access.require_step(by, request, "draft")
     _require_editable(request)
     comment = _lock_comment(request, version)
     items = FORM_ITEMS[request.form]
@@ -592,7 +593,7 @@ def record_front_meeting(
     """Record the joint meeting of the cell committee with the Front work committee
     at which the comment was agreed (33-HD §2.2): its date and who took part."""
     request = _lock(request)
-    access.require_cell_side(by, request)
+    access.require_step(by, request, "front_meeting")
     _require_editable(request)
     comment = _lock_comment(request, version)
     if not participants.strip():
@@ -622,7 +623,7 @@ def sign_comment(
     """The cell secretary signs the comment on behalf of the cell, once: every item has
     its level and the Front work committee meeting is recorded."""
     request = _lock(request)
-    access.require_cell_side(by, request)
+    access.require_step(by, request, "sign")
     comment = _lock_comment(request, version)
     if comment.signed_at is not None:
         raise DomainError(
@@ -680,7 +681,7 @@ def confirm_comment(
     """The committee of the commune that holds the member's link confirms the signed
     comment."""
     request = _lock(request, version)
-    access.require_commune_side(by, request)
+    access.require_step(by, request, "confirm")
     if request.status != Status.SIGNED:
         if request.status in (Status.REQUESTED, Status.DRAFTED):
             raise DomainError(_("The cell has not signed this comment yet."))
@@ -703,7 +704,7 @@ def return_comment(
 ) -> CommentRequest:
     """The commune sends the confirmed comment back to the workplace committee."""
     request = _lock(request, version)
-    access.require_commune_side(by, request)
+    access.require_step(by, request, "return")
     if request.status != Status.CONFIRMED:
         if request.is_returned:
             raise DomainError(_("This comment was already returned to the workplace."))
@@ -780,8 +781,7 @@ def answer_comment(
     """The member answers in writing the comment about them (the right to know), once
     it has been returned to the workplace; one answer."""
     request = _lock(request, version)
-    if own_member_id(by) != request.member_id:
-        raise DomainError(_("Only the member may answer the comment about them."))
+    access.require_step(by, request, "answer")
     if not request.is_returned:
         raise DomainError(_("The comment has not been returned yet."))
     if not answer.strip():

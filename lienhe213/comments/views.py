@@ -63,9 +63,14 @@ def _org_with(request: HttpRequest, pk: int, capability: Capability) -> Organiza
     return org
 
 
-def _campaigns_for(org: Organization) -> "models.QuerySet[CommentCampaign]":
-    """Campaigns of the provincial committee above (or at) ``org``."""
-    return CommentCampaign.objects.filter(province_id__in=org.ancestor_ids()).order_by("-year")
+def _campaigns_for(user: Any, org: Organization) -> "models.QuerySet[CommentCampaign]":
+    """The campaigns ``user`` sees (``CommentCampaign.objects.visible_to``, as the API
+    lists them) of the provincial committee above (or at) ``org``."""
+    return (
+        CommentCampaign.objects.visible_to(user)
+        .filter(province_id__in=org.ancestor_ids())
+        .order_by("-year")
+    )
 
 
 @login_required
@@ -114,7 +119,7 @@ def province_campaigns(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("comments:province", org.pk)
     context = {
         "organization": org,
-        "campaigns": CommentCampaign.objects.filter(province=org),
+        "campaigns": CommentCampaign.objects.visible_to(request.user).filter(province=org),
         "form": form if may_open else None,
     }
     return render(request, "comments/campaign_list.html", context)
@@ -154,7 +159,7 @@ def workplace_requests(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = forms.BulkRequestForm(
         request.POST or None,
-        campaigns=_campaigns_for(org),
+        campaigns=_campaigns_for(request.user, org),
         links=links,
         initial={"requested_on": timezone.localdate()},
     )
@@ -270,7 +275,7 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
         or org.side == Organization.Side.WORKPLACE
     ):
         raise Http404
-    campaigns = list(_campaigns_for(org))
+    campaigns = list(_campaigns_for(request.user, org))
     filters = forms.CommuneFilterForm(
         request.GET, campaigns=campaigns, cells=list(_residential_cells(org))
     )
@@ -289,7 +294,7 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
             .at_residence_commune(org.pk),
             filters,
         )
-        .select_related("member", "link__residence_cell")
+        .select_related("member", "link__residence_cell", "link__residence_commune_organization")
         .order_by("member__name_sort_key", "pk")
         if campaign is not None or in_period
         else CommentRequest.objects.none()
@@ -298,13 +303,20 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
         requests = requests.select_related("campaign", "workplace_organization")
         rows = requests.iterator(chunk_size=500)
         return exports.commune_requests_xlsx(rows, org, campaign, fmt=fmt)
+    page = peek_page(requests, request.GET.get("page"))
     context = {
         "organization": org,
         "campaigns": campaigns,
         "campaign": campaign,
         "filter": filters,
         "period": period if in_period else None,
-        "page": peek_page(requests, request.GET.get("page")),
+        "page": page,
+        # the rows the bulk step may take: the commune's confirm or return, as the table says
+        "pickable": {
+            row.pk
+            for row in page.rows
+            if access.allowed_steps(request.user, row, among=("confirm", "return"))
+        },
         "query": query_without_page(request),
     }
     return render(request, "comments/commune.html", context)
@@ -422,7 +434,7 @@ def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """A commune's (or the province's) progress in a campaign and the uniform-ratings
     indicator of its cells; ``?format=xlsx`` exports both."""
     org = get_organization_for_user(request.user, pk)
-    campaigns = list(_campaigns_for(org))
+    campaigns = list(_campaigns_for(request.user, org))
     chosen = next((c for c in campaigns if str(c.pk) == request.GET.get("campaign")), None)
     campaign = chosen or (campaigns[0] if campaigns else None)
     # a period of request dates (a report's) replaces the campaign
@@ -524,13 +536,11 @@ def _evidence(user: Any, item: CommentRequest) -> dict[str, Any]:
 
 
 def _detail_context(request: HttpRequest, item: CommentRequest) -> dict[str, Any]:
+    """The request's page; the steps offered are ``access.allowed_steps``, the one table
+    the services and the API ask too."""
     user = request.user
     comment = item.comment
-    workplace_side = has_capability(
-        user, Capability.REQUEST_COMMENTS, item.workplace_organization.path
-    )
-    editable = item.can_be_edited()
-    may_draft = editable and (access.may_write(user, item) or access.may_confirm(user, item))
+    allowed = set(access.allowed_steps(user, item))
     return {
         "item": item,
         "comment": comment,
@@ -538,8 +548,8 @@ def _detail_context(request: HttpRequest, item: CommentRequest) -> dict[str, Any
         "commune_list": access.may_confirm(user, item),
         "cell_list": access.may_write(user, item),
         "member": item.member,
-        "is_member": own_member_id(user) == item.member_id,
-        **(_evidence(user, item) if own_member_id(user) != item.member_id else {}),
+        "is_member": access.is_the_member(user, item),
+        **(_evidence(user, item) if not access.is_the_member(user, item) else {}),
         "draft_form": forms.DraftForm(
             initial={
                 "version": comment.version,
@@ -547,7 +557,7 @@ def _detail_context(request: HttpRequest, item: CommentRequest) -> dict[str, Any
             },
             form=item.form,
         )
-        if may_draft
+        if "draft" in allowed
         else None,
         "meeting_form": forms.FrontMeetingForm(
             initial={
@@ -556,33 +566,29 @@ def _detail_context(request: HttpRequest, item: CommentRequest) -> dict[str, Any
                 "participants": comment.front_meeting_participants,
             }
         )
-        if editable and access.may_write(user, item)
+        if "front_meeting" in allowed
         else None,
-        "may_sign": item.status == CommentRequest.Status.DRAFTED and access.may_write(user, item),
-        "may_confirm": item.status == CommentRequest.Status.SIGNED
-        and access.may_confirm(user, item),
-        "may_return": item.status == CommentRequest.Status.CONFIRMED
-        and access.may_confirm(user, item),
-        "may_acknowledge": item.status == CommentRequest.Status.RETURNED and workplace_side,
+        "may_sign": "sign" in allowed,
+        "may_confirm": "confirm" in allowed,
+        "may_return": "return" in allowed,
+        "may_acknowledge": "acknowledge" in allowed,
         "rating_form": forms.RatingForm(
             initial={"rating_level": comment.rating_level, "rating_note": comment.rating_note}
         )
-        if item.is_returned and workplace_side
+        if "rating" in allowed
         else None,
-        "answer_form": forms.AnswerForm()
-        if item.is_returned and own_member_id(user) == item.member_id and not comment.answered_at
-        else None,
-        **_follow_up_context(user, item, workplace_side),
+        "answer_form": forms.AnswerForm() if "answer" in allowed else None,
+        **_follow_up_context(user, item, may_follow_up="follow_up" in allowed),
     }
 
 
-def _follow_up_context(user: Any, item: CommentRequest, workplace_side: bool) -> dict[str, Any]:
+def _follow_up_context(user: Any, item: CommentRequest, *, may_follow_up: bool) -> dict[str, Any]:
     """The follow-up panel: shown to the committees of both sides (the residence sees
     what was done with its proposal) once a proposal is returned; the form for the
     workplace side while none is recorded."""
     recommendation = item.comment.recommendation
     due = item.is_returned and recommendation in OUTCOMES_FOR
-    if not due or own_member_id(user) == item.member_id:
+    if not due or access.is_the_member(user, item):
         return {"follow_up_due": False}
     follow_up = (
         RecommendationFollowUp.objects.filter(request=item)
@@ -600,7 +606,7 @@ def _follow_up_context(user: Any, item: CommentRequest, workplace_side: bool) ->
             initial={"version": item.version, "decided_on": timezone.localdate()},
             recommendation=recommendation,
         )
-        if workplace_side and follow_up is None
+        if may_follow_up and follow_up is None
         else None,
     }
 
@@ -672,23 +678,11 @@ def _run_step(request: HttpRequest, item: CommentRequest, step: str) -> Any:
 CONFIRMED_STEPS = ("sign", "confirm", "return")
 
 
-def _may_take(user: Any, item: CommentRequest, step: str) -> bool:
-    """Whether ``user`` acts for the side that takes ``step`` (its state aside)."""
-    return access.may_write(user, item) if step == "sign" else access.may_confirm(user, item)
-
-
 def _step_confirmation(request: HttpRequest, item: CommentRequest, step: str) -> HttpResponse:
     """The summary before an irreversible step: the comment as it stands, what the step
-    does and who is told; 403 for a viewer who does not act for that side, and back to
-    the request when its state no longer allows the step."""
-    if not _may_take(request.user, item, step):
-        raise PermissionDenied
-    ready = {
-        "sign": CommentRequest.Status.DRAFTED,
-        "confirm": CommentRequest.Status.SIGNED,
-        "return": CommentRequest.Status.CONFIRMED,
-    }[step]
-    if item.status != ready:
+    does and who is told; back to the request when its state no longer allows the
+    step (the side was asked before)."""
+    if step not in access.allowed_steps(request.user, item, among=[step]):
         messages.info(
             request,
             _("This comment is %(status)s: there is nothing to do here now.")
@@ -703,6 +697,14 @@ def _step_confirmation(request: HttpRequest, item: CommentRequest, step: str) ->
         "version": item.comment.version if step == "sign" else item.version,
     }
     return render(request, "comments/step_confirm.html", context)
+
+
+def _refused(request: HttpRequest, item: CommentRequest, exc: DomainError) -> HttpResponse:
+    """A step of another side: the request's page with the reason, 403 (as the API)."""
+    messages.error(request, str(exc))
+    return render(
+        request, "comments/request_detail.html", _detail_context(request, item), status=403
+    )
 
 
 def _done_message(item: CommentRequest, step: str) -> str:
@@ -738,13 +740,15 @@ def request_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404
     item = access.get_request_for_user(request.user, pk)
-    access.require_act_on(request.user, item)
-    if request.method == "GET":
-        if step not in CONFIRMED_STEPS:
-            return HttpResponseNotAllowed(["POST"])
-        return _step_confirmation(request, item, step)
+    if request.method == "GET" and step not in CONFIRMED_STEPS:
+        return HttpResponseNotAllowed(["POST"])
     try:
+        access.require_step(request.user, item, step)
+        if request.method == "GET":
+            return _step_confirmation(request, item, step)
         result = _run_step(request, item, step)
+    except access.StepRefused as exc:
+        return _refused(request, item, exc)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("comments:request", item.pk)

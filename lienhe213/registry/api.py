@@ -10,7 +10,9 @@ scoping. The answers about ids are those of ``organizations.api``:
   a commune committee may be named anywhere (members live outside their workplace's
   subtree);
 * a link the user sees but may not act on, or a step of the other side (a workplace
-  receiving, a commune acknowledging…), is **403**;
+  receiving, a commune acknowledging…), is **403** with the reason as ``detail``: the
+  same answer and message as the pages (``registry.access.require_step``, and
+  ``require_side`` for an organization the user may not act for);
 * a rule of the book (receiving a closed letter, a cell of another commune, a second
   open link, a category-B member…) is **400** with the service's message;
 * a ``version`` older than the stored one is **409 Conflict**, with the stored version.
@@ -32,7 +34,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lienhe213.accounts.access import AnyUser, Capability, has_capability, sees_everything
+from lienhe213.accounts.access import Capability, has_capability, sees_everything
 from lienhe213.core.api import stale_aware
 from lienhe213.core.errors import DomainError
 from lienhe213.core.filters import IdFilter
@@ -40,8 +42,7 @@ from lienhe213.members.models import Member
 from lienhe213.organizations.api import validated_input
 from lienhe213.organizations.filters import VisibleOrganizationFilter, visible_organizations
 from lienhe213.organizations.models import Organization
-from lienhe213.registry import services
-from lienhe213.registry.access import get_link_for_user
+from lienhe213.registry import access, services
 from lienhe213.registry.filters import (
     DAY_FILTERS,
     PERIOD_FILTERS,
@@ -97,12 +98,6 @@ LINK_RELATIONS = (
 def _history() -> "Prefetch[Any]":
     """A link's history in the order it happened, with who recorded each step."""
     return Prefetch("events", queryset=LinkEvent.objects.select_related("by").order_by("at", "pk"))
-
-
-def _require(user: AnyUser, capability: Capability, org: Organization | None) -> None:
-    """403 unless ``user`` holds ``capability`` over ``org``."""
-    if org is None or not has_capability(user, capability, org.path):
-        raise exceptions.PermissionDenied
 
 
 def residence_organizations(request: Any) -> QuerySet[Organization]:
@@ -247,14 +242,18 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
         data = ResidenceLinkDetailSerializer(fresh, context=self.get_serializer_context()).data
         return Response(data, status=code)
 
-    def _fetch(self, pk: str) -> ResidenceLink:
-        return get_link_for_user(self.request.user, pk, write=True)
+    def _fetch(self, pk: str, step: str) -> ResidenceLink:
+        """The link (404 out of sight), if the user is the side of ``step`` (403 with
+        the reason, as the pages: ``access.require_step``)."""
+        link = access.get_link_for_user(self.request.user, pk)
+        access.require_step(self.request.user, link, step)
+        return link
 
     @extend_schema(
         summary="One residence link with its history", responses=ResidenceLinkDetailSerializer
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return self._detail(get_link_for_user(request.user, pk))
+        return self._detail(access.get_link_for_user(request.user, pk))
 
     @extend_schema(
         summary="Record that the member presented the letter (either side)",
@@ -263,14 +262,7 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
     )
     @action(detail=True, methods=["post"])
     def present(self, request: Request, pk: str) -> Response:
-        user, link = request.user, self._fetch(pk)
-        if not (
-            has_capability(user, Capability.MANAGE_LETTERS, link.workplace_organization.path)
-            or has_capability(
-                user, Capability.RECEIVE_LETTERS, link.residence_commune_organization.path
-            )
-        ):
-            raise exceptions.PermissionDenied
+        link = self._fetch(pk, "present")
         data = validated_input(PresentSerializer, request)
         return self._run(link, data, services.record_presentation)
 
@@ -281,8 +273,7 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
     )
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, pk: str) -> Response:
-        link = self._fetch(pk)
-        _require(request.user, Capability.RECEIVE_LETTERS, link.residence_commune_organization)
+        link = self._fetch(pk, "receive")
         data = validated_input(ReceiveSerializer, request)
         return self._run(link, data, services.receive_letter)
 
@@ -293,8 +284,7 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
     )
     @action(detail=True, methods=["post"], url_path="return")
     def return_letter(self, request: Request, pk: str) -> Response:
-        link = self._fetch(pk)
-        _require(request.user, Capability.RECEIVE_LETTERS, link.residence_commune_organization)
+        link = self._fetch(pk, "return")
         data = validated_input(ReturnSerializer, request)
         return self._run(link, data, services.return_letter)
 
@@ -305,8 +295,7 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
-        link = self._fetch(pk)
-        _require(request.user, Capability.RECEIVE_LETTERS, link.residence_commune_organization)
+        link = self._fetch(pk, "assign")
         data = validated_input(AssignSerializer, request)
         return self._run(link, data, services.assign_to_cell)
 
@@ -317,9 +306,7 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
     )
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
-        link = self._fetch(pk)
-        if link.residence_cell is not None:  # without a cell the service explains why
-            _require(request.user, Capability.ACKNOWLEDGE_LINKS, link.residence_cell)
+        link = self._fetch(pk, "acknowledge")  # without a cell the service explains why
         data = validated_input(AcknowledgeSerializer, request)
         return self._run(link, data, services.acknowledge_link)
 
@@ -331,8 +318,7 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
     )
     @action(detail=True, methods=["post"], url_path="move-residence")
     def move_residence(self, request: Request, pk: str) -> Response:
-        link = self._fetch(pk)
-        _require(request.user, Capability.MANAGE_LETTERS, link.workplace_organization)
+        link = self._fetch(pk, "move")
         data = validated_input(MoveResidenceSerializer, request)
         return self._run(link, data, services.move_residence, status.HTTP_201_CREATED)
 
@@ -345,12 +331,10 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
     )
     @action(detail=True, methods=["post"], url_path="change-workplace")
     def change_workplace(self, request: Request, pk: str) -> Response:
-        # The new workplace is not yet a side of the link: it acts through the body.
-        if not has_capability(request.user, Capability.MANAGE_LETTERS):
-            raise exceptions.PermissionDenied
-        link = get_link_for_user(request.user, pk)
+        # The new workplace is not yet a side of the link: it is named in the body.
+        link = self._fetch(pk, "change_workplace")
         data = validated_input(ChangeWorkplaceSerializer, request)
-        _require(request.user, Capability.MANAGE_LETTERS, data["workplace"])
+        access.require_side(request.user, access.LinkSide.WORKPLACE, data["workplace"])
         return self._run(link, data, services.change_workplace)
 
     @extend_schema(
@@ -360,10 +344,9 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
     )
     @action(detail=True, methods=["post"])
     def exempt(self, request: Request, pk: str) -> Response:
-        user, link = request.user, self._fetch(pk)
-        _require(user, Capability.MANAGE_LETTERS, link.workplace_organization)
+        user, link = request.user, self._fetch(pk, "exempt")
         data = validated_input(ExemptSerializer, request)
-        _require(user, Capability.MANAGE_LETTERS, data["decided_by"])
+        access.require_side(user, access.LinkSide.WORKPLACE, data["decided_by"])
         version = data.pop("version")
         result = _stale_aware(
             link,
@@ -387,8 +370,7 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
     )
     @action(detail=True, methods=["post"])
     def retire(self, request: Request, pk: str) -> Response:
-        user, link = request.user, self._fetch(pk)
-        _require(user, Capability.MANAGE_LETTERS, link.workplace_organization)
+        link = self._fetch(pk, "retire")
         data = validated_input(RetireSerializer, request)
         try:
             return self._run(link, data, services.retire_member)
@@ -406,8 +388,7 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
     )
     @action(detail=True, methods=["post"])
     def end(self, request: Request, pk: str) -> Response:
-        link = self._fetch(pk)
-        _require(request.user, Capability.MANAGE_LETTERS, link.workplace_organization)
+        link = self._fetch(pk, "end")
         data = validated_input(EndSerializer, request)
         return self._run(link, data, services.end_link_for_departure)
 
@@ -419,11 +400,10 @@ class ResidenceLinkViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Reside
     @action(detail=False, methods=["post"])
     def remap(self, request: Request) -> Response:
         user = request.user
-        if not has_capability(user, Capability.RESTRUCTURE_LINKS):
-            raise exceptions.PermissionDenied
+        access.require_remapping(user)  # before the body names organizations out of sight
         data = validated_input(RemapSerializer, request)
-        _require(user, Capability.RESTRUCTURE_LINKS, data["source"])
-        _require(user, Capability.RESTRUCTURE_LINKS, data["commune"])
+        access.require_remapping(user, data["source"])
+        access.require_remapping(user, data["commune"])
         links = services.remap_links(by=user, **data)
         fresh = self.get_queryset().filter(pk__in=[link.pk for link in links])
         context = self.get_serializer_context()
@@ -465,11 +445,10 @@ class LetterViewSet(viewsets.GenericViewSet[ResidenceLink]):
     @action(detail=False, methods=["post"])
     def issue(self, request: Request) -> Response:
         user = request.user
-        if not has_capability(user, Capability.MANAGE_LETTERS):
-            raise exceptions.PermissionDenied
+        access.require_side(user, access.LinkSide.WORKPLACE)  # before the body is read
         data = validated_input(IssueLettersSerializer, request)
         workplace = data.pop("workplace_organization")
-        _require(user, Capability.MANAGE_LETTERS, workplace)
+        access.require_side(user, access.LinkSide.WORKPLACE, workplace)
         links = services.issue_letters(by=user, workplace=workplace, **data)
         fresh = (
             ResidenceLink.objects.filter(pk__in=[link.pk for link in links])
@@ -549,10 +528,9 @@ class ClassificationViewSet(
     )
     def create(self, request: Request) -> Response:
         user = request.user
-        if not has_capability(user, Capability.MANAGE_LETTERS):
-            raise exceptions.PermissionDenied
+        access.require_side(user, access.LinkSide.WORKPLACE)  # before the body is read
         data = validated_input(ClassificationCreateSerializer, request)
-        _require(user, Capability.MANAGE_LETTERS, data["decided_by"])
+        access.require_side(user, access.LinkSide.WORKPLACE, data["decided_by"])
         if data["category"] == Category.NORMAL:
             for name in ("category", "reason", "valid_until", "review_on"):
                 data.pop(name)
@@ -571,7 +549,7 @@ class ClassificationViewSet(
     def revoke(self, request: Request, pk: str) -> Response:
         user = request.user
         decision = self.get_object()
-        _require(user, Capability.MANAGE_LETTERS, decision.decided_by)
+        access.require_side(user, access.LinkSide.WORKPLACE, decision.decided_by)
         data = validated_input(RevokeSerializer, request)
         services.revoke_exemption(by=user, decision=decision, **data)
         return Response(ClassificationSerializer(self.get_object()).data)

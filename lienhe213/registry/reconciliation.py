@@ -8,7 +8,9 @@ queries (one per kind of problem, whatever the number of members).
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -18,7 +20,11 @@ from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 from lienhe213.organizations.queries import paths_condition
 from lienhe213.registry.models import Category, ExemptionDecision, ResidenceLink
-from lienhe213.registry.queries import link_scope_condition
+from lienhe213.registry.queries import (
+    ExemptionDecisionQuerySet,
+    ResidenceLinkQuerySet,
+    link_scope_condition,
+)
 
 
 @dataclass
@@ -73,6 +79,33 @@ def _ids(qs: "models.QuerySet[models.Model, int]") -> list[int]:
     return sorted(set(qs))
 
 
+@dataclass(frozen=True)
+class _Book:
+    """The part of the book a reconciliation reads on ``on``: the members whose party
+    unit is in the subtree and the links either side of which is there (or all)."""
+
+    on: datetime.date
+    members: "models.QuerySet[Member]"
+    links: ResidenceLinkQuerySet
+
+    @property
+    def working(self) -> "models.QuerySet[Member]":
+        return self.members.filter(employment=Member.Employment.WORKING)
+
+    @property
+    def open_links(self) -> ResidenceLinkQuerySet:
+        return self.links.open()
+
+    @property
+    def in_force(self) -> ExemptionDecisionQuerySet:
+        return ExemptionDecision.objects.in_force(on=self.on)
+
+    @property
+    def with_open_link(self) -> "models.QuerySet[ResidenceLink, Any]":
+        """The members with an open link anywhere, in or out of the subtree."""
+        return ResidenceLink.objects.open().values("member_id")
+
+
 def reconcile(*, on: datetime.date, organization: Organization | None = None) -> BookCheck:
     """The problems of the book on ``on``, for ``organization``'s subtree (members whose
     party unit is there and links either side of which is there) or everything."""
@@ -82,102 +115,128 @@ def reconcile(*, on: datetime.date, organization: Organization | None = None) ->
         paths = [organization.path]
         links = links.filter(link_scope_condition(paths))
         members = members.filter(paths_condition("unit_path", paths))
-    open_links = links.open()
-    working = members.filter(employment=Member.Employment.WORKING)
-    in_force = ExemptionDecision.objects.in_force(on=on)
-    with_open_link = ResidenceLink.objects.open().values("member_id")
-
-    findings = [
-        Finding(
-            UNCLASSIFIED,
-            _("Working members not yet classified"),
-            "member",
-            _ids(
-                working.exclude(pk__in=in_force.values("member_id"))
-                .exclude(pk__in=with_open_link)
-                .values_list("pk", flat=True)
-            ),
-        ),
-        Finding(
-            NOT_INTRODUCED,
-            _("Members to introduce: classified normal or A, without an open link"),
-            "member",
-            _ids(
-                working.filter(
-                    pk__in=in_force.filter(category__in=[Category.NORMAL, Category.A]).values(
-                        "member_id"
-                    )
-                )
-                .exclude(pk__in=in_force.filter(category=Category.B).values("member_id"))
-                .exclude(pk__in=with_open_link)
-                .values_list("pk", flat=True)
-            ),
-        ),
-        Finding(
-            OVERDUE,
-            _("Letters past their deadline"),
-            "link",
-            _ids(links.overdue(on=on).values_list("pk", flat=True)),
-        ),
-        Finding(
-            SEVERAL_OPEN,
-            _("Members with more than one open link"),
-            "member",
-            _ids(
-                open_links.values("member_id")
-                .annotate(n=models.Count("pk"))
-                .filter(n__gt=1)
-                .values_list("member_id", flat=True)
-            ),
-            must_never_break=True,
-        ),
-        Finding(
-            WITHOUT_COMMUNE,
-            _("Open links without a commune committee"),
-            "link",
-            _ids(
-                open_links.filter(residence_commune_organization__isnull=True).values_list(
-                    "pk", flat=True
-                )
-            ),
-            must_never_break=True,
-        ),
-        Finding(
-            ENDED_ORGANIZATION,
-            _("Open links held by an organization that no longer exists"),
-            "link",
-            _ids(
-                open_links.filter(
-                    models.Q(residence_commune_organization__valid_until__lt=on)
-                    | models.Q(residence_cell__valid_until__lt=on)
-                    | models.Q(workplace_organization__valid_until__lt=on)
-                ).values_list("pk", flat=True)
-            ),
-        ),
-        Finding(
-            WORKPLACE_MISMATCH,
-            _("Open links whose workplace no longer holds the member's party unit"),
-            "link",
-            _ids(
-                open_links.exclude(
-                    member__unit_path__startswith=models.F("workplace_organization__path")
-                ).values_list("pk", flat=True)
-            ),
-        ),
-        Finding(
-            EXPIRED_B,
-            _("Category B exemptions past their validity, not reviewed"),
-            "decision",
-            _ids(
-                ExemptionDecision.objects.not_revoked()
-                .filter(
-                    category=Category.B,
-                    valid_until__lt=on,
-                    member__in=working,
-                )
-                .exclude(member__in=in_force.values("member_id"))
-                .values_list("pk", flat=True)
-            ),
-        ),
-    ]
+    book = _Book(on=on, members=members, links=links)
+    findings = [find(book) for find in FINDERS]
     return BookCheck(on=on, findings={f.kind: f for f in findings})
+
+
+def _unclassified(book: _Book) -> Finding:
+    return Finding(
+        UNCLASSIFIED,
+        _("Working members not yet classified"),
+        "member",
+        _ids(
+            book.working.exclude(pk__in=book.in_force.values("member_id"))
+            .exclude(pk__in=book.with_open_link)
+            .values_list("pk", flat=True)
+        ),
+    )
+
+
+def _not_introduced(book: _Book) -> Finding:
+    normal_or_a = book.in_force.filter(category__in=[Category.NORMAL, Category.A])
+    return Finding(
+        NOT_INTRODUCED,
+        _("Members to introduce: classified normal or A, without an open link"),
+        "member",
+        _ids(
+            book.working.filter(pk__in=normal_or_a.values("member_id"))
+            .exclude(pk__in=book.in_force.filter(category=Category.B).values("member_id"))
+            .exclude(pk__in=book.with_open_link)
+            .values_list("pk", flat=True)
+        ),
+    )
+
+
+def _overdue(book: _Book) -> Finding:
+    return Finding(
+        OVERDUE,
+        _("Letters past their deadline"),
+        "link",
+        _ids(book.links.overdue(on=book.on).values_list("pk", flat=True)),
+    )
+
+
+def _several_open(book: _Book) -> Finding:
+    return Finding(
+        SEVERAL_OPEN,
+        _("Members with more than one open link"),
+        "member",
+        _ids(
+            book.open_links.values("member_id")
+            .annotate(n=models.Count("pk"))
+            .filter(n__gt=1)
+            .values_list("member_id", flat=True)
+        ),
+        must_never_break=True,
+    )
+
+
+def _without_commune(book: _Book) -> Finding:
+    return Finding(
+        WITHOUT_COMMUNE,
+        _("Open links without a commune committee"),
+        "link",
+        _ids(
+            book.open_links.filter(residence_commune_organization__isnull=True).values_list(
+                "pk", flat=True
+            )
+        ),
+        must_never_break=True,
+    )
+
+
+def _ended_organization(book: _Book) -> Finding:
+    on = book.on
+    return Finding(
+        ENDED_ORGANIZATION,
+        _("Open links held by an organization that no longer exists"),
+        "link",
+        _ids(
+            book.open_links.filter(
+                models.Q(residence_commune_organization__valid_until__lt=on)
+                | models.Q(residence_cell__valid_until__lt=on)
+                | models.Q(workplace_organization__valid_until__lt=on)
+            ).values_list("pk", flat=True)
+        ),
+    )
+
+
+def _workplace_mismatch(book: _Book) -> Finding:
+    return Finding(
+        WORKPLACE_MISMATCH,
+        _("Open links whose workplace no longer holds the member's party unit"),
+        "link",
+        _ids(
+            book.open_links.exclude(
+                member__unit_path__startswith=models.F("workplace_organization__path")
+            ).values_list("pk", flat=True)
+        ),
+    )
+
+
+def _expired_b(book: _Book) -> Finding:
+    return Finding(
+        EXPIRED_B,
+        _("Category B exemptions past their validity, not reviewed"),
+        "decision",
+        _ids(
+            ExemptionDecision.objects.not_revoked()
+            .filter(category=Category.B, valid_until__lt=book.on, member__in=book.working)
+            .exclude(member__in=book.in_force.values("member_id"))
+            .values_list("pk", flat=True)
+        ),
+    )
+
+
+# One finder per kind, in the order a worklist shows them.
+FINDERS: tuple[Callable[[_Book], Finding], ...] = (
+    _unclassified,
+    _not_introduced,
+    _overdue,
+    _several_open,
+    _without_commune,
+    _ended_organization,
+    _workplace_mismatch,
+    _expired_b,
+)

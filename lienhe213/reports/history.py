@@ -74,7 +74,34 @@ def tree_on(org: Organization, *, day: datetime.date, start: datetime.date) -> T
     """``org``'s subtree as it stood on ``day``; children ended before ``start`` (the
     period's first day) have no row. An organization founded after ``day`` stands for
     the units that were later merged into it: they become its children."""
-    rows = {
+    rows = _all_rows()
+    parent, names = _parents_and_names_on(rows, day)
+    places = _Places(rows, parent, day)
+    stands = org.pk in rows and places.home(org.pk) == org.pk
+    tops, children = _tops_and_children(places, org.pk, start, stands=stands)
+    child_of = _child_of(places, org.pk, tops, children)
+    covering = _covering_paths(rows, child_of)
+    children.sort(key=lambda pk: (rows[pk].side, fold(names[pk]), pk))
+    shown = [org.pk, *children]
+    formerly = _formerly(places, names, shown)
+    if not stands:
+        formerly[org.pk] = sorted((names[p] for p in tops), key=fold)
+    return Tree(
+        day=day,
+        child_of=child_of,
+        child_ids=children,
+        paths=covering,
+        names={pk: names[pk] for pk in shown if pk in names},
+        formerly={pk: former for pk, former in formerly.items() if former},
+        follows_paths=org.pk in rows
+        and covering == [rows[org.pk].path]
+        and _follows_paths(rows, org.pk, children, child_of),
+    )
+
+
+def _all_rows() -> dict[int, _Row]:
+    """Every organization, as it stands today (one query)."""
+    return {
         r[0]: _Row(*r)
         for r in Organization.objects.order_by().values_list(
             "id",
@@ -87,6 +114,13 @@ def tree_on(org: Organization, *, day: datetime.date, start: datetime.date) -> T
             "merged_into_id",
         )
     }
+
+
+def _parents_and_names_on(
+    rows: dict[int, _Row], day: datetime.date
+) -> tuple[dict[int, int | None], dict[int, str]]:
+    """Each organization's parent and name on ``day``: today's, unless it moved or was
+    renamed after the day, when the first such event says what they were (one query)."""
     parent = {pk: row.parent for pk, row in rows.items()}
     names = {pk: row.name for pk, row in rows.items()}
     moved: set[int] = set()
@@ -105,103 +139,123 @@ def tree_on(org: Organization, *, day: datetime.date, start: datetime.date) -> T
         elif kind == History.Kind.RENAMED and pk not in renamed:
             renamed.add(pk)
             names[pk] = old_name
+    return parent, names
 
-    absorbers = {row.merged_into for row in rows.values() if row.merged_into is not None}
 
-    def founded_after(pk: int) -> bool:
+class _Places:
+    """Where each organization's rows count on ``day``, given the parents it had then:
+    the standing, folded, dissolved and not-yet-founded units of the module's doc."""
+
+    def __init__(
+        self, rows: dict[int, _Row], parent: dict[int, int | None], day: datetime.date
+    ) -> None:
+        self.rows = rows
+        self.parent = parent
+        self.day = day
+        self.absorbers = {row.merged_into for row in rows.values() if row.merged_into is not None}
+        self._home: dict[int, int | None] = {}
+        self._chain: dict[int, list[int]] = {}
+
+    def founded_after(self, pk: int) -> bool:
         # Only a unit that absorbed others is trusted to be new: the founding date of
         # the others may be the day they were entered (ADR 0009).
-        return rows[pk].valid_from > day and pk in absorbers
+        return self.rows[pk].valid_from > self.day and pk in self.absorbers
 
-    def standing(pk: int) -> bool:
-        row = rows[pk]
-        return not founded_after(pk) and (row.valid_until is None or row.valid_until >= day)
+    def standing(self, pk: int) -> bool:
+        row = self.rows[pk]
+        return not self.founded_after(pk) and (
+            row.valid_until is None or row.valid_until >= self.day
+        )
 
-    home_cache: dict[int, int | None] = {}
-
-    def home(pk: int) -> int | None:
+    def home(self, pk: int) -> int | None:
         """Where ``pk``'s rows count on ``day``: itself, its successor, or nowhere."""
-        if pk in home_cache:
-            return home_cache[pk]
+        if pk in self._home:
+            return self._home[pk]
         result: int | None = pk
         seen: set[int] = set()
-        while result is not None and not standing(result):
-            row = rows[result]
-            if founded_after(result):
+        while result is not None and not self.standing(result):
+            row = self.rows[result]
+            if self.founded_after(result):
                 result = None
             elif row.merged_into is not None and row.merged_into not in seen:
                 seen.add(result)
                 result = row.merged_into
             else:
                 break  # dissolved: it keeps its place
-        home_cache[pk] = result
+        self._home[pk] = result
         return result
 
-    chain_cache: dict[int, list[int]] = {}
-
-    def chain(pk: int) -> list[int]:
+    def chain(self, pk: int) -> list[int]:
         """``pk`` and its ancestors on ``day``, from the root down."""
-        if pk in chain_cache:
-            return chain_cache[pk]
-        up = parent[pk]
-        above = chain(up) if up is not None and up in rows and up != pk else []
+        if pk in self._chain:
+            return self._chain[pk]
+        up = self.parent[pk]
+        above = self.chain(up) if up is not None and up in self.rows and up != pk else []
         result = [*above, pk]
-        chain_cache[pk] = result
+        self._chain[pk] = result
         return result
 
-    folded_into: dict[int, list[int]] = defaultdict(list)
-    for pk, row in rows.items():
-        target = home(pk)
-        if target is not None and target != pk and row.merged_into is not None:
-            folded_into[target].append(pk)
 
-    if org.pk in rows and home(org.pk) == org.pk:
-        tops = {org.pk}
-        candidates = [pk for pk in rows if parent[pk] == org.pk and home(pk) == pk and pk != org.pk]
+def _tops_and_children(
+    places: _Places, top: int, start: datetime.date, *, stands: bool
+) -> tuple[set[int], list[int]]:
+    """The organizations at the head of ``top``'s subtree on the day (``top`` itself,
+    or the units later merged into it when it was not yet founded) and its children,
+    less those ended before ``start`` (unordered)."""
+    rows = places.rows
+    if stands:
+        tops = {top}
+        candidates = [
+            pk for pk in rows if places.parent[pk] == top and places.home(pk) == pk and pk != top
+        ]
     else:  # founded after the day: the units later merged into it stand for it
-        tops = {pk for pk in rows if pk != org.pk and _leads_to(rows, pk, org.pk) and standing(pk)}
+        tops = {pk for pk in rows if pk != top and _leads_to(rows, pk, top) and places.standing(pk)}
         candidates = list(tops)
 
     def ended_before_start(pk: int) -> bool:
         until = rows[pk].valid_until
         return until is not None and until < start
 
-    children = [pk for pk in candidates if not ended_before_start(pk) or pk in tops]
+    return tops, [pk for pk in candidates if not ended_before_start(pk) or pk in tops]
+
+
+def _child_of(places: _Places, top: int, tops: set[int], children: list[int]) -> dict[int, int]:
+    """Every organization whose rows count in ``top``'s subtree on the day, mapped to
+    the child they count in (``top`` for what it holds itself)."""
     child_set = set(children)
     child_of: dict[int, int] = {}
-    for pk in rows:
-        target = home(pk)
+    for pk in places.rows:
+        target = places.home(pk)
         if target is None:
             continue
-        line = chain(target)
+        line = places.chain(target)
         if not tops.intersection(line):
             continue
-        child_of[pk] = next((p for p in line if p in child_set), org.pk)
-    if org.pk not in child_of:
-        child_of[org.pk] = org.pk
+        child_of[pk] = next((p for p in line if p in child_set), top)
+    if top not in child_of:
+        child_of[top] = top
+    return child_of
 
+
+def _covering_paths(rows: dict[int, _Row], child_of: dict[int, int]) -> list[str]:
+    """Today's paths that cover the subtree: those of its organizations whose parent is
+    outside it, shortest first, with nested paths removed."""
     paths = sorted({rows[pk].path for pk in child_of if rows[pk].parent not in child_of}, key=len)
     covering: list[str] = []
     for path in paths:
         if not any(path.startswith(kept) for kept in covering):
             covering.append(path)
+    return covering
 
-    children.sort(key=lambda pk: (rows[pk].side, fold(names[pk]), pk))
-    shown = [org.pk, *children]
-    formerly = {pk: sorted((names[p] for p in folded_into.get(pk, [])), key=fold) for pk in shown}
-    if org.pk not in rows or home(org.pk) != org.pk:
-        formerly[org.pk] = sorted((names[p] for p in tops), key=fold)
-    return Tree(
-        day=day,
-        child_of=child_of,
-        child_ids=children,
-        paths=covering,
-        names={pk: names[pk] for pk in shown if pk in names},
-        formerly={pk: former for pk, former in formerly.items() if former},
-        follows_paths=org.pk in rows
-        and covering == [rows[org.pk].path]
-        and _follows_paths(rows, org.pk, children, child_of),
-    )
+
+def _formerly(places: _Places, names: dict[int, str], shown: list[int]) -> dict[int, list[str]]:
+    """The names of the units folded by a merger into each of ``shown``, by the day."""
+    folded_into: dict[int, list[int]] = defaultdict(list)
+    for pk, row in places.rows.items():
+        target = places.home(pk)
+        if target is not None and target != pk and row.merged_into is not None:
+            folded_into[target].append(pk)
+    return {pk: sorted((names[p] for p in folded_into.get(pk, [])), key=fold) for pk in shown}
 
 
 def _follows_paths(

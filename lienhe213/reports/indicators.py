@@ -381,6 +381,51 @@ def _as_on_the_day(
     return list(merged.values())
 
 
+@dataclass
+class _Scope:
+    """What every family of figures reads and adds to: who asks, for which period and
+    reference day, the subtree on the tree day and the links re-mapped since it (ADR
+    0009); ``totals`` and ``per_child`` are filled in family by family."""
+
+    user: AnyUser
+    organization: Organization
+    period: Period
+    on: datetime.date
+    tree: Tree
+    former: dict[int, tuple[int | None, int | None]]
+    totals: Counts = field(default_factory=dict)
+    per_child: dict[int, Counts] = field(default_factory=lambda: defaultdict(dict))
+
+    @property
+    def child_of(self) -> dict[int, int]:
+        return self.tree.child_of
+
+    @property
+    def paths(self) -> list[str]:
+        return self.tree.paths
+
+    @property
+    def workplace_key(self) -> str:
+        """The workplace side of a link: below a grassroots committee by the member's
+        party unit (so that its report drills down to its cells), above it by the link's
+        workplace committee, which hangs from one child (and needs no join to the
+        members)."""
+        if below_grassroots(self.organization):
+            return "member__organization_id"
+        return "workplace_organization_id"
+
+    def organizations_under(self) -> "models.QuerySet[Organization, Any]":
+        return Organization.objects.filter(paths_condition("path", self.paths)).values("pk")
+
+    def members_under(self) -> "models.QuerySet[Member, Any]":
+        return Member.objects.filter(paths_condition("unit_path", self.paths)).values("pk")
+
+    def remapped_link_ids(self) -> "models.QuerySet[LinkEvent, Any]":
+        return LinkEvent.objects.filter(kind=LinkEvent.Kind.REMAPPED, on__gt=self.tree.day).values(
+            "link_id"
+        )
+
+
 def compute(
     *, user: AnyUser, organization: Organization, period: Period, today: datetime.date
 ) -> Report:
@@ -389,30 +434,66 @@ def compute(
     The caller has fetched ``organization`` through its gatekeeper. The query count is
     fixed: one for the subtree, one per family and side, and reconciliation's own.
     """
-    org = organization
     on = period.reference_day(today)
-    tree, children = _subtree(org, period)
-    child_of, paths = tree.child_of, tree.paths
-    per_child: dict[int, Counts] = defaultdict(dict)
-    totals: Counts = {}
+    tree, children = _subtree(organization, period)
+    scope = _Scope(
+        user=user,
+        organization=organization,
+        period=period,
+        on=on,
+        tree=tree,
+        former=_remapped_after(tree.day),
+    )
+    members = _count_working_members(scope)
+    reasons = _count_classification(scope, members)
+    residence_rows = _count_links(scope)
+    held_per_cell = _count_meetings(scope)
+    _count_cells_with_links(scope, residence_rows, held_per_cell)
+    distribution = _count_comments(scope)
+    _count_notices(scope)
+    check = reconcile(on=on, organization=organization)
 
-    # Members and their classification, by the member's party unit.
+    _add_rates(scope.totals)
+    return Report(
+        organization=organization,
+        period=period,
+        on=on,
+        figures={name: scope.totals.get(name, 0) for name in FIGURES},
+        reasons=reasons,
+        distribution=distribution,
+        problems=check.counts(),
+        children=_child_rows(children, scope.per_child),
+        tree_day=tree.day,
+        names=tree.names,
+        formerly=tree.formerly,
+        follows_paths=tree.follows_paths,
+    )
+
+
+def _count_working_members(scope: _Scope) -> "models.QuerySet[Member, Any]":
+    """Working members, by the member's party unit; returns them for the classification."""
     members = (
-        Member.objects.visible_to(user)
-        .filter(paths_condition("unit_path", paths))
+        Member.objects.visible_to(scope.user)
+        .filter(paths_condition("unit_path", scope.paths))
         .filter(employment=Member.Employment.WORKING)
     )
     rows = _grouped(members, ["organization_id"], {"working_members": Count("pk")})
-    _roll_up(rows, ["organization_id"], child_of, per_child, ["working_members"])
-    totals["working_members"] = sum(
-        row["working_members"] for row in rows if row["organization_id"] in child_of
+    _roll_up(rows, ["organization_id"], scope.child_of, scope.per_child, ["working_members"])
+    scope.totals["working_members"] = sum(
+        row["working_members"] for row in rows if row["organization_id"] in scope.child_of
     )
+    return members
 
+
+def _count_classification(scope: _Scope, members: "models.QuerySet[Member, Any]") -> dict[str, int]:
+    """The category of each working member on the reference day (the one governing
+    decision), in the totals; returns the count of each reason."""
     decisions = (
-        ExemptionDecision.objects.visible_to(user)
-        .governing(on=on)
+        ExemptionDecision.objects.visible_to(scope.user)
+        .governing(on=scope.on)
         .filter(member__in=members.values("pk"))
     )
+    totals = scope.totals
     reasons: dict[str, int] = defaultdict(int)
     for row in decisions.values("category", "reason").annotate(n=Count("member_id")).order_by():
         totals[f"classified_{row['category']}"] = (
@@ -422,55 +503,52 @@ def compute(
             reasons[row["reason"]] += row["n"]
     for category in Category.values:
         totals.setdefault(f"classified_{category}", 0)
+    return {reason: reasons.get(reason, 0) for reason in Reason.values}
 
-    # Links: the total counts a link either side of which is in the subtree; a child
-    # counts the links of its own side (ADR 0008). Every link in scope falls in exactly
-    # one residence group, so the total is the sum of all of them.
-    links = ResidenceLink.objects.visible_to(user).filter(link_scope_condition(paths))
-    link_aggregates = _link_aggregates(period, on)
-    residence_keys = RESIDENCE_KEYS
-    # A link re-mapped after the tree day counts where it pointed on it (ADR 0009).
-    former = _remapped_after(tree.day)
-    remapped = LinkEvent.objects.filter(kind=LinkEvent.Kind.REMAPPED, on__gt=tree.day)
-    orgs_under = Organization.objects.filter(paths_condition("path", paths)).values("pk")
-    members_under = Member.objects.filter(paths_condition("unit_path", paths)).values("pk")
-    residence_rows = _grouped(links, residence_keys, link_aggregates)
-    if former:
+
+def _count_links(scope: _Scope) -> list[dict[str, Any]]:
+    """The link figures. The total counts a link either side of which is in the subtree;
+    a child counts the links of its own side (ADR 0008). Every link in scope falls in
+    exactly one residence group, so the total is the sum of all of them; a link
+    re-mapped after the tree day counts where it pointed on it (ADR 0009). Returns the
+    residence groups, which the meeting requirement reads."""
+    in_scope = link_scope_condition(scope.paths)
+    links = ResidenceLink.objects.visible_to(scope.user).filter(in_scope)
+    aggregates = _link_aggregates(scope.period, scope.on)
+    residence_rows = _grouped(links, RESIDENCE_KEYS, aggregates)
+    if scope.former:
         residence_rows = _as_on_the_day(
             residence_rows,
-            ResidenceLink.objects.visible_to(user).filter(pk__in=remapped.values("link_id")),
+            ResidenceLink.objects.visible_to(scope.user).filter(pk__in=scope.remapped_link_ids()),
             link_key="pk",
-            keys=residence_keys,
-            aggregates=link_aggregates,
-            in_scope=link_scope_condition(paths),
-            other_side=Q(workplace_organization__in=orgs_under) | Q(member__in=members_under),
-            former=former,
-            child_of=child_of,
+            keys=RESIDENCE_KEYS,
+            aggregates=aggregates,
+            in_scope=in_scope,
+            other_side=Q(workplace_organization__in=scope.organizations_under())
+            | Q(member__in=scope.members_under()),
+            former=scope.former,
+            child_of=scope.child_of,
         )
-    _sum_into(totals, residence_rows, link_aggregates)
-    _roll_up(residence_rows, residence_keys, child_of, per_child, link_aggregates)
-    # The workplace side: below a grassroots committee by the member's party unit (so
-    # that its report drills down to its cells), above it by the link's workplace
-    # committee, which hangs from one child (and needs no join to the members).
-    workplace_key = (
-        "member__organization_id" if below_grassroots(org) else "workplace_organization_id"
-    )
-    workplace_rows = _grouped(links, [workplace_key], link_aggregates)
-    _roll_up(workplace_rows, [workplace_key], child_of, per_child, link_aggregates)
+    _sum_into(scope.totals, residence_rows, aggregates)
+    _roll_up(residence_rows, RESIDENCE_KEYS, scope.child_of, scope.per_child, aggregates)
+    workplace_rows = _grouped(links, [scope.workplace_key], aggregates)
+    _roll_up(workplace_rows, [scope.workplace_key], scope.child_of, scope.per_child, aggregates)
+    return residence_rows
 
-    # Meetings: residence cells with active links must meet twice a year.
-    required = period.meetings_required_per_cell
-    active_per_cell: dict[int, int] = defaultdict(int)
-    for row in residence_rows:
-        if row["residence_cell_id"] in child_of and row["active_links"] > 0:
-            active_per_cell[row["residence_cell_id"]] += row["active_links"]
+
+MEETING_FIGURES = ["meetings_held", "attendance_invited", "attendance_present"]
+
+
+def _count_meetings(scope: _Scope) -> dict[int, int]:
+    """The meetings the subtree's cells held in the period and their attendance;
+    returns the number held by each cell."""
     meetings = (
-        Meeting.objects.visible_to(user)
-        .filter(cell__in=Organization.objects.filter(paths_condition("path", paths)).values("pk"))
-        .held_between(period.start, period.end)
+        Meeting.objects.visible_to(scope.user)
+        .filter(cell__in=scope.organizations_under())
+        .held_between(scope.period.start, scope.period.end)
     )
     invited = Q(attendances__invited=True)
-    meeting_rows = _grouped(
+    rows = _grouped(
         meetings,
         ["cell_id"],
         {
@@ -481,10 +559,26 @@ def compute(
             ),
         },
     )
-    held_per_cell = {row["cell_id"]: row["meetings_held"] for row in meeting_rows}
-    meeting_names = ["meetings_held", "attendance_invited", "attendance_present"]
-    _roll_up(meeting_rows, ["cell_id"], child_of, per_child, meeting_names)
-    cell_rows = [
+    _roll_up(rows, ["cell_id"], scope.child_of, scope.per_child, MEETING_FIGURES)
+    for name in MEETING_FIGURES:
+        scope.totals[name] = sum(row[name] for row in rows if row["cell_id"] in scope.child_of)
+    return {row["cell_id"]: row["meetings_held"] for row in rows}
+
+
+CELL_FIGURES = ["cells_with_links", "meetings_required", "cells_meeting_requirement"]
+
+
+def _count_cells_with_links(
+    scope: _Scope, residence_rows: Iterable[Mapping[str, Any]], held_per_cell: Mapping[int, int]
+) -> None:
+    """Residence cells with active links must meet twice a year (pro rata for a custom
+    range): the cells, the meetings they owe and those that held enough."""
+    required = scope.period.meetings_required_per_cell
+    active_per_cell: dict[int, int] = defaultdict(int)
+    for row in residence_rows:
+        if row["residence_cell_id"] in scope.child_of and row["active_links"] > 0:
+            active_per_cell[row["residence_cell_id"]] += row["active_links"]
+    rows = [
         {
             "cell_id": cell_id,
             "cells_with_links": 1,
@@ -493,98 +587,96 @@ def compute(
         }
         for cell_id in active_per_cell
     ]
-    cell_names = ["cells_with_links", "meetings_required", "cells_meeting_requirement"]
-    _roll_up(cell_rows, ["cell_id"], child_of, per_child, cell_names)
-    for name in meeting_names:
-        totals[name] = sum(row[name] for row in meeting_rows if row["cell_id"] in child_of)
-    for name in cell_names:
-        totals[name] = sum(row[name] for row in cell_rows)
+    _roll_up(rows, ["cell_id"], scope.child_of, scope.per_child, CELL_FIGURES)
+    for name in CELL_FIGURES:
+        scope.totals[name] = sum(row[name] for row in rows)
 
-    # Comments requested in the period, and the results of those returned.
-    requests = (
-        CommentRequest.objects.visible_to(user)
-        .filter(link_scope_condition(paths, prefix="link__"))
-        .filter(requested_in_period(period.start, period.end))
-    )
+
+COMMENT_RESIDENCE_KEYS = ["link__residence_cell_id", "link__residence_commune_organization_id"]
+
+
+def _count_comments(scope: _Scope) -> dict[str, dict[str, int]]:
+    """Comments requested in the period and the results of those returned, on both
+    sides as the links are counted; returns the distribution of the ratings."""
+    in_scope = link_scope_condition(scope.paths, prefix="link__")
+    in_period = requested_in_period(scope.period.start, scope.period.end)
+    requests = CommentRequest.objects.visible_to(scope.user).filter(in_scope).filter(in_period)
     comment_aggregates = _comment_aggregates()
     distribution_aggregates = _distribution_aggregates()
-    comment_residence_keys = ["link__residence_cell_id", "link__residence_commune_organization_id"]
-    comment_residence = _grouped(
-        requests, comment_residence_keys, {**comment_aggregates, **distribution_aggregates}
-    )
-    if former:
-        comment_residence = _as_on_the_day(
-            comment_residence,
-            CommentRequest.objects.visible_to(user)
-            .filter(requested_in_period(period.start, period.end))
-            .filter(link__in=remapped.values("link_id")),
+    aggregates = {**comment_aggregates, **distribution_aggregates}
+    residence_rows = _grouped(requests, COMMENT_RESIDENCE_KEYS, aggregates)
+    if scope.former:
+        residence_rows = _as_on_the_day(
+            residence_rows,
+            CommentRequest.objects.visible_to(scope.user)
+            .filter(in_period)
+            .filter(link__in=scope.remapped_link_ids()),
             link_key="link_id",
-            keys=comment_residence_keys,
-            aggregates={**comment_aggregates, **distribution_aggregates},
-            in_scope=link_scope_condition(paths, prefix="link__"),
-            other_side=Q(link__workplace_organization__in=orgs_under)
-            | Q(link__member__in=members_under),
-            former=former,
-            child_of=child_of,
+            keys=COMMENT_RESIDENCE_KEYS,
+            aggregates=aggregates,
+            in_scope=in_scope,
+            other_side=Q(link__workplace_organization__in=scope.organizations_under())
+            | Q(link__member__in=scope.members_under()),
+            former=scope.former,
+            child_of=scope.child_of,
         )
     comment_totals: Counts = {}
-    _sum_into(comment_totals, comment_residence, {**comment_aggregates, **distribution_aggregates})
-    totals.update({name: comment_totals[name] for name in comment_aggregates})
-    _roll_up(comment_residence, comment_residence_keys, child_of, per_child, comment_aggregates)
-    comment_workplace = _grouped(requests, [workplace_key], comment_aggregates)
-    _roll_up(comment_workplace, [workplace_key], child_of, per_child, comment_aggregates)
-    uniform_cells = [
-        {"cell": row["link__residence_cell_id"], "cells_uniform_ratings": 1}
-        for row in comment_residence
-        if row["link__residence_cell_id"] in child_of
-        and row["comments_returned"]
-        and row["comments_returned"] == row["all_best"]
-    ]
-    _roll_up(uniform_cells, ["cell"], child_of, per_child, ["cells_uniform_ratings"])
-    totals["cells_uniform_ratings"] = len(uniform_cells)
+    _sum_into(comment_totals, residence_rows, aggregates)
+    scope.totals.update({name: comment_totals[name] for name in comment_aggregates})
+    child_of, per_child = scope.child_of, scope.per_child
+    _roll_up(residence_rows, COMMENT_RESIDENCE_KEYS, child_of, per_child, comment_aggregates)
+    workplace_rows = _grouped(requests, [scope.workplace_key], comment_aggregates)
+    _roll_up(workplace_rows, [scope.workplace_key], child_of, per_child, comment_aggregates)
+    _count_uniform_cells(scope, residence_rows)
     distribution: dict[str, dict[str, int]] = defaultdict(dict)
     for name in distribution_aggregates:
         item, level = name.split("__")
         distribution[item][level] = comment_totals[name]
+    return dict(distribution)
 
-    # Notices sent in the period, between either side and the other.
-    under = Organization.objects.filter(paths_condition("path", paths)).values("pk")
+
+def _count_uniform_cells(scope: _Scope, residence_rows: Iterable[Mapping[str, Any]]) -> None:
+    """Residence cells whose every returned comment gives the best rating on each item."""
+    uniform_cells = [
+        {"cell": row["link__residence_cell_id"], "cells_uniform_ratings": 1}
+        for row in residence_rows
+        if row["link__residence_cell_id"] in scope.child_of
+        and row["comments_returned"]
+        and row["comments_returned"] == row["all_best"]
+    ]
+    _roll_up(uniform_cells, ["cell"], scope.child_of, scope.per_child, ["cells_uniform_ratings"])
+    scope.totals["cells_uniform_ratings"] = len(uniform_cells)
+
+
+def _count_notices(scope: _Scope) -> None:
+    """Notices sent in the period, between either side and the other: a child counts
+    those it sent and those it received; the total counts each notice once."""
+    under = scope.organizations_under()
     notices = (
-        Notice.objects.visible_to(user)
+        Notice.objects.visible_to(scope.user)
         .filter(Q(sender__in=under) | Q(recipient__in=under))
-        .sent_between(period.start, period.end)
+        .sent_between(scope.period.start, scope.period.end)
         .with_answered_on_time()
     )
-    notice_aggregates = _notice_aggregates()
+    aggregates = _notice_aggregates()
     for key in ("sender_id", "recipient_id"):
-        notice_rows = _grouped(notices, [key], notice_aggregates)
-        _roll_up(notice_rows, [key], child_of, per_child, notice_aggregates)
+        rows = _grouped(notices, [key], aggregates)
+        _roll_up(rows, [key], scope.child_of, scope.per_child, aggregates)
         if key == "sender_id":  # each notice has one sender: these rows add up to the total
-            _sum_into(totals, notice_rows, notice_aggregates)
+            _sum_into(scope.totals, rows, aggregates)
 
-    check = reconcile(on=on, organization=org)
 
-    _add_rates(totals)
-    child_rows = []
+def _child_rows(
+    children: list[Organization], per_child: Mapping[int, Counts]
+) -> list[tuple[Organization, Counts]]:
+    """A row of figures per child organization, zero where it counted nothing."""
+    rows = []
     for child in children:
         figures: Counts = {name: 0 for name in FIGURES}
         figures.update(per_child.get(child.pk, {}))
         _add_rates(figures)
-        child_rows.append((child, figures))
-    return Report(
-        organization=org,
-        period=period,
-        on=on,
-        figures={name: totals.get(name, 0) for name in FIGURES},
-        reasons={reason: reasons.get(reason, 0) for reason in Reason.values},
-        distribution=dict(distribution),
-        problems=check.counts(),
-        children=child_rows,
-        tree_day=tree.day,
-        names=tree.names,
-        formerly=tree.formerly,
-        follows_paths=tree.follows_paths,
-    )
+        rows.append((child, figures))
+    return rows
 
 
 def below_grassroots(org: Organization) -> bool:

@@ -33,17 +33,38 @@ def concerning_paths(paths: list[str]) -> models.Q:
     )
 
 
+def living_under(paths: list[str]) -> models.Q:
+    """Commendations of a member whose open link (issued, received, assigned or active)
+    a residence commune committee or residential cell under ``paths`` holds: the side
+    that comments on the member where they live (Regulation 213 art. 4.4) and reports
+    notable conduct and proposes commendation (art. 4.5), so the commendation bears on
+    what it writes next. A closed link's former residence no longer sees it."""
+    from lienhe213.organizations.models import Organization
+    from lienhe213.registry.models import ResidenceLink
+
+    under = Organization.objects.filter(paths_condition("path", paths)).values("pk")
+    held = ResidenceLink.objects.open().filter(
+        models.Q(residence_commune_organization__in=under) | models.Q(residence_cell__in=under)
+    )
+    return models.Q(member__in=held.values("member_id"))
+
+
 class CommendationQuerySet(models.QuerySet["Commendation"]):
     def visible_to(self, user: "AnyUser") -> "CommendationQuerySet":
-        """The committees over the subject, over the proposing committee or over a
-        side of the member's residence link see a commendation; a member sees their
+        """The committees over the subject (for a member, over their party unit: the
+        workplace), over the proposing committee, or on the residence side of the
+        member's open link (``living_under``) see a commendation; a member sees their
         own."""
         from lienhe213.accounts import access
 
         if access.sees_everything(user):
             return self
         paths = access.scope_paths(user, access.Capability.VIEW_ORGANIZATIONS)
-        condition = subjects_under(paths) | paths_condition("proposed_by_organization__path", paths)
+        condition = (
+            subjects_under(paths)
+            | paths_condition("proposed_by_organization__path", paths)
+            | living_under(paths)
+        )
         member_id = access.own_member_id(user)
         if member_id is not None:
             condition |= models.Q(member_id=member_id)

@@ -4,6 +4,7 @@ comment taken to each step."""
 import datetime
 
 import pytest
+from rest_framework.test import APIClient
 
 from lienhe213.comments import services
 from lienhe213.comments.models import Comment, CommentCampaign, CommentRequest
@@ -102,3 +103,9 @@ def request_at(world, stage, campaign=None, link=None, items=None):
 @pytest.fixture
 def campaign(world):
     return open_campaign(world)
+
+
+@pytest.fixture
+def api():
+    """An API client asking for English answers."""
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")

@@ -4,7 +4,6 @@
 import datetime
 
 import pytest
-from rest_framework.test import APIClient
 
 from lienhe213.comments import services
 from lienhe213.comments.models import Comment, CommentRequest
@@ -17,11 +16,6 @@ from lienhe213.comments.tests.conftest import (
 )
 
 BASE = "/api/v1/comments/requests/"
-
-
-@pytest.fixture
-def api():
-    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_bulk_request_creates_form_3(api, world, campaign):

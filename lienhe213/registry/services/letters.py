@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from lienhe213.accounts.access import AnyUser, Capability, has_capability
+from lienhe213.accounts.access import AnyUser
 from lienhe213.accounts.models import User
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
@@ -247,12 +247,8 @@ def record_presentation(
 ) -> ResidenceLink:
     """The member handed the letter to the commune; either side may record it."""
     link = _lock(link, version)
-    workplace, commune = link.workplace_organization, link.residence_commune_organization
-    if not (
-        has_capability(by, Capability.MANAGE_LETTERS, workplace.path)
-        or has_capability(by, Capability.RECEIVE_LETTERS, commune.path)
-    ):
-        raise DomainError(_("You may not act on this letter."))
+    access.require_step(by, link, "present")
+    commune = link.residence_commune_organization
     if not link.can_be_presented():
         raise DomainError(_("Only an issued letter not yet presented can be marked presented."))
     _require_not_before(presented_on, link.issued_on)
@@ -291,7 +287,7 @@ def receive_letter(
 ) -> ResidenceLink:
     """The commune committee receives the letter and lists the member (Art. 4.1)."""
     link = _lock(link, version)
-    access.require_commune_side(by, link.residence_commune_organization)
+    access.require_step(by, link, "receive")
     if not link.can_be_received():
         raise DomainError(_why_not_received(link))
     commune = _require_current_commune(link)
@@ -325,7 +321,8 @@ def receive_letters(
     for link, version in links:
         try:
             done.append(receive_letter(by=by, link=link, received_on=received_on, version=version))
-        except DomainError as err:
+        except (DomainError, access.SideRefused) as err:
+            # a letter re-mapped meanwhile to a commune the user does not act for
             refused.append((link, str(err)))
     return done, refused
 
@@ -342,8 +339,8 @@ def return_letter(
     """The commune sends the letter back (wrong address, no such community); the reason
     goes back to the workplace, which may issue a corrected letter."""
     link = _lock(link, version)
+    access.require_step(by, link, "return")
     commune = link.residence_commune_organization
-    access.require_commune_side(by, commune)
     if not link.can_be_returned():
         raise DomainError(
             _("Only a letter not yet assigned to a cell can be returned; this link is %(status)s.")
@@ -393,7 +390,7 @@ def assign_to_cell(
     """The commune forwards the member to the residential cell of their community
     (Art. 4.1–4.2); the cell must be a current cell of that same commune."""
     link = _lock(link, version)
-    access.require_commune_side(by, link.residence_commune_organization)
+    access.require_step(by, link, "assign")
     if not link.can_be_assigned():
         raise DomainError(
             _("Only a received letter can be assigned to a cell; this link is %(status)s.")
@@ -439,13 +436,12 @@ def acknowledge_link(
     """The residential cell lists the member and tells them what is expected
     (Art. 4.2): the link becomes active."""
     link = _lock(link, version)
-    cell = link.residence_cell
-    if cell is None or not link.can_be_acknowledged():
+    access.require_step(by, link, "acknowledge")  # before assignment, no cell refuses
+    if link.residence_cell is None or not link.can_be_acknowledged():
         raise DomainError(
             _("Only a link assigned to a cell can be acknowledged; this link is %(status)s.")
             % {"status": link.get_status_display().lower()}
         )
-    access.require_cell_side(by, cell)
     _require_not_before(acknowledged_on, link.assigned_on)
     return _transition(
         link,

@@ -46,10 +46,10 @@ from lienhe213.registry.services.letters import (
 
 
 def _lock_open_for_workplace(
-    by: AnyUser, link: ResidenceLink, version: int | None
+    by: AnyUser, link: ResidenceLink, version: int | None, *, step: str
 ) -> ResidenceLink:
     link = _lock(link, version)
-    access.require_workplace_side(by, link.workplace_organization)
+    access.require_step(by, link, step)
     if not link.is_open:
         raise DomainError(
             _("This link is %(status)s; only an open link can change.")
@@ -91,7 +91,7 @@ def move_residence(
 ) -> ResidenceLink:
     """The member lives somewhere else: the old link closes, pointing at the new one,
     and the workplace issues a new letter to the new commune. Returns the new link."""
-    link = _lock_open_for_workplace(by, link, version)
+    link = _lock_open_for_workplace(by, link, version, step="move")
     commune = _require_commune(residence_commune)
     issuer = Organization.objects.select_for_update().get(pk=link.workplace_organization_id)
     _require_grassroots(issuer)
@@ -137,7 +137,8 @@ def change_workplace(
     if version is not None and version != current.version:
         raise DomainError(STALE)
     new = Organization.objects.get(pk=workplace.pk)
-    access.require_workplace_side(by, new)
+    access.require_step(by, current, "change_workplace")
+    access.require_side(by, access.LinkSide.WORKPLACE, new)  # the new workplace takes over
     if not current.is_open:
         raise DomainError(
             _("This link is %(status)s; only an open link can change.")
@@ -182,7 +183,7 @@ def exempt_temporarily(
 ) -> tuple[ResidenceLink, ExemptionDecision]:
     """A linked member goes away for long (secondment, study, abroad, illness): with
     category A the link stays, exempt from activities; with category B it closes."""
-    link = _lock_open_for_workplace(by, link, version)
+    link = _lock_open_for_workplace(by, link, version, step="exempt")
     if category not in (Category.A, Category.B):
         raise DomainError(_("An exemption is of category A or B."), field="category")
     if category == Category.A and link.category == Category.A:
@@ -239,7 +240,7 @@ def retire_member(
     The member's party unit changes through ``members.services.update_member`` (audited
     there), so the actor needs rights over both the workplace and the cell.
     """
-    link = _lock_open_for_workplace(by, link, version)
+    link = _lock_open_for_workplace(by, link, version, step="retire")
     cell = link.residence_cell
     if cell is None or link.status not in (Status.ASSIGNED, Status.ACTIVE):
         raise DomainError(
@@ -275,7 +276,7 @@ def end_link_for_departure(
     the link and the residence sees it closed."""
     if reason not in (EndReason.LEFT_PARTY, EndReason.DIED):
         raise DomainError(_("Choose whether the member left the party or died."), field="reason")
-    link = _lock_open_for_workplace(by, link, version)
+    link = _lock_open_for_workplace(by, link, version, step="end")
     return _close(link, by=by, kind=Kind.CLOSED, on=ended_on, reason=reason, note=note)
 
 

@@ -672,23 +672,28 @@ def test_refusals_answer_in_the_requested_language(world):
     assert book_state() == before
 
 
+WORKPLACE_REFUSAL = "You may not act for the workplace committee “Đảng bộ Sở Giáo dục và Đào tạo”."
+COMMUNE_REFUSAL = "You may not act for the commune committee “Đảng bộ phường Hà Giang 1”."
+
+
 @pytest.mark.parametrize(
-    ("user", "stage", "step", "data"),
+    ("user", "stage", "step", "data", "reason"),
     [
-        ("workplace_officer", "issued", "receive", {}),
-        ("workplace_officer", "received", "assign", {"cell": "cell_a2"}),
-        ("secretary_a2", "assigned", "return", {"reason": "Sai địa chỉ"}),
-        ("commune_clerk", "assigned", "acknowledge", {}),
-        ("commune_clerk", "assigned", "end", {"reason": "died"}),
+        ("workplace_officer", "issued", "receive", {}, COMMUNE_REFUSAL),
+        ("workplace_officer", "received", "assign", {"cell": "cell_a2"}, COMMUNE_REFUSAL),
+        ("secretary_a2", "assigned", "return", {"reason": "Sai địa chỉ"}, COMMUNE_REFUSAL),
+        ("commune_clerk", "assigned", "acknowledge", {},
+         "You may not act for the residential cell “Chi bộ tổ 2”."),
+        ("commune_clerk", "assigned", "end", {"reason": "died"}, WORKPLACE_REFUSAL),
         ("commune_clerk", "assigned", "move-residence",
-         {"residence_commune": "commune_b_committee"}),
+         {"residence_commune": "commune_b_committee"}, WORKPLACE_REFUSAL),
         ("secretary_a2", "assigned", "exempt",
-         {"category": "a", "reason": "mobile_work", "decided_by": "workplace"}),
-        ("secretary_a2", "assigned", "retire", {"member_version": 1}),
-        ("member_user", "assigned", "present", {}),
+         {"category": "a", "reason": "mobile_work", "decided_by": "workplace"}, WORKPLACE_REFUSAL),
+        ("secretary_a2", "assigned", "retire", {"member_version": 1}, WORKPLACE_REFUSAL),
+        ("member_user", "assigned", "present", {}, "You may not act on this letter."),
     ],
 )  # fmt: skip
-def test_acting_from_the_wrong_side_is_forbidden(world, user, stage, step, data):
+def test_acting_from_the_wrong_side_is_forbidden(world, user, stage, step, data, reason):
     link = link_at(world, stage)
     organizations = ("cell", "residence_commune", "decided_by")
     body = {k: getattr(world, v).pk if k in organizations else v for k, v in data.items()}
@@ -698,7 +703,7 @@ def test_acting_from_the_wrong_side_is_forbidden(world, user, stage, step, data)
         link_url(link, step),
         {"version": link.version, **body},
         403,
-        {"detail": "You do not have permission to perform this action."},
+        {"detail": reason},
     )
 
 
@@ -772,7 +777,7 @@ def test_remap_by_a_commune_clerk_is_forbidden(world, issued):
             "cell": world.cell_a2.pk,
         },
         403,
-        {"detail": "You do not have permission to perform this action."},
+        {"detail": "You may not re-map links."},
     )
 
 

@@ -148,7 +148,8 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "link-assign":           (401, 404,    403,   404,   404,   200,    403,   200),
     "link-acknowledge":      (401, 404,    403,   404,   200,   403,    403,   200),
     "link-move-residence":   (401, 404,    403,   404,   403,   403,    201,   201),
-    "link-change-workplace": (401, 403,    403,   403,   403,   403,    400,   200),
+    # Out of sight is 404 before the side is asked, as in the pages.
+    "link-change-workplace": (401, 404,    403,   404,   403,   403,    400,   200),
     "link-exempt":           (401, 404,    403,   404,   403,   403,    200,   200),
     # The workplace officer may not manage the cell's members, which retirement changes.
     "link-retire":           (401, 404,    403,   404,   403,   403,    400,   200),

@@ -6,17 +6,23 @@ import pytest
 
 from lienhe213.core.errors import DomainError
 from lienhe213.registry import services
+from lienhe213.registry.access import SideRefused
 from lienhe213.registry.tests.conftest import MONDAY, book_state, classify, link_at
 
 DAY = datetime.timedelta(days=1)
 
 
-def refused(call, message):
+def refused(call, message, refusal=DomainError):
     before = book_state()
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(refusal) as caught:
         call()
     assert str(caught.value) == message
     assert book_state() == before
+
+
+def side_refused(call, message):
+    """A step of a link taken by a user who is not its side: 403 wherever it is asked."""
+    refused(call, message, SideRefused)
 
 
 def issue(world, by=None, member=None, workplace=None, **kw):
@@ -163,7 +169,7 @@ def test_receiving_twice(world):
 
 @pytest.mark.parametrize("who", ["other_clerk", "workplace_officer", "secretary_a2", "stranger"])
 def test_receiving_outside_ones_side(world, issued, who):
-    refused(
+    side_refused(
         lambda: services.receive_letter(by=world.user(who), link=issued, received_on=MONDAY),
         "You may not act for the commune committee “Đảng bộ phường Hà Giang 1”.",
     )
@@ -229,7 +235,7 @@ def test_returning_an_active_link(world):
 @pytest.mark.parametrize("who", ["secretary_a1", "commune_clerk", "workplace_officer"])
 def test_acknowledging_outside_ones_cell(world, who):
     link = link_at(world, "assigned")
-    refused(
+    side_refused(
         lambda: services.acknowledge_link(
             by=world.user(who), link=link, acknowledged_on=MONDAY + 20 * DAY
         ),
@@ -263,7 +269,7 @@ def test_moving_a_closed_link(world, issued):
 
 
 def test_moving_by_the_residence_side(world, issued):
-    refused(
+    side_refused(
         lambda: services.move_residence(
             by=world.commune_clerk,
             link=issued,

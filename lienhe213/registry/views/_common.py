@@ -1,14 +1,6 @@
 """What the tracking-book pages share: related rows to fetch, access helpers."""
 
-from collections.abc import Callable
-
-from django.core.exceptions import PermissionDenied
-
-from lienhe213.accounts.access import (
-    AnyUser,
-    Capability,
-)
-from lienhe213.core.errors import DomainError
+from lienhe213.accounts.access import Capability
 from lienhe213.organizations.models import Organization
 
 Kind = Organization.Kind
@@ -25,16 +17,6 @@ REGISTRY_CAPABILITIES = (
     Capability.ACKNOWLEDGE_LINKS,
 )
 WORKLIST_ROWS = 50
-
-
-def _forbid_unless(
-    check: Callable[[AnyUser, Organization], None], user: AnyUser, org: Organization
-) -> None:
-    """Run a ``registry.access`` check; its refusal means "seen but not allowed": 403."""
-    try:
-        check(user, org)
-    except DomainError as exc:
-        raise PermissionDenied(str(exc)) from exc
 
 
 def has_book(org: Organization) -> bool:

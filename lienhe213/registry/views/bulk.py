@@ -19,7 +19,7 @@ from lienhe213.organizations.models import Organization
 from lienhe213.registry import access, forms, services
 from lienhe213.registry.models import Category, LetterForm, ResidenceLink
 from lienhe213.registry.queries import classifications_on
-from lienhe213.registry.views._common import Kind, Side, _forbid_unless
+from lienhe213.registry.views._common import Kind, Side
 from lienhe213.registry.views.pages import _working_members, _workplace_org, _workplace_page
 
 # --- the commune: letters waiting to be received ---------------------------------------
@@ -30,7 +30,7 @@ def _commune_for_user(request: HttpRequest, org_pk: int) -> Organization:
     org = get_organization_for_user(request.user, org_pk)
     if org.kind != Kind.GRASSROOTS_COMMITTEE or org.side != Side.RESIDENTIAL:
         raise Http404
-    _forbid_unless(access.require_commune_side, request.user, org)
+    access.require_side(request.user, access.LinkSide.COMMUNE, org)
     return org
 
 
@@ -128,7 +128,7 @@ def issue_letters_confirm(request: HttpRequest, org_pk: int) -> HttpResponse:
     commune committee, dated when — and the one button that issues them
     (``registry:issue_letters``). Nothing is written here."""
     org = _workplace_org(request.user, org_pk)
-    _forbid_unless(access.require_workplace_side, request.user, org)
+    access.require_side(request.user, access.LinkSide.WORKPLACE, org)
     posted = {int(v) for v in request.POST.getlist("members") if v.isdigit()}
     candidates = _working_members(request.user, org).filter(pk__in=posted)
     form = forms.IssueLettersForm(

@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,46 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lienhe213.accounts.access import (
-    AnyUser,
-    Capability,
-    has_capability,
-)
+from lienhe213.accounts.access import AnyUser
 from lienhe213.core.errors import DomainError
 from lienhe213.registry import access, forms, services
 from lienhe213.registry.history import history_lines
 from lienhe213.registry.models import ResidenceLink
-from lienhe213.registry.views._common import (
-    _forbid_unless,
-)
 
 # --- one link and its steps -----------------------------------------------------------
 
-
-def allowed_steps(user: AnyUser, link: ResidenceLink) -> list[str]:
-    """The steps this user may take on the link in its present state, in page order."""
-    workplace_side = has_capability(
-        user, Capability.MANAGE_LETTERS, link.workplace_organization.path
-    )
-    commune_side = has_capability(
-        user, Capability.RECEIVE_LETTERS, link.residence_commune_organization.path
-    )
-    cell = link.residence_cell
-    cell_side = cell is not None and has_capability(user, Capability.ACKNOWLEDGE_LINKS, cell.path)
-    wanted = {
-        "present": link.can_be_presented() and (workplace_side or commune_side),
-        "receive": link.can_be_received() and commune_side,
-        "return": link.can_be_returned() and commune_side,
-        "assign": link.can_be_assigned() and commune_side,
-        "acknowledge": link.can_be_acknowledged() and cell_side,
-        "move": link.is_open and workplace_side,
-        "change_workplace": link.is_open and has_capability(user, Capability.MANAGE_LETTERS),
-        "exempt": link.is_open and workplace_side,
-        "retire": link.status in ("assigned", "active") and workplace_side,
-        "end": link.is_open and workplace_side,
-    }
-    return [step for step, allowed in wanted.items() if allowed]
-
+# Which steps a user may take is ``access.allowed_steps``; ``documents`` imports it here.
+allowed_steps = access.allowed_steps
 
 STEP_TITLES = {
     "present": gettext_lazy("Record presentation"),
@@ -91,11 +60,15 @@ def _step_form(step: str, link: ResidenceLink, user: AnyUser, data: Any = None) 
 
 
 def _link_page(
-    request: HttpRequest, link: ResidenceLink, bound: dict[str, forms.StepForm] | None = None
+    request: HttpRequest,
+    link: ResidenceLink,
+    bound: dict[str, forms.StepForm] | None = None,
+    *,
+    status: int = 200,
 ) -> HttpResponse:
     user = request.user
     bound = bound or {}
-    steps = allowed_steps(user, link)
+    steps = access.allowed_steps(user, link)
     context = {
         "link": link,
         "member": link.member,
@@ -111,7 +84,7 @@ def _link_page(
         ],
         "today": timezone.localdate(),
     }
-    return render(request, "registry/link_detail.html", context)
+    return render(request, "registry/link_detail.html", context, status=status)
 
 
 @login_required
@@ -120,19 +93,34 @@ def link_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _link_page(request, link)
 
 
+def _refused(request: HttpRequest, link: ResidenceLink, err: access.SideRefused) -> HttpResponse:
+    """The link page with the reason the user may not take the step: 403, as the API."""
+    messages.error(request, err.message)
+    return _link_page(request, link, status=403)
+
+
 def _take_step(
     request: HttpRequest,
-    link: ResidenceLink,
+    pk: int,
     step: str,
-    perform: Callable[[dict[str, Any]], ResidenceLink],
+    perform: Callable[[ResidenceLink, dict[str, Any]], ResidenceLink],
     done: str,
 ) -> HttpResponse:
-    """Bind the step's form, call the service, then redirect to the (new) link, or show
-    the page again with the service's refusal on the form."""
+    """Fetch the link (404), check the user is the side of the step (403 with the
+    reason, ``access.require_step``), bind the step's form, call the service, then
+    redirect to the (new) link, or show the page again with the service's refusal on
+    the form."""
+    link = access.get_link_for_user(request.user, pk)
+    try:
+        access.require_step(request.user, link, step)
+    except access.SideRefused as err:
+        return _refused(request, link, err)
     form = _step_form(step, link, request.user, request.POST)
     if form.is_valid():
         try:
-            result = perform(form.cleaned_data)
+            result = perform(link, form.cleaned_data)
+        except access.SideRefused as err:  # the link changed sides meanwhile
+            return _refused(request, link, err)
         except DomainError as err:
             form.add_domain_error(err)
         else:
@@ -144,19 +132,11 @@ def _take_step(
 @login_required
 @require_POST
 def link_present(request: HttpRequest, pk: int) -> HttpResponse:
-    link = access.get_link_for_user(request.user, pk, write=True)
-    if not (
-        has_capability(request.user, Capability.MANAGE_LETTERS, link.workplace_organization.path)
-        or has_capability(
-            request.user, Capability.RECEIVE_LETTERS, link.residence_commune_organization.path
-        )
-    ):
-        raise PermissionDenied
     return _take_step(
         request,
-        link,
+        pk,
         "present",
-        lambda data: services.record_presentation(
+        lambda link, data: services.record_presentation(
             by=request.user, link=link, presented_on=data["on"], version=data["version"]
         ),
         _("The presentation of the letter was recorded."),
@@ -166,13 +146,11 @@ def link_present(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_receive(request: HttpRequest, pk: int) -> HttpResponse:
-    link = access.get_link_for_user(request.user, pk, write=True)
-    _forbid_unless(access.require_commune_side, request.user, link.residence_commune_organization)
     return _take_step(
         request,
-        link,
+        pk,
         "receive",
-        lambda data: services.receive_letter(
+        lambda link, data: services.receive_letter(
             by=request.user, link=link, received_on=data["on"], version=data["version"]
         ),
         _("The letter was received."),
@@ -182,13 +160,11 @@ def link_receive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_return(request: HttpRequest, pk: int) -> HttpResponse:
-    link = access.get_link_for_user(request.user, pk, write=True)
-    _forbid_unless(access.require_commune_side, request.user, link.residence_commune_organization)
     return _take_step(
         request,
-        link,
+        pk,
         "return",
-        lambda data: services.return_letter(
+        lambda link, data: services.return_letter(
             by=request.user,
             link=link,
             returned_on=data["on"],
@@ -202,13 +178,11 @@ def link_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    link = access.get_link_for_user(request.user, pk, write=True)
-    _forbid_unless(access.require_commune_side, request.user, link.residence_commune_organization)
     return _take_step(
         request,
-        link,
+        pk,
         "assign",
-        lambda data: services.assign_to_cell(
+        lambda link, data: services.assign_to_cell(
             by=request.user,
             link=link,
             cell=data["cell"],
@@ -222,15 +196,11 @@ def link_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    link = access.get_link_for_user(request.user, pk, write=True)
-    if link.residence_cell is None:
-        raise PermissionDenied
-    _forbid_unless(access.require_cell_side, request.user, link.residence_cell)
     return _take_step(
         request,
-        link,
+        pk,
         "acknowledge",
-        lambda data: services.acknowledge_link(
+        lambda link, data: services.acknowledge_link(
             by=request.user, link=link, acknowledged_on=data["on"], version=data["version"]
         ),
         _("The cell took the member in: the link is active."),
@@ -240,13 +210,11 @@ def link_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_move(request: HttpRequest, pk: int) -> HttpResponse:
-    link = access.get_link_for_user(request.user, pk, write=True)
-    _forbid_unless(access.require_workplace_side, request.user, link.workplace_organization)
     return _take_step(
         request,
-        link,
+        pk,
         "move",
-        lambda data: services.move_residence(
+        lambda link, data: services.move_residence(
             by=request.user,
             link=link,
             moved_on=data["on"],
@@ -262,15 +230,13 @@ def link_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def link_change_workplace(request: HttpRequest, pk: int) -> HttpResponse:
     # The new workplace committee takes the link over: it sees the link through the
-    # member's party unit but holds no side of it yet.
-    link = access.get_link_for_user(request.user, pk)
-    if not has_capability(request.user, Capability.MANAGE_LETTERS):
-        raise PermissionDenied
+    # member's party unit but holds no side of it yet; the form offers only the
+    # workplaces the user acts for.
     return _take_step(
         request,
-        link,
+        pk,
         "change_workplace",
-        lambda data: services.change_workplace(
+        lambda link, data: services.change_workplace(
             by=request.user,
             link=link,
             workplace=data["workplace"],
@@ -284,10 +250,7 @@ def link_change_workplace(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_exempt(request: HttpRequest, pk: int) -> HttpResponse:
-    link = access.get_link_for_user(request.user, pk, write=True)
-    _forbid_unless(access.require_workplace_side, request.user, link.workplace_organization)
-
-    def perform(data: dict[str, Any]) -> ResidenceLink:
+    def perform(link: ResidenceLink, data: dict[str, Any]) -> ResidenceLink:
         changed, _decision = services.exempt_temporarily(
             by=request.user,
             link=link,
@@ -302,19 +265,17 @@ def link_exempt(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return changed
 
-    return _take_step(request, link, "exempt", perform, _("The exemption was recorded."))
+    return _take_step(request, pk, "exempt", perform, _("The exemption was recorded."))
 
 
 @login_required
 @require_POST
 def link_retire(request: HttpRequest, pk: int) -> HttpResponse:
-    link = access.get_link_for_user(request.user, pk, write=True)
-    _forbid_unless(access.require_workplace_side, request.user, link.workplace_organization)
     return _take_step(
         request,
-        link,
+        pk,
         "retire",
-        lambda data: services.retire_member(
+        lambda link, data: services.retire_member(
             by=request.user,
             link=link,
             retired_on=data["on"],
@@ -328,13 +289,11 @@ def link_retire(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def link_end(request: HttpRequest, pk: int) -> HttpResponse:
-    link = access.get_link_for_user(request.user, pk, write=True)
-    _forbid_unless(access.require_workplace_side, request.user, link.workplace_organization)
     return _take_step(
         request,
-        link,
+        pk,
         "end",
-        lambda data: services.end_link_for_departure(
+        lambda link, data: services.end_link_for_departure(
             by=request.user,
             link=link,
             ended_on=data["on"],

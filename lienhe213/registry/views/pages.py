@@ -40,7 +40,6 @@ from lienhe213.registry.views._common import (
     REGISTRY_CAPABILITIES,
     WORKLIST_ROWS,
     Kind,
-    _forbid_unless,
     has_book,
     has_mirror,
 )
@@ -219,7 +218,7 @@ def _export_workplace(members: Any, org: Organization, today: Any, *, fmt: str) 
 def issue_letters(request: HttpRequest, org_pk: int) -> HttpResponse:
     """The bulk action: one letter for each chosen member, all or nothing."""
     org = _workplace_org(request.user, org_pk)
-    _forbid_unless(access.require_workplace_side, request.user, org)
+    access.require_side(request.user, access.LinkSide.WORKPLACE, org)
     posted = {int(v) for v in request.POST.getlist("members") if v.isdigit()}
     candidates = _working_members(request.user, org).filter(pk__in=posted)
     form = forms.IssueLettersForm(

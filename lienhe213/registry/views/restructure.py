@@ -7,7 +7,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from lienhe213.core.errors import DomainError
 from lienhe213.core.text import numbered_sort_key
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Community, Organization
-from lienhe213.registry import forms, services
+from lienhe213.registry import access, forms, services
 from lienhe213.registry.models import ResidenceLink
 from lienhe213.registry.queries import link_scope_condition
 
@@ -77,8 +76,7 @@ def remap(request: HttpRequest, org_pk: int) -> HttpResponse:
     source = get_organization_for_user(user, org_pk)
     if source.kind not in RESIDENCE_KINDS or source.side != Organization.Side.RESIDENTIAL:
         raise Http404
-    if not has_capability(user, Capability.RESTRUCTURE_LINKS, source.path):
-        raise PermissionDenied
+    access.require_remapping(user, source)
     links = held_links(user, source)
     communes = _communes(user)
     default_commune, default_cell = _default_target(source)

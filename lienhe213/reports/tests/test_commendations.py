@@ -290,6 +290,65 @@ def test_who_sees_a_commendation(world, who, sees):
     assert list(visible.values_list("pk", flat=True)) == ([commendation.pk] if sees else [])
 
 
+def propose_w1_by_the_province(world, stage="active"):
+    """The province proposes member_w1 (party unit under the workplace), whose link to
+    commune A is at ``stage``: the residence side is neither subject nor proposer."""
+    link_at(world, stage)
+    return services.propose_commendation(
+        by=world.provincial_officer,
+        year=2025,
+        proposed_by_organization=world.province,
+        member=world.member_w1,
+        reason="Gương mẫu ở nơi làm việc và nơi cư trú.",
+        proposed_on=PROPOSED_ON,
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("secretary_a2", True),  # the cell holding the member's link
+        ("commune_clerk", True),  # the commune holding it
+        ("workplace_officer", True),  # over the member's party unit
+        ("member_user", True),
+        ("secretary_a1", False),  # another cell of the same commune
+        ("other_clerk", False),
+        ("stranger", False),
+    ],
+)
+def test_the_residence_side_of_the_members_link_sees_the_commendation(world, who, sees):
+    commendation = propose_w1_by_the_province(world)
+
+    visible = Commendation.objects.visible_to(getattr(world, who))
+
+    assert list(visible.values_list("pk", flat=True)) == ([commendation.pk] if sees else [])
+
+
+def test_a_letter_not_yet_assigned_shows_the_commendation_to_the_commune_only(world):
+    commendation = propose_w1_by_the_province(world, stage="received")
+
+    seen = {
+        who: list(Commendation.objects.visible_to(getattr(world, who)).values_list("pk", flat=True))
+        for who in ("commune_clerk", "secretary_a2")
+    }
+
+    assert seen == {"commune_clerk": [commendation.pk], "secretary_a2": []}
+
+
+def test_the_former_residence_of_a_closed_link_no_longer_sees_the_commendation(world):
+    commendation = propose_w1_by_the_province(world)
+    ResidenceLink.objects.filter(member=world.member_w1).update(
+        status=ResidenceLink.Status.CLOSED, ended_on=DECIDED_ON
+    )
+
+    seen = {
+        who: list(Commendation.objects.visible_to(getattr(world, who)).values_list("pk", flat=True))
+        for who in ("commune_clerk", "secretary_a2", "workplace_officer")
+    }
+
+    assert seen == {"commune_clerk": [], "secretary_a2": [], "workplace_officer": [commendation.pk]}
+
+
 @pytest.mark.parametrize("subjects", [{}, {"organization": "cell_a2", "member": "member_w1"}])
 def test_the_database_refuses_a_commendation_without_exactly_one_subject(world, subjects):
     from django.db import IntegrityError, transaction
