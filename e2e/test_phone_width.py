@@ -85,11 +85,10 @@ NOT_PAGES = {
     "imports:commit": "POST only",
     "imports:template": "a workbook download",
     "imports:errors": "a workbook download",
-    "documents:link": "a PDF or DOCX download",
-    "documents:request": "a PDF or DOCX download",
-    "documents:comment": "a PDF or DOCX download",
-    "documents:book": "a PDF or DOCX download",
-    "documents:review": "a PDF or DOCX download",
+    "documents:link": "a PDF or DOCX download once issued (the seed's letter is issued)",
+    "documents:request": "the issue page, or the download once issued (documents tests)",
+    "documents:comment": "the issue page, or the download once issued (documents tests)",
+    "documents:file": "a PDF or DOCX download",
     "documents:batch_file": "a PDF download",
     "documents:batch_zip": "a ZIP download",
     "documents:revoke": "POST only",
@@ -393,6 +392,9 @@ PAGES: list[tuple[str, Any]] = [
     ("documents:batches", _on("workplace")),
     ("documents:batch", _on("batch")),
     ("documents:verify", lambda d: (d["letter"].verification_code,)),
+    ("documents:book", lambda d: (d["cell"].pk, "pdf")),
+    ("documents:book", lambda d: (d["commune"].pk, "pdf")),
+    ("documents:review", lambda d: (d["commune"].pk, d["year"], "pdf")),
 ]
 
 

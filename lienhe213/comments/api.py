@@ -11,10 +11,7 @@
 from collections.abc import Callable
 from typing import Any
 
-import django_filters
-from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -23,13 +20,8 @@ from rest_framework.response import Response
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.comments import access, services
-from lienhe213.comments.models import Comment, CommentCampaign, CommentRequest, Recommendation
-from lienhe213.comments.queries import (
-    good_example_condition,
-    on_time_condition,
-    requested_in_period,
-    returned_condition,
-)
+from lienhe213.comments.filters import CommentRequestFilter
+from lienhe213.comments.models import Comment, CommentCampaign, CommentRequest
 from lienhe213.comments.serializers import (
     AnswerSerializer,
     BulkRequestSerializer,
@@ -44,9 +36,6 @@ from lienhe213.comments.serializers import (
 )
 from lienhe213.core.api import stale_aware
 from lienhe213.organizations.api import validated_input
-from lienhe213.organizations.filters import VisibleOrganizationFilter
-from lienhe213.registry.filters import SIDE_CHOICES, noop
-from lienhe213.registry.queries import link_scope_condition, side_condition
 
 RELATED = (
     "campaign",
@@ -87,89 +76,6 @@ def _require_step(user: AnyUser, item: CommentRequest, step: str) -> None:
         access.require_step(user, item, step)
     except access.StepRefused as exc:
         raise exceptions.PermissionDenied(str(exc)) from exc
-
-
-class CommentRequestFilterForm(forms.Form):
-    """A side is read under an organization; a period ends after it starts."""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("side") and data.get("subtree") is None:
-            self.add_error("side", _("A side is read under an organization: give subtree too."))
-        start, end = data.get("requested_from"), data.get("requested_to")
-        if start and end and start > end:
-            self.add_error("requested_to", _("The end of the period is before its start."))
-        return data
-
-
-class CommentRequestFilter(django_filters.FilterSet):
-    """The rows behind a report's comment figures (ADR 0008), as ``comments:subtree``:
-    the same conditions from ``comments.queries``; a boolean narrows to the rows that
-    meet it (true) or that do not (false)."""
-
-    subtree = VisibleOrganizationFilter(
-        label=_("in the subtree of"),
-        method=noop,
-        help_text=_("Requests on links either side of which lies under this organization."),
-    )
-    side = django_filters.ChoiceFilter(
-        label=_("side"),
-        choices=SIDE_CHOICES,
-        method=noop,
-        help_text=_("With subtree: the side a report's child row counts a request on."),
-    )
-    requested_from = django_filters.DateFilter(label=_("Requested from"), method=noop)
-    requested_to = django_filters.DateFilter(label=_("Requested to"), method=noop)
-    returned = django_filters.BooleanFilter(label=_("returned"), method="filter_condition")
-    returned_on_time = django_filters.BooleanFilter(
-        label=_("Returned on time"), method="filter_condition"
-    )
-    good_example = django_filters.BooleanFilter(
-        label=_("Setting a good example"), method="filter_condition"
-    )
-    recommendation = django_filters.ChoiceFilter(
-        label=_("Recommendation"), choices=Recommendation.choices, method="filter_recommendation"
-    )
-
-    class Meta:
-        model = CommentRequest
-        fields = [
-            "subtree",
-            "side",
-            "requested_from",
-            "requested_to",
-            "returned",
-            "returned_on_time",
-            "good_example",
-            "recommendation",
-        ]
-        form = CommentRequestFilterForm
-
-    def filter_condition(self, queryset: Any, name: str, value: bool | None) -> Any:
-        if value is None:
-            return queryset
-        condition = returned_condition()
-        if name == "returned_on_time":
-            condition &= on_time_condition()
-        elif name == "good_example":
-            condition &= good_example_condition()
-        return queryset.filter(condition) if value else queryset.exclude(condition)
-
-    def filter_recommendation(self, queryset: Any, name: str, value: str) -> Any:
-        return queryset.recommending(value) if value else queryset
-
-    def filter_queryset(self, queryset: Any) -> Any:
-        queryset = super().filter_queryset(queryset)
-        data = self.form.cleaned_data
-        if (subtree := data.get("subtree")) is not None:
-            queryset = queryset.filter(link_scope_condition([subtree.path], prefix="link__"))
-            if side := data.get("side"):
-                queryset = queryset.filter(
-                    side_condition(side, [subtree.path], residence_prefix="link__")
-                )
-        return queryset.filter(
-            requested_in_period(data.get("requested_from"), data.get("requested_to"))
-        )
 
 
 class CommentRequestViewSet(

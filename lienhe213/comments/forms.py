@@ -20,7 +20,6 @@ from lienhe213.comments.models import (
     Recommendation,
 )
 from lienhe213.core.forms import DateInput
-from lienhe213.registry.filters import SIDE_CHOICES
 from lienhe213.registry.models import ResidenceLink
 
 
@@ -225,18 +224,9 @@ class CommuneFilterForm(forms.Form):
     )
     cell = forms.TypedChoiceField(label=_("Cell"), coerce=int, required=False)
     escalated = forms.BooleanField(label=_("Escalated only"), required=False)
-    # The rows behind a report's figures (ADR 0008): requested in a period, whatever
-    # the campaign, and among the returned comments those on time, those rating item 1
-    # at its best level, or those proposing a recommendation.
-    requested_from = forms.DateField(label=_("Requested from"), required=False)
-    requested_to = forms.DateField(label=_("Requested to"), required=False)
-    returned_on_time = forms.BooleanField(label=_("Returned on time"), required=False)
-    item1_best = forms.BooleanField(label=_("Setting a good example"), required=False)
-    recommendation = forms.ChoiceField(
-        label=_("Recommendation"),
-        required=False,
-        choices=[("", _("Any recommendation")), *Recommendation.choices],
-    )
+    # The rows behind a report's figures (ADR 0008) — a period, returned on time, a
+    # good example, a recommendation — are ``comments.filters.CommentRequestFilter``'s,
+    # the same parameters as the API's.
 
     def __init__(
         self, *args: Any, campaigns: list[CommentCampaign], cells: list[Any], **kwargs: Any
@@ -278,25 +268,12 @@ class BulkReturnForm(forms.Form):
 
 
 class SubtreeFilterForm(CommuneFilterForm):
-    """The filters of the comment requests of any subtree: the commune list's figure
-    filters (status, period, on time, good example, recommendation) and the side a
-    report's child row counts a request on. Unlike the commune list, which falls back
-    to its defaults, an unreadable value is an error shown on the page."""
-
-    side = forms.ChoiceField(
-        label=_("Side"),
-        required=False,
-        choices=[("", _("Either side")), *SIDE_CHOICES],
-    )
+    """The page's own filters of the comment requests of any subtree: the commune
+    list's status and escalation (the figures' conditions and the side are
+    ``CommentRequestFilter``'s). Unlike the commune list, which falls back to its
+    defaults, an unreadable value is an error shown on the page."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, campaigns=[], cells=[], **kwargs)
         del self.fields["campaign"]
         del self.fields["cell"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("requested_from"), data.get("requested_to")
-        if start and end and start > end:
-            self.add_error("requested_to", _("The end of the period is before its start."))
-        return data

@@ -203,6 +203,30 @@ def request_comments(
     workplace = Organization.objects.select_for_update().get(pk=workplace.pk)
     access.require_workplace_side(by, workplace)
     campaign = CommentCampaign.objects.get(pk=campaign.pk)
+    _check_campaign(campaign, workplace=workplace, requested_on=requested_on, purpose=purpose)
+    ids = _member_ids(members)
+    requests = _new_requests(
+        ids,
+        by=by,
+        campaign=campaign,
+        workplace=workplace,
+        requested_on=requested_on,
+        purpose=purpose,
+    )
+    _save_requests(requests, by=by, workplace=workplace)
+    _notify_cells(requests, workplace=workplace, campaign=campaign, by=by)
+    return requests
+
+
+def _check_campaign(
+    campaign: CommentCampaign,
+    *,
+    workplace: Organization,
+    requested_on: datetime.date,
+    purpose: str,
+) -> None:
+    """The campaign is the workplace's province's, its window is open on
+    ``requested_on``, and ``purpose`` (if any) is one of form 4-213's."""
     if not workplace.path.startswith(campaign.province.path):
         raise DomainError(_("This campaign is not the workplace's province's."), field="campaign")
     if not campaign.opens_on <= requested_on <= campaign.closes_on:
@@ -216,11 +240,29 @@ def request_comments(
         )
     if purpose and purpose not in Purpose.values:
         raise DomainError(_("Choose a valid purpose."), field="purpose")
+
+
+def _member_ids(members: Sequence[Member]) -> list[int]:
+    """The chosen members' ids: at least one, none twice."""
     ids = [m.pk for m in members]
     if not ids:
         raise DomainError(_("Choose at least one member."), field="members")
     if len(set(ids)) != len(ids):
         raise DomainError(_("A member is listed twice."), field="members")
+    return ids
+
+
+def _new_requests(
+    ids: list[int],
+    *,
+    by: AnyUser,
+    campaign: CommentCampaign,
+    workplace: Organization,
+    requested_on: datetime.date,
+    purpose: str,
+) -> list[CommentRequest]:
+    """One unsaved request per member, in the order given, or the first member's
+    reason why none may be asked (read in a fixed number of queries)."""
     stored = Member.objects.in_bulk(ids)
     links = {
         link.member_id: link
@@ -237,35 +279,17 @@ def request_comments(
     requests: list[CommentRequest] = []
     for pk in ids:
         member = stored[pk]
-        names = {"member": member.full_name}
         if categories.get(pk) == Category.B:
             raise DomainError(
                 _("“%(member)s” is exempt from introduction (category B): no comment is asked.")
-                % names
+                % {"member": member.full_name}
             )
-        link = links.get(pk)
-        if link is None or link.status != ResidenceLink.Status.ACTIVE:
-            raise DomainError(_("“%(member)s” has no active residence link.") % names)
-        if not link.workplace_organization.path.startswith(workplace.path):
-            raise DomainError(
-                _("The residence link of “%(member)s” answers to another workplace.") % names
-            )
-        if link.category == Category.A:
-            if not purpose:
-                raise DomainError(
-                    _(
-                        "“%(member)s” is in category A: a comment (form 4-213) is asked only "
-                        "on demand, with its purpose."
-                    )
-                    % names,
-                    field="purpose",
-                )
-            form, member_purpose = CommentForm.CATEGORY_A, purpose
-        else:
-            form, member_purpose = CommentForm.NORMAL, ""
+        link = _requestable_link(member, links.get(pk), workplace=workplace)
+        form, member_purpose = _form_for(member, link, purpose)
         if (pk, member_purpose) in already:
             raise DomainError(
-                _("A comment on “%(member)s” is already requested in this campaign.") % names
+                _("A comment on “%(member)s” is already requested in this campaign.")
+                % {"member": member.full_name}
             )
         requests.append(
             CommentRequest(
@@ -279,6 +303,42 @@ def request_comments(
                 requested_by=_user(by),
             )
         )
+    return requests
+
+
+def _requestable_link(
+    member: Member, link: ResidenceLink | None, *, workplace: Organization
+) -> ResidenceLink:
+    """The member's active residence link, answering to ``workplace``'s subtree."""
+    names = {"member": member.full_name}
+    if link is None or link.status != ResidenceLink.Status.ACTIVE:
+        raise DomainError(_("“%(member)s” has no active residence link.") % names)
+    if not link.workplace_organization.path.startswith(workplace.path):
+        raise DomainError(
+            _("The residence link of “%(member)s” answers to another workplace.") % names
+        )
+    return link
+
+
+def _form_for(member: Member, link: ResidenceLink, purpose: str) -> tuple[str, str]:
+    """The form and purpose of the member's request: 3-213 without a purpose for a
+    normal member, 4-213 with the stated purpose for category A (refused without)."""
+    if link.category != Category.A:
+        return CommentForm.NORMAL, ""
+    if not purpose:
+        raise DomainError(
+            _(
+                "“%(member)s” is in category A: a comment (form 4-213) is asked only "
+                "on demand, with its purpose."
+            )
+            % {"member": member.full_name},
+            field="purpose",
+        )
+    return CommentForm.CATEGORY_A, purpose
+
+
+def _save_requests(requests: list[CommentRequest], *, by: AnyUser, workplace: Organization) -> None:
+    """Insert the requests with their empty comments and one audit row each."""
     try:
         with transaction.atomic():
             CommentRequest.objects.bulk_create(requests)
@@ -294,8 +354,6 @@ def request_comments(
         entries=[(r, {"event": "requested", **audit.snapshot(r, fields)}) for r in requests],
         scope_path=workplace.path,
     )
-    _notify_cells(requests, workplace=workplace, campaign=campaign, by=by)
-    return requests
 
 
 def _may_see(request: CommentRequest) -> Any:

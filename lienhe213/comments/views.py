@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lienhe213.accounts.access import Capability, has_capability, own_member_id
 from lienhe213.comments import access, exports, forms, services
+from lienhe213.comments.filters import CommentRequestFilter, page_filter_data
 from lienhe213.comments.models import (
     OUTCOMES_FOR,
     CommentCampaign,
@@ -41,7 +42,6 @@ from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.exports import EXPORT_FORMATS
 from lienhe213.registry.models import LinkEvent, ResidenceLink
-from lienhe213.registry.queries import link_scope_condition, side_condition
 
 # The evidence panel shows the latest notices about the member; the thread has them all.
 EVIDENCE_NOTICES = 20
@@ -253,12 +253,6 @@ def _filter_commune_requests(
         requests = requests.at_residence_cell(filters.value("cell"))
     if filters.value("escalated"):
         requests = requests.escalated()
-    if filters.value("returned_on_time"):
-        requests = requests.returned_on_time()
-    if filters.value("item1_best"):
-        requests = requests.setting_good_example()
-    if recommendation := filters.value("recommendation"):
-        requests = requests.recommending(recommendation)
     return requests
 
 
@@ -280,18 +274,24 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET, campaigns=campaigns, cells=list(_residential_cells(org))
     )
     filters.is_valid()
+    # the figures' conditions, as the API reads them; an unreadable one is left out
+    figures = CommentRequestFilter(
+        page_filter_data(request.GET), queryset=CommentRequest.objects.none(), request=request
+    )
     chosen = filters.value("campaign")
     campaign = next((c for c in campaigns if c.pk == chosen), None) or _current_campaign(campaigns)
     # a period (a report's "comments requested") replaces the campaign
-    period = (filters.value("requested_from"), filters.value("requested_to"))
-    in_period = period != (None, None)
+    period = figures.period()
+    in_period = period is not None
     if in_period:
         campaign = None
     requests = (
         _filter_commune_requests(
-            CommentRequest.objects.visible_to(request.user)
-            .filter(requested_in_period(*period) if in_period else Q(campaign=campaign))
-            .at_residence_commune(org.pk),
+            figures.filter_queryset(
+                CommentRequest.objects.visible_to(request.user)
+                .filter(Q() if in_period else Q(campaign=campaign))
+                .at_residence_commune(org.pk)
+            ),
             filters,
         )
         .select_related("member", "link__residence_cell", "link__residence_commune_organization")
@@ -309,7 +309,8 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
         "campaigns": campaigns,
         "campaign": campaign,
         "filter": filters,
-        "period": period if in_period else None,
+        "figures": figures.form,
+        "period": period,
         "page": page,
         # the rows the bulk step may take: the commune's confirm or return, as the table says
         "pickable": {
@@ -400,19 +401,20 @@ def subtree_requests(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.GET.copy()
     data.setdefault("status", forms.ALL_STATUSES)
     filters = forms.SubtreeFilterForm(data)
-    if not filters.is_valid():
+    figures = CommentRequestFilter(
+        page_filter_data(request.GET, subtree=org.pk),
+        queryset=CommentRequest.objects.visible_to(request.user),
+        request=request,
+    )
+    if not (filters.is_valid() & figures.is_valid()):
         context = {
             "organization": org,
             "filter": filters,
+            "figures": figures.form,
             "page": peek_page(CommentRequest.objects.none(), 1),
         }
         return render(request, "comments/subtree.html", context, status=400)
-    requests = CommentRequest.objects.visible_to(request.user).filter(
-        link_scope_condition([org.path], prefix="link__"),
-        requested_in_period(filters.value("requested_from"), filters.value("requested_to")),
-    )
-    if side := filters.value("side"):
-        requests = requests.filter(side_condition(side, [org.path], residence_prefix="link__"))
+    requests = figures.qs
     requests = (
         _filter_commune_requests(requests, filters)
         .select_related(*REQUEST_RELATED, "comment")
@@ -423,6 +425,7 @@ def subtree_requests(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "organization": org,
         "filter": filters,
+        "figures": figures.form,
         "page": peek_page(requests, request.GET.get("page")),
         "query": query_without_page(request),
     }

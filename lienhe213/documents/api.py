@@ -3,9 +3,10 @@ pages:
 
 - ``GET /api/v1/documents/`` and ``/{id}/``: registered documents the user may see;
   ``/{id}/pdf/`` and ``/{id}/docx/``: the file, for those who may print it (403 else);
-- ``POST /api/v1/documents/letters/`` ``{"link"}``, ``/requests/`` and ``/comments/``
-  ``{"request"}``: register (or find) the document, 201 (200 for a reprint);
-- ``POST /api/v1/documents/batches/`` ``{"workplace", "issued_on", "output"}`` (202;
+- ``POST /api/v1/documents/letters/`` ``{"link", "signer"}``, ``/requests/`` and
+  ``/comments/`` ``{"request", "signer"}``: register (or find) the document, 201 (200 for
+  one already issued, which needs no ``signer``); ``signer`` is "secretary" or "deputy";
+- ``POST /api/v1/documents/batches/`` ``{"workplace", "issued_on", "output", "signer"}`` (202;
   ``output`` "pdf", the default, or "zip": one PDF per letter) and
   ``GET /api/v1/documents/batches/{id}/``: letter batches and their progress;
 - ``POST /api/v1/documents/{id}/revoke/`` ``{"reason"}``: withdraw a valid document, for
@@ -18,16 +19,18 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lienhe213.accounts.access import Capability, has_capability
 from lienhe213.documents import access, services
-from lienhe213.documents.models import IssuedDocument
+from lienhe213.documents.models import IssuedDocument, Series
 from lienhe213.documents.serializers import (
     BatchInputSerializer,
     CommentInputSerializer,
@@ -41,18 +44,12 @@ from lienhe213.documents.views import DOCX, PDF
 from lienhe213.organizations.api import validated_input
 
 
-def _may_print(user: Any, document: IssuedDocument) -> bool:
-    if document.link is not None and document.series == "letter":
-        return services.may_print_letter(user, document.link)
-    if document.comment_request is not None and document.series == "request":
-        return services.may_print_request(user, document.comment_request)
-    if document.comment_request is not None:
-        return services.may_print_comment(user, document.comment_request)
-    if document.organization is not None and document.series == "report":
-        return services.may_print_review(user, document.organization)
-    if document.organization is not None:
-        return services.may_print_book(user, document.organization)
-    return False
+def _require_signer(data: dict[str, Any], existed: bool) -> str:
+    """Who signs: required to issue a new document, not to fetch one already issued."""
+    signer = str(data.get("signer") or "")
+    if not existed and not signer:
+        raise ValidationError({"signer": [_("Choose who signs for the committee.")]})
+    return signer
 
 
 class DocumentViewSet(
@@ -73,7 +70,7 @@ class DocumentViewSet(
 
     def _file(self, fmt: str) -> HttpResponse:
         document = self.get_object()
-        if not _may_print(self.request.user, document):
+        if not services.may_print(self.request.user, document):
             raise PermissionDenied
         name = document.file_stem()
         if fmt == "docx":
@@ -111,30 +108,37 @@ class DocumentViewSet(
     @extend_schema(request=LetterInputSerializer, responses=IssuedDocumentSerializer)
     @action(detail=False, methods=["post"])
     def letters(self, request: Request) -> Response:
-        link = validated_input(LetterInputSerializer, request)["link"]
+        data = validated_input(LetterInputSerializer, request)
+        link = data["link"]
         if not services.may_print_letter(request.user, link):
             raise PermissionDenied
-        existed = IssuedDocument.objects.filter(link=link, series="letter").exists()
-        return self._registered(services.issue_letter_document(by=request.user, link=link), existed)
+        existed = services.issued_letter(link) is not None
+        signer = _require_signer(data, existed)
+        issued = services.issue_letter_document(by=request.user, link=link, signer=signer)
+        return self._registered(issued, existed)
 
     @extend_schema(request=CommentInputSerializer, responses=IssuedDocumentSerializer)
     @action(detail=False, methods=["post"])
     def comments(self, request: Request) -> Response:
-        item = validated_input(CommentInputSerializer, request)["request"]
+        data = validated_input(CommentInputSerializer, request)
+        item = data["request"]
         if not services.may_print_comment(request.user, item):
             raise PermissionDenied
-        existed = IssuedDocument.objects.filter(comment_request=item, series="comment").exists()
-        issued = services.issue_comment_document(by=request.user, request=item)
+        existed = services.issued_for_request(item, Series.COMMENT) is not None
+        signer = _require_signer(data, existed)
+        issued = services.issue_comment_document(by=request.user, request=item, signer=signer)
         return self._registered(issued, existed)
 
     @extend_schema(request=CommentInputSerializer, responses=IssuedDocumentSerializer)
     @action(detail=False, methods=["post"], url_path="requests")
     def comment_requests(self, request: Request) -> Response:
-        item = validated_input(CommentInputSerializer, request)["request"]
+        data = validated_input(CommentInputSerializer, request)
+        item = data["request"]
         if not services.may_print_request(request.user, item):
             raise PermissionDenied
-        existed = IssuedDocument.objects.filter(comment_request=item, series="request").exists()
-        issued = services.issue_request_document(by=request.user, request=item)
+        existed = services.issued_for_request(item, Series.REQUEST) is not None
+        signer = _require_signer(data, existed)
+        issued = services.issue_request_document(by=request.user, request=item, signer=signer)
         return self._registered(issued, existed)
 
     @extend_schema(request=BatchInputSerializer, responses={202: DocumentBatchSerializer})
@@ -148,6 +152,7 @@ class DocumentViewSet(
             workplace=data["workplace"],
             issued_on=data["issued_on"],
             output=data["output"],
+            signer=data["signer"],
         )
         return Response(DocumentBatchSerializer(batch).data, status=status.HTTP_202_ACCEPTED)
 

@@ -50,6 +50,13 @@ SERIES_OF_KIND: dict[str, str] = {
 }
 
 
+class Signer(models.TextChoices):
+    """Who signs for the issuing committee: chosen on the issue form, never assumed."""
+
+    SECRETARY = "secretary", _("The secretary (BÍ THƯ)")
+    DEPUTY = "deputy", _("A deputy secretary (PHÓ BÍ THƯ)")
+
+
 class IssuedDocument(models.Model):
     """One registered official document.
 
@@ -147,6 +154,10 @@ class IssuedDocument(models.Model):
         on_delete=models.PROTECT,
         related_name="supersedes",
     )
+    # Who signs for the issuer; blank on documents registered before it was asked.
+    signer = models.CharField(_("signed by"), max_length=10, choices=Signer.choices, blank=True)
+    # The day a tracking book stands on (it may be a past day).
+    as_of = models.DateField(_("as of"), null=True, blank=True)
     checksum = models.CharField(_("content checksum"), max_length=64)
     # The text as printed, for documents that are snapshots of changing data (a tracking
     # book); forms are rebuilt from their object, which the services keep unchanged.
@@ -271,6 +282,7 @@ class DocumentBatch(models.Model):
     )
     error = models.TextField(_("error"), blank=True)
     output = models.CharField(_("output"), max_length=3, choices=Output.choices, default=Output.PDF)
+    signer = models.CharField(_("signed by"), max_length=10, choices=Signer.choices, blank=True)
     pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
     archive = models.BinaryField(_("ZIP file"), null=True, blank=True, editable=False)
     requested_by = models.ForeignKey(

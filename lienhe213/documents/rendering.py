@@ -105,11 +105,6 @@ def place_of(org: Organization) -> str:
     return ""
 
 
-def committee_suffix(org: Organization) -> str:
-    """The issuer's abbreviation after the number: ĐU for a committee, CB for a cell."""
-    return "ĐU" if org.kind in ("grassroots_committee", "provincial_committee") else "CB"
-
-
 def _font_face() -> str:
     faces = []
     for weight, style, name in (

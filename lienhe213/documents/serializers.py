@@ -3,10 +3,11 @@ answer, and the inputs that register a document or start a batch."""
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from lienhe213.comments.models import CommentRequest
-from lienhe213.documents.models import DocumentBatch, IssuedDocument
+from lienhe213.documents.models import DocumentBatch, IssuedDocument, Signer
 from lienhe213.organizations.api import VisibleOrganizationField
 from lienhe213.registry.models import ResidenceLink
 
@@ -37,6 +38,7 @@ class IssuedDocumentSerializer(serializers.ModelSerializer[IssuedDocument]):
             "current_status",
             "status_changed_on",
             "superseded_by",
+            "signer",
             "verification_code",
             "checksum",
         ]
@@ -79,12 +81,25 @@ class _VisibleField(serializers.PrimaryKeyRelatedField[Any]):
         return self.model.objects.visible_to(request.user)
 
 
+def _signer_field(*, required: bool) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=Signer.choices,
+        required=required,
+        help_text=_(
+            "Who signs for the issuing committee; required to issue a document, not to "
+            "fetch one already issued."
+        ),
+    )
+
+
 class LetterInputSerializer(serializers.Serializer[Any]):
     link = _VisibleField(ResidenceLink)
+    signer = _signer_field(required=False)
 
 
 class CommentInputSerializer(serializers.Serializer[Any]):
     request = _VisibleField(CommentRequest)
+    signer = _signer_field(required=False)
 
 
 class BatchInputSerializer(serializers.Serializer[Any]):
@@ -93,6 +108,7 @@ class BatchInputSerializer(serializers.Serializer[Any]):
     output = serializers.ChoiceField(
         choices=DocumentBatch.Output.choices, default=DocumentBatch.Output.PDF
     )
+    signer = _signer_field(required=True)
 
 
 class DocumentBatchSerializer(serializers.ModelSerializer[DocumentBatch]):

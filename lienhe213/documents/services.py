@@ -7,7 +7,7 @@ import datetime
 import hashlib
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,13 @@ from lienhe213.core import audit, leases
 from lienhe213.core.errors import DomainError
 from lienhe213.core.text import fold
 from lienhe213.documents import papers, rendering
-from lienhe213.documents.models import DocumentBatch, DocumentKind, IssuedDocument, Series
+from lienhe213.documents.models import (
+    DocumentBatch,
+    DocumentKind,
+    IssuedDocument,
+    Series,
+    Signer,
+)
 from lienhe213.organizations.models import Organization
 from lienhe213.registry import access as registry_access
 from lienhe213.registry.models import Category, ResidenceLink
@@ -35,15 +41,20 @@ COMMENT_READY_STATUSES = (
     *CommentRequest.RETURNED_STATUSES,
 )
 BATCH_CHUNK = 50
-AUDITED = ["kind", "series", "issuer", "year", "number", "issued_on", "status", "checksum"]
+AUDITED = [
+    *("kind", "series", "issuer", "year", "number", "issued_on", "status", "signer"),
+    "checksum",
+]
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A registered document and its PDF."""
+    """A registered document and its PDF; ``existed`` when no new registration was made
+    (a reprint, or an issue repeated by a second click)."""
 
     document: IssuedDocument
     pdf: bytes
+    existed: bool = False
 
 
 def new_verification_code() -> str:
@@ -69,6 +80,12 @@ def _letter_kind(link: ResidenceLink) -> str:
     return DocumentKind.LETTER_CATEGORY_A if link.category == Category.A else DocumentKind.LETTER
 
 
+def _signer(signer: str) -> str:
+    if signer and signer not in Signer.values:
+        raise DomainError(_("Choose who signs for the committee."), field="signer")
+    return signer
+
+
 def may_print_letter(user: AnyUser, link: ResidenceLink) -> bool:
     """The workplace committee that issued the letter prints it."""
     return has_capability(user, Capability.MANAGE_LETTERS, link.issued_by_organization.path)
@@ -83,10 +100,48 @@ def may_print_comment(user: AnyUser, request: CommentRequest) -> bool:
     )
 
 
-def _register(document: IssuedDocument, *, by: AnyUser) -> Rendered:
-    """Render ``document`` (not yet saved), then save it with the PDF's checksum; an
-    exception while rendering leaves nothing saved (the caller's transaction)."""
-    paper = papers.paper_for(document)
+def may_print(user: AnyUser, document: IssuedDocument) -> bool:
+    """Whether ``user`` may download the registered ``document``: who may print the
+    object it was issued for."""
+    if document.link is not None and document.series == Series.LETTER:
+        return may_print_letter(user, document.link)
+    if document.comment_request is not None and document.series == Series.REQUEST:
+        return may_print_request(user, document.comment_request)
+    if document.comment_request is not None:
+        return may_print_comment(user, document.comment_request)
+    if document.organization is not None and document.series == Series.REPORT:
+        return may_print_review(user, document.organization)
+    if document.organization is not None:
+        return may_print_book(user, document.organization)
+    return False
+
+
+def _register(
+    document: IssuedDocument,
+    *,
+    by: AnyUser,
+    build: Callable[[IssuedDocument], rendering.Paper] = papers.paper_for,
+    snapshot: bool = False,
+    changes: dict[str, Any] | None = None,
+) -> Rendered:
+    """Register ``document`` (not yet saved): the one place a document gets its number.
+
+    A letter brings the number the registry allocated; every other document takes the
+    next number of its issuer's series and year ("max + 1"), under a lock on the
+    issuer's row so that two people issuing at once never share a number and the
+    numbers have no gaps. The paper is built and rendered before the row is saved, in
+    the caller's transaction: a rendering failure registers nothing. A snapshot (a book,
+    a report) keeps its text as printed.
+    """
+    if document.number is None:
+        Organization.objects.select_for_update().only("pk").get(pk=document.issuer_id)
+        last = IssuedDocument.objects.filter(
+            issuer_id=document.issuer_id, year=document.year, series=document.series
+        ).aggregate(last=models.Max("number"))["last"]
+        document.number = (last or 0) + 1
+    paper = build(document)
+    if snapshot:
+        document.content = dataclasses.asdict(paper)
     pdf = rendering.render_pdf([paper])
     document.checksum = checksum(paper)
     document.save()
@@ -94,34 +149,52 @@ def _register(document: IssuedDocument, *, by: AnyUser) -> Rendered:
         by=by,
         action="create",
         obj=document,
-        changes=audit.snapshot(document, AUDITED),
+        changes={**audit.snapshot(document, AUDITED), **(changes or {})},
         scope_path=document.issuer.path,
     )
     return Rendered(document, pdf)
 
 
-def _reprint(document: IssuedDocument) -> Rendered:
-    """A form's reprint: the same registration (number and code) and the same paper,
-    unless the document was revoked, which no reprint may bring back."""
+def require_printable(document: IssuedDocument) -> None:
+    """A revoked document is never printed again."""
     if document.status == IssuedDocument.Status.REVOKED:
         raise DomainError(_("This document was revoked; it cannot be printed again."))
-    return Rendered(document, rendering.render_pdf([papers.paper_for(document)]))
+
+
+def _reprint(document: IssuedDocument) -> Rendered:
+    """A reprint: the same registration (number and code) and the same paper, unless
+    the document was revoked, which no reprint may bring back."""
+    require_printable(document)
+    return Rendered(document, rendering.render_pdf([papers.paper_for(document)]), existed=True)
+
+
+def issued_letter(link: ResidenceLink) -> IssuedDocument | None:
+    """The registered paper of ``link``'s letter, if it was issued."""
+    return IssuedDocument.objects.filter(link=link, series=Series.LETTER).first()
+
+
+def issued_for_request(request: CommentRequest, series: str) -> IssuedDocument | None:
+    """The registered request (``Series.REQUEST``) or comment (``Series.COMMENT``) of
+    ``request``, if it was issued."""
+    return IssuedDocument.objects.filter(comment_request=request, series=series).first()
 
 
 @transaction.atomic
-def issue_letter_document(*, by: AnyUser, link: ResidenceLink) -> Rendered:
+def issue_letter_document(*, by: AnyUser, link: ResidenceLink, signer: str = "") -> Rendered:
     """The introduction letter on paper (form 1-213, or 2-213 for category A).
 
     Its number is the letter number the registry allocated when the letter was issued
-    (one gapless sequence per issuer and year); the first print registers the document
-    with a new verification code, a reprint returns the same registration. Only the
-    issuing workplace committee prints, and not for a returned or closed link.
+    (one gapless sequence per issuer and year); the first issue registers the document
+    with a new verification code and who signs (``signer``), a repeated issue or a
+    reprint returns the same registration. Only the issuing workplace committee issues
+    it, and not for a returned or closed link.
     """
+    signer = _signer(signer)
     link = ResidenceLink.objects.select_for_update().get(pk=link.pk)
     issuer = Organization.objects.get(pk=link.issued_by_organization_id)
     link.issued_by_organization = issuer
     registry_access.require_workplace_side(by, issuer)
-    existing = IssuedDocument.objects.filter(link=link, series=Series.LETTER).first()
+    existing = issued_letter(link)
     if existing is not None:
         return _reprint(existing)
     if link.status in NO_LETTER_STATUSES:
@@ -136,20 +209,22 @@ def issue_letter_document(*, by: AnyUser, link: ResidenceLink) -> Rendered:
         number=link.letter_number,
         issued_on=link.issued_on,
         issued_by=_user(by),
+        signer=signer,
         verification_code=new_verification_code(),
     )
     return _register(document, by=by)
 
 
 @transaction.atomic
-def issue_comment_document(*, by: AnyUser, request: CommentRequest) -> Rendered:
+def issue_comment_document(*, by: AnyUser, request: CommentRequest, signer: str = "") -> Rendered:
     """The residence's comment on paper (form 3-213, or 4-213 for category A), once the
     commune has confirmed it.
 
-    The commune committee is the issuer; its comment numbers run per year without gaps,
-    allocated under a lock on the committee's row so two clerks printing at once never
-    share a number. A reprint returns the same registration.
+    The commune committee is the issuer in the register (the form itself carries no
+    committee number); ``signer`` signs its confirmation. A repeated issue or a reprint
+    returns the same registration.
     """
+    signer = _signer(signer)
     request = (
         CommentRequest.objects.select_for_update()
         .select_related("link__residence_commune_organization", "workplace_organization")
@@ -157,19 +232,13 @@ def issue_comment_document(*, by: AnyUser, request: CommentRequest) -> Rendered:
     )
     if not may_print_comment(by, request):
         raise DomainError(_("You may not print this comment."))
-    existing = IssuedDocument.objects.filter(comment_request=request, series=Series.COMMENT).first()
+    existing = issued_for_request(request, Series.COMMENT)
     if existing is not None:
         return _reprint(existing)
     if request.status not in COMMENT_READY_STATUSES:
         raise DomainError(_("The comment can be printed once the commune has confirmed it."))
-    issuer = Organization.objects.select_for_update().get(
-        pk=request.link.residence_commune_organization_id
-    )
     confirmed_at = request.comment.confirmed_at
     issued_on = timezone.localdate(confirmed_at) if confirmed_at else timezone.localdate()
-    last = IssuedDocument.objects.filter(
-        issuer=issuer, year=issued_on.year, series=Series.COMMENT
-    ).aggregate(last=models.Max("number"))["last"]
     document = IssuedDocument(
         kind=(
             DocumentKind.COMMENT_CATEGORY_A
@@ -179,76 +248,160 @@ def issue_comment_document(*, by: AnyUser, request: CommentRequest) -> Rendered:
         series=Series.COMMENT,
         comment_request=request,
         member_id=request.member_id,
-        issuer=issuer,
+        issuer=request.link.residence_commune_organization,
         year=issued_on.year,
-        number=(last or 0) + 1,
         issued_on=issued_on,
         issued_by=_user(by),
+        signer=signer,
         verification_code=new_verification_code(),
     )
     return _register(document, by=by)
 
 
-def may_print_book(user: AnyUser, cell: Organization) -> bool:
-    """The cell's secretary and the commune committee over it print its book."""
-    return has_capability(user, Capability.ACKNOWLEDGE_LINKS, cell.path) or has_capability(
-        user, Capability.RECEIVE_LETTERS, cell.path
-    )
+def may_print_request(user: AnyUser, request: CommentRequest) -> bool:
+    """The workplace committee that asks for the comment prints its request."""
+    return has_capability(user, Capability.REQUEST_COMMENTS, request.workplace_organization.path)
 
 
 @transaction.atomic
-def issue_book_document(*, by: AnyUser, cell: Organization) -> Rendered:
-    """The tracking book of a residential cell as it stands today, printed and
-    registered: every print is a new document (the book changes), numbered per cell and
-    year under a lock on the cell's row, and its text is kept as printed so that a
-    reprint shows the same rows."""
-    cell = (
-        Organization.objects.select_for_update(of=("self",))
-        .select_related("parent")
-        .get(pk=cell.pk)
+def issue_request_document(*, by: AnyUser, request: CommentRequest, signer: str = "") -> Rendered:
+    """The workplace's request for a comment on paper (the request part of forms 3-213
+    and 4-213), numbered in the workplace committee's series; a repeated issue or a
+    reprint returns the same registration."""
+    signer = _signer(signer)
+    request = (
+        CommentRequest.objects.select_for_update(of=("self",))
+        .select_related("workplace_organization")
+        .get(pk=request.pk)
     )
-    if cell.kind != Organization.Kind.CELL or cell.side == Organization.Side.WORKPLACE:
-        raise DomainError(_("Only a residential cell has a tracking book to print."))
-    if not may_print_book(by, cell):
-        raise DomainError(
-            _("You may not print the tracking book of “%(org)s”.") % {"org": cell.name}
+    if not may_print_request(by, request):
+        raise DomainError(_("You may not print this comment request."))
+    existing = issued_for_request(request, Series.REQUEST)
+    if existing is not None:
+        return _reprint(existing)
+    document = IssuedDocument(
+        kind=DocumentKind.COMMENT_REQUEST,
+        series=Series.REQUEST,
+        comment_request=request,
+        member_id=request.member_id,
+        issuer=request.workplace_organization,
+        year=request.requested_on.year,
+        issued_on=request.requested_on,
+        issued_by=_user(by),
+        signer=signer,
+        verification_code=new_verification_code(),
+    )
+    return _register(document, by=by)
+
+
+# --- snapshots: the tracking book and the annual report ---------------------------------
+
+
+def _is_residential_commune(org: Organization) -> bool:
+    return (
+        org.kind == Organization.Kind.GRASSROOTS_COMMITTEE
+        and org.side != Organization.Side.WORKPLACE
+    )
+
+
+def has_book(org: Organization) -> bool:
+    """Whether ``org`` keeps a tracking book: a residential cell, or a commune (its
+    book covers all its cells)."""
+    if org.kind == Organization.Kind.CELL:
+        return org.side != Organization.Side.WORKPLACE
+    return _is_residential_commune(org)
+
+
+def may_print_book(user: AnyUser, org: Organization) -> bool:
+    """A cell's secretary and the commune committee over it print the cell's book; the
+    commune committee prints its own."""
+    if not has_book(org):
+        return False
+    if has_capability(user, Capability.RECEIVE_LETTERS, org.path):
+        return True
+    return org.kind == Organization.Kind.CELL and has_capability(
+        user, Capability.ACKNOWLEDGE_LINKS, org.path
+    )
+
+
+def latest_book(org: Organization, as_of: datetime.date) -> IssuedDocument | None:
+    """The valid print of ``org``'s book on ``as_of``, the newest if several."""
+    return (
+        IssuedDocument.objects.filter(
+            series=Series.BOOK, organization=org, as_of=as_of, status=IssuedDocument.Status.VALID
         )
-    on = timezone.localdate()
-    last = IssuedDocument.objects.filter(issuer=cell, year=on.year, series=Series.BOOK).aggregate(
-        last=models.Max("number")
-    )["last"]
+        .order_by("-pk")
+        .first()
+    )
+
+
+def book_entries(*, by: AnyUser, organization: Organization, as_of: datetime.date) -> list[Any]:
+    """The links ``by`` sees that the book of ``organization`` on ``as_of`` lists."""
+    return papers.book_links(ResidenceLink.objects.visible_to(by), organization, as_of)
+
+
+def _repeated(latest: IssuedDocument | None, seen_latest: int | None) -> bool:
+    """Whether the form was filled in before ``latest`` was issued: the same issue
+    posted again (a second click, a resent form) finds the print the first one made."""
+    return seen_latest is not None and latest is not None and latest.pk != seen_latest
+
+
+@transaction.atomic
+def issue_book_document(
+    *,
+    by: AnyUser,
+    organization: Organization,
+    as_of: datetime.date | None = None,
+    signer: str = "",
+    seen_latest: int | None = None,
+) -> Rendered:
+    """The tracking book of a residential cell, or of a commune for all its cells, as
+    it stood on ``as_of`` (today when not given), printed and registered.
+
+    Each issue is a new document (the book changes), numbered in the issuer's series,
+    its text kept as printed so that a reprint shows the same rows, and superseding the
+    earlier prints of the same book on the same day. ``seen_latest`` is the valid print
+    the issuing page showed (0 for none): when another has been issued since, that one
+    is returned instead of a new number — the issue is safe to post twice.
+    """
+    signer = _signer(signer)
+    org = Organization.objects.select_for_update(of=("self",)).get(pk=organization.pk)
+    if not has_book(org):
+        raise DomainError(_("Only a residential cell or a commune has a tracking book."))
+    if not may_print_book(by, org):
+        raise DomainError(
+            _("You may not print the tracking book of “%(org)s”.") % {"org": org.name}
+        )
+    today = timezone.localdate()
+    as_of = as_of or today
+    if as_of > today:
+        raise DomainError(_("A book can only be printed as of today or a past day."), field="as_of")
+    latest = latest_book(org, as_of)
+    if _repeated(latest, seen_latest):
+        return _reprint(latest)  # type: ignore[arg-type]
+    links = book_entries(by=by, organization=org, as_of=as_of)
     document = IssuedDocument(
         kind=DocumentKind.TRACKING_BOOK,
         series=Series.BOOK,
-        organization=cell,
-        issuer=cell,
-        year=on.year,
-        number=(last or 0) + 1,
-        issued_on=on,
+        organization=org,
+        issuer=org,
+        year=today.year,
+        issued_on=today,
+        as_of=as_of,
         issued_by=_user(by),
+        signer=signer,
         verification_code=new_verification_code(),
     )
-    links = (
-        ResidenceLink.objects.visible_to(by)
-        .filter(residence_cell=cell)
-        .select_related(*papers.LETTER_RELATED, "workplace_organization")
-        .order_by("member__name_sort_key", "pk")
-    )
-    paper = papers.book_paper(cell, list(links), on, document)
-    document.content = dataclasses.asdict(paper)
-    pdf = rendering.render_pdf([paper])
-    document.checksum = checksum(paper)
-    document.save()
-    audit.record(
+    rendered = _register(
+        document,
         by=by,
-        action="create",
-        obj=document,
-        changes={**audit.snapshot(document, AUDITED), "rows": len(paper.table_rows)},
-        scope_path=cell.path,
+        build=lambda doc: papers.book_paper(org, links, as_of, doc),
+        snapshot=True,
+        changes={"as_of": as_of.isoformat(), "rows": len(links)},
     )
-    earlier = IssuedDocument.objects.filter(series=Series.BOOK, organization=cell)
-    _supersede(by=by, earlier=earlier, new=document, scope_path=cell.path)
-    return Rendered(document, pdf)
+    earlier = IssuedDocument.objects.filter(series=Series.BOOK, organization=org, as_of=as_of)
+    _supersede(by=by, earlier=earlier, new=document, scope_path=org.path)
+    return rendered
 
 
 def _supersede(
@@ -276,49 +429,6 @@ def _supersede(
     )
 
 
-def may_print_request(user: AnyUser, request: CommentRequest) -> bool:
-    """The workplace committee that asks for the comment prints its request."""
-    return has_capability(user, Capability.REQUEST_COMMENTS, request.workplace_organization.path)
-
-
-@transaction.atomic
-def issue_request_document(*, by: AnyUser, request: CommentRequest) -> Rendered:
-    """The workplace's request for a comment on paper (the request part of forms 3-213
-    and 4-213), numbered per workplace committee and year under a lock on its row; a
-    reprint returns the same registration."""
-    request = (
-        CommentRequest.objects.select_for_update(of=("self",))
-        .select_related("workplace_organization")
-        .get(pk=request.pk)
-    )
-    if not may_print_request(by, request):
-        raise DomainError(_("You may not print this comment request."))
-    existing = IssuedDocument.objects.filter(comment_request=request, series=Series.REQUEST).first()
-    if existing is not None:
-        return _reprint(existing)
-    issuer = Organization.objects.select_for_update().get(pk=request.workplace_organization_id)
-    year = request.requested_on.year
-    last = IssuedDocument.objects.filter(issuer=issuer, year=year, series=Series.REQUEST).aggregate(
-        last=models.Max("number")
-    )["last"]
-    document = IssuedDocument(
-        kind=DocumentKind.COMMENT_REQUEST,
-        series=Series.REQUEST,
-        comment_request=request,
-        member_id=request.member_id,
-        issuer=issuer,
-        year=year,
-        number=(last or 0) + 1,
-        issued_on=request.requested_on,
-        issued_by=_user(by),
-        verification_code=new_verification_code(),
-    )
-    return _register(document, by=by)
-
-
-# --- the annual report ----------------------------------------------------------------
-
-
 # Regulation 213 dates from 2020; a report before it has nothing to say.
 REVIEW_FIRST_YEAR = 2020
 
@@ -326,12 +436,7 @@ REVIEW_FIRST_YEAR = 2020
 def has_review(org: Organization) -> bool:
     """Whether ``org`` writes an annual report: a province, or a commune (a grassroots
     committee on the residence side)."""
-    if org.kind == Organization.Kind.PROVINCIAL_COMMITTEE:
-        return True
-    return (
-        org.kind == Organization.Kind.GRASSROOTS_COMMITTEE
-        and org.side != Organization.Side.WORKPLACE
-    )
+    return org.kind == Organization.Kind.PROVINCIAL_COMMITTEE or _is_residential_commune(org)
 
 
 def may_print_review(user: AnyUser, org: Organization) -> bool:
@@ -340,14 +445,36 @@ def may_print_review(user: AnyUser, org: Organization) -> bool:
     return has_review(org) and has_capability(user, Capability.PROPOSE_COMMENDATIONS, org.path)
 
 
+def latest_review(org: Organization, year: int) -> IssuedDocument | None:
+    """The valid print of ``org``'s report on ``year``."""
+    return (
+        IssuedDocument.objects.filter(
+            series=Series.REPORT,
+            organization=org,
+            subject_year=year,
+            status=IssuedDocument.Status.VALID,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
 @transaction.atomic
-def issue_review_document(*, by: AnyUser, organization: Organization, year: int) -> Rendered:
+def issue_review_document(
+    *,
+    by: AnyUser,
+    organization: Organization,
+    year: int,
+    signer: str = "",
+    seen_latest: int | None = None,
+) -> Rendered:
     """The annual report (thematic review) of a province or a commune for ``year`` as
-    a registered document: numbered per organization and year of issue under a lock on
-    its row, its text kept as printed (the figures change), and superseding the earlier
-    prints of the same year's report."""
+    a registered document: numbered in the organization's series of the year of issue,
+    its text kept as printed (the figures change), and superseding the earlier prints
+    of the same year's report. Safe to post twice, as the book (``seen_latest``)."""
     from lienhe213.reports.review import build_review
 
+    signer = _signer(signer)
     org = (
         Organization.objects.select_for_update(of=("self",))
         .select_related("parent")
@@ -362,10 +489,10 @@ def issue_review_document(*, by: AnyUser, organization: Organization, year: int)
     on = timezone.localdate()
     if not REVIEW_FIRST_YEAR <= year <= on.year:
         raise DomainError(_("There is no report for that year."), field="year")
+    latest = latest_review(org, year)
+    if _repeated(latest, seen_latest):
+        return _reprint(latest)  # type: ignore[arg-type]
     review = build_review(user=by, organization=org, year=year, today=on)
-    last = IssuedDocument.objects.filter(issuer=org, year=on.year, series=Series.REPORT).aggregate(
-        last=models.Max("number")
-    )["last"]
     document = IssuedDocument(
         kind=DocumentKind.ANNUAL_REPORT,
         series=Series.REPORT,
@@ -373,28 +500,23 @@ def issue_review_document(*, by: AnyUser, organization: Organization, year: int)
         subject_year=year,
         issuer=org,
         year=on.year,
-        number=(last or 0) + 1,
         issued_on=on,
         issued_by=_user(by),
+        signer=signer,
         verification_code=new_verification_code(),
     )
-    paper = papers.review_paper(review, on, document)
-    document.content = dataclasses.asdict(paper)
-    pdf = rendering.render_pdf([paper])
-    document.checksum = checksum(paper)
-    document.save()
-    audit.record(
+    rendered = _register(
+        document,
         by=by,
-        action="create",
-        obj=document,
-        changes={**audit.snapshot(document, AUDITED), "subject_year": year},
-        scope_path=org.path,
+        build=lambda doc: papers.review_paper(review, on, doc),
+        snapshot=True,
+        changes={"subject_year": year},
     )
     earlier = IssuedDocument.objects.filter(
         series=Series.REPORT, organization=org, subject_year=year
     )
     _supersede(by=by, earlier=earlier, new=document, scope_path=org.path)
-    return Rendered(document, pdf)
+    return rendered
 
 
 # --- revoking ----------------------------------------------------------------------
@@ -488,10 +610,12 @@ def start_letter_batch(
     workplace: Organization,
     issued_on: datetime.date,
     output: str = DocumentBatch.Output.PDF,
+    signer: str = "",
 ) -> DocumentBatch:
     """Queue the letters of one bulk issue for rendering as one PDF, one letter per page
-    (or a ZIP file of one PDF per letter); the background task registers them all when
-    the file is complete."""
+    (or a ZIP file of one PDF per letter), signed by ``signer``; the background task
+    registers them all when the file is complete."""
+    signer = _signer(signer)
     registry_access.require_workplace_side(by, workplace)
     link_ids = letters_for_batch(workplace=workplace, issued_on=issued_on)
     if not link_ids:
@@ -503,6 +627,7 @@ def start_letter_batch(
         link_ids=link_ids,
         total=len(link_ids),
         output=output,
+        signer=signer,
         requested_by=_user(by),
     )
     audit.record(
@@ -567,16 +692,20 @@ def _render_batch(batch: DocumentBatch) -> tuple[bytes, list[IssuedDocument]]:
                 number=link.letter_number,
                 issued_on=link.issued_on,
                 issued_by=batch.requested_by,
+                signer=batch.signer,
                 verification_code=new_verification_code(),
             )
         )
     as_zip = batch.output == DocumentBatch.Output.ZIP
+    names = papers.Names()  # the issuer's and the communes' names, read once
     chunks = []
     files: list[tuple[str, bytes]] = []
     for start in range(0, len(documents), BATCH_CHUNK):
         part = documents[start : start + BATCH_CHUNK]
         ids = batch.link_ids[start : start + BATCH_CHUNK]
-        chunk = [papers.letter_paper(links[pk], doc) for pk, doc in zip(ids, part, strict=True)]
+        chunk = [
+            papers.letter_paper(links[pk], doc, names) for pk, doc in zip(ids, part, strict=True)
+        ]
         for doc, paper in zip(part, chunk, strict=True):
             doc.checksum = doc.checksum or checksum(paper)
         if as_zip:

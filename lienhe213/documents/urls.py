@@ -17,6 +17,7 @@ register_converter(FormatConverter, "fmt")
 
 app_name = "documents"
 urlpatterns = [
+    path("documents/<int:pk>.<fmt:fmt>", views.document_file, name="file"),
     path("documents/link/<int:pk>.<fmt:fmt>", views.link_document, name="link"),
     path("documents/request/<int:pk>.<fmt:fmt>", views.request_document, name="request"),
     path("documents/comment/<int:pk>.<fmt:fmt>", views.comment_document, name="comment"),

@@ -1,21 +1,35 @@
-"""Downloads of the official documents, letter batches with their progress, and the
-public verification page."""
+"""The official documents: the pages that issue them (a GET shows what will be issued
+and asks who signs, a POST issues and redirects to the file), their downloads (a GET,
+which never writes), letter batches with their progress, and the public verification
+page."""
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from lienhe213.accounts.access import Capability, has_capability
 from lienhe213.comments import access as comment_access
+from lienhe213.comments.models import CommentRequest
 from lienhe213.core.errors import DomainError
 from lienhe213.documents import access, services
-from lienhe213.documents.forms import BatchForm, RevokeForm
-from lienhe213.documents.models import DocumentBatch, IssuedDocument
+from lienhe213.documents.forms import (
+    BatchForm,
+    BookDayForm,
+    BookIssueForm,
+    IssueForm,
+    RevokeForm,
+    SnapshotIssueForm,
+)
+from lienhe213.documents.models import DocumentBatch, IssuedDocument, Series
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.registry import access as registry_access
 from lienhe213.registry.views.links import allowed_steps
@@ -35,79 +49,292 @@ def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
     return response
 
 
-def _send(document: IssuedDocument, pdf: bytes, fmt: str) -> HttpResponse:
+def _download(request: HttpRequest, document: IssuedDocument, fmt: str) -> HttpResponse:
+    """The file of a document already issued (nothing is written); a revoked one is
+    refused on its verification page."""
+    try:
+        services.require_printable(document)
+    except DomainError as err:
+        messages.error(request, str(err))
+        return redirect("documents:verify", code=document.verification_code)
     name = document.file_stem()
     if fmt == "docx":
         return _file(services.render_docx(document), DOCX, f"{name}.docx")
-    return _file(pdf, PDF, f"{name}.pdf")
+    return _file(services.render_pdf(document), PDF, f"{name}.pdf")
+
+
+def _issued(request: HttpRequest, issued: services.Rendered, fmt: str) -> HttpResponse:
+    """After an issue: on to the file's download (a GET), saying so when the document
+    had already been issued (the same form posted twice)."""
+    document = issued.document
+    if issued.existed:
+        messages.info(
+            request,
+            _("This document had already been issued: %(document)s. Here it is again.")
+            % {"document": document},
+        )
+    else:
+        messages.success(request, _("%(document)s was issued.") % {"document": document})
+    return redirect("documents:file", pk=document.pk, fmt=fmt)
+
+
+def _issue_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    return render(request, "documents/issue.html", context)
 
 
 @login_required
+def document_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Download a registered document, PDF or DOCX, as it was issued."""
+    document = access.get_document_for_user(request.user, pk)
+    if not services.may_print(request.user, document):
+        raise PermissionDenied
+    return _download(request, document, fmt)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def link_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """Form 1-213 / 2-213 of a link, as PDF or DOCX (registered on the first print)."""
+    """Form 1-213 / 2-213 of a link: once issued, its file; before, the page that says
+    what will be issued and asks who signs (GET), and the issue (POST)."""
     link = registry_access.get_link_for_user(request.user, pk)
     if not services.may_print_letter(request.user, link):
         raise PermissionDenied
-    try:
-        issued = services.issue_letter_document(by=request.user, link=link)
-    except DomainError as err:
-        messages.error(request, str(err))
-        return redirect("registry:link_detail", pk=link.pk)
-    return _send(issued.document, issued.pdf, fmt)
+    existing = services.issued_letter(link)
+    if existing is not None and request.method == "GET":
+        return _download(request, existing, fmt)
+    back = reverse("registry:link_detail", args=[link.pk])
+    if existing is None and link.status in services.NO_LETTER_STATUSES:
+        messages.error(request, _("This letter is no longer in force; it cannot be printed."))
+        return redirect(back)
+    form = IssueForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.issue_letter_document(
+                by=request.user, link=link, signer=form.cleaned_data["signer"]
+            )
+        except DomainError as err:
+            messages.error(request, str(err))
+            return redirect(back)
+        return _issued(request, issued, fmt)
+    facts = [
+        (_("Form"), link.get_letter_form_display()),
+        (_("Number"), f"{link.letter_number}/{link.letter_year}"),
+        (_("Issued by"), link.issued_by_organization.name),
+        (_("Member"), link.member.full_name),
+        (_("To"), link.residence_commune_organization.name),
+        (_("Dated"), date_format(link.issued_on, "d/m/Y")),
+    ]
+    return _issue_page(
+        request,
+        {
+            "title": _("Issue the introduction letter"),
+            "facts": facts,
+            "note": _(
+                "The letter is registered under the number the registry gave it, with a "
+                "verification code printed as a QR code. Every later print is the same "
+                "document."
+            ),
+            "form": form,
+            "back": back,
+        },
+    )
+
+
+def _request_facts(item: CommentRequest) -> list[tuple[str, str]]:
+    return [
+        (_("Form"), item.get_form_display()),
+        (_("Member"), item.member.full_name),
+        (_("Workplace committee"), item.workplace_organization.name),
+        (_("Residence"), item.link.residence_commune_organization.name),
+        (_("Year"), str(item.campaign.year)),
+    ]
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def comment_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """Form 3-213 / 4-213 of a confirmed comment, as PDF or DOCX."""
-    comment_request = comment_access.get_request_for_user(request.user, pk)
-    if not services.may_print_comment(request.user, comment_request):
+    """Form 3-213 / 4-213 of a confirmed comment: once issued, its file; before, the
+    issue page (GET) and the issue (POST)."""
+    item = comment_access.get_request_for_user(request.user, pk)
+    if not services.may_print_comment(request.user, item):
         raise PermissionDenied
-    try:
-        issued = services.issue_comment_document(by=request.user, request=comment_request)
-    except DomainError as err:
-        messages.error(request, str(err))
-        return redirect("comments:request", pk=comment_request.pk)
-    return _send(issued.document, issued.pdf, fmt)
+    existing = services.issued_for_request(item, Series.COMMENT)
+    if existing is not None and request.method == "GET":
+        return _download(request, existing, fmt)
+    back = reverse("comments:request", args=[item.pk])
+    if existing is None and item.status not in services.COMMENT_READY_STATUSES:
+        messages.error(request, _("The comment can be printed once the commune has confirmed it."))
+        return redirect(back)
+    form = IssueForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.issue_comment_document(
+                by=request.user, request=item, signer=form.cleaned_data["signer"]
+            )
+        except DomainError as err:
+            messages.error(request, str(err))
+            return redirect(back)
+        return _issued(request, issued, fmt)
+    return _issue_page(
+        request,
+        {
+            "title": _("Issue the comment"),
+            "facts": _request_facts(item),
+            "note": _(
+                "The cell's comment, confirmed by the commune committee: choose who signs "
+                "the commune's confirmation. It is registered in the commune's register."
+            ),
+            "form": form,
+            "back": back,
+        },
+    )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def request_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The workplace's request for a comment (request part of 3-213 / 4-213)."""
-    comment_request = comment_access.get_request_for_user(request.user, pk)
-    if not services.may_print_request(request.user, comment_request):
+    """The workplace's request for a comment (request part of 3-213 / 4-213): once
+    issued, its file; before, the issue page (GET) and the issue (POST)."""
+    item = comment_access.get_request_for_user(request.user, pk)
+    if not services.may_print_request(request.user, item):
         raise PermissionDenied
-    issued = services.issue_request_document(by=request.user, request=comment_request)
-    return _send(issued.document, issued.pdf, fmt)
+    existing = services.issued_for_request(item, Series.REQUEST)
+    if existing is not None and request.method == "GET":
+        return _download(request, existing, fmt)
+    back = reverse("comments:request", args=[item.pk])
+    form = IssueForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.issue_request_document(
+                by=request.user, request=item, signer=form.cleaned_data["signer"]
+            )
+        except DomainError as err:
+            messages.error(request, str(err))
+            return redirect(back)
+        return _issued(request, issued, fmt)
+    return _issue_page(
+        request,
+        {
+            "title": _("Issue the comment request"),
+            "facts": _request_facts(item),
+            "note": _(
+                "The request takes the next number of the committee's requests this year. "
+                "Every later print is the same document."
+            ),
+            "form": form,
+            "back": back,
+        },
+    )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def book_document(request: HttpRequest, org_pk: int, fmt: str) -> HttpResponse:
-    """The tracking book of a residential cell as it stands today, PDF or DOCX; each
-    print is registered."""
-    cell = get_organization_for_user(request.user, org_pk)
-    if cell.kind != cell.Kind.CELL or cell.side == cell.Side.WORKPLACE:
+    """The tracking book of a residential cell, or of a commune for all its cells, on a
+    day (today unless ``?as_of=`` names a past day): the page shows what will be issued
+    and the latest print of that day; the issue is a POST (each issue is a new number)."""
+    org = get_organization_for_user(request.user, org_pk)
+    if not services.has_book(org):
         raise Http404
-    if not services.may_print_book(request.user, cell):
+    if not services.may_print_book(request.user, org):
         raise PermissionDenied
-    issued = services.issue_book_document(by=request.user, cell=cell)
-    return _send(issued.document, issued.pdf, fmt)
+    today = timezone.localdate()
+    back = reverse("registry:book", args=[org.pk])
+    if request.method == "POST":
+        form = BookIssueForm(request.POST)
+        as_of = today
+        if form.is_valid():
+            as_of = form.cleaned_data["as_of"]
+            try:
+                issued = services.issue_book_document(
+                    by=request.user,
+                    organization=org,
+                    as_of=as_of,
+                    signer=form.cleaned_data["signer"],
+                    seen_latest=form.cleaned_data["latest"],
+                )
+            except DomainError as err:
+                form.add_error(None, str(err))
+            else:
+                return _issued(request, issued, fmt)
+        day_form = BookDayForm(initial={"as_of": as_of})
+    else:
+        day_form = BookDayForm(request.GET or None)
+        as_of = today
+        if day_form.is_valid() and day_form.cleaned_data["as_of"]:
+            as_of = day_form.cleaned_data["as_of"]
+        if as_of > today:
+            day_form.add_error("as_of", _("A book can only be printed as of today or a past day."))
+            as_of = today
+        latest = services.latest_book(org, as_of)
+        form = BookIssueForm(initial={"as_of": as_of, "latest": latest.pk if latest else 0})
+    rows = services.book_entries(by=request.user, organization=org, as_of=as_of)
+    facts = [
+        (_("Book of"), org.name),
+        (_("As of"), date_format(as_of, "d/m/Y")),
+        (_("Members listed"), str(len(rows))),
+    ]
+    return _issue_page(
+        request,
+        {
+            "title": _("Issue the tracking book"),
+            "facts": facts,
+            "note": _(
+                "Each issue is a new document with the next number of the book's register, "
+                "its rows kept as printed; it supersedes the earlier prints of the book on "
+                "the same day."
+            ),
+            "form": form,
+            "day_form": day_form,
+            "latest": services.latest_book(org, as_of),
+            "fmt": fmt,
+            "back": back,
+        },
+    )
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def review_document(request: HttpRequest, org_pk: int, year: int, fmt: str) -> HttpResponse:
-    """The annual report (thematic review) of a province or a commune for ``year``, PDF
-    or DOCX; each print is registered and supersedes the earlier prints of that year."""
+    """The annual report (thematic review) of a province or a commune for ``year``: the
+    page shows what will be issued and the latest print; the issue is a POST, which
+    supersedes the earlier prints of that year."""
     org = get_organization_for_user(request.user, org_pk)
     if not services.has_review(org) or not services.REVIEW_FIRST_YEAR <= year <= _this_year():
         raise Http404
     if not services.may_print_review(request.user, org):
         raise PermissionDenied
-    try:
-        issued = services.issue_review_document(by=request.user, organization=org, year=year)
-    except DomainError as err:
-        messages.error(request, str(err))
-        return redirect("reports:review", pk=org.pk, year=year)
-    return _send(issued.document, issued.pdf, fmt)
+    latest = services.latest_review(org, year)
+    form = SnapshotIssueForm(request.POST or None, initial={"latest": latest.pk if latest else 0})
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.issue_review_document(
+                by=request.user,
+                organization=org,
+                year=year,
+                signer=form.cleaned_data["signer"],
+                seen_latest=form.cleaned_data["latest"],
+            )
+        except DomainError as err:
+            form.add_error(None, str(err))
+        else:
+            return _issued(request, issued, fmt)
+    return _issue_page(
+        request,
+        {
+            "title": _("Issue the annual report"),
+            "facts": [(_("Report of"), org.name), (_("Year"), str(year))],
+            "note": _(
+                "Each issue is a new document with the next number of the committee's "
+                "reports, its figures kept as printed; it supersedes the earlier prints of "
+                "this year's report."
+            ),
+            "form": form,
+            "latest": latest,
+            "fmt": fmt,
+            "back": reverse("reports:review", args=[org.pk, year]),
+        },
+    )
 
 
 def verify(request: HttpRequest, code: str) -> HttpResponse:
@@ -172,6 +399,7 @@ def batches(request: HttpRequest, org_pk: int) -> HttpResponse:
                 workplace=org,
                 issued_on=form.cleaned_data["issued_on"],
                 output=form.cleaned_data["output"] or DocumentBatch.Output.PDF,
+                signer=form.cleaned_data["signer"],
             )
         except DomainError as err:
             form.add_error("issued_on", str(err))

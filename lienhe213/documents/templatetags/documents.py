@@ -35,7 +35,6 @@ def request_printable(context: dict[str, Any], item: CommentRequest) -> bool:
 
 @register.simple_tag(takes_context=True)
 def book_printable(context: dict[str, Any], org: Organization) -> bool:
-    """Whether the viewer may print ``org``'s tracking book (a residential cell's)."""
-    if org.kind != Organization.Kind.CELL or org.side == Organization.Side.WORKPLACE:
-        return False
+    """Whether the viewer may print ``org``'s tracking book (a residential cell's, or a
+    commune's for all its cells)."""
     return services.may_print_book(context["request"].user, org)

@@ -1,6 +1,7 @@
 """Helpers for the document tests: reading back the PDFs and DOCX files."""
 
 import io
+import re
 
 import pytest
 from docx import Document
@@ -59,3 +60,46 @@ def register_state():
 @pytest.fixture
 def immediate_tasks(settings):
     settings.TASKS = IMMEDIATE
+
+
+HIDDEN = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
+
+
+def issue_page_fields(page: str) -> dict[str, str]:
+    """The hidden fields of an issue page's form (CSRF token aside)."""
+    return {k: v for k, v in HIDDEN.findall(page) if k != "csrfmiddlewaretoken"}
+
+
+def issue_through_page(client, url, signer="secretary"):
+    """Issue a document as a person does: open the issue page (which writes nothing),
+    choose who signs, press "Issue", follow the redirect to the file. Returns the file's
+    response and the POST's."""
+    before = IssuedDocument.objects.count()
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    assert page["Content-Type"].startswith("text/html")
+    assert IssuedDocument.objects.count() == before  # a GET never writes
+    data = {**issue_page_fields(page.content.decode()), "signer": signer}
+    posted = client.post(url, data)
+    assert posted.status_code == 302, posted.status_code
+    return client.get(posted["Location"]), posted
+
+
+def pdf_lines(content: bytes) -> list[str]:
+    """Every printed line of the PDF, in reading order (pypdf), stripped."""
+    reader = PdfReader(io.BytesIO(content))
+    lines = []
+    for page in reader.pages:
+        lines += [line.strip() for line in (page.extract_text() or "").splitlines()]
+    return [line for line in lines if line]
+
+
+def heading(lines: list[str]) -> list[str]:
+    """The heading's left column: the lines above the star."""
+    return lines[: lines.index("*")]
+
+
+def after(lines: list[str], first: str, count: int) -> list[str]:
+    """``first`` and the ``count - 1`` lines printed after it."""
+    start = lines.index(first)
+    return lines[start : start + count]

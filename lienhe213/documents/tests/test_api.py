@@ -24,7 +24,12 @@ def test_register_a_letter_then_download_it(world):
     link = link_at(world, "issued")
     client = api(world.workplace_officer)
 
-    created = client.post("/api/v1/documents/letters/", {"link": link.pk}, format="json")
+    unsigned = client.post("/api/v1/documents/letters/", {"link": link.pk}, format="json")
+    assert unsigned.status_code == 400
+    assert "signer" in unsigned.json()
+    created = client.post(
+        "/api/v1/documents/letters/", {"link": link.pk, "signer": "secretary"}, format="json"
+    )
     again = client.post("/api/v1/documents/letters/", {"link": link.pk}, format="json")
 
     document = IssuedDocument.objects.get()
@@ -46,6 +51,7 @@ def test_register_a_letter_then_download_it(world):
         "current_status": "valid",
         "status_changed_on": None,
         "superseded_by": None,
+        "signer": "secretary",
         "verification_code": document.verification_code,
         "checksum": document.checksum,
     }
@@ -60,7 +66,7 @@ def test_register_a_comment(world):
     request = request_at(world, "confirmed")
 
     response = api(world.commune_clerk).post(
-        "/api/v1/documents/comments/", {"request": request.pk}, format="json"
+        "/api/v1/documents/comments/", {"request": request.pk, "signer": "deputy"}, format="json"
     )
 
     assert response.status_code == 201
@@ -72,7 +78,7 @@ def test_a_comment_not_confirmed_is_a_400_and_nothing_registered(world):
     before = register_state()
 
     response = api(world.commune_clerk).post(
-        "/api/v1/documents/comments/", {"request": request.pk}, format="json"
+        "/api/v1/documents/comments/", {"request": request.pk, "signer": "deputy"}, format="json"
     )
 
     assert response.status_code == 400
@@ -84,7 +90,9 @@ def test_a_comment_not_confirmed_is_a_400_and_nothing_registered(world):
 
 def test_verify_is_public_and_says_only_what_the_page_says(world):
     link = link_at(world, "issued")
-    api(world.workplace_officer).post("/api/v1/documents/letters/", {"link": link.pk})
+    api(world.workplace_officer).post(
+        "/api/v1/documents/letters/", {"link": link.pk, "signer": "secretary"}
+    )
     document = IssuedDocument.objects.get()
 
     response = api().get(f"/api/v1/documents/verify/{document.verification_code}/")
@@ -111,7 +119,7 @@ def test_start_a_batch_and_read_its_progress(world):
 
     response = client.post(
         "/api/v1/documents/batches/",
-        {"workplace": world.workplace.pk, "issued_on": "2025-03-03"},
+        {"workplace": world.workplace.pk, "issued_on": "2025-03-03", "signer": "secretary"},
         format="json",
     )
 

@@ -37,7 +37,8 @@ def test_a_batch_renders_one_letter_per_page_and_registers_them(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("documents:batches", args=[world.workplace.pk]), {"issued_on": "2025-03-03"}
+            reverse("documents:batches", args=[world.workplace.pk]),
+            {"issued_on": "2025-03-03", "signer": "secretary"},
         )
 
     batch = DocumentBatch.objects.get()
@@ -90,7 +91,7 @@ def test_a_failure_half_way_registers_nothing(
     calls = []
     real = papers.letter_paper
 
-    def fails_on_the_second(link, document):
+    def fails_on_the_second(link, document, names=None):
         calls.append(link.pk)
         if len(calls) == 2:
             raise RuntimeError("renderer crashed")
@@ -116,7 +117,8 @@ def test_no_letter_that_day_is_refused_and_nothing_queued(client, world):
     before = register_state()
 
     response = client.post(
-        reverse("documents:batches", args=[world.workplace.pk]), {"issued_on": "2025-03-04"}
+        reverse("documents:batches", args=[world.workplace.pk]),
+        {"issued_on": "2025-03-04", "signer": "secretary"},
     )
 
     assert response.status_code == 200
@@ -146,7 +148,7 @@ def test_the_link_page_leads_to_the_batch_of_its_day(client, world):
 
     page = client.get(reverse("registry:link_detail", args=[link.pk])).text
     batches = reverse("documents:batches", args=[world.workplace.pk])
-    form = client.get(batches, {"issued_on": "2025-03-03"})
+    form = client.get(batches, {"issued_on": "2025-03-03", "signer": "secretary"})
 
     assert f"{batches}?issued_on=2025-03-03" in page
     assert form.status_code == 200
@@ -163,7 +165,7 @@ def test_a_zip_batch_holds_one_pdf_per_letter_named_by_number_and_member(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("documents:batches", args=[world.workplace.pk]),
-            {"issued_on": "2025-03-03", "output": "zip"},
+            {"issued_on": "2025-03-03", "output": "zip", "signer": "secretary"},
         )
 
     batch = DocumentBatch.objects.get()
@@ -223,12 +225,22 @@ def test_a_zip_batch_through_the_api(world):
 
     response = client.post(
         "/api/v1/documents/batches/",
-        {"workplace": world.workplace.pk, "issued_on": "2025-03-03", "output": "zip"},
+        {
+            "workplace": world.workplace.pk,
+            "issued_on": "2025-03-03",
+            "output": "zip",
+            "signer": "deputy",
+        },
         format="json",
     )
     wrong = client.post(
         "/api/v1/documents/batches/",
-        {"workplace": world.workplace.pk, "issued_on": "2025-03-03", "output": "rar"},
+        {
+            "workplace": world.workplace.pk,
+            "issued_on": "2025-03-03",
+            "output": "rar",
+            "signer": "deputy",
+        },
         format="json",
     )
 

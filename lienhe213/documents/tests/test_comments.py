@@ -6,15 +6,21 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import member_fields
 from lienhe213.comments.tests.conftest import BEST_FORM_4, open_campaign, request_at
 from lienhe213.documents import services
 from lienhe213.documents.models import IssuedDocument
 from lienhe213.documents.tests.conftest import (
+    after,
     docx_text,
+    heading,
+    issue_through_page,
+    pdf_lines,
     pdf_pages,
     register_state,
     working_member,
 )
+from lienhe213.members.services import create_member
 from lienhe213.registry.models import ResidenceLink
 from lienhe213.registry.tests.conftest import link_at
 
@@ -25,24 +31,39 @@ def test_the_commune_prints_a_confirmed_form_3_213(client, world):
     request = request_at(world, "confirmed")
     client.force_login(world.commune_clerk)
 
-    response = client.get(reverse("documents:comment", args=[request.pk, "pdf"]))
+    response, _posted = issue_through_page(
+        client, reverse("documents:comment", args=[request.pk, "pdf"]), signer="deputy"
+    )
 
     assert response.status_code == 200
     pages = pdf_pages(response.content)
     assert len(pages) == 1
     (page,) = pages
-    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in page
+    lines = pdf_lines(response.content)
+    # The cell (no committee: fewer than 9 official members) under its commune's
+    # organization, and no committee number.
+    assert heading(lines) == ["ĐẢNG BỘ PHƯỜNG HÀ GIANG 1", "CHI BỘ TỔ 2"]
+    assert after(lines, "*", 2) == ["*", "ĐẢNG CỘNG SẢN VIỆT NAM"]
+    assert "PNX" not in page
     assert "PHIẾU NHẬN XÉT" in page
     assert "Mẫu 3-213" in page
-    assert "ĐẢNG BỘ PHƯỜNG HÀ GIANG 1" in page
-    assert "CHI BỘ TỔ 2" in page
-    assert "Số: 1-PNX/ĐU" in page
     assert "Năm 2025" in page
+    assert "Chi bộ tổ 2, sau khi họp với Ban công tác Mặt trận tổ 2" in page
+    assert "Chi ủy Chi bộ" not in page
     assert "thống nhất nhận xét đồng chí Nguyễn Văn Đức" in page
+    assert "hiện công tác tại Sở Giáo dục và Đào tạo, như sau:" in page
     assert "X Nêu gương tốt" in page
     assert "X Không đề nghị" in page
-    assert "7. Nhận xét khác" in page
-    assert "XÁC NHẬN CỦA ĐẢNG ỦY" in page
+    assert "7. Nhận xét khác" in lines
+    # The commune's confirmation, signed by the deputy chosen, then the cell's block.
+    assert after(lines, "XÁC NHẬN CỦA ĐẢNG ỦY", 6) == [
+        "XÁC NHẬN CỦA ĐẢNG ỦY",
+        "PHƯỜNG HÀ GIANG 1",
+        "T/M ĐẢNG ỦY",
+        "PHÓ BÍ THƯ",
+        "T/M CHI BỘ",
+        "BÍ THƯ",
+    ]
     document = IssuedDocument.objects.get()
     assert (document.kind, document.series, document.number) == ("3-213", "comment", 1)
     assert (document.issuer_id, document.comment_request_id, document.member_id) == (
@@ -59,8 +80,8 @@ def test_comment_numbers_follow_each_other_per_commune(world):
     second_link = link_at(world, "active", member=working_member(world, "Trần", "Thị", "Lan"))
     second = request_at(world, "confirmed", campaign=campaign, link=second_link)
 
-    one = services.issue_comment_document(by=world.commune_clerk, request=first)
-    two = services.issue_comment_document(by=world.commune_clerk, request=second)
+    one = services.issue_comment_document(by=world.commune_clerk, request=first, signer="deputy")
+    two = services.issue_comment_document(by=world.commune_clerk, request=second, signer="deputy")
     again = services.issue_comment_document(by=world.commune_clerk, request=first)
 
     assert [one.document.number, two.document.number, again.document.number] == [1, 2, 1]
@@ -75,7 +96,10 @@ def test_form_4_213_for_a_category_a_member_as_docx(client, world):
     from lienhe213.comments import services as comment_services
 
     comment_services.save_draft(
-        by=world.secretary_a2, request=request, version=None, values=BEST_FORM_4
+        by=world.secretary_a2,
+        request=request,
+        version=None,
+        values={**BEST_FORM_4, "other_comments": "Gia đình gương mẫu."},
     )
     comment_services.record_front_meeting(
         by=world.secretary_a2,
@@ -87,14 +111,22 @@ def test_form_4_213_for_a_category_a_member_as_docx(client, world):
     comment_services.confirm_comment(by=world.commune_clerk, request=request)
     client.force_login(world.commune_clerk)
 
-    response = client.get(reverse("documents:comment", args=[request.pk, "docx"]))
+    response, _posted = issue_through_page(
+        client, reverse("documents:comment", args=[request.pk, "docx"])
+    )
 
     assert response.status_code == 200
     text = docx_text(response.content)
     assert "Mẫu 4-213" in text
     assert "PHIẾU NHẬN XÉT" in text
     assert "☒ Thực hiện tốt" in text
-    assert "Nhận xét khác" not in text
+    # Items a–c, then the closing "other comments"; no recommendation (item 6 of 3-213).
+    lines = text.splitlines()
+    titles = [line for line in lines if line[:2] in ("a)", "b)", "c)", "d)")]
+    assert [t[:2] for t in titles] == ["a)", "b)", "c)", "d)"]
+    assert titles[-1] == "d) Nhận xét khác"
+    assert lines[lines.index("d) Nhận xét khác") + 1] == "Gia đình gương mẫu."
+    assert "Biểu dương" not in text
     assert IssuedDocument.objects.get().kind == "4-213"
 
 
@@ -136,7 +168,9 @@ def test_the_workplace_prints_the_comment_only_once_returned(client, world):
 
     comment_services.return_comment(by=world.commune_clerk, request=request)
 
-    allowed = client.get(reverse("documents:comment", args=[request.pk, "pdf"]))
+    allowed, _posted = issue_through_page(
+        client, reverse("documents:comment", args=[request.pk, "pdf"])
+    )
 
     assert allowed.status_code == 200
     assert IssuedDocument.objects.get().issuer == world.commune_a_committee
@@ -159,19 +193,28 @@ def test_the_workplace_prints_its_request_for_a_comment(client, world):
     request = request_at(world, "requested")
     client.force_login(world.workplace_officer)
 
-    response = client.get(reverse("documents:request", args=[request.pk, "pdf"]))
+    response, _posted = issue_through_page(
+        client, reverse("documents:request", args=[request.pk, "pdf"])
+    )
     again = client.get(reverse("documents:request", args=[request.pk, "pdf"]))
 
     assert response.status_code == 200
     (page,) = pdf_pages(response.content)
-    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in page
+    lines = pdf_lines(response.content)
+    assert heading(lines) == ["ĐẢNG BỘ TỈNH TUYÊN QUANG", "ĐẢNG ỦY SỞ GIÁO DỤC VÀ", "ĐÀO TẠO"]
+    assert after(lines, "*", 4) == [
+        "*",
+        "Số: 1-PXYK/ĐU",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Tuyên Quang, ngày 03 tháng 11 năm 2025",
+    ]
     assert "PHIẾU XIN Ý KIẾN" in page
     assert "Mẫu 3-213" in page
-    assert "ĐẢNG BỘ SỞ GIÁO DỤC VÀ ĐÀO TẠO" in page
-    assert "Số: 1-PXYK/ĐU" in page
-    assert "Tuyên Quang, ngày 03 tháng 11 năm 2025" in page
-    assert "Kính gửi: Đảng bộ phường Hà Giang 1" in page
-    assert "(Chi ủy Chi bộ tổ 2)" in page
+    assert "Kính gửi: Đảng ủy phường Hà Giang 1" in lines
+    assert "(Chi bộ tổ 2)" in lines
+    assert "Đảng ủy Sở Giáo dục và Đào tạo đề nghị Chi bộ tổ 2 nhận xét đồng chí" in page
+    assert "Chi ủy Chi bộ" not in page
+    assert after(lines, "T/M ĐẢNG ỦY", 2) == ["T/M ĐẢNG ỦY", "BÍ THƯ"]
     assert "Đồng chí: Nguyễn Văn Đức" in page
     assert "gửi lại trước ngày 15/12/2025" in page
     assert again.content == response.content
@@ -205,3 +248,34 @@ def test_the_request_page_offers_the_request_to_the_workplace(client, world):
 
     assert reverse("documents:request", args=[request.pk, "pdf"]) in page
     assert reverse("documents:comment", args=[request.pk, "pdf"]) not in page
+
+
+def test_a_cell_with_a_committee_signs_for_its_committee(world):
+    for given in ("An", "Bình", "Chi", "Dũng", "Em", "Giang", "Hà", "Khánh", "Linh"):
+        create_member(
+            by=world.root_user,
+            **member_fields(world.cell_a2, family_name="Lê", given_name=given),
+        )
+    request = request_at(world, "confirmed")
+
+    issued = services.issue_comment_document(
+        by=world.commune_clerk, request=request, signer="secretary"
+    )
+
+    lines = pdf_lines(issued.pdf)
+    page = " ".join(lines)
+    assert heading(lines) == ["ĐẢNG BỘ PHƯỜNG HÀ GIANG 1", "CHI ỦY CHI BỘ TỔ 2"]
+    assert "Chi ủy chi bộ tổ 2, sau khi họp với Ban công tác Mặt trận tổ 2" in page
+    assert after(lines, "T/M ĐẢNG ỦY", 4) == ["T/M ĐẢNG ỦY", "BÍ THƯ", "T/M CHI ỦY", "BÍ THƯ"]
+
+
+def test_opening_the_comment_issue_page_registers_nothing(client, world):
+    request = request_at(world, "confirmed")
+    client.force_login(world.commune_clerk)
+    before = register_state()
+
+    response = client.get(reverse("documents:comment", args=[request.pk, "pdf"]))
+
+    assert response.status_code == 200
+    assert "Issue the comment" in response.text
+    assert register_state() == before

@@ -8,7 +8,15 @@ from django.urls import reverse
 from lienhe213.core.models import AuditEvent
 from lienhe213.documents import rendering, services
 from lienhe213.documents.models import IssuedDocument
-from lienhe213.documents.tests.conftest import docx_text, pdf_pages, register_state
+from lienhe213.documents.tests.conftest import (
+    after,
+    docx_text,
+    heading,
+    issue_through_page,
+    pdf_lines,
+    pdf_pages,
+    register_state,
+)
 from lienhe213.registry import services as registry_services
 from lienhe213.registry.tests.conftest import MONDAY, link_at
 
@@ -19,7 +27,7 @@ def test_the_workplace_downloads_form_1_213_as_pdf(client, world):
     link = link_at(world, "issued")
     client.force_login(world.workplace_officer)
 
-    response = client.get(reverse("documents:link", args=[link.pk, "pdf"]))
+    response, _posted = issue_through_page(client, reverse("documents:link", args=[link.pk, "pdf"]))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -27,13 +35,21 @@ def test_the_workplace_downloads_form_1_213_as_pdf(client, world):
         'attachment; filename="introduction-letter-form-1-213-no-1-2025.pdf"'
     )
     (page,) = pdf_pages(response.content)
-    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in page
-    assert "GIẤY GIỚI THIỆU" in page
+    lines = pdf_lines(response.content)
+    # The committee that signs, under the superior organization; not the stored name.
+    assert heading(lines) == ["ĐẢNG BỘ TỈNH TUYÊN QUANG", "ĐẢNG ỦY SỞ GIÁO DỤC VÀ", "ĐÀO TẠO"]
+    assert after(lines, "*", 4) == [
+        "*",
+        "Số: 1-GGT/ĐU",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Tuyên Quang, ngày 03 tháng 3 năm 2025",
+    ]
+    assert after(lines, "GIẤY GIỚI THIỆU", 3)[2] == "Kính gửi: Đảng ủy phường Hà Giang 1"
+    assert "Đảng ủy Sở Giáo dục và Đào tạo trân trọng giới thiệu:" in lines
+    assert "Nơi công tác: Sở Giáo dục và Đào tạo" in lines
+    assert after(lines, "T/M ĐẢNG ỦY", 2) == ["T/M ĐẢNG ỦY", "BÍ THƯ"]
+    assert "ĐẢNG ỦY PHƯỜNG HÀ GIANG 1" in lines  # the receipt part's committee
     assert "Mẫu 1-213" in page
-    assert "ĐẢNG BỘ SỞ GIÁO DỤC VÀ ĐÀO TẠO" in page
-    assert "Số: 1-GGT/ĐU" in page
-    assert "Tuyên Quang, ngày 03 tháng 3 năm 2025" in page
-    assert "Kính gửi: Đảng bộ phường Hà Giang 1" in page
     assert "Đồng chí: Nguyễn Văn Đức" in page
     assert "Sinh ngày: 14/03/1985" in page
     assert "Nơi cư trú: Tổ 2, Phường Hà Giang 1, tỉnh Tuyên Quang" in page
@@ -67,10 +83,10 @@ def test_the_workplace_downloads_form_1_213_as_pdf(client, world):
 def test_a_reprint_returns_the_same_registration_and_the_same_content(client, world):
     link = link_at(world, "issued")
     client.force_login(world.workplace_officer)
-    first = client.get(reverse("documents:link", args=[link.pk, "pdf"]))
+    first, _posted = issue_through_page(client, reverse("documents:link", args=[link.pk, "pdf"]))
     document = IssuedDocument.objects.get()
 
-    second = client.get(reverse("documents:link", args=[link.pk, "pdf"]))
+    second = client.get(reverse("documents:link", args=[link.pk, "pdf"]))  # a download
 
     assert second.status_code == 200
     assert IssuedDocument.objects.get() == document
@@ -92,19 +108,26 @@ def test_form_2_213_for_a_category_a_member(world):
         by=world.root_user, workplace=world.workplace, member=world.member_w1, issued_on=MONDAY
     )
 
-    issued = services.issue_letter_document(by=world.workplace_officer, link=link)
+    issued = services.issue_letter_document(by=world.workplace_officer, link=link, signer="deputy")
 
     (page,) = pdf_pages(issued.pdf)
     assert "Mẫu 2-213" in page
-    assert "được miễn sinh hoạt ở nơi cư trú" in page
+    assert (
+        "Đồng chí thuộc diện được giới thiệu nhưng được miễn sinh hoạt ở nơi cư trú (Khoản "
+        "1.1, Điểm 1 Hướng dẫn số 33-HD/BTCTW ngày 30/10/2020 của Ban Tổ chức Trung ương)."
+    ) in page
+    assert after(pdf_lines(issued.pdf), "T/M ĐẢNG ỦY", 2) == ["T/M ĐẢNG ỦY", "PHÓ BÍ THƯ"]
     assert issued.document.kind == "2-213"
+    assert issued.document.signer == "deputy"
 
 
 def test_the_docx_carries_the_same_number_and_code(client, world):
     link = link_at(world, "issued")
     client.force_login(world.workplace_officer)
 
-    response = client.get(reverse("documents:link", args=[link.pk, "docx"]))
+    response, _posted = issue_through_page(
+        client, reverse("documents:link", args=[link.pk, "docx"])
+    )
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
@@ -115,6 +138,7 @@ def test_the_docx_carries_the_same_number_and_code(client, world):
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
     assert "GIẤY GIỚI THIỆU" in text
     assert "Số: 1-GGT/ĐU" in text
+    assert "ĐẢNG ỦY SỞ GIÁO DỤC VÀ ĐÀO TẠO" in text
     assert "Nguyễn Văn Đức" in text
     assert f"Mã xác thực: {document.verification_code}" in text
 
@@ -181,8 +205,68 @@ def test_the_file_is_named_in_vietnamese_for_a_vietnamese_reader(client, world):
     client.force_login(world.workplace_officer)
     client.cookies["django_language"] = "vi"
 
-    response = client.get(reverse("documents:link", args=[link.pk, "pdf"]))
+    response, _posted = issue_through_page(client, reverse("documents:link", args=[link.pk, "pdf"]))
 
     assert response["Content-Disposition"] == (
         'attachment; filename="giay-gioi-thieu-mau-1-213-so-1-2025.pdf"'
     )
+
+
+# --- a GET never writes; the issue is a POST, safe to send twice ----------------------
+
+
+def test_opening_the_issue_page_registers_nothing(client, world):
+    link = link_at(world, "issued")
+    client.force_login(world.workplace_officer)
+    before = register_state()
+
+    response = client.get(reverse("documents:link", args=[link.pk, "pdf"]))
+
+    assert response.status_code == 200
+    assert "Issue the introduction letter" in response.text
+    assert 'name="signer"' in response.text
+    assert 'type="radio" name="signer" value="secretary" required' in response.text
+    assert "checked" not in response.text  # nobody is chosen for the user
+    assert register_state() == before
+
+
+def test_the_issue_needs_who_signs(client, world):
+    link = link_at(world, "issued")
+    client.force_login(world.workplace_officer)
+    before = register_state()
+
+    response = client.post(reverse("documents:link", args=[link.pk, "pdf"]), {})
+
+    assert response.status_code == 200
+    assert "This field is required." in response.text
+    assert register_state() == before
+
+
+def test_posting_the_issue_twice_registers_one_letter(client, world):
+    link = link_at(world, "issued")
+    client.force_login(world.workplace_officer)
+    url = reverse("documents:link", args=[link.pk, "pdf"])
+
+    first = client.post(url, {"signer": "secretary"})
+    second = client.post(url, {"signer": "secretary"})
+
+    document = IssuedDocument.objects.get()
+    file_url = reverse("documents:file", args=[document.pk, "pdf"])
+    assert (first.status_code, first["Location"]) == (302, file_url)
+    assert (second.status_code, second["Location"]) == (302, file_url)
+    assert AuditEvent.objects.filter(object_type="documents.issueddocument").count() == 1
+
+
+def test_the_download_of_an_issued_letter_writes_nothing(client, world):
+    link = link_at(world, "issued")
+    issued = services.issue_letter_document(
+        by=world.workplace_officer, link=link, signer="secretary"
+    )
+    client.force_login(world.workplace_officer)
+    before = register_state()
+
+    by_link = client.get(reverse("documents:link", args=[link.pk, "pdf"]))
+    by_number = client.get(reverse("documents:file", args=[issued.document.pk, "pdf"]))
+
+    assert by_link.content == by_number.content == issued.pdf
+    assert register_state() == before

@@ -7,7 +7,16 @@ from django.urls import reverse
 from lienhe213.core.errors import DomainError
 from lienhe213.documents import services
 from lienhe213.documents.models import IssuedDocument
-from lienhe213.documents.tests.conftest import docx_text, pdf_pages, register_state
+from lienhe213.documents.tests.conftest import (
+    after,
+    docx_text,
+    heading,
+    issue_page_fields,
+    issue_through_page,
+    pdf_lines,
+    pdf_pages,
+    register_state,
+)
 from lienhe213.reports.tests.conftest import rows_elsewhere, year_in_commune_a
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +27,9 @@ def test_the_province_prints_its_annual_report(client, world):
     rows_elsewhere(world, campaign)
     client.force_login(world.provincial_officer)
 
-    response = client.get(reverse("documents:review", args=[world.province.pk, 2025, "pdf"]))
+    response, _posted = issue_through_page(
+        client, reverse("documents:review", args=[world.province.pk, 2025, "pdf"])
+    )
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -26,12 +37,15 @@ def test_the_province_prints_its_annual_report(client, world):
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text
     assert "BÁO CÁO" in text
     assert "Kết quả thực hiện Quy định số 213-QĐ/TW năm 2025" in text
-    assert "Số: 1-BC/ĐU" in text
+    lines = pdf_lines(response.content)
+    assert heading(lines) == ["TỈNH ỦY TUYÊN QUANG"]  # no superior line above a province
+    assert after(lines, "*", 2) == ["*", "Số: 1-BC/TU"]
+    assert "Tỉnh ủy Tuyên Quang báo cáo kết quả năm 2025 so với năm 2024 như sau:" in text
     assert "Chỉ tiêu 2025 2024 Tăng, giảm" in text
     assert "Giấy giới thiệu đã cấp 2 0 +2" in text  # Vietnamese whatever the UI language
     assert "Các đơn vị thực hiện tốt nhất: Đảng bộ phường Hà Giang 1 (37,5 điểm)." in text
     assert "Các đơn vị cần chấn chỉnh: Đảng bộ xã Lâm Bình (12,5 điểm)." in text
-    assert "T/M ĐẢNG ỦY" in text
+    assert after(lines, "T/M TỈNH ỦY", 2) == ["T/M TỈNH ỦY", "BÍ THƯ"]
     document = IssuedDocument.objects.get()
     assert (document.kind, document.series, document.number) == ("report", "report", 1)
     assert (document.organization, document.issuer) == (world.province, world.province)
@@ -44,8 +58,8 @@ def test_the_commune_report_as_docx_and_a_reprint_supersedes(client, world):
     client.force_login(world.commune_clerk)
     url = reverse("documents:review", args=[world.commune_a_committee.pk, 2025, "docx"])
 
-    first = client.get(url)
-    second = client.get(url)
+    first, _posted = issue_through_page(client, url)
+    second, _posted = issue_through_page(client, url)
 
     assert "BÁO CÁO" in docx_text(first.content)
     assert "Đảng viên đang công tác" in docx_text(first.content)
@@ -53,6 +67,7 @@ def test_the_commune_report_as_docx_and_a_reprint_supersedes(client, world):
     assert [old.number, new.number] == [1, 2]
     assert (old.status, old.superseded_by, new.status) == ("superseded", new, "valid")
     assert "Số: 2-BC/ĐU" in docx_text(second.content)
+    assert "ĐẢNG ỦY PHƯỜNG HÀ GIANG 1" in docx_text(second.content)
     other_year = services.issue_review_document(
         by=world.commune_clerk, organization=world.commune_a_committee, year=2024
     )
@@ -70,12 +85,10 @@ def test_the_commune_report_as_docx_and_a_reprint_supersedes(client, world):
 def test_who_may_not_print_the_communes_report(client, world, who, status):
     client.force_login(getattr(world, who))
     before = register_state()
+    url = reverse("documents:review", args=[world.commune_a_committee.pk, 2025, "pdf"])
 
-    response = client.get(
-        reverse("documents:review", args=[world.commune_a_committee.pk, 2025, "pdf"])
-    )
-
-    assert response.status_code == status
+    assert client.get(url).status_code == status
+    assert client.post(url, {"signer": "secretary", "latest": 0}).status_code == status
     assert register_state() == before
 
 
@@ -102,11 +115,30 @@ def test_no_report_for_a_cell_a_workplace_or_a_year_out_of_range(client, world):
 def test_a_year_without_data_is_a_report_of_zeros(client, world):
     client.force_login(world.commune_clerk)
 
-    response = client.get(
-        reverse("documents:review", args=[world.commune_a_committee.pk, 2021, "pdf"])
+    response, _posted = issue_through_page(
+        client, reverse("documents:review", args=[world.commune_a_committee.pk, 2021, "pdf"])
     )
 
     text = " ".join(pdf_pages(response.content))
     assert "năm 2021" in text
     assert "Giấy giới thiệu đã cấp 0 0 0" in text
     assert "Không có đề nghị khen thưởng trong năm." in text
+
+
+def test_the_report_page_writes_nothing_and_a_repeated_post_issues_one(client, world):
+    client.force_login(world.commune_clerk)
+    url = reverse("documents:review", args=[world.commune_a_committee.pk, 2025, "pdf"])
+    before = register_state()
+
+    page = client.get(url)
+    assert register_state() == before
+    data = {**issue_page_fields(page.text), "signer": "deputy"}
+    first = client.post(url, data)
+    second = client.post(url, data)
+
+    document = IssuedDocument.objects.get()
+    assert first["Location"] == second["Location"]
+    assert first["Location"] == reverse("documents:file", args=[document.pk, "pdf"])
+    lines = pdf_lines(client.get(first["Location"]).content)
+    assert heading(lines) == ["ĐẢNG BỘ TỈNH TUYÊN QUANG", "ĐẢNG ỦY PHƯỜNG HÀ GIANG", "1"]
+    assert after(lines, "T/M ĐẢNG ỦY", 2) == ["T/M ĐẢNG ỦY", "PHÓ BÍ THƯ"]

@@ -149,8 +149,10 @@ def test_a_closed_links_letter_is_no_longer_in_force(client, world):
 
 def test_a_new_print_of_a_book_supersedes_the_earlier_one(client, world):
     link_at(world, "active")
-    first = services.issue_book_document(by=world.secretary_a2, cell=world.cell_a2).document
-    second = services.issue_book_document(by=world.commune_clerk, cell=world.cell_a2).document
+    first = services.issue_book_document(by=world.secretary_a2, organization=world.cell_a2).document
+    second = services.issue_book_document(
+        by=world.commune_clerk, organization=world.cell_a2
+    ).document
 
     first.refresh_from_db()
     second.refresh_from_db()

@@ -1,8 +1,18 @@
 """A small year on the cast: the workplace member's link in cell A2 with a meeting, a
 returned comment and a notice; and the same kinds of rows elsewhere (commune B and
-another workplace) to prove a commune's report never counts them."""
+another workplace) to prove a commune's report never counts them.
+
+Every report test runs at 9:00 on ``TODAY`` (15/01/2026, local time), whatever day the
+suite runs: the 2025 campaign's deadline has passed, 2025 is last year and its reference
+day its last day, and the timestamps written are known."""
 
 import datetime
+import zoneinfo
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from django.conf import settings
 
 from conftest import member_fields
 from lienhe213.comments.tests.conftest import open_campaign, request_at
@@ -14,6 +24,16 @@ from lienhe213.registry import services as registry_services
 from lienhe213.registry.tests.conftest import MONDAY, link_at
 
 MEETING_DAY = datetime.date(2025, 6, 2)
+TODAY = datetime.date(2026, 1, 15)
+NOW = datetime.datetime.combine(
+    TODAY, datetime.time(9), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
+)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    with time_machine.travel(NOW.astimezone(datetime.UTC), tick=False):
+        yield
 
 
 def held(world, cell, day, statuses):

@@ -11,6 +11,7 @@ from lienhe213.registry.models import ResidenceLink
 from lienhe213.registry.tests.conftest import link_at
 from lienhe213.reports import services
 from lienhe213.reports.models import Commendation
+from lienhe213.reports.tests.conftest import NOW
 
 PROPOSED_ON = datetime.date(2025, 12, 20)
 DECIDED_ON = datetime.date(2026, 1, 10)
@@ -54,9 +55,10 @@ def test_the_commune_proposes_the_member_its_cell_recommended(world):
     assert commendation.comment_request == request
     assert commendation.proposed_by_organization == world.commune_a_committee
     assert commendation.proposed_by == world.commune_clerk
+    assert commendation.created_at == NOW
     event = AuditEvent.objects.filter(action="create").order_by("-pk").first()
     assert event is not None
-    assert event.changes["reason"] == "Gương mẫu ở khu dân cư."
+    assert (event.at, event.changes["reason"]) == (NOW, "Gương mẫu ở khu dân cư.")
 
 
 def test_the_commune_proposes_one_of_its_cells(world):

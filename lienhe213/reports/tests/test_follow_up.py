@@ -3,10 +3,7 @@ followed up by the workplace committee or still awaiting it, counted in the comm
 query, scoped like every figure, and linked from a workplace committee's row to its
 list of requests showing the same rows."""
 
-import datetime
-
 from django.urls import reverse
-from django.utils import timezone
 
 from lienhe213.comments import services
 from lienhe213.comments.models import Comment
@@ -14,10 +11,9 @@ from lienhe213.comments.tests.conftest import BEST_FORM_3, open_campaign, reques
 from lienhe213.registry.tests.conftest import link_at
 from lienhe213.registry.tests.test_views import second_member
 from lienhe213.reports.indicators import Period, compute
-from lienhe213.reports.tests.conftest import rows_elsewhere
+from lienhe213.reports.tests.conftest import TODAY, rows_elsewhere
 from lienhe213.reports.tests.test_drilldown import assert_same, follow, report_page
 
-TODAY = datetime.date(2026, 1, 15)
 YEAR = Period.for_year(2025)
 COMMEND = {**BEST_FORM_3, "recommendation": "commend"}
 HANDLING = {**BEST_FORM_3, "item_1": "not_yet", "recommendation": "consider_handling"}
@@ -56,7 +52,7 @@ def proposals(world):
         by=world.workplace_officer,
         request=requests[0],
         outcome="commended",
-        decided_on=timezone.localdate(),
+        decided_on=TODAY,
     )
     return campaign
 
@@ -97,7 +93,7 @@ def test_follow_up_figures_count_nothing_outside_the_scope_or_the_period(world):
         by=world.workplace_officer,
         request=elsewhere.request,
         outcome="no_violation",
-        decided_on=timezone.localdate(),
+        decided_on=TODAY,
     )
 
     after = compute(

@@ -19,9 +19,8 @@ from lienhe213.organizations.services import (
 )
 from lienhe213.reports.indicators import Period, compute
 from lienhe213.reports.review import build_review
-from lienhe213.reports.tests.conftest import held
+from lienhe213.reports.tests.conftest import TODAY, held
 
-TODAY = datetime.date(2026, 1, 15)
 FOUNDED = datetime.date(2020, 1, 2)
 MERGER = datetime.date(2025, 7, 1)
 

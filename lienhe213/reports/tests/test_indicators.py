@@ -7,9 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lienhe213.reports.indicators import FIGURES, Period, compute
-from lienhe213.reports.tests.conftest import rows_elsewhere, year_in_commune_a
+from lienhe213.reports.tests.conftest import TODAY, rows_elsewhere, year_in_commune_a
 
-TODAY = datetime.date(2026, 1, 15)
 YEAR = Period.for_year(2025)
 
 

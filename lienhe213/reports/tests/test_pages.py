@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from lienhe213.reports.tests.conftest import year_in_commune_a
+from lienhe213.reports.tests.conftest import TODAY, year_in_commune_a
 
 
 def test_index_leads_to_the_users_top_organization(client, world):
@@ -143,6 +143,8 @@ def test_this_years_report_links_the_numbers_to_todays_lists(client, world):
 
     response = client.get(reverse("reports:organization", args=[world.commune_a_committee.pk]))
 
+    report = response.context["report"]
+    assert (report.period.year, report.on) == (TODAY.year, TODAY)
     body = response.content.decode()
     book = reverse("registry:book", args=[world.cell_a2.pk])
     assert f'href="{book}?status=active"' in body

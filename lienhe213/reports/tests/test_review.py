@@ -16,9 +16,7 @@ from lienhe213.comments.tests.conftest import BEST_FORM_3, open_campaign, reques
 from lienhe213.reports import services
 from lienhe213.reports.models import Commendation
 from lienhe213.reports.review import build_review, score_parts, unit_score
-from lienhe213.reports.tests.conftest import rows_elsewhere, year_in_commune_a
-
-TODAY = datetime.date(2026, 1, 15)
+from lienhe213.reports.tests.conftest import TODAY, rows_elsewhere, year_in_commune_a
 
 
 def review_of(world, who, org, year=2025):
