@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from lienhe213.accounts.access import AnyUser, Capability
 from lienhe213.core.errors import DomainError
 from lienhe213.core.forms import DateInput
+from lienhe213.core.text import numbered_sort_key
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Community, Organization
 from lienhe213.registry.models import REASONS_BY_CATEGORY, Category, Reason, ResidenceLink
@@ -88,12 +89,31 @@ def residential_cells(commune: Organization) -> "QuerySet[Organization]":
 
 
 class AssignForm(StepForm):
-    cell = forms.ModelChoiceField(label=_("Residential cell"), queryset=Organization.objects.none())
+    """The cells of the commune in the order of their numbers ("Tổ 2" before "Tổ 10"),
+    none chosen, except the cell of the member's own community (from the address),
+    which is suggested; ``suggested`` is that cell, or None."""
+
+    cell = forms.ModelChoiceField(
+        label=_("Residential cell"),
+        queryset=Organization.objects.none(),
+        empty_label=_("Choose a cell"),
+    )
 
     def __init__(self, *args: Any, link: ResidenceLink, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        commune = link.residence_commune_organization
-        self.fields["cell"].queryset = residential_cells(commune)  # type: ignore[attr-defined]
+        field = self.fields["cell"]
+        cells = residential_cells(link.residence_commune_organization).select_related("community")
+        field.queryset = cells  # type: ignore[attr-defined]
+        ordered = sorted(cells, key=lambda cell: numbered_sort_key(cell.name))
+        field.choices = [("", field.empty_label), *((c.pk, c.name) for c in ordered)]  # type: ignore[attr-defined]
+        community = link.member.residence_community_id
+        matches = [c for c in ordered if community and c.community_id == community]
+        self.suggested = matches[0] if len(matches) == 1 else None
+        if self.suggested is not None:
+            self.initial.setdefault("cell", self.suggested.pk)
+            field.help_text = _(
+                "Suggested from the member's address: %(cell)s is the cell of %(community)s."
+            ) % {"cell": self.suggested.name, "community": self.suggested.community}
 
 
 class MoveForm(StepForm):

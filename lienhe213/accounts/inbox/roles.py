@@ -298,6 +298,22 @@ TASKS: dict[Role, Callable[[AnyUser, Organization, datetime.date], list[Task]]] 
 
 
 def shortcuts(role: Role, org: Organization) -> list[tuple[str, str]]:
+    """The pages where the role starts work that nothing brings to the inbox: the
+    workplace introduces members and asks for their comments, the residence keeps its
+    book and (the cell) its meetings, the province reconciles."""
     if role in PROVINCE_ROLES:
         return [(_("Reconciliation worklist"), page_url("registry:worklist", org.pk))]
+    if role == Role.WORKPLACE_OFFICER:
+        return [
+            (_("Introduce members (letters)"), page_url("registry:workplace", org.pk)),
+            (_("Request comments"), page_url("comments:workplace", org.pk)),
+        ]
+    if role == Role.COMMUNE_CLERK:
+        return [(_("Tracking book"), page_url("registry:book", org.pk))]
+    if role == Role.CELL_SECRETARY:
+        meetings = "meetings:cell" if org.kind == Organization.Kind.CELL else "meetings:overdue"
+        return [
+            (_("Tracking book"), page_url("registry:book", org.pk)),
+            (_("Meetings"), page_url(meetings, org.pk)),
+        ]
     return []

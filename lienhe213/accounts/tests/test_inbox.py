@@ -4,6 +4,7 @@ total; the statistics are one tap away on the numbers page."""
 
 import datetime
 import itertools
+import re
 
 import pytest
 from django.urls import reverse
@@ -396,3 +397,23 @@ def test_the_greeting_names_the_person_not_the_login(client, world):
     assert greeting(world.member_user) == "Hello, Nguyễn Văn Đức"
     assert greeting(world.commune_clerk) == f"Hello, {world.commune_clerk.get_full_name()}"
     assert greeting(world.stranger) == "Hello, stranger"
+
+
+def test_each_role_starts_its_own_work_from_the_inbox(client, world):
+    # the pages where work begins that nothing brings to the inbox, one tap from home
+    def shortcuts(user):
+        client.force_login(user)
+        html = client.get(reverse("accounts:home")).content.decode()
+        return [href for href in re.findall(r'<p class="see-all"><a href="([^"]+)"', html)]
+
+    assert shortcuts(world.workplace_officer) == [
+        reverse("registry:workplace", args=[world.workplace.pk]),
+        reverse("comments:workplace", args=[world.workplace.pk]),
+    ]
+    assert shortcuts(world.commune_clerk) == [
+        reverse("registry:book", args=[world.commune_a_committee.pk])
+    ]
+    assert shortcuts(world.secretary_a2) == [
+        reverse("registry:book", args=[world.cell_a2.pk]),
+        reverse("meetings:cell", args=[world.cell_a2.pk]),
+    ]

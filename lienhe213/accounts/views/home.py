@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from lienhe213.accounts import inbox
 from lienhe213.accounts.access import own_member_id
-from lienhe213.accounts.models import Role, RoleAssignment
+from lienhe213.accounts.models import Role, RoleAssignment, User
 from lienhe213.accounts.views.accounts import Section
 from lienhe213.members.models import Member
 
@@ -45,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
     records = [s.numbers["record"] for s in member_sections if s.numbers["record"]]
     context = {
         # The person's name: the account's, else the member record's, else the login.
-        "greeting": user.get_full_name()
+        "greeting": (user.get_full_name() if isinstance(user, User) else "")
         or (records[0].full_name if records else "")
         or user.get_username(),
         "has_inbox": has_inbox,

@@ -164,7 +164,7 @@ def test_the_link_page_tells_presentation_and_receipt_apart(client, world):
 
     response = client.get(reverse("registry:link_detail", args=[link.pk]))
 
-    hints = {form.prefix: form.hint for _url, _title, form in response.context["steps"]}
+    hints = {form.prefix: form.hint for _url, _title, form, _open in response.context["steps"]}
     assert hints["present"] == (
         "The member handed the letter in: the date is noted; the commune has not yet "
         "accepted the member."

@@ -106,7 +106,7 @@ def test_the_refused_page_is_the_link_page_with_the_users_own_steps(client, worl
     # then the link page answers 403 and offers only the workplace's steps
     assert response.status_code == 403
     assert response.context["link"] == link
-    assert [title for _url, title, _form in response.context["steps"]] == [
+    assert [title for _url, title, _form, _open in response.context["steps"]] == [
         "Record presentation",
         "Moved to another residence",
         "Change workplace",

@@ -53,7 +53,8 @@ def step(client, link, name, **fields):
 
 
 def step_form(response, name):
-    (form,) = [form for _url, _title, form in response.context["steps"] if form.prefix == name]
+    steps = response.context["steps"]
+    (form,) = [form for _url, _title, form, _open in steps if form.prefix == name]
     return form
 
 
@@ -157,7 +158,7 @@ def test_link_page_shows_history_and_only_the_steps_of_the_viewers_side(client, 
     response = client.get(reverse("registry:link_detail", args=[link.pk]))
 
     html = response.content.decode()
-    assert [title for _url, title, _form in response.context["steps"]] == [
+    assert [title for _url, title, _form, _open in response.context["steps"]] == [
         "Return the letter",
         "Assign to a cell",
     ]
@@ -200,7 +201,7 @@ def test_workplace_sees_its_own_steps_on_the_same_link(client, world):
 
     response = client.get(reverse("registry:link_detail", args=[link.pk]))
 
-    assert [title for _url, title, _form in response.context["steps"]] == [
+    assert [title for _url, title, _form, _open in response.context["steps"]] == [
         "Moved to another residence",
         "Change workplace",
         "Temporary exemption",

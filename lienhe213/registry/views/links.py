@@ -38,6 +38,11 @@ STEP_TITLES = {
 }
 
 
+# The steps that move a new link along (its receipt, its cell, its acknowledgement), as
+# opposed to those taken when something changes (a move, an exemption, a departure).
+NEXT_STEPS = ("receive", "assign", "acknowledge")
+
+
 def _step_form(step: str, link: ResidenceLink, user: AnyUser, data: Any = None) -> forms.StepForm:
     classes: dict[str, type[forms.StepForm]] = {
         "return": forms.ReturnForm,
@@ -69,6 +74,8 @@ def _link_page(
     user = request.user
     bound = bound or {}
     steps = access.allowed_steps(user, link)
+    # The step the link waits for is unfolded, unless another step's form is being shown.
+    unfold = next((s for s in steps if s in NEXT_STEPS), None) if not bound else None
     context = {
         "link": link,
         "member": link.member,
@@ -79,6 +86,7 @@ def _link_page(
                 reverse(f"registry:{step}", args=[link.pk]),
                 STEP_TITLES[step],
                 bound.get(step) or _step_form(step, link, user),
+                step in bound or step == unfold,
             )
             for step in [*steps, *(s for s in bound if s not in steps)]
         ],
@@ -104,7 +112,7 @@ def _take_step(
     pk: int,
     step: str,
     perform: Callable[[ResidenceLink, dict[str, Any]], ResidenceLink],
-    done: str,
+    done: str | Callable[[HttpRequest, ResidenceLink], None],
 ) -> HttpResponse:
     """Fetch the link (404), check the user is the side of the step (403 with the
     reason, ``access.require_step``), bind the step's form, call the service, then
@@ -124,7 +132,10 @@ def _take_step(
         except DomainError as err:
             form.add_domain_error(err)
         else:
-            messages.success(request, done)
+            if callable(done):
+                done(request, result)
+            else:
+                messages.success(request, done)
             return redirect("registry:link_detail", pk=result.pk)
     return _link_page(request, link, {step: form})
 
@@ -189,8 +200,30 @@ def link_assign(request: HttpRequest, pk: int) -> HttpResponse:
             assigned_on=data["on"],
             version=data["version"],
         ),
-        _("The member was assigned to the cell."),
+        _assigned,
     )
+
+
+def _assigned(request: HttpRequest, link: ResidenceLink) -> None:
+    """What the assignment did and what comes next; a warning when the cell is not the
+    one of the community in the member's address (allowed: the commune knows best)."""
+    cell = link.residence_cell
+    assert cell is not None
+    messages.success(
+        request,
+        _("The member was assigned to %(cell)s; its secretary is told to take the member in.")
+        % {"cell": cell.name},
+    )
+    community = link.member.residence_community
+    if community is not None and cell.community_id != community.pk:
+        messages.warning(
+            request,
+            _(
+                "The member's address is in %(community)s, which is not the community of "
+                "%(cell)s. Check the address, or move the member if this was a mistake."
+            )
+            % {"community": community, "cell": cell.name},
+        )
 
 
 @login_required
