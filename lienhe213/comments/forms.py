@@ -4,6 +4,7 @@
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,13 @@ class BulkRequestForm(forms.Form):
         campaign_field.queryset = campaigns
         campaign_field.empty_label = _("Choose a campaign")
         campaign_field.label_from_instance = campaign_label  # type: ignore[method-assign,assignment]
+        # The one campaign whose window is open today is the only choice that can be
+        # taken: it is chosen (with two open, or none, nothing is).
+        today = timezone.localdate()
+        open_now = [c for c in campaigns if c.opens_on <= today <= c.closes_on]
+        if len(open_now) == 1:
+            self.initial.setdefault("campaign", open_now[0].pk)
+            campaign_field.help_text = _("The only campaign open for requests today.")
         links_field = self.fields["links"]
         assert isinstance(links_field, forms.ModelMultipleChoiceField)
         links_field.queryset = links

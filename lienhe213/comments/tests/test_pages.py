@@ -4,6 +4,7 @@ stale-draft message and query counts."""
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from lienhe213.comments import services
@@ -13,6 +14,7 @@ from lienhe213.comments.tests.conftest import (
     REQUESTED,
     cycle_state,
     link_at,
+    open_campaign,
     request_at,
 )
 
@@ -290,3 +292,37 @@ def test_the_campaign_chooser_shows_the_year_and_window_not_an_id(client, world,
     assert "Year 2025 (comments from " in html
     assert f"2025 ({world.province.pk})" not in html
     assert '<option value="" selected>Choose a campaign</option>' in html
+
+
+def _campaign_choice(client, world):
+    client.force_login(world.workplace_officer)
+    page = client.get(reverse("comments:workplace", args=[world.workplace.pk]))
+    form = page.context["form"]
+    return form["campaign"].value(), form.fields["campaign"].help_text
+
+
+def test_the_one_campaign_open_today_is_chosen_for_the_request(client, world):
+    campaign = open_campaign(world)  # open from 01/11/2025 to 30/11/2025
+
+    with time_machine.travel(datetime.datetime(2025, 11, 3, 9, 0), tick=False):
+        during = _campaign_choice(client, world)
+    with time_machine.travel(datetime.datetime(2025, 12, 3, 9, 0), tick=False):
+        after = _campaign_choice(client, world)
+
+    assert during == (campaign.pk, "The only campaign open for requests today.")
+    assert after == (None, "")
+
+
+def test_no_campaign_is_chosen_when_two_are_open(client, world):
+    open_campaign(world)
+    services.open_campaign(
+        by=world.provincial_officer,
+        province=world.province,
+        year=2024,
+        opens_on=datetime.date(2025, 10, 1),
+        closes_on=datetime.date(2025, 12, 31),
+        deadline=datetime.date(2026, 1, 15),
+    )
+
+    with time_machine.travel(datetime.datetime(2025, 11, 3, 9, 0), tick=False):
+        assert _campaign_choice(client, world) == (None, "")
