@@ -39,7 +39,6 @@ from lienhe213.accounts.models import RoleAssignment, User
 from lienhe213.accounts.queries import (
     accounts_in_scope,
     accounts_with_roles,
-    assignments_in_scope,
     describe_accounts,
 )
 from lienhe213.accounts.serializers import (
@@ -260,9 +259,8 @@ class RoleAssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[RoleA
 
     def get_queryset(self) -> QuerySet[RoleAssignment]:
         user = self.request.user
-        own = RoleAssignment.objects.filter(user_id=user.pk or 0)
         return (
-            (assignments_in_scope(user) | own)
+            RoleAssignment.objects.visible_to(user)
             .select_related("user", "organization", "granted_by")
             .order_by("organization__path", "user__username", "role", "pk")
         )

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lienhe213.accounts.queries import RoleAssignmentQuerySet
+
 
 class Role(models.TextChoices):
     """What a person may do over an organization's subtree (see ``accounts.access``)."""
@@ -97,6 +99,8 @@ class RoleAssignment(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     granted_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["user_id", "organization_id"]

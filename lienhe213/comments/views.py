@@ -79,8 +79,9 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     Kind, Side = Organization.Kind, Organization.Side
     entries: list[tuple[Organization, str, str]] = []
-    orgs = Organization.objects.current().filter(role_assignments__user_id=user.pk or 0).distinct()
-    for org in orgs.order_by("path"):
+    # The organizations the user holds a role in; a superuser with none works from the
+    # roots, like everywhere else (``entry_points``).
+    for org in Organization.objects.entry_points(user).order_by("path"):
         if org.kind == Kind.PROVINCIAL_COMMITTEE:
             entries.append((org, "comments:province", _("Campaigns")))
             entries.append((org, "comments:progress", _("Progress")))
@@ -702,7 +703,7 @@ def _step_confirmation(request: HttpRequest, item: CommentRequest, step: str) ->
     return render(request, "comments/step_confirm.html", context)
 
 
-def _refused(request: HttpRequest, item: CommentRequest, exc: DomainError) -> HttpResponse:
+def _refused(request: HttpRequest, item: CommentRequest, exc: Exception) -> HttpResponse:
     """A step of another side: the request's page with the reason, 403 (as the API)."""
     messages.error(request, str(exc))
     return render(

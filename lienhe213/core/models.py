@@ -3,6 +3,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import connections, models
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.core.fields import TreePathField
@@ -13,7 +14,21 @@ class AuditRowImmutable(Exception):
     only ``core.audit`` seals rows and expires old ones."""
 
 
+# Who reads which audit rows is a rule of the role model, which core may not import:
+# it is named here (or by ``settings.AUDIT_READER_PATHS``) and resolved when asked. The
+# function gives the tree paths a user reads, or None for every row.
+AUDIT_READER_PATHS = "lienhe213.accounts.queries.audit_paths"
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def visible_to(self, user: Any) -> "AuditEventQuerySet":
+        """The events ``user`` may read: those whose object lies in a subtree where
+        they may read the audit trail; every event, those outside any subtree too
+        (logins of unassigned accounts, system jobs), for a superuser."""
+        reader_paths = import_string(getattr(settings, "AUDIT_READER_PATHS", AUDIT_READER_PATHS))
+        paths: list[str] | None = reader_paths(user)
+        return self if paths is None else self.in_scope_paths(paths)
+
     def in_scope_paths(self, paths: list[str]) -> "AuditEventQuerySet":
         """Events whose object lies in one of the subtrees given by tree paths."""
         condition = models.Q(pk__in=[])

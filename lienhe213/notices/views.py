@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lienhe213.accounts.access import Capability, scope_paths, sees_everything
+from lienhe213.accounts.access import Capability
 from lienhe213.core.errors import DomainError
 from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.members.access import get_member_for_user
@@ -39,12 +39,7 @@ def _notices(request: HttpRequest) -> Any:
 def _notice_organizations(user: Any) -> list[Organization]:
     """The organizations whose notices ``user`` reads: the top of each subtree they
     hold a committee role over (the whole tree's roots for an administrator)."""
-    if sees_everything(user):
-        orgs = Organization.objects.visible_roots(user)
-    else:
-        orgs = Organization.objects.filter(
-            path__in=scope_paths(user, Capability.VIEW_MEMBERS)
-        ).current()
+    orgs = Organization.objects.entry_points(user, [Capability.VIEW_MEMBERS])
     return list(orgs.order_by("path"))
 
 

@@ -50,6 +50,24 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         capability = capability or access.Capability.VIEW_ORGANIZATIONS
         return self.filter(paths_condition("path", access.scope_paths(user, capability)))
 
+    def entry_points(
+        self, user: "AnyUser", capabilities: "Iterable[Capability]" = ()
+    ) -> "OrganizationQuerySet":
+        """The organizations ``user`` works from: the current organizations of their
+        role assignments, or the current roots of the tree for someone who sees
+        everything. With ``capabilities``, only the top of each subtree where they hold
+        one of them (``scope_paths``: an organization below another they hold it over
+        adds nothing)."""
+        from lienhe213.accounts import access
+
+        current = self.current()
+        if access.sees_everything(user):
+            return current.filter(parent__isnull=True)
+        if capabilities:
+            paths = {path for c in capabilities for path in access.scope_paths(user, c)}
+            return current.filter(path__in=paths)
+        return current.filter(role_assignments__user_id=user.pk or 0).distinct()
+
     def visible_roots(self, user: "AnyUser") -> "OrganizationQuerySet":
         """The highest organizations ``user`` may see: where the tree browser starts."""
         from lienhe213.accounts import access
@@ -102,3 +120,12 @@ def communities_of(commune_id: object) -> "models.QuerySet[Community]":
     if not str(commune_id or "").isdigit():
         return Community.objects.none()
     return Community.objects.filter(commune_id=int(str(commune_id)), valid_until__isnull=True)
+
+
+def entry_points(
+    user: "AnyUser", capabilities: "Iterable[Capability]" = ()
+) -> "OrganizationQuerySet":
+    """``Organization.objects.entry_points(user)``: where ``user`` works from."""
+    from lienhe213.organizations.models import Organization
+
+    return Organization.objects.entry_points(user, capabilities)

@@ -46,16 +46,14 @@ def _assignments(user: AnyUser) -> list[tuple[Role, Organization]]:
     superuser without any works as an administrator over the roots of the tree."""
     rows = [
         (Role(a.role), a.organization)
-        for a in RoleAssignment.objects.filter(
-            user_id=user.pk or 0,
-            organization__valid_until__isnull=True,
-            role__in=list(INBOX_ROLES),
-        )
+        for a in RoleAssignment.objects.held_by(user)
+        .current()
+        .filter(role__in=list(INBOX_ROLES))
         .select_related("organization")
         .order_by("organization__path", "role")
     ]
     if not rows and sees_everything(user):
-        roots = Organization.objects.current().filter(parent__isnull=True).order_by("path")
+        roots = Organization.objects.entry_points(user).order_by("path")
         rows = [(Role.ADMINISTRATOR, org) for org in roots]
     return rows
 

@@ -31,7 +31,6 @@ from lienhe213.accounts.access import (
     has_capability,
     highest_rank_at,
     own_member_id,
-    scope_paths,
     sees_everything,
 )
 from lienhe213.accounts.forms import (
@@ -168,9 +167,8 @@ def numbers(request: HttpRequest) -> HttpResponse:
     give several sections); every number is counted through the gatekeepers, a few
     aggregate queries per section."""
     assignments = (
-        RoleAssignment.objects.filter(
-            user_id=request.user.pk or 0, organization__valid_until__isnull=True
-        )
+        RoleAssignment.objects.held_by(request.user)
+        .current()
         .select_related("organization")
         .order_by("organization__path", "role")
     )
@@ -198,9 +196,9 @@ def dashboard(request: HttpRequest, pk: int, role: str) -> HttpResponse:
     org = get_organization_for_user(user, pk)
     if role not in dashboards.KIND_OF_ROLE:
         raise Http404
-    held = RoleAssignment.objects.filter(
-        user_id=user.pk or 0, organization=org, role=role, organization__valid_until__isnull=True
-    ).exists()
+    held = (
+        RoleAssignment.objects.held_by(user).current().filter(organization=org, role=role).exists()
+    )
     if not held:
         raise PermissionDenied
     today = timezone.localdate()
@@ -221,9 +219,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     unassigned accounts, system jobs) only for superusers."""
     if not has_capability(request.user, Capability.VIEW_AUDIT):
         raise PermissionDenied
-    events = AuditEvent.objects.all()
-    if not sees_everything(request.user):
-        events = events.in_scope_paths(scope_paths(request.user, Capability.VIEW_AUDIT))
+    events = AuditEvent.objects.visible_to(request.user)
     form = AuditFilterForm(request.GET)
     page = peek_page(form.filter(events), request.GET.get("page"))
     described = changes.describe(
@@ -262,7 +258,8 @@ def role_list(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The role was granted."))
             return redirect("accounts:roles", pk=org.pk)
     assignments = (
-        RoleAssignment.objects.filter(organization__path__under=org.path)
+        RoleAssignment.objects.visible_to(user)
+        .filter(organization__path__under=org.path)
         .select_related("user", "organization", "granted_by")
         .order_by("organization__path", "user__username", "role")
     )
@@ -288,9 +285,9 @@ def role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespon
     if not has_capability(user, Capability.MANAGE_ROLES, org.path):
         raise PermissionDenied
     assignment = get_object_or_404(
-        RoleAssignment.objects.select_related("user", "organization").filter(
-            organization__path__under=org.path
-        ),
+        RoleAssignment.objects.visible_to(user)
+        .select_related("user", "organization")
+        .filter(organization__path__under=org.path),
         pk=assignment_pk,
     )
     try:

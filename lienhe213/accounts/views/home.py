@@ -23,9 +23,9 @@ def _member_sections(request: HttpRequest) -> list[Section]:
         return []
     record = Member.objects.visible_to(user).filter(pk=own).select_related("organization").first()
     assignments = (
-        RoleAssignment.objects.filter(
-            user_id=user.pk or 0, role=Role.MEMBER, organization__valid_until__isnull=True
-        )
+        RoleAssignment.objects.held_by(user)
+        .current()
+        .filter(role=Role.MEMBER)
         .select_related("organization")
         .order_by("organization__path")
     )

@@ -20,8 +20,6 @@ from lienhe213.accounts.access import (
     AnyUser,
     Capability,
     has_capability,
-    scope_paths,
-    sees_everything,
 )
 from lienhe213.core.errors import DomainError
 from lienhe213.core.pages import peek_page, query_without_page, render_page
@@ -53,12 +51,8 @@ def index(request: HttpRequest) -> HttpResponse:
     """Where the user's tracking books are: their organizations and, under a higher
     committee, its grassroots organizations."""
     user = request.user
-    paths = {path for capability in REGISTRY_CAPABILITIES for path in scope_paths(user, capability)}
-    if sees_everything(user):
-        roots = list(Organization.objects.current().filter(parent__isnull=True))
-    elif paths:
-        roots = list(Organization.objects.current().filter(path__in=paths))
-    else:
+    roots = list(Organization.objects.entry_points(user, REGISTRY_CAPABILITIES))
+    if not roots:
         raise PermissionDenied
     below = (
         Organization.objects.current()
