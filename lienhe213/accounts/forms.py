@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe213.accounts.access import ROLE_RANK, AnyUser, Capability, highest_rank_at
 from lienhe213.accounts.models import Role, User, account_named
-from lienhe213.core.errors import DomainError
-from lienhe213.core.forms import DateInput
+from lienhe213.core.forms import DateInput, DomainErrorMixin
 from lienhe213.core.models import AuditEvent
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
@@ -35,7 +34,7 @@ def _password_field(label: Any, autocomplete: str) -> forms.CharField:
     )
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(DomainErrorMixin, forms.Form):
     """The old password and the new one twice; ``change_password`` checks the old one
     and the password rules."""
 
@@ -56,11 +55,8 @@ class PasswordChangeForm(forms.Form):
             self.add_error("new_password2", _("The two new passwords differ."))
         return data
 
-    def add_domain_error(self, err: DomainError) -> None:
-        field = {"old_password": "old_password", "new_password": "new_password1"}.get(
-            err.field or ""
-        )
-        self.add_error(field, str(err))
+    # The service names the new password once; the form asks for it twice.
+    aliases = {"new_password": "new_password1", "new_password1": None, "new_password2": None}
 
 
 class ResetRequestForm(PasswordResetForm):
@@ -113,7 +109,7 @@ class ManagedOrganizationField(forms.ModelChoiceField):  # type: ignore[type-arg
         return f"{obj.name} — {obj.parent.name}" if obj.parent else str(obj.name)
 
 
-class GrantRoleForm(forms.Form):
+class GrantRoleForm(DomainErrorMixin, forms.Form):
     """Grant a role under one organization: the roles offered are those not above the
     user's own rank there, the organizations those of its subtree the user manages.
     ``grant_role`` checks the same rules again for the organization actually chosen."""
@@ -150,11 +146,8 @@ class GrantRoleForm(forms.Form):
             raise forms.ValidationError(_("No account has this username."))
         return account
 
-    def add_domain_error(self, err: DomainError) -> None:
-        self.add_error(err.field if err.field in self.fields else None, str(err))
 
-
-class AccountForm(forms.Form):
+class AccountForm(DomainErrorMixin, forms.Form):
     """A new account. The member record is named by its party card number or its id,
     among the members the user may see; ``create_account`` checks the rest."""
 
@@ -214,16 +207,15 @@ class AccountForm(forms.Form):
         names = ("username", "first_name", "last_name", "email", "member")
         return {name: self.cleaned_data[name] for name in names}
 
-    def add_domain_error(self, err: DomainError) -> None:
-        field = "party_card_number" if err.field == "member" else err.field
-        self.add_error(field if field in self.fields else None, str(err))
+    # The member record is named by its party card number.
+    aliases = {"member": "party_card_number"}
 
 
 class AccountSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=150)
 
 
-class SecondFactorForm(forms.Form):
+class SecondFactorForm(DomainErrorMixin, forms.Form):
     """A code from the authenticator app (six digits) or a recovery code; the services
     check it."""
 
@@ -239,6 +231,3 @@ class SecondFactorForm(forms.Form):
             }
         ),
     )
-
-    def add_domain_error(self, err: DomainError) -> None:
-        self.add_error("code" if err.field == "code" else None, str(err))

@@ -5,7 +5,9 @@ records the rating use over its subtree; the residential cell drafts and signs (
 commune clerk may help with the draft); only the commune committee that holds the
 member's link confirms and returns. The capabilities are in ``accounts.access``; which
 side takes which step, and when, is the one table ``STEPS`` that the services, the
-pages and the API ask (``require_step``, ``allowed_steps``).
+pages and the API ask (``require_step``, ``allowed_steps``). A user who is not the side
+of a step gets ``StepRefused`` (``core.errors``): 403 with the reason in the pages and
+the API alike; a rule of the cycle, by contrast, is a ``DomainError`` (400).
 """
 
 from collections.abc import Callable, Iterable
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from lienhe213.accounts.access import AnyUser, Capability, has_capability, own_member_id
 from lienhe213.comments.models import OUTCOMES_FOR, CommentRequest
 from lienhe213.core.errors import DomainError
+from lienhe213.core.errors import StepRefused as StepRefused  # the pages and API catch it here
 from lienhe213.organizations.models import Organization
 
 
@@ -65,11 +68,6 @@ def may_use(by: AnyUser, request: CommentRequest) -> bool:
 def is_the_member(by: AnyUser, request: CommentRequest) -> bool:
     """Whether ``by`` is the member the comment is about (the right to know)."""
     return own_member_id(by) == request.member_id
-
-
-class StepRefused(DomainError):
-    """``by`` does not act for the side that takes the step: a 403 with this reason on
-    the pages and in the API alike (a rule of the cycle, by contrast, is a 400)."""
 
 
 def _cell_refusal(request: CommentRequest) -> str:

@@ -10,18 +10,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
-from lienhe213.core.errors import DomainError
+from lienhe213.core.forms import DomainErrorMixin
 from lienhe213.imports import reading, services
 from lienhe213.imports.models import ImportBatch
 from lienhe213.members.forms import PartyUnitChoiceField
 from lienhe213.organizations.models import Organization
 
 ACCEPTED_FILES = ".xlsx,.xls,.csv,.ods"
-
-
-class DomainErrorMixin:
-    def add_domain_error(self: Any, err: DomainError) -> None:
-        self.add_error(err.field if err.field in self.fields else None, str(err))
 
 
 def importable_kinds(user: AnyUser) -> list[tuple[str, Any]]:

@@ -23,6 +23,7 @@ from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.core import audit, leases
 from lienhe213.core.bulk import insert_rows
 from lienhe213.core.errors import DomainError
+from lienhe213.core.locking import check_version
 from lienhe213.imports import columns, links, members, organizations, reading
 from lienhe213.imports.models import ImportBatch, ImportRow
 from lienhe213.imports.rows import OUTCOMES, REJECTED, RowReader, RowResult
@@ -190,10 +191,7 @@ def _queue_check(batch: ImportBatch) -> None:
 
 
 def _require_ready(batch: ImportBatch, version: int | None) -> None:
-    if version is not None and version != batch.version:
-        raise DomainError(
-            _("This import was changed by someone else meanwhile. Reload it and try again.")
-        )
+    check_version(batch, version, what="import")
     if batch.status not in (ImportBatch.Status.READY, ImportBatch.Status.FAILED):
         raise DomainError(_("This import cannot be changed any more."))
 

@@ -8,16 +8,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lienhe213.core.errors import DomainError
-from lienhe213.core.forms import DateInput
+from lienhe213.core.forms import DateInput, DomainErrorMixin
 from lienhe213.meetings.models import Attendance, Meeting
 
 _DATE = DateInput()
 
 
-class ServiceForm(forms.Form):
-    def add_domain_error(self, err: DomainError) -> None:
-        self.add_error(err.field if err.field in self.fields else None, str(err))
+class ServiceForm(DomainErrorMixin, forms.Form):
+    """A form whose input a meeting service checks; its refusals show on the form."""
 
 
 class VersionedForm(ServiceForm):

@@ -10,18 +10,16 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lienhe213.accounts.access import AnyUser
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
+from lienhe213.core.locking import check_version
 from lienhe213.meetings.access import require_meetings_of
 from lienhe213.meetings.models import Attendance, FollowUp, Meeting, Opinion
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import Category, ResidenceLink
-
-STALE = gettext_lazy("This meeting was changed by someone else meanwhile. Reload it and try again.")
 
 
 def _user(by: AnyUser) -> Any:
@@ -33,8 +31,7 @@ def _lock(meeting: Meeting, by: AnyUser, version: int | None) -> Meeting:
     run its cell's meetings or when ``version`` is stale."""
     current = Meeting.objects.select_for_update().select_related("cell").get(pk=meeting.pk)
     require_meetings_of(by, current.cell)
-    if version is not None and version != current.version:
-        raise DomainError(STALE)
+    check_version(current, version, what="meeting")
     return current
 
 
@@ -50,11 +47,7 @@ def _require_records_allowed(meeting: Meeting) -> None:
 
 def _require_cell(cell: Organization) -> Organization:
     cell = Organization.objects.get(pk=cell.pk)
-    if (
-        not cell.is_current
-        or cell.kind != Organization.Kind.CELL
-        or cell.side != Organization.Side.RESIDENTIAL
-    ):
+    if not cell.is_current or not cell.is_residential_cell:
         raise DomainError(
             _("“%(org)s” is not a current residential cell.") % {"org": cell.name}, field="cell"
         )

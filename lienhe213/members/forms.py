@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lienhe213.accounts.access import AnyUser, Capability
-from lienhe213.core.errors import DomainError
-from lienhe213.core.forms import DateInput
+from lienhe213.core.forms import DateInput, DomainErrorMixin
 from lienhe213.members.models import Member
 from lienhe213.members.services import EDITABLE_FIELDS
 from lienhe213.organizations.models import AdministrativeUnit, Organization
@@ -23,7 +22,7 @@ class PartyUnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name} — {obj.parent.name}" if obj.parent else str(obj.name)
 
 
-class MemberForm(forms.ModelForm):  # type: ignore[type-arg]
+class MemberForm(DomainErrorMixin, forms.ModelForm):  # type: ignore[type-arg]
     """The member record as the services accept it. Choices are narrowed to what the
     user may use; ``version`` carries the record's version for the edit conflict check."""
 
@@ -115,6 +114,3 @@ class MemberForm(forms.ModelForm):  # type: ignore[type-arg]
     def changes(self) -> dict[str, Any]:
         """The cleaned values, named as the services take them."""
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
-
-    def add_domain_error(self, err: DomainError) -> None:
-        self.add_error(err.field if err.field in self.fields else None, str(err))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
+from lienhe213.core.locking import check_version
 from lienhe213.members.models import Member, PreviousPartyCard
 from lienhe213.organizations.models import Organization
 
@@ -141,10 +142,7 @@ def update_member(*, by: AnyUser, member: Member, version: int | None, **changes
         raise DomainError(
             _("This former member's record was anonymised and can no longer be changed.")
         )
-    if version is not None and version != current.version:
-        raise DomainError(
-            _("This record was changed by someone else meanwhile. Reload it and try again.")
-        )
+    check_version(current, version, what="record")
     new_org = changes.get("organization")
     if isinstance(new_org, Organization) and new_org.pk != current.organization_id:
         new_org = changes["organization"] = Organization.objects.get(pk=new_org.pk)

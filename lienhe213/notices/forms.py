@@ -6,16 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.accounts.access import AnyUser
-from lienhe213.core.errors import DomainError
+from lienhe213.core.forms import DomainErrorMixin
 from lienhe213.notices import access
 from lienhe213.notices.models import SIDE_OF_KIND, Kind, Notice, Side
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import ResidenceLink
 
 
-class DomainErrorForm(forms.Form):
-    def add_domain_error(self, err: DomainError) -> None:
-        self.add_error(err.field if err.field in self.fields else None, str(err))
+class DomainErrorForm(DomainErrorMixin, forms.Form):
+    """A form whose input a notice service checks; its refusals show on the form."""
 
 
 class BoxFilterForm(forms.Form):
@@ -81,10 +80,6 @@ class SendForm(DomainErrorForm):
         self.fields["kind"].choices = [  # type: ignore[attr-defined]
             (value, label) for value, label in Kind.choices if SIDE_OF_KIND[value] in sides
         ]
-
-    def add_domain_error(self, err: DomainError) -> None:
-        field = self.aliases.get(err.field or "", err.field)
-        self.add_error(field if field in self.fields else None, str(err))
 
 
 class AcknowledgeForm(DomainErrorForm):

@@ -12,11 +12,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lienhe213.accounts.access import AnyUser
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
+from lienhe213.core.locking import check_version
 from lienhe213.notices import access
 from lienhe213.notices.models import (
     RESPONSE_WORKING_DAYS,
@@ -36,8 +36,6 @@ Status = Notice.Status
 # A link closed this many days before a notice still connects the two committees: a
 # death, a departure or a last absence is often reported just after the link ends.
 RECENTLY_CLOSED_DAYS = 90
-
-STALE = gettext_lazy("This notice was changed by someone else meanwhile. Reload it and try again.")
 
 
 def _user(by: AnyUser) -> Any:
@@ -188,8 +186,7 @@ def _lock(notice: Notice, version: int | None) -> Notice:
         .select_related("link", "sender", "recipient")
         .get(pk=notice.pk)
     )
-    if version is not None and version != current.version:
-        raise DomainError(STALE)
+    check_version(current, version, what="notice")
     return current
 
 

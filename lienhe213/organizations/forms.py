@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lienhe213.accounts.access import AnyUser, Capability
-from lienhe213.core.errors import DomainError
-from lienhe213.core.forms import DateInput
+from lienhe213.core.forms import DateInput, DomainErrorMixin
 from lienhe213.organizations.models import AdministrativeUnit, Organization
 from lienhe213.organizations.queries import communities_of, deployed_communes
 
@@ -33,10 +32,8 @@ class OrganizationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name} — {obj.parent.name}" if obj.parent else str(obj.name)
 
 
-class _ServiceForm(forms.Form):
-    def add_domain_error(self, err: DomainError) -> None:
-        """Show a service's refusal on the field it names, else above the form."""
-        self.add_error(err.field if err.field in self.fields else None, str(err))
+class _ServiceForm(DomainErrorMixin, forms.Form):
+    """A form whose input an organization service checks; its refusals show on it."""
 
 
 def _choose_outside(field: forms.Field, user: AnyUser, org: Organization) -> None:

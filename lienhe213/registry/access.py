@@ -6,17 +6,15 @@ committee's subtree, the residential cell over the cell: each side only on its o
 
 Which side takes which step of a link is written once, in ``STEP_SIDES``; whether the
 link's state allows the step is the link's own predicate (``STEP_STATES``). A user who
-may see the link but is not the side of the step gets ``SideRefused``: a 403 with the
-same translated message in the pages (shown on the link page) and in the API (its
-``detail``, through DRF's handling of Django's ``PermissionDenied``).
+may see the link but is not the side of the step gets ``StepRefused`` (``core.errors``):
+a 403 with the same translated message in the pages (shown on the link page) and in the
+API (its ``detail``, through DRF's handling of Django's ``PermissionDenied``).
 """
 
 from collections.abc import Callable
 from enum import StrEnum
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,27 +26,14 @@ from lienhe213.accounts.access import (
     scope_paths,
     sees_everything,
 )
-from lienhe213.core.errors import DomainError
+from lienhe213.core.errors import DomainError, StepRefused
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import ResidenceLink
 
-
-class SideRefused(PermissionDenied):
-    """The user may see the object but does not act for the side that takes this step.
-
-    A ``PermissionDenied``, not a ``DomainError``: Django answers it with 403, and DRF
-    turns it into a 403 whose ``detail`` is ``message`` (``core.api`` maps only
-    ``DomainError`` to 400). The link pages catch it and show ``message`` on the link
-    page, with the same 403; nothing is changed.
-    """
-
-    def __init__(self, message: str | Promise) -> None:
-        super().__init__(str(message))
-        self.message = str(message)
-
-    def __str__(self) -> str:
-        return self.message
+# The old name of the one refusal of a step taken by the wrong side (``core.errors``),
+# kept for the pages and tests that still say it.
+SideRefused = StepRefused
 
 
 class LinkSide(StrEnum):
@@ -160,23 +145,23 @@ def allowed_steps(user: AnyUser, link: ResidenceLink) -> list[str]:
 
 
 def require_step(user: AnyUser, link: ResidenceLink, step: str) -> None:
-    """Refuse (``SideRefused``, 403) unless ``user`` acts for a side that takes ``step``
+    """Refuse (``StepRefused``, 403) unless ``user`` acts for a side that takes ``step``
     on ``link``. Only the side: whether the state allows the step is the service's
     check, refused with a ``DomainError`` that names the state."""
     reason = _step_refusal(user, link, step)
     if reason is not None:
-        raise SideRefused(reason)
+        raise StepRefused(reason)
 
 
 def require_side(user: AnyUser, side: LinkSide, org: Organization | None = None) -> None:
-    """Refuse (``SideRefused``, 403) unless ``user`` may act for ``org`` on ``side`` —
+    """Refuse (``StepRefused``, 403) unless ``user`` may act for ``org`` on ``side`` —
     the checks that are not a step of a link: issuing letters for a workplace,
     receiving a commune's letters, a classification's deciding committee, the new
     workplace taking a link over. With no ``org``: for some organization of that side
     (the check made before the request names one)."""
     if not acts_for(user, side, org):
         message = _NOWHERE[side] if org is None else _NOT_FOR[side] % {"org": org.name}
-        raise SideRefused(message)
+        raise StepRefused(message)
 
 
 def require_workplace_side(by: AnyUser, org: Organization) -> None:
@@ -200,17 +185,17 @@ def require_cell_side(by: AnyUser, org: Organization) -> None:
 def _as_domain_error(side: LinkSide, by: AnyUser, org: Organization) -> None:
     try:
         require_side(by, side, org)
-    except SideRefused as exc:
+    except StepRefused as exc:
         raise DomainError(exc.message) from exc
 
 
 def require_remapping(user: AnyUser, org: Organization | None = None) -> None:
-    """Refuse (``SideRefused``, 403) unless ``user`` may re-map the links held by
+    """Refuse (``StepRefused``, 403) unless ``user`` may re-map the links held by
     ``org`` after a restructuring (with no ``org``: re-map links somewhere)."""
     if not has_capability(user, Capability.RESTRUCTURE_LINKS, org.path if org else None):
         if org is None:
-            raise SideRefused(_("You may not re-map links."))
-        raise SideRefused(_("You may not re-map the links of “%(org)s”.") % {"org": org.name})
+            raise StepRefused(_("You may not re-map links."))
+        raise StepRefused(_("You may not re-map the links of “%(org)s”.") % {"org": org.name})
 
 
 def require_restructuring(by: AnyUser, org: Organization) -> None:
@@ -218,7 +203,7 @@ def require_restructuring(by: AnyUser, org: Organization) -> None:
     restructuring: ``require_remapping`` for the service."""
     try:
         require_remapping(by, org)
-    except SideRefused as exc:
+    except StepRefused as exc:
         raise DomainError(exc.message) from exc
 
 

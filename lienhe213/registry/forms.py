@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from lienhe213.accounts.access import AnyUser, Capability
-from lienhe213.core.errors import DomainError
-from lienhe213.core.forms import DateInput
+from lienhe213.core.forms import DateInput, DomainErrorMixin
 from lienhe213.core.text import numbered_sort_key
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Community, Organization
@@ -54,7 +53,7 @@ STEP_HINTS = {
 }
 
 
-class StepForm(forms.Form):
+class StepForm(DomainErrorMixin, forms.Form):
     """A step on one link: its date and the version of the link the page showed. The
     step is the form's prefix; ``hint`` tells it apart from a look-alike step."""
 
@@ -67,10 +66,6 @@ class StepForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.hint = STEP_HINTS.get(self.prefix or "", "")
-
-    def add_domain_error(self, err: DomainError) -> None:
-        field = self.aliases.get(err.field or "", err.field)
-        self.add_error(field if field in self.fields else None, str(err))
 
 
 class ReturnForm(StepForm):
@@ -179,7 +174,7 @@ class EndForm(StepForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
-class IssueLettersForm(forms.Form):
+class IssueLettersForm(DomainErrorMixin, forms.Form):
     """The workplace's bulk action: the chosen members get one letter each."""
 
     members = forms.TypedMultipleChoiceField(label=_("Members"), coerce=int)
@@ -189,12 +184,10 @@ class IssueLettersForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["members"].choices = [(pk, pk) for pk in member_ids]  # type: ignore[attr-defined]
 
-    def add_domain_error(self, err: DomainError) -> None:
-        field = {"residence_commune": None, "date": "issued_on"}.get(err.field or "", err.field)
-        self.add_error(field if field in self.fields else None, str(err))
+    aliases = {"residence_commune": None, "date": "issued_on"}
 
 
-class ReceiveLettersForm(forms.Form):
+class ReceiveLettersForm(DomainErrorMixin, forms.Form):
     """The commune's bulk receipt: the chosen letters waiting at the commune, received
     on one day. Each chosen letter carries the version the list showed
     (``version-<pk>``), so a letter changed meanwhile is refused, not overwritten."""
@@ -211,12 +204,10 @@ class ReceiveLettersForm(forms.Form):
         value = str(self.data.get(f"version-{pk}", ""))
         return int(value) if value.isdigit() else None
 
-    def add_domain_error(self, err: DomainError) -> None:
-        field = {"date": "received_on"}.get(err.field or "", err.field)
-        self.add_error(field if field in self.fields else None, str(err))
+    aliases = {"date": "received_on"}
 
 
-class ClassifyForm(forms.Form):
+class ClassifyForm(DomainErrorMixin, forms.Form):
     """The workplace's classification of a working member (33-HD §1.3)."""
 
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
@@ -251,9 +242,6 @@ class ClassifyForm(forms.Form):
             .filter(kind=Organization.Kind.CELL)
         )
 
-    def add_domain_error(self, err: DomainError) -> None:
-        self.add_error(err.field if err.field in self.fields else None, str(err))
-
 
 def _ancestor_ids(member: Member) -> list[int]:
     return [int(part) for part in member.unit_path.split(".") if part]
@@ -275,11 +263,8 @@ def deciders_for(user: AnyUser, member: Member) -> "Any":
     return workplaces_of(user).filter(pk__in=_ancestor_ids(member))
 
 
-class _CalendarForm(forms.Form):
+class _CalendarForm(DomainErrorMixin, forms.Form):
     """A form of the province's deadline calendar; the rules are the services'."""
-
-    def add_domain_error(self, err: DomainError) -> None:
-        self.add_error(err.field if err.field in self.fields else None, str(err))
 
 
 class DeadlineDaysForm(_CalendarForm):
@@ -295,7 +280,7 @@ class PublicHolidayForm(_CalendarForm):
     name = forms.CharField(label=pgettext_lazy("of a thing", "Name"), max_length=150)
 
 
-class RemapForm(forms.Form):
+class RemapForm(DomainErrorMixin, forms.Form):
     """Restructuring: where the open links held by a merged commune committee or cell
     move to. The cells offered are those of the commune chosen on the page (a commune
     source keeps each link's cell, which the merge moved with it)."""
@@ -329,6 +314,3 @@ class RemapForm(forms.Form):
         self.fields["community"].queryset = communities  # type: ignore[attr-defined]
         if commune is not None:
             self.fields["cell"].queryset = residential_cells(commune)  # type: ignore[attr-defined]
-
-    def add_domain_error(self, err: DomainError) -> None:
-        self.add_error(err.field if err.field in self.fields else None, str(err))

@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe213.accounts.access import AnyUser
 from lienhe213.comments.models import CommentRequest
-from lienhe213.core.errors import DomainError
-from lienhe213.core.forms import DateInput
+from lienhe213.core.forms import DateInput, DomainErrorMixin
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 from lienhe213.reports.indicators import Period
@@ -56,9 +55,8 @@ class PeriodForm(forms.Form):
         return Period.for_year(data.get("year") or self.today.year)
 
 
-class DomainErrorForm(forms.Form):
-    def add_domain_error(self, err: DomainError) -> None:
-        self.add_error(err.field if err.field in self.fields else None, str(err))
+class DomainErrorForm(DomainErrorMixin, forms.Form):
+    """A form whose input a report service checks; its refusals show on the form."""
 
 
 class ProposeForm(DomainErrorForm):
@@ -87,10 +85,8 @@ class ProposeForm(DomainErrorForm):
         self.fields["member"].queryset = Member.objects.visible_to(user)  # type: ignore[attr-defined]
         self.fields["comment_request"].queryset = CommentRequest.objects.visible_to(user)  # type: ignore[attr-defined]
 
-    def add_domain_error(self, err: DomainError) -> None:
-        # The member and the comment are hidden: their messages go on top of the form.
-        visible = err.field in self.fields and err.field not in ("member", "comment_request")
-        self.add_error(err.field if visible else None, str(err))
+    # The member and the comment are hidden: their messages go on top of the form.
+    aliases = {"member": None, "comment_request": None}
 
 
 class DecideForm(DomainErrorForm):

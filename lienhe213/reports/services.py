@@ -8,7 +8,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lienhe213.accounts.access import AnyUser
 from lienhe213.accounts.models import User
@@ -16,12 +15,12 @@ from lienhe213.comments.models import CommentRequest, Recommendation
 from lienhe213.comments.queries import RETURNED_STATUSES
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
+from lienhe213.core.locking import check_version
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 from lienhe213.reports import access
 from lienhe213.reports.models import Commendation
 
-STALE = gettext_lazy("The commendation changed meanwhile: reload it and try again.")
 FIELDS = [
     "year",
     "organization",
@@ -127,8 +126,7 @@ def _lock(commendation: Commendation, version: int | None, by: AnyUser) -> Comme
         .select_related("organization", "member")
         .get(pk=commendation.pk)
     )
-    if version is not None and version != current.version:
-        raise DomainError(STALE)
+    check_version(current, version, what="commendation")
     if current.status != Commendation.Status.PROPOSED:
         raise DomainError(_("Only a proposed commendation can be decided or rejected."))
     committee = access.deciding_committee(current)

@@ -12,7 +12,6 @@ The functions live in one module per part of the cycle; import them from here.
 
 from lienhe213.comments.services._common import (
     DRAFT_FIELDS,
-    STALE,
 )
 from lienhe213.comments.services.campaigns import (
     open_campaign,
@@ -45,7 +44,6 @@ from lienhe213.comments.services.use import (
 __all__ = [
     "DRAFT_FIELDS",
     "NOTICE_KIND_FOR",
-    "STALE",
     "acknowledge_comment",
     "answer_comment",
     "confirm_and_return",

@@ -3,19 +3,15 @@
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy
-
 from lienhe213.accounts.access import AnyUser
 from lienhe213.comments.models import (
     Comment,
     CommentRequest,
 )
 from lienhe213.core import audit
-from lienhe213.core.errors import DomainError
+from lienhe213.core.locking import check_version
 
 Status = CommentRequest.Status
-
-STALE = gettext_lazy("This comment was changed by someone else meanwhile. Reload it and try again.")
 
 DRAFT_FIELDS = (
     "item_1",
@@ -50,15 +46,13 @@ def _lock(request: CommentRequest, version: int | None = None) -> CommentRequest
         )
         .get(pk=request.pk)
     )
-    if version is not None and version != current.version:
-        raise DomainError(STALE)
+    check_version(current, version, what="comment")
     return current
 
 
 def _lock_comment(request: CommentRequest, version: int | None) -> Comment:
     comment = Comment.objects.select_for_update().get(request=request)
-    if version is not None and version != comment.version:
-        raise DomainError(STALE)
+    check_version(comment, version, what="comment")
     comment.request = request
     return comment
 

@@ -26,7 +26,7 @@ from lienhe213.comments.services._common import (
     _step,
     _user,
 )
-from lienhe213.core.errors import DomainError
+from lienhe213.core.errors import DomainError, StepRefused
 from lienhe213.reminders import handoffs
 
 # --- the residential cell ---
@@ -268,6 +268,6 @@ def confirm_and_return_comments(
     for request, version in requests:
         try:
             done.append(confirm_and_return(by=by, request=request, version=version))
-        except DomainError as err:
+        except (DomainError, StepRefused) as err:
             refused.append((request, str(err)))
     return done, refused

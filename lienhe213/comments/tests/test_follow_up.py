@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from lienhe213.comments import services
 from lienhe213.comments.models import CommentRequest, RecommendationFollowUp
 from lienhe213.comments.tests.conftest import BEST_FORM_3, cycle_state, request_at
-from lienhe213.core.errors import DomainError
+from lienhe213.core.errors import DomainError, StepRefused
 from lienhe213.core.models import AuditEvent
 from lienhe213.notices.models import Kind, Notice
 
@@ -28,9 +28,9 @@ def state():
     )
 
 
-def refused(match, **kwargs):
+def refused(match, refusal=DomainError, **kwargs):
     before = state()
-    with pytest.raises(DomainError, match=match):
+    with pytest.raises(refusal, match=match):
         services.record_follow_up(**kwargs)
     assert state() == before
 
@@ -131,6 +131,7 @@ def test_follow_up_by_another_side_is_refused(world, name):
     request = request_at(world, "returned", items=COMMEND)
     refused(
         "You may not act for the workplace committee",
+        StepRefused,
         by=world.user(name),
         request=request,
         outcome="commended",

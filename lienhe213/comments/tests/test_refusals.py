@@ -16,16 +16,21 @@ from lienhe213.comments.tests.conftest import (
     open_campaign,
     request_at,
 )
-from lienhe213.core.errors import DomainError
+from lienhe213.core.errors import DomainError, StepRefused
 from lienhe213.registry import services as registry_services
 from lienhe213.registry.tests.conftest import MONDAY
 
 
-def refused(match, call, **kwargs):
+def refused(match, call, refusal=DomainError, **kwargs):
     before = cycle_state()
-    with pytest.raises(DomainError, match=match):
+    with pytest.raises(refusal, match=match):
         call(**kwargs)
     assert cycle_state() == before
+
+
+def side_refused(match, call, **kwargs):
+    """A step of another side: the 403 the pages and the API answer with."""
+    refused(match, call, StepRefused, **kwargs)
 
 
 def test_campaign_twice_for_a_year_is_refused(world):
@@ -177,7 +182,7 @@ def test_signing_an_incomplete_comment_is_refused(world):
 def test_signing_by_another_cell_is_refused(world):
     request = request_at(world, "drafted")
 
-    refused(
+    side_refused(
         "You may not write comments for the residential cell “Chi bộ tổ 2”",
         services.sign_comment,
         by=world.secretary_a1,
@@ -214,7 +219,7 @@ def test_a_level_outside_the_scale_is_refused(world):
 def test_confirmation_by_a_commune_that_does_not_hold_the_link_is_refused(world):
     request = request_at(world, "signed")
 
-    refused(
+    side_refused(
         "Only the committee of “Đảng bộ phường Hà Giang 1”, which holds this member's",
         services.confirm_comment,
         by=world.other_clerk,
@@ -261,7 +266,7 @@ def test_rating_on_a_comment_not_yet_returned_is_refused(world, stage):
 def test_rating_by_the_residence_is_refused(world):
     request = request_at(world, "returned")
 
-    refused(
+    side_refused(
         "You may not act for the workplace committee",
         services.record_rating_use,
         by=world.commune_clerk,
@@ -297,7 +302,7 @@ def test_answer_before_return_is_refused(world):
 def test_answer_by_someone_else_is_refused(world):
     request = request_at(world, "returned")
 
-    refused(
+    side_refused(
         "Only the member may answer",
         services.answer_comment,
         by=world.workplace_officer,

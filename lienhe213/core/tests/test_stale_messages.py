@@ -1,24 +1,40 @@
 """The message a stale edit gets is a literal the translation tools extract, so a
 Vietnamese user reads it in Vietnamese (it was built from a variable, never extracted,
-and shown in English)."""
+and shown in English). Every service refuses a stale edit through ``core.locking``."""
 
 import pytest
 from django.utils import translation
 
-from lienhe213.comments import services as comments
-from lienhe213.meetings import services as meetings
-from lienhe213.notices import services as notices
-from lienhe213.registry.services import _common as registry
-from lienhe213.reports import services as reports
+from lienhe213.core.errors import DomainError
+from lienhe213.core.locking import STALE_MESSAGES, check_version
 
 
-@pytest.mark.parametrize("module", [meetings, registry, comments, notices, reports])
-def test_the_stale_edit_message_is_translated(module):
+@pytest.mark.parametrize("what", sorted(STALE_MESSAGES))
+def test_the_stale_edit_message_is_translated(what):
     with translation.override("en"):
-        english = str(module.STALE)
+        english = str(STALE_MESSAGES[what])
     with translation.override("vi"):
-        vietnamese = str(module.STALE)
+        vietnamese = str(STALE_MESSAGES[what])
 
     assert english.startswith(("This ", "The commendation"))
     assert vietnamese != english
     assert "tải lại" in vietnamese.lower()
+
+
+class Row:
+    version = 3
+
+
+def test_a_stale_version_is_refused_with_the_message_of_its_kind():
+    with pytest.raises(DomainError) as caught:
+        check_version(Row(), 2, what="meeting")
+
+    assert str(caught.value) == (
+        "This meeting was changed by someone else meanwhile. Reload it and try again."
+    )
+    assert caught.value.field is None
+
+
+@pytest.mark.parametrize("version", [3, None])
+def test_the_current_version_or_none_passes(version):
+    check_version(Row(), version, what="entry")

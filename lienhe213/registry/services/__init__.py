@@ -4,8 +4,8 @@ Each service checks the actor's side and scope (``registry.access``), locks the 
 changes, asks the link whether the step is allowed, and writes exactly one
 ``LinkEvent`` per changed link plus one audit row, all in one transaction. A refusal
 raises ``DomainError`` with a translated reason and changes nothing; a step of a link
-taken by a user who is not its side raises ``access.SideRefused`` (``require_step``),
-which pages and the API both answer with 403 and its message.
+taken by a user who is not its side raises ``core.errors.StepRefused``
+(``access.require_step``), which pages and the API both answer with 403 and its message.
 
 The functions live in one module per part of the process; import them from here.
 """

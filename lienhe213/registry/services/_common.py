@@ -4,11 +4,11 @@ import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lienhe213.accounts.access import AnyUser
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
+from lienhe213.core.locking import check_version
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import (
@@ -20,9 +20,6 @@ Status = ResidenceLink.Status
 EndReason = ResidenceLink.EndReason
 Kind = LinkEvent.Kind
 
-STALE = gettext_lazy("This entry was changed by someone else meanwhile. Reload it and try again.")
-
-
 # --- helpers ---------------------------------------------------------------------------
 
 
@@ -33,8 +30,7 @@ def _user(by: AnyUser) -> Any:
 def _lock(link: ResidenceLink, version: int | None) -> ResidenceLink:
     """The stored row, locked until the transaction ends; refused when stale."""
     current = ResidenceLink.objects.select_for_update().get(pk=link.pk)
-    if version is not None and version != current.version:
-        raise DomainError(STALE)
+    check_version(current, version, what="entry")
     return current
 
 
@@ -109,11 +105,7 @@ def _require_member_of(member: Member, org: Organization) -> None:
 def _require_commune(org: Organization) -> Organization:
     """The stored commune committee, refused unless it is a current one."""
     org = Organization.objects.get(pk=org.pk)
-    if (
-        not org.is_current
-        or org.kind != Organization.Kind.GRASSROOTS_COMMITTEE
-        or org.side != Organization.Side.RESIDENTIAL
-    ):
+    if not org.is_current or not org.is_commune_committee:
         raise DomainError(
             _("“%(org)s” is not a current commune committee.") % {"org": org.name},
             field="residence_commune",
@@ -125,8 +117,7 @@ def _require_cell_of(cell: Organization, commune: Organization) -> Organization:
     cell = Organization.objects.get(pk=cell.pk)
     if (
         not cell.is_current
-        or cell.kind != Organization.Kind.CELL
-        or cell.side != Organization.Side.RESIDENTIAL
+        or not cell.is_residential_cell
         or cell.pk == commune.pk
         or not cell.path.startswith(commune.path)
     ):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from lienhe213.accounts.access import AnyUser
 from lienhe213.accounts.models import User
 from lienhe213.core import audit
-from lienhe213.core.errors import DomainError
+from lienhe213.core.errors import DomainError, StepRefused
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 from lienhe213.registry import access
@@ -321,7 +321,7 @@ def receive_letters(
     for link, version in links:
         try:
             done.append(receive_letter(by=by, link=link, received_on=received_on, version=version))
-        except (DomainError, access.SideRefused) as err:
+        except (DomainError, StepRefused) as err:
             # a letter re-mapped meanwhile to a commune the user does not act for
             refused.append((link, str(err)))
     return done, refused

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
+from lienhe213.core.locking import check_version
 from lienhe213.members.models import Member
 from lienhe213.members.services import update_member
 from lienhe213.organizations.models import Community, Organization
@@ -21,7 +22,6 @@ from lienhe213.registry.models import (
 )
 from lienhe213.registry.queries import classifications_on
 from lienhe213.registry.services._common import (
-    STALE,
     EndReason,
     Kind,
     Status,
@@ -134,8 +134,7 @@ def change_workplace(
     """After the member's formal transfer, the link continues under the new workplace
     committee, which from then on asks for and receives the comments."""
     current = ResidenceLink.objects.select_for_update().get(pk=link.pk)
-    if version is not None and version != current.version:
-        raise DomainError(STALE)
+    check_version(current, version, what="entry")
     new = Organization.objects.get(pk=workplace.pk)
     access.require_step(by, current, "change_workplace")
     access.require_side(by, access.LinkSide.WORKPLACE, new)  # the new workplace takes over

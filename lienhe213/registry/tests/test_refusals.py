@@ -4,9 +4,8 @@ import datetime
 
 import pytest
 
-from lienhe213.core.errors import DomainError
+from lienhe213.core.errors import DomainError, StepRefused
 from lienhe213.registry import services
-from lienhe213.registry.access import SideRefused
 from lienhe213.registry.tests.conftest import MONDAY, book_state, classify, link_at
 
 DAY = datetime.timedelta(days=1)
@@ -22,7 +21,7 @@ def refused(call, message, refusal=DomainError):
 
 def side_refused(call, message):
     """A step of a link taken by a user who is not its side: 403 wherever it is asked."""
-    refused(call, message, SideRefused)
+    refused(call, message, StepRefused)
 
 
 def issue(world, by=None, member=None, workplace=None, **kw):

@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from conftest import member_fields
-from lienhe213.core.errors import DomainError
+from lienhe213.core.errors import DomainError, StepRefused
 from lienhe213.members.services import create_member
 from lienhe213.registry import access, services
 from lienhe213.registry.tests.conftest import MONDAY, book_state, link_at
@@ -147,7 +147,7 @@ def test_a_service_refuses_the_wrong_side_with_the_same_refusal(world, call, rea
     before = book_state()
 
     # when a user of the wrong side calls the service directly (a command, the importer)
-    with pytest.raises(access.SideRefused) as caught:
+    with pytest.raises(StepRefused) as caught:
         call(world, link)
 
     # then it is the refusal the pages and the API answer with 403
