@@ -36,7 +36,7 @@ COMMENT_FILTERS = {
     "comments_requested": {"status": "all"},
     "comments_returned": {"status": "reached-returned"},
     "comments_returned_on_time": {"status": "all", "returned_on_time": "1"},
-    "good_example": {"status": "all", "item1_best": "1"},
+    "good_example": {"status": "all", "good_example": "1"},
     "recommend_commend": {"status": "all", "recommendation": "commend"},
     "recommend_consider_handling": {"status": "all", "recommendation": "consider_handling"},
 }

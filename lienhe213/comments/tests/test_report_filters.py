@@ -49,7 +49,7 @@ def test_commune_list_shows_the_rows_behind_each_comment_figure(client, world):
 
     requested = client.get(url, year)
     on_time = client.get(url, {**year, "returned_on_time": "1"})
-    best = client.get(url, {**year, "item1_best": "1"})
+    best = client.get(url, {**year, "good_example": "1"})
     commend = client.get(url, {**year, "recommendation": "commend"})
     handling = client.get(url, {**year, "recommendation": "consider_handling"})
     last_year = client.get(

@@ -33,7 +33,7 @@ def test_the_province_lists_every_request_of_its_subtree_by_the_figures_filters(
     requested = client.get(url(world.province), YEAR)
     returned = client.get(url(world.province), {**YEAR, "status": "reached-returned"})
     on_time = client.get(url(world.province), {**YEAR, "returned_on_time": "1"})
-    best = client.get(url(world.province), {**YEAR, "item1_best": "1"})
+    best = client.get(url(world.province), {**YEAR, "good_example": "1"})
     commend = client.get(url(world.province), {**YEAR, "recommendation": "commend"})
     last_year = client.get(
         url(world.province), {"requested_from": "2024-01-01", "requested_to": "2024-12-31"}

@@ -923,18 +923,19 @@ def test_subtree_lists(client, world, view, who, expected, export):
 
 
 # --- the follow-up of a returned comment's proposal: both sides' committees see it, only
-# the workplace side records it; a refusal records nothing and sends no notice.
+# the workplace side records it; a refusal (403 with the reason, as in the API) records
+# nothing and sends no notice.
 @pytest.mark.parametrize(
     ("who", "expected"),
     [
         # (request page, follow-up panel shown, form shown, POST the step, recorded)
         ("anonymous", ("login", False, False, "login", False)),
         ("stranger", (404, False, False, 404, False)),
-        ("member_user", (200, False, False, 302, False)),
+        ("member_user", (200, False, False, 403, False)),
         ("other_clerk", (404, False, False, 404, False)),
         ("secretary_a1", (404, False, False, 404, False)),
-        ("secretary_a2", (200, True, False, 302, False)),
-        ("commune_clerk", (200, True, False, 302, False)),
+        ("secretary_a2", (200, True, False, 403, False)),
+        ("commune_clerk", (200, True, False, 403, False)),
         ("workplace_officer", (200, True, True, 302, True)),
         ("provincial_officer", (200, True, True, 302, True)),
         ("root_user", (200, True, True, 302, True)),

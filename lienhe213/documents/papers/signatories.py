@@ -14,8 +14,9 @@ Decisions (docs/domain.md §5.1, §5.2 leave them open):
   names a committee is kept as it is, so no word is ever doubled.
 - A cell has a committee (chi ủy) when it has at least ``CELL_COMMITTEE_MIN_MEMBERS``
   official members on the paper's date (the Charter elects a chi ủy from 9 official
-  members); the tree has no flag for it. With one the cell signs "T/M CHI ỦY" and is
-  named "Chi ủy chi bộ tổ 1"; without, "T/M CHI BỘ" and "Chi bộ tổ 1".
+  members); the tree has no flag for it. With one the cell signs "T/M CHI ỦY", its
+  heading reads "CHI ỦY CHI BỘ TỔ 1" and the text "Chi ủy tổ 1"; without, "T/M CHI BỘ"
+  and "Chi bộ tổ 1".
 - The number ends in the committee's abbreviation: ĐU for a đảng ủy, TU/HU/QU for a
   provincial or district committee, CB for a cell.
 """
@@ -140,11 +141,14 @@ class Signatory:
     suffix: str
     is_cell: bool
     has_committee: bool
+    # The committee's name in the heading when it differs from the sentence's ("Chi ủy
+    # chi bộ tổ 2" above, "Chi ủy tổ 2" in the text).
+    heading_name: str = ""
 
     @property
     def heading(self) -> str:
         """The committee's line of the heading, in capitals."""
-        return self.committee.upper()
+        return (self.heading_name or self.committee).upper()
 
     def addressee(self) -> str:
         """The "Kính gửi" line of a paper sent to this committee."""
@@ -169,17 +173,24 @@ def signatory(org: Organization, day: datetime.date, names: Names | None = None)
         rest = _starts(name, _CELL_WORDS)
         if _starts(name, _CELL_COMMITTEE_WORDS) is not None:
             committee, has_committee = name, True  # already the committee's name
+            heading = name
         else:
             has_committee = names.official_members(org, day) >= CELL_COMMITTEE_MIN_MEMBERS
             cell = f"chi bộ {rest}" if rest is not None else name
+            # In a sentence the cell's committee is "Chi ủy tổ dân phố 7", not "Chi ủy
+            # chi bộ tổ dân phố 7" (the words doubled); the heading names it in full.
             committee = (
-                f"Chi ủy {lower_first(cell)}" if has_committee else cell[:1].upper() + cell[1:]
+                f"Chi ủy {rest if rest is not None else lower_first(name)}"
+                if has_committee
+                else cell[:1].upper() + cell[1:]
             )
+            heading = f"Chi ủy {lower_first(cell)}" if has_committee else committee
         return Signatory(
             organization=org,
             organization_name=name,
             superior=superior,
             committee=committee,
+            heading_name=heading,
             on_behalf="T/M CHI ỦY" if has_committee else "T/M CHI BỘ",
             suffix="CB",
             is_cell=True,
