@@ -379,8 +379,12 @@ def test_official_documents(world, cast, expected):
         client.get(f"{base}verify/{document.verification_code}/").status_code,
         client.get(f"{base}batches/{batch.pk}/").status_code,
         client.post(f"{base}letters/", {"link": request.link_id}, format="json").status_code,
-        client.post(f"{base}comments/", {"request": request.pk}, format="json").status_code,
-        client.post(f"{base}requests/", {"request": request.pk}, format="json").status_code,
+        client.post(
+            f"{base}comments/", {"request": request.pk, "signer": "secretary"}, format="json"
+        ).status_code,
+        client.post(
+            f"{base}requests/", {"request": request.pk, "signer": "secretary"}, format="json"
+        ).status_code,
         client.post(f"{base}{document.pk}/revoke/", {"reason": "x"}, format="json").status_code,
     )
 
