@@ -1,9 +1,17 @@
 """Helpers for the comment-cycle tests: a campaign, and the cast's workplace member's
-comment taken to each step."""
+comment taken to each step.
+
+Every comment test runs at 9:00 on ``TODAY`` (15/01/2026, local time), whatever day the
+suite runs: the 2025 campaign's deadline has passed, and the dates and timestamps the
+steps write are known."""
 
 import datetime
+import zoneinfo
+from collections.abc import Iterator
 
 import pytest
+import time_machine
+from django.conf import settings
 from rest_framework.test import APIClient
 
 from lienhe213.comments import services
@@ -15,6 +23,10 @@ OPENS = datetime.date(2025, 11, 1)
 CLOSES = datetime.date(2025, 11, 30)
 DEADLINE = datetime.date(2025, 12, 15)
 REQUESTED = datetime.date(2025, 11, 3)
+TODAY = datetime.date(2026, 1, 15)
+NOW = datetime.datetime.combine(
+    TODAY, datetime.time(9), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
+)
 
 BEST_FORM_3 = {
     "item_1": "good",
@@ -26,6 +38,12 @@ BEST_FORM_3 = {
 }
 BEST_FORM_4 = {"item_a": "good", "item_b": "good", "item_c": "good"}
 STEPS = ["requested", "drafted", "signed", "confirmed", "returned", "acknowledged", "used"]
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    with time_machine.travel(NOW.astimezone(datetime.UTC), tick=False):
+        yield
 
 
 def cycle_state():

@@ -3,6 +3,7 @@ obtains their token with their password and acts with it. Along the way, a stale
 version answers 409 with the stored version and changes nothing, and the other side's
 step answers 403 and changes nothing."""
 
+import datetime
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from rest_framework.test import APIClient
 
 from lienhe213.comments import services as comment_services
 from lienhe213.comments.models import Comment, CommentRequest
-from lienhe213.comments.tests.conftest import cycle_state
+from lienhe213.comments.tests.conftest import NOW, cycle_state
 from lienhe213.comments.tests.test_full_cycle import (
     CLOSES,
     DAY,
@@ -300,7 +301,7 @@ def test_a_full_year_through_the_api(world, actors):
         ("coquan", "update", "rating_used"),
         ("dangvien", "update", "answered"),
     ]
-    assert Comment.objects.get(request_id=duc_id).answered_at is not None
+    assert Comment.objects.get(request_id=duc_id).answered_at == NOW
 
     # Bình's request missed the deadline: escalated once, as the API shows
     assert comment_services.escalate_overdue_requests(on=TODAY) == [
@@ -308,7 +309,7 @@ def test_a_full_year_through_the_api(world, actors):
     ]
     assert comment_services.escalate_overdue_requests(on=TODAY + DAY) == []
     late = actors["xa"].get(f"{REQUESTS}{binh_id}/")
-    assert (late["status"], late["escalated_at"] is not None) == ("requested", True)
+    assert (late["status"], late["escalated_at"]) == ("requested", "2026-01-15T09:00:00+07:00")
     assert coquan.get(url)["escalated_at"] is None
 
     notices_through_the_api(actors, world, links)
@@ -386,11 +387,13 @@ def notices_through_the_api(actors: dict[str, Actor], world: Any, links: Links) 
         status=201,
     )
     due = Notice.objects.get(pk=late["id"]).response_due
-    assert due is not None
+    assert due == datetime.date(2026, 1, 29)  # 10 working days after Thursday 15/01/2026
     escalated = notice_services.escalate_overdue_notices(on=due + DAY)
     assert [n.pk for n in escalated] == [late["id"]]
     assert notice_services.escalate_overdue_notices(on=due + 2 * DAY) == []
-    assert commune.get(f"{API}/notices/{late['id']}/")["escalated_at"] is not None
+    assert commune.get(f"{API}/notices/{late['id']}/")["escalated_at"] == (
+        "2026-01-15T09:00:00+07:00"
+    )
 
     # every notice about Đức is in his thread, on both sides
     for actor in (workplace, commune):

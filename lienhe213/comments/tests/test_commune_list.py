@@ -8,12 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from lienhe213.accounts.models import Role, RoleAssignment
 from lienhe213.comments import services
 from lienhe213.comments.models import CommentRequest
-from lienhe213.comments.tests.conftest import DEADLINE, open_campaign, request_at
+from lienhe213.comments.tests.conftest import DEADLINE, TODAY, open_campaign, request_at
 from lienhe213.comments.tests.test_queries import linked
 
 DAY = datetime.timedelta(days=1)
@@ -150,14 +149,13 @@ def test_escalated_only(client, world, spread):
 
 def test_the_latest_campaign_already_open_is_the_default(client, world, spread):
     # given next year's campaign, opened ahead of its window
-    today = timezone.localdate()
     ahead = services.open_campaign(
         by=world.provincial_officer,
         province=world.province,
-        year=today.year + 2,
-        opens_on=today + 30 * DAY,
-        closes_on=today + 60 * DAY,
-        deadline=today + 90 * DAY,
+        year=2028,
+        opens_on=TODAY + 30 * DAY,
+        closes_on=TODAY + 60 * DAY,
+        deadline=TODAY + 90 * DAY,
     )
     client.force_login(world.commune_clerk)
 

@@ -8,9 +8,8 @@ import datetime
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from lienhe213.comments.tests.conftest import request_at
+from lienhe213.comments.tests.conftest import TODAY, request_at
 from lienhe213.meetings import services as meeting_services
 from lienhe213.meetings.models import Meeting
 from lienhe213.meetings.tests.conftest import held_meeting
@@ -18,7 +17,7 @@ from lienhe213.notices.tests.conftest import send
 
 
 def days_ago(days):
-    return timezone.localdate() - datetime.timedelta(days=days)
+    return TODAY - datetime.timedelta(days=days)
 
 
 def evidence(client, user, item):

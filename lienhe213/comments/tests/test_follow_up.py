@@ -6,12 +6,11 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from lienhe213.comments import services
 from lienhe213.comments.models import CommentRequest, RecommendationFollowUp
-from lienhe213.comments.tests.conftest import BEST_FORM_3, cycle_state, request_at
+from lienhe213.comments.tests.conftest import BEST_FORM_3, TODAY, cycle_state, request_at
 from lienhe213.core.errors import DomainError, StepRefused
 from lienhe213.core.models import AuditEvent
 from lienhe213.notices.models import Kind, Notice
@@ -40,7 +39,7 @@ def follow_up(world, request, **overrides):
         "by": world.workplace_officer,
         "request": request,
         "outcome": "commended",
-        "decided_on": timezone.localdate(),
+        "decided_on": TODAY,
         "decision_reference": "QĐ 12-QĐ/ĐU",
         "note": "Certificate of merit.",
     }
@@ -55,7 +54,7 @@ def test_commendation_follow_up_is_recorded_and_sent_to_the_residence(world):
 
     stored = RecommendationFollowUp.objects.get(request=request)
     assert stored.pk == recorded.pk
-    assert (stored.outcome, stored.decided_on) == ("commended", timezone.localdate())
+    assert (stored.outcome, stored.decided_on) == ("commended", TODAY)
     assert stored.decision_reference == "QĐ 12-QĐ/ĐU"
     assert stored.recorded_by == world.workplace_officer
     notice = Notice.objects.get()
@@ -80,9 +79,7 @@ def test_handling_follow_up_sends_a_discipline_outcome(world):
 
     notice = Notice.objects.get()
     assert notice.kind == Kind.DISCIPLINE_OUTCOME
-    assert notice.body.endswith(
-        f"Reminded or criticized, decided on {timezone.localdate():%d/%m/%Y}."
-    )
+    assert notice.body.endswith("Reminded or criticized, decided on 15/01/2026.")
     assert RecommendationFollowUp.objects.get().outcome == "reminded"
 
 
@@ -94,7 +91,7 @@ def test_follow_up_before_return_is_refused(world, stage):
         by=world.workplace_officer,
         request=request,
         outcome="commended",
-        decided_on=timezone.localdate(),
+        decided_on=TODAY,
     )
 
 
@@ -105,7 +102,7 @@ def test_follow_up_of_a_comment_without_proposal_is_refused(world):
         by=world.workplace_officer,
         request=request,
         outcome="commended",
-        decided_on=timezone.localdate(),
+        decided_on=TODAY,
     )
 
 
@@ -120,7 +117,7 @@ def test_outcome_not_answering_the_recommendation_is_refused(world, items, outco
         by=world.workplace_officer,
         request=request,
         outcome=outcome,
-        decided_on=timezone.localdate(),
+        decided_on=TODAY,
     )
 
 
@@ -135,7 +132,7 @@ def test_follow_up_by_another_side_is_refused(world, name):
         by=world.user(name),
         request=request,
         outcome="commended",
-        decided_on=timezone.localdate(),
+        decided_on=TODAY,
     )
 
 
@@ -146,7 +143,7 @@ def test_follow_up_on_a_stale_version_is_refused(world):
         by=world.workplace_officer,
         request=request,
         outcome="commended",
-        decided_on=timezone.localdate(),
+        decided_on=TODAY,
         version=request.version - 1,
     )
 
@@ -160,7 +157,7 @@ def test_second_follow_up_is_refused(world):
         by=world.workplace_officer,
         request=request,
         outcome="not_commended",
-        decided_on=timezone.localdate(),
+        decided_on=TODAY,
     )
     assert RecommendationFollowUp.objects.get().outcome == "commended"
 
@@ -174,7 +171,7 @@ def test_double_submit_of_the_same_page_is_refused(world):
         by=world.workplace_officer,
         request=request,
         outcome="commended",
-        decided_on=timezone.localdate(),
+        decided_on=TODAY,
         version=request.version,
     )
     assert Notice.objects.count() == 1
@@ -187,7 +184,7 @@ def test_decision_in_the_future_is_refused(world):
         by=world.workplace_officer,
         request=request,
         outcome="commended",
-        decided_on=timezone.localdate() + datetime.timedelta(days=1),
+        decided_on=TODAY + datetime.timedelta(days=1),
     )
 
 
@@ -198,7 +195,7 @@ def test_decision_before_the_return_is_refused(world):
         by=world.workplace_officer,
         request=request,
         outcome="commended",
-        decided_on=timezone.localdate() - datetime.timedelta(days=1),
+        decided_on=TODAY - datetime.timedelta(days=1),
     )
 
 
@@ -211,7 +208,7 @@ def test_page_flow_records_the_follow_up_and_the_residence_sees_it(client, world
     client.force_login(world.workplace_officer)
     shown = client.get(page)
     form = shown.context["follow_up_form"]
-    assert f'name="decided_on" value="{timezone.localdate().isoformat()}"' in shown.text
+    assert 'name="decided_on" value="2026-01-15"' in shown.text
     assert [value for value, _label in form.fields["outcome"].choices] == [
         "disciplined",
         "reminded",
@@ -223,7 +220,7 @@ def test_page_flow_records_the_follow_up_and_the_residence_sees_it(client, world
         {
             "version": request.version,
             "outcome": "no_violation",
-            "decided_on": timezone.localdate().isoformat(),
+            "decided_on": TODAY.isoformat(),
             "decision_reference": "BB 3/2026",
             "note": "Checked with the residential group.",
         },
@@ -256,7 +253,7 @@ def test_page_refusal_shows_the_reason_and_records_nothing(client, world):
         {
             "version": request.version,
             "outcome": "commended",
-            "decided_on": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+            "decided_on": (TODAY + datetime.timedelta(days=3)).isoformat(),
         },
         follow=True,
     )
@@ -332,7 +329,7 @@ def test_api_records_the_follow_up_and_shows_it(world):
         {
             "version": request.version,
             "outcome": "not_commended",
-            "decided_on": str(timezone.localdate()),
+            "decided_on": str(TODAY),
         },
         format="json",
     )
@@ -355,7 +352,7 @@ def test_api_stale_version_is_409_and_records_nothing(world):
         {
             "version": request.version - 1,
             "outcome": "commended",
-            "decided_on": str(timezone.localdate()),
+            "decided_on": str(TODAY),
         },
         format="json",
     )
@@ -379,7 +376,7 @@ def test_api_refusals_are_400_with_the_reason(world, items, stage, outcome, mess
 
     response = api_as(world.workplace_officer).post(
         f"{BASE}{request.pk}/follow-up/",
-        {"outcome": outcome, "decided_on": str(timezone.localdate())},
+        {"outcome": outcome, "decided_on": str(TODAY)},
         format="json",
     )
 
@@ -391,7 +388,7 @@ def test_api_refusals_are_400_with_the_reason(world, items, stage, outcome, mess
 def test_api_double_submit_is_400(world):
     request = request_at(world, "returned", items=COMMEND)
     api = api_as(world.workplace_officer)
-    body = {"outcome": "commended", "decided_on": str(timezone.localdate())}
+    body = {"outcome": "commended", "decided_on": str(TODAY)}
     assert api.post(f"{BASE}{request.pk}/follow-up/", body, format="json").status_code == 200
     before = state()
 
@@ -408,7 +405,7 @@ def test_api_forged_request_id_is_404(world):
 
     response = api_as(world.workplace_officer).post(
         f"{BASE}{request.pk + 1000}/follow-up/",
-        {"outcome": "commended", "decided_on": str(timezone.localdate())},
+        {"outcome": "commended", "decided_on": str(TODAY)},
         format="json",
     )
 
@@ -447,7 +444,7 @@ def test_a_link_closed_long_ago_takes_the_decision_without_a_notice(world, clien
     from lienhe213.registry.models import ResidenceLink
 
     request = request_at(world, "returned", items=COMMEND)
-    long_ago = timezone.localdate() - datetime.timedelta(days=120)
+    long_ago = TODAY - datetime.timedelta(days=120)
     ResidenceLink.objects.filter(pk=request.link_id).update(status="closed", ended_on=long_ago)
 
     recorded = follow_up(world, request)

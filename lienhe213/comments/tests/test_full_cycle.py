@@ -8,8 +8,8 @@ the overdue request, are escalated.
 Every step is a POST of the form exactly as the page renders it: ``Browser.submit``
 reads the form out of the HTML (hidden versions, defaults, the offered choices) and
 refuses a field or a choice the page does not offer. Each actor logs in with their
-password. The dates are relative to today, because the pages judge "overdue" and
-"held" against today.
+password. The dates are relative to the conftest's frozen ``TODAY`` (15/01/2026), because
+the pages judge "overdue" and "held" against today.
 """
 
 import datetime
@@ -20,12 +20,11 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from conftest import member_fields
 from lienhe213.comments import services as comment_services
 from lienhe213.comments.models import Comment, CommentCampaign, CommentRequest
-from lienhe213.comments.tests.conftest import request_at
+from lienhe213.comments.tests.conftest import NOW, TODAY, request_at
 from lienhe213.core.models import AuditEvent
 from lienhe213.meetings.models import Attendance, FollowUp, Meeting, Opinion
 from lienhe213.meetings.tests.conftest import working_member
@@ -36,7 +35,6 @@ from lienhe213.registry import services as registry_services
 from lienhe213.registry.models import ResidenceLink
 from lienhe213.registry.tests.conftest import MONDAY, link_at
 
-TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 MEETING_ON = TODAY - 40 * DAY  # the cell's periodic meeting, before the comments
 OPENS = TODAY - 60 * DAY  # the campaign's window…
@@ -568,7 +566,7 @@ def commune_phase(ui: Browser, world: Any, request: CommentRequest) -> None:
     assert CommentRequest.objects.get(pk=request.pk).status == "returned"
     comment = Comment.objects.get(request=request)
     assert comment.confirmed_by == world.commune_clerk
-    assert comment.confirmed_at is not None and comment.returned_at is not None
+    assert (comment.confirmed_at, comment.returned_at) == (NOW, NOW)
     assert trail(request)[-2:] == [("xa", "update", "confirmed"), ("xa", "update", "returned")]
 
 
@@ -673,7 +671,7 @@ def test_a_full_year_through_the_pages(client, world):
     assert "Answer the comment" not in page
     comment = Comment.objects.get(request=duc)
     assert comment.member_answer == "Tôi xin tiếp thu, sẽ tham gia đầy đủ các buổi sinh hoạt."
-    assert comment.answered_at is not None
+    assert comment.answered_at == NOW
     assert trail(duc)[-1] == ("dangvien", "update", "answered")
     # the member does not see the other members' comments
     ui.get(reverse("comments:request", args=[cuong.pk]), status=404)
@@ -747,7 +745,8 @@ def notices_phase(ui: Browser, world: Any, links: Links) -> None:
         "sent",
         TODAY,
     )
-    assert up.response_due is not None and up.response_due > TODAY
+    # 15 working days after Thursday 15/01/2026
+    assert up.response_due == datetime.date(2026, 2, 5)
 
     # then the workplace finds it in its inbox, acknowledges, replies and closes it
     ui.login(world.workplace_officer)
@@ -832,7 +831,8 @@ def notices_phase(ui: Browser, world: Any, links: Links) -> None:
         body="Đồng chí Bình được đề nghị bổ nhiệm; đề nghị cho ý kiến.",
     )
     late = Notice.objects.get(member=links.binh.member)
-    assert late.response_due is not None
+    # 10 working days after Thursday 15/01/2026
+    assert late.response_due == datetime.date(2026, 1, 29)
     escalated = notice_services.escalate_overdue_notices(on=late.response_due + DAY)
 
     # then it alone is escalated, once, and the commune's inbox shows it

@@ -12,6 +12,7 @@ from lienhe213.comments.tests.conftest import (
     BEST_FORM_4,
     CLOSES,
     DEADLINE,
+    NOW,
     OPENS,
     REQUESTED,
     cycle_state,
@@ -133,7 +134,7 @@ def test_whole_cycle_writes_each_step_and_its_actor(world):
         world.commune_clerk,
         world.workplace_officer,
     )
-    assert comment.returned_at is not None
+    assert comment.returned_at == NOW
     assert (comment.rating_level, comment.rating_note) == (
         "good",
         "Considered in the annual review.",
@@ -167,7 +168,7 @@ def test_member_answers_the_returned_comment(world):
 
     comment = Comment.objects.get(request=request)
     assert comment.member_answer == "I agree."
-    assert comment.answered_at is not None
+    assert comment.answered_at == NOW
     assert CommentRequest.objects.get(pk=request.pk).status == "returned"
     assert audit_events(request)[-1] == ("dangvien", "update", "answered")
 
@@ -250,7 +251,7 @@ def test_overdue_requests_are_escalated_once(world):
     assert first == [request]
     assert second == []
     stored = CommentRequest.objects.get(pk=request.pk)
-    assert stored.escalated_at is not None
+    assert stored.escalated_at == NOW
     assert (stored.status, stored.version) == ("signed", request.version)
     assert list(CommentRequest.objects.escalated()) == [request]
     events = AuditEvent.objects.filter(changes__event="escalated")
