@@ -1,8 +1,16 @@
-"""Helpers for the tracking-book tests: the cast's workplace member at each stage."""
+"""Helpers for the tracking-book tests: the cast's workplace member at each stage.
+
+Every registry test runs at 9:00 on ``TODAY`` (15/01/2026, local time), whatever day the
+suite runs: a letter issued on ``MONDAY`` (03/03/2025) is long overdue, one issued today
+is not, and the dates and timestamps the services write are known."""
 
 import datetime
+import zoneinfo
+from collections.abc import Iterator
 
 import pytest
+import time_machine
+from django.conf import settings
 
 from lienhe213.core.models import AuditEvent
 from lienhe213.members.models import Member
@@ -10,6 +18,16 @@ from lienhe213.registry import services
 from lienhe213.registry.models import ExemptionDecision, LinkEvent, ResidenceLink
 
 MONDAY = datetime.date(2025, 3, 3)
+TODAY = datetime.date(2026, 1, 15)
+NOW = datetime.datetime.combine(
+    TODAY, datetime.time(9), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
+)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    with time_machine.travel(NOW.astimezone(datetime.UTC), tick=False):
+        yield
 
 
 def book_state():

@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -17,7 +16,7 @@ from lienhe213.members.services import create_member, update_member
 from lienhe213.organizations.services import create_organization, merge_organizations
 from lienhe213.registry import services
 from lienhe213.registry.models import ExemptionDecision, LinkEvent, ResidenceLink
-from lienhe213.registry.tests.conftest import MONDAY, book_state, classify, link_at
+from lienhe213.registry.tests.conftest import MONDAY, TODAY, book_state, classify, link_at
 
 DAY = datetime.timedelta(days=1)
 
@@ -359,7 +358,7 @@ def test_remap_after_communes_merge(world):
         issued_on=MONDAY,
         residence_commune=world.commune_b_committee,
     )
-    merged_on = timezone.localdate() + 30 * DAY
+    merged_on = TODAY + 30 * DAY
     merge_organizations(
         by=world.root_user,
         absorbed=world.commune_b_committee,
@@ -419,7 +418,7 @@ def test_list_filters(world):
     recent = working_member(world, "Mai", world.commune_a)
     classify(world, recent)
     pending = services.issue_letter(
-        by=world.root_user, workplace=world.workplace, member=recent, issued_on=timezone.localdate()
+        by=world.root_user, workplace=world.workplace, member=recent, issued_on=TODAY
     )
     client = api(world.provincial_officer)
 

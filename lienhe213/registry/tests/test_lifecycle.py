@@ -3,15 +3,13 @@ event and its audit row."""
 
 import datetime
 
-from django.utils import timezone
-
 from lienhe213.core.models import AuditEvent
 from lienhe213.members.models import Member
 from lienhe213.members.services import update_member
 from lienhe213.organizations.services import create_organization, merge_organizations
 from lienhe213.registry import services
 from lienhe213.registry.models import ExemptionDecision, LinkEvent, ResidenceLink
-from lienhe213.registry.tests.conftest import MONDAY, classify, link_at
+from lienhe213.registry.tests.conftest import MONDAY, TODAY, classify, link_at
 
 DAY = datetime.timedelta(days=1)
 
@@ -473,7 +471,7 @@ def test_remap_links_after_communes_merge(world):
         issued_on=MONDAY,
         residence_commune=world.commune_b_committee,
     )
-    merged_on = timezone.localdate() + 30 * DAY
+    merged_on = TODAY + 30 * DAY
     merge_organizations(
         by=world.root_user,
         absorbed=world.commune_b_committee,

@@ -15,7 +15,7 @@ from lienhe213.organizations.services import merge_organizations
 from lienhe213.registry import services
 from lienhe213.registry.models import ResidenceLink
 from lienhe213.registry.reconciliation import reconcile
-from lienhe213.registry.tests.conftest import MONDAY, classify, link_at
+from lienhe213.registry.tests.conftest import MONDAY, TODAY, classify, link_at
 
 LATER = datetime.date(2025, 6, 2)
 EMPTY = {
@@ -83,7 +83,7 @@ def test_returned_letter_leaves_the_member_to_introduce(world, issued):
 
 def test_link_to_a_merged_commune(world):
     _w1, b1 = clean_book(world)
-    merged_on = datetime.date.today() + datetime.timedelta(days=10)
+    merged_on = TODAY + datetime.timedelta(days=10)
     merge_organizations(
         by=world.root_user,
         absorbed=world.commune_b_committee,

@@ -6,13 +6,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from lienhe213.organizations.models import Organization
 from lienhe213.organizations.services import merge_organizations
 from lienhe213.registry import services
 from lienhe213.registry.models import LinkEvent, ResidenceLink
-from lienhe213.registry.tests.conftest import MONDAY, book_state, classify, link_at
+from lienhe213.registry.tests.conftest import MONDAY, TODAY, book_state, classify, link_at
 
 DAY = datetime.timedelta(days=1)
 
@@ -37,7 +36,7 @@ def merged(world):
         by=world.root_user,
         absorbed=world.commune_b_committee,
         into=world.commune_a_committee,
-        effective_date=timezone.localdate() - 30 * DAY,
+        effective_date=TODAY - 30 * DAY,
     )
     return link
 
@@ -82,12 +81,12 @@ def test_the_page_shows_what_is_held_and_proposes_the_successor(client, world, m
     assert "Not yet assigned to a cell" in response.content.decode()
     assert response.context["commune"] == world.commune_a_committee
     form = response.context["form"]
-    assert form.initial["effective_on"] == timezone.localdate() - 30 * DAY
+    assert form.initial["effective_on"] == TODAY - 30 * DAY
     assert "Đảng bộ phường Hà Giang 1" in response.content.decode()
 
 
 def test_moving_the_links_through_the_form(client, world, merged):
-    effective = timezone.localdate() - 30 * DAY
+    effective = TODAY - 30 * DAY
 
     response = _post(
         client,
@@ -110,7 +109,7 @@ def test_moving_the_links_through_the_form(client, world, merged):
 def test_a_second_submit_moves_nothing_and_says_so(client, world, merged):
     data = {
         "commune": world.commune_a_committee.pk,
-        "effective_on": (timezone.localdate() - 30 * DAY).isoformat(),
+        "effective_on": (TODAY - 30 * DAY).isoformat(),
     }
     _post(client, world, world.commune_b_committee, **data)
     before = book_state()
@@ -132,7 +131,7 @@ def test_a_second_submit_moves_nothing_and_says_so(client, world, merged):
     ],
 )
 def test_bad_input_is_refused_and_changes_nothing(client, world, merged, data, field):
-    values = {"effective_on": timezone.localdate().isoformat()}
+    values = {"effective_on": TODAY.isoformat()}
     for key, value in data.items():
         values[key] = getattr(world, value).pk if hasattr(world, value) else value
     before = book_state()
