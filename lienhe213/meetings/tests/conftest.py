@@ -1,6 +1,16 @@
-"""Helpers for the meeting tests: linked members in cell A2 and the state to compare."""
+"""Helpers for the meeting tests: linked members in cell A2 and the state to compare.
+
+Every meeting test runs at 9:00 on ``TODAY`` (15/01/2026, local time), whatever day the
+suite runs: the six-month windows, "held" and "in the future" are judged against a known
+day, and the timestamps written are known."""
 
 import datetime
+import zoneinfo
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from django.conf import settings
 
 from conftest import member_fields
 from lienhe213.core.models import AuditEvent
@@ -11,6 +21,16 @@ from lienhe213.registry.models import ResidenceLink
 from lienhe213.registry.tests.conftest import link_at
 
 DAY = datetime.date(2025, 6, 2)
+TODAY = datetime.date(2026, 1, 15)
+NOW = datetime.datetime.combine(
+    TODAY, datetime.time(9), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
+)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    with time_machine.travel(NOW.astimezone(datetime.UTC), tick=False):
+        yield
 
 
 def meeting_state():

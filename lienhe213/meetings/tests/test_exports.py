@@ -6,7 +6,7 @@ import io
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from lienhe213.meetings.tests.conftest import held_meeting, linked, working_member
+from lienhe213.meetings.tests.conftest import TODAY, held_meeting, linked, working_member
 
 
 def _workbook(response):
@@ -41,10 +41,9 @@ def test_export_lists_the_members_absent_twice_in_vietnamese_order(client, world
     other = working_member(world, "Ánh", "002085009991")
     linked(world)
     linked(world, member=other)
-    today = datetime.date.today()
     absent = {world.member_w1: "absent", other: "absent"}
-    held_meeting(world, today - datetime.timedelta(days=60), absent)
-    last = held_meeting(world, today - datetime.timedelta(days=30), absent)
+    held_meeting(world, TODAY - datetime.timedelta(days=60), absent)
+    last = held_meeting(world, TODAY - datetime.timedelta(days=30), absent)
     client.force_login(world.provincial_officer)
 
     response = client.get(reverse("meetings:overdue", args=[world.province.pk]), {"format": "xlsx"})
@@ -56,7 +55,7 @@ def test_export_lists_the_members_absent_twice_in_vietnamese_order(client, world
     assert rows[1][2] == datetime.datetime(1985, 3, 14)
     assert workbook["Absent twice"]["C2"].number_format == "dd/mm/yyyy"
     assert rows[1][3:] == ("Chi bộ tổ 2", world.commune_a_committee.name)
-    assert last.date == today - datetime.timedelta(days=30)
+    assert last.date == datetime.date(2025, 12, 16)
 
 
 def test_export_of_another_commune_shows_nothing_of_commune_a(client, world):

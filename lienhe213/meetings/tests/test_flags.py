@@ -4,23 +4,22 @@ residential cells and on the tracking book, with links to the overdue page."""
 import datetime
 
 from django.urls import reverse
-from django.utils import timezone
 
 from lienhe213.meetings.queries import meeting_flag_counts
-from lienhe213.meetings.tests.conftest import held_meeting, linked
+from lienhe213.meetings.tests.conftest import TODAY, held_meeting, linked
 
 
 def days_ago(days):
-    return timezone.localdate() - datetime.timedelta(days=days)
+    return TODAY - datetime.timedelta(days=days)
 
 
 def test_counts_a_cell_that_never_met_its_member(world):
     linked(world)
 
-    counts = meeting_flag_counts(world.commune_a_committee, on=timezone.localdate())
+    counts = meeting_flag_counts(world.commune_a_committee, on=TODAY)
 
     assert counts == {"cells_without_meeting": 1, "absent_twice": 0}
-    assert meeting_flag_counts(world.commune_b_committee, on=timezone.localdate()) == {
+    assert meeting_flag_counts(world.commune_b_committee, on=TODAY) == {
         "cells_without_meeting": 0,
         "absent_twice": 0,
     }
@@ -31,7 +30,7 @@ def test_counts_a_member_absent_twice_at_a_cell_that_met(world):
     held_meeting(world, days_ago(100), {world.member_w1: "absent"})
     held_meeting(world, days_ago(10), {world.member_w1: "absent"})
 
-    counts = meeting_flag_counts(world.province, on=timezone.localdate())
+    counts = meeting_flag_counts(world.province, on=TODAY)
 
     assert counts == {"cells_without_meeting": 0, "absent_twice": 1}
 

@@ -4,11 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from lienhe213.meetings.models import Attendance, Meeting
 from lienhe213.meetings.tests.conftest import (
     DAY,
+    TODAY,
     held_meeting,
     linked,
     meeting_state,
@@ -278,9 +278,8 @@ def test_overdue_page_for_the_commune(client, world, name, expected):
 
 def test_overdue_page_lists_members_absent_twice(client, world):
     linked(world)
-    today = datetime.date.today()
-    held_meeting(world, today - datetime.timedelta(days=60), {world.member_w1: "absent"})
-    held_meeting(world, today - datetime.timedelta(days=30), {world.member_w1: "absent"})
+    held_meeting(world, TODAY - datetime.timedelta(days=60), {world.member_w1: "absent"})
+    held_meeting(world, TODAY - datetime.timedelta(days=30), {world.member_w1: "absent"})
     client.force_login(world.provincial_officer)
 
     response = client.get(reverse("meetings:overdue", args=[world.province.pk]))
@@ -378,9 +377,8 @@ def test_the_plan_form_is_unfolded_only_while_nothing_is_planned(client, world):
 
 
 def test_marking_held_is_unfolded_once_the_day_has_come(client, world):
-    today = timezone.localdate()
-    future = plan(world, day=today + datetime.timedelta(days=3), place="Nhà văn hoá")
-    due = plan(world, day=today, place="Nhà văn hoá")
+    future = plan(world, day=TODAY + datetime.timedelta(days=3), place="Nhà văn hoá")
+    due = plan(world, day=TODAY, place="Nhà văn hoá")
     client.force_login(world.secretary_a2)
 
     pages = {

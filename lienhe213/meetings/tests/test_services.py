@@ -8,6 +8,7 @@ from lienhe213.meetings import services
 from lienhe213.meetings.models import Attendance, FollowUp, Meeting, Opinion
 from lienhe213.meetings.tests.conftest import (
     DAY,
+    TODAY,
     linked,
     meeting_state,
     plan,
@@ -327,7 +328,7 @@ def test_mark_held_and_cancel(world):
 
 def test_a_future_meeting_cannot_be_marked_held(world):
     linked(world)
-    meeting = plan(world, day=datetime.date.today() + datetime.timedelta(days=3))
+    meeting = plan(world, day=TODAY + datetime.timedelta(days=3))
     before = meeting_state()
 
     with pytest.raises(DomainError):
