@@ -1,8 +1,16 @@
-"""Helpers for the notice tests: the cast's active link and notices on it."""
+"""Helpers for the notice tests: the cast's active link and notices on it.
+
+Every notice test runs at 9:00 on ``TODAY`` (15/01/2026, local time), whatever day the
+suite runs: the notices sent on ``SENT_ON`` (17/03/2025) are past their answer deadline,
+and the timestamps the steps write are known."""
 
 import datetime
+import zoneinfo
+from collections.abc import Iterator
 
 import pytest
+import time_machine
+from django.conf import settings
 
 from conftest import member_fields
 from lienhe213.core.models import AuditEvent
@@ -13,8 +21,27 @@ from lienhe213.registry.models import ResidenceLink
 from lienhe213.registry.tests.conftest import MONDAY, link_at
 
 SENT_ON = MONDAY + datetime.timedelta(days=14)  # Monday 17/03/2025
+TODAY = datetime.date(2026, 1, 15)
+NOW = datetime.datetime.combine(
+    TODAY, datetime.time(9), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
+)
 
-__all__ = ["MONDAY", "SENT_ON", "link_at", "notice_state", "second_member", "send"]
+__all__ = [
+    "MONDAY",
+    "NOW",
+    "SENT_ON",
+    "TODAY",
+    "link_at",
+    "notice_state",
+    "second_member",
+    "send",
+]
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    with time_machine.travel(NOW.astimezone(datetime.UTC), tick=False):
+        yield
 
 
 def notice_state():

@@ -7,6 +7,7 @@ from lienhe213.core.models import AuditEvent
 from lienhe213.notices import services
 from lienhe213.notices.models import Kind, Notice, NoticeReply
 from lienhe213.notices.tests.conftest import (
+    NOW,
     SENT_ON,
     link_at,
     notice_state,
@@ -171,7 +172,7 @@ def test_the_recipient_acknowledges(world, active):
     notice.refresh_from_db()
     assert notice.status == Notice.Status.ACKNOWLEDGED
     assert notice.acknowledged_by == world.workplace_officer
-    assert notice.acknowledged_at is not None
+    assert notice.acknowledged_at == NOW
     assert notice.version == 2
     event = AuditEvent.objects.filter(object_type="notices.notice").order_by("pk").last()
     assert event.changes["event"] == "acknowledged"
@@ -276,7 +277,7 @@ def test_closing_records_the_outcome(world, active):
     notice.refresh_from_db()
     assert notice.status == Notice.Status.CLOSED
     assert notice.outcome == "Kỷ luật khiển trách."
-    assert notice.closed_at is not None
+    assert notice.closed_at == NOW
     event = AuditEvent.objects.filter(object_type="notices.notice").order_by("pk").last()
     assert event.changes["event"] == "closed"
     assert event.changes["outcome"] == ["", "Kỷ luật khiển trách."]
@@ -300,7 +301,7 @@ def test_overdue_and_escalation_is_idempotent(world, active):
     assert first == [due]
     assert second == []
     due.refresh_from_db()
-    assert due.escalated_at is not None
+    assert due.escalated_at == NOW
     assert due.version == 1
     events = AuditEvent.objects.filter(changes__event="escalated")
     assert [(e.object_id, e.actor_name, e.scope_path) for e in events] == [
