@@ -1,12 +1,24 @@
-"""The dashboards of the home page: each role's own numbers, through the real pages."""
+"""The dashboards of the home page: each role's own numbers, through the real pages.
+
+Like the reports, they run at 9:00 on 15/01/2026 whatever day the suite runs: the
+current year is 2026 and the 2025 cycle of ``year_in_commune_a`` is last year's."""
+
+import datetime
+from collections.abc import Iterator
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils import timezone
 
 from lienhe213.accounts import dashboards
-from lienhe213.reports.tests.conftest import rows_elsewhere, year_in_commune_a
+from lienhe213.reports.tests.conftest import NOW, rows_elsewhere, year_in_commune_a
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    with time_machine.travel(NOW.astimezone(datetime.UTC), tick=False):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -164,9 +176,8 @@ def test_current_year_cards_lead_to_the_lists_behind_them(client, world):
 
     pk = world.commune_a_committee.pk
     urls = {card.key: card.url for card in response.context["dashboard"].cards}
-    year = timezone.localdate().year
-    assert response.context["dashboard"].year == year
-    start, end = f"{year}-01-01", f"{year}-12-31"
+    assert response.context["dashboard"].year == 2026
+    start, end = "2026-01-01", "2026-12-31"
     assert urls == {
         "working_members": f"/members/?organization={pk}&employment=working",
         "active_links": reverse("registry:book", args=[pk]) + "?status=active",
