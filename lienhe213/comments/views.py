@@ -82,7 +82,7 @@ def index(request: HttpRequest) -> HttpResponse:
     # The organizations the user holds a role in; a superuser with none works from the
     # roots, like everywhere else (``entry_points``).
     for org in Organization.objects.entry_points(user).order_by("path"):
-        if org.kind == Kind.PROVINCIAL_COMMITTEE:
+        if org.is_provincial_committee:
             entries.append((org, "comments:province", _("Campaigns")))
             entries.append((org, "comments:progress", _("Progress")))
         elif org.side == Side.WORKPLACE and has_capability(
@@ -94,7 +94,7 @@ def index(request: HttpRequest) -> HttpResponse:
         elif org.side == Side.RESIDENTIAL and has_capability(
             user, Capability.CONFIRM_COMMENTS, org.path
         ):
-            if org.kind == Kind.GRASSROOTS_COMMITTEE:
+            if org.is_commune_committee:
                 entries.append((org, "comments:commune", _("Comments to confirm and return")))
             entries.append((org, "comments:progress", _("Progress")))
     context = {"entries": entries, "is_member": own_member_id(user) is not None}
@@ -230,16 +230,6 @@ def _current_campaign(campaigns: list[CommentCampaign]) -> CommentCampaign | Non
     return next((c for c in campaigns if c.opens_on <= today), campaigns[0] if campaigns else None)
 
 
-def _residential_cells(org: Organization) -> "models.QuerySet[Organization]":
-    """The current residential cells under ``org``, by name: a commune's cell filter."""
-    return (
-        Organization.objects.current()
-        .filter(path__under=org.path, kind=Organization.Kind.CELL)
-        .filter(side=Organization.Side.RESIDENTIAL)
-        .order_by("name", "pk")
-    )
-
-
 def _filter_commune_requests(
     requests: CommentRequestQuerySet, filters: forms.CommuneFilterForm
 ) -> CommentRequestQuerySet:
@@ -272,7 +262,9 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     campaigns = list(_campaigns_for(request.user, org))
     filters = forms.CommuneFilterForm(
-        request.GET, campaigns=campaigns, cells=list(_residential_cells(org))
+        request.GET,
+        campaigns=campaigns,
+        cells=list(Organization.objects.residential_cells_under(org)),
     )
     filters.is_valid()
     # the figures' conditions, as the API reads them; an unreadable one is left out
@@ -331,10 +323,7 @@ def commune_return(request: HttpRequest, pk: int) -> HttpResponse:
     summary that asks once, then each through ``confirm_and_return`` on its own; the
     refused ones are named with their reason and the others reach their workplaces."""
     org = _org_with(request, pk, Capability.CONFIRM_COMMENTS)
-    if (
-        org.kind != Organization.Kind.GRASSROOTS_COMMITTEE
-        or org.side != Organization.Side.RESIDENTIAL
-    ):
+    if not org.is_commune_committee:
         raise Http404
     posted = [int(v) for v in request.POST.getlist("requests") if v.isdigit()]
     candidates = {
@@ -454,7 +443,7 @@ def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(requested_in_period(*period) if period else Q(campaign=campaign))
             .filter(
                 link__in=ResidenceLink.objects.at_residence(org).values("pk")
-                if org.kind != Organization.Kind.PROVINCIAL_COMMITTEE
+                if not org.is_provincial_committee
                 else ResidenceLink.objects.in_subtree(org).values("pk")
             )
         )

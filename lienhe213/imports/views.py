@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from lienhe213.accounts.access import Capability, has_capability
 from lienhe213.core.errors import DomainError
+from lienhe213.core.locking import STALE_MESSAGES
 from lienhe213.core.pages import PAGE_SIZE, peek_page, wants_fragment
 from lienhe213.imports import access, services, workbooks
 from lienhe213.imports.forms import CommunesForm, MappingForm, UploadForm, VersionForm
@@ -290,9 +291,7 @@ def _act(
             messages.success(request, done)
             return redirect("imports:detail", pk=batch.pk)
     elif "version" in form.errors:
-        form.add_error(
-            None, _("This import was changed by someone else meanwhile. Reload it and try again.")
-        )
+        form.add_error(None, str(STALE_MESSAGES["import"]))
     return _detail_page(request, batch, {key: form})
 
 

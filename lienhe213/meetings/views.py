@@ -31,7 +31,7 @@ from lienhe213.registry.exports import EXPORT_FORMATS
 
 def _cell_for_user(user: Any, pk: int) -> Organization:
     cell = get_organization_for_user(user, pk)
-    if cell.kind != Organization.Kind.CELL or cell.side != Organization.Side.RESIDENTIAL:
+    if not cell.is_residential_cell:
         raise Http404
     return cell
 
@@ -43,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
     roots = list(Organization.objects.visible_roots(request.user).order_by("path")[:1])
     if roots:
         root = roots[0]
-        if root.kind == Organization.Kind.CELL and root.side == Organization.Side.RESIDENTIAL:
+        if root.is_residential_cell:
             return redirect("meetings:cell", pk=root.pk)
         return redirect("meetings:overdue", pk=root.pk)
     if own_member_id(request.user) is not None:
@@ -356,11 +356,7 @@ def overdue(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "cells": list(cells_without_recent_meeting(org, on=today)[:500]),
         "absent": list(links_absent_twice(org)[:500]),
-        "all_cells": list(
-            Organization.objects.current()
-            .filter(path__under=org.path, kind="cell", side="residential")
-            .order_by("name", "pk")[:500]
-        ),
+        "all_cells": list(Organization.objects.residential_cells_under(org)[:500]),
     }
     return render(request, "meetings/overdue.html", context)
 

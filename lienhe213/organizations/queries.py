@@ -36,6 +36,16 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         """The organization and everything below it (prefix match on the path)."""
         return self.filter(path__under=org.path)
 
+    def residential_cells_under(self, org: "Organization") -> "OrganizationQuerySet":
+        """The current residential cells in ``org``'s subtree, by name: the cells a
+        commune's or a province's lists are filtered by."""
+        return (
+            self.current()
+            .in_subtree(org)
+            .filter(kind="cell", side="residential")
+            .order_by("name", "pk")
+        )
+
     def grassroots(self) -> "OrganizationQuerySet":
         return self.filter(kind__in=["grassroots_committee", "grassroots_cell"])
 

@@ -31,10 +31,6 @@ from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import ResidenceLink
 
-# The old name of the one refusal of a step taken by the wrong side (``core.errors``),
-# kept for the pages and tests that still say it.
-SideRefused = StepRefused
-
 
 class LinkSide(StrEnum):
     """The three parties of a residence link."""

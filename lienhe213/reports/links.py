@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.organizations.models import Organization
 from lienhe213.organizations.queries import paths_condition
-from lienhe213.registry.views._common import has_book, has_mirror
 from lienhe213.reports.indicators import Period, Report, below_grassroots
 
 # The link figures that count a step dated in the period, and the book's filter of it.
@@ -116,7 +115,7 @@ def figure_links(
     if total and not report.formerly:
         for figure, category in CLASSIFIED.items():
             result[figure] = classification_url(org, on, category=category)
-    if has_book(org) and residence_only:
+    if org.has_tracking_book and residence_only:
         for figure, step in BOOK_STEPS.items():
             dates = {f"{step}_from": start, f"{step}_to": end}
             result[figure] = _url("registry:book", org.pk, **dates)
@@ -126,7 +125,7 @@ def figure_links(
         else:
             result["active_links"] = _url("registry:book", org.pk, active_on=on.isoformat())
             result["letters_overdue"] = _url("registry:book", org.pk, overdue_on=on.isoformat())
-    elif has_mirror(org) and on == today:
+    elif org.is_workplace_unit and on == today:
         result["active_links"] = _url("registry:workplace", org.pk, status="active")
         result["letters_overdue"] = _url("registry:workplace", org.pk, state="overdue")
     side = _subtree_side(org, report)
@@ -145,7 +144,7 @@ def figure_links(
         result["problems"] = _url("registry:worklist", org.pk)
     if not report.formerly:
         result["meetings_held"] = _url("meetings:held_list", org.pk, date_from=start, date_to=end)
-        if has_book(org):
+        if org.has_tracking_book:
             result["cells_uniform_ratings"] = _url(
                 "comments:progress", org.pk, requested_from=start, requested_to=end
             )
@@ -257,7 +256,7 @@ def _comment_list_commune(org: Organization, report: Report) -> Organization | N
         parent = Organization.objects.get(pk=org.parent_id)  # one query, a cell's report
     else:
         return None
-    if parent.kind == Organization.Kind.GRASSROOTS_COMMITTEE and has_book(parent):
+    if parent.is_commune_committee:
         return parent
     return None
 
@@ -278,9 +277,9 @@ def classification_url(
 def related_lists(org: Organization) -> list[tuple[Promise, str]]:
     """The lists about the same organization that have no single matching number."""
     lists: list[tuple[Promise, str]] = []
-    if has_book(org):
+    if org.has_tracking_book:
         lists.append((_("Tracking book"), _url("registry:book", org.pk)))
-    if has_mirror(org):
+    if org.is_workplace_unit:
         lists.append((_("Working members and their letters"), _url("registry:workplace", org.pk)))
     if org.side != Organization.Side.WORKPLACE:
         lists.append((_("Meetings overdue"), _url("meetings:overdue", org.pk)))

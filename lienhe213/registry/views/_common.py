@@ -1,10 +1,9 @@
-"""What the tracking-book pages share: related rows to fetch, access helpers."""
+"""What the tracking-book pages share: related rows to fetch, the capabilities that
+open them, the worklist's length. What an organization keeps (a book, a mirror) it
+answers itself: ``Organization.has_tracking_book`` and ``is_workplace_unit``."""
 
 from lienhe213.accounts.access import Capability
-from lienhe213.organizations.models import Organization
 
-Kind = Organization.Kind
-Side = Organization.Side
 BOOK_RELATED = (
     "member__residence_community",
     "workplace_organization",
@@ -17,11 +16,3 @@ REGISTRY_CAPABILITIES = (
     Capability.ACKNOWLEDGE_LINKS,
 )
 WORKLIST_ROWS = 50
-
-
-def has_book(org: Organization) -> bool:
-    return org.side == Side.RESIDENTIAL and org.kind in (Kind.GRASSROOTS_COMMITTEE, Kind.CELL)
-
-
-def has_mirror(org: Organization) -> bool:
-    return org.side != Side.RESIDENTIAL and org.is_grassroots

@@ -19,7 +19,6 @@ from lienhe213.organizations.models import Organization
 from lienhe213.registry import access, forms, services
 from lienhe213.registry.models import Category, LetterForm, ResidenceLink
 from lienhe213.registry.queries import classifications_on
-from lienhe213.registry.views._common import Kind, Side
 from lienhe213.registry.views.pages import _working_members, _workplace_org, _workplace_page
 
 # --- the commune: letters waiting to be received ---------------------------------------
@@ -28,7 +27,7 @@ from lienhe213.registry.views.pages import _working_members, _workplace_org, _wo
 def _commune_for_user(request: HttpRequest, org_pk: int) -> Organization:
     """A commune committee the user sees (404) and may receive letters for (403)."""
     org = get_organization_for_user(request.user, org_pk)
-    if org.kind != Kind.GRASSROOTS_COMMITTEE or org.side != Side.RESIDENTIAL:
+    if not org.is_commune_committee:
         raise Http404
     access.require_side(request.user, access.LinkSide.COMMUNE, org)
     return org

@@ -31,7 +31,7 @@ def _province_for_user(user: AnyUser, pk: int) -> Organization:
     """The provincial committee ``pk``: 404 unless the user sees it and it is a current
     province, 403 unless they may manage it."""
     province = get_organization_for_user(user, pk)
-    if province.kind != Organization.Kind.PROVINCIAL_COMMITTEE or not province.is_current:
+    if not province.is_provincial_committee or not province.is_current:
         raise Http404
     if not may_manage_calendar(user, province):
         raise PermissionDenied

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lienhe213.accounts.access import AnyUser
-from lienhe213.core.errors import DomainError
+from lienhe213.core.errors import DomainError, StepRefused
 from lienhe213.registry import access, forms, services
 from lienhe213.registry.history import history_lines
 from lienhe213.registry.models import ResidenceLink
@@ -101,7 +101,7 @@ def link_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _link_page(request, link)
 
 
-def _refused(request: HttpRequest, link: ResidenceLink, err: access.SideRefused) -> HttpResponse:
+def _refused(request: HttpRequest, link: ResidenceLink, err: StepRefused) -> HttpResponse:
     """The link page with the reason the user may not take the step: 403, as the API."""
     messages.error(request, err.message)
     return _link_page(request, link, status=403)
@@ -121,13 +121,13 @@ def _take_step(
     link = access.get_link_for_user(request.user, pk)
     try:
         access.require_step(request.user, link, step)
-    except access.SideRefused as err:
+    except StepRefused as err:
         return _refused(request, link, err)
     form = _step_form(step, link, request.user, request.POST)
     if form.is_valid():
         try:
             result = perform(link, form.cleaned_data)
-        except access.SideRefused as err:  # the link changed sides meanwhile
+        except StepRefused as err:  # the link changed sides meanwhile
             return _refused(request, link, err)
         except DomainError as err:
             form.add_domain_error(err)

@@ -37,9 +37,6 @@ from lienhe213.registry.views._common import (
     BOOK_RELATED,
     REGISTRY_CAPABILITIES,
     WORKLIST_ROWS,
-    Kind,
-    has_book,
-    has_mirror,
 )
 from lienhe213.registry.views.restructure import ended_holders
 
@@ -56,8 +53,10 @@ def index(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     below = (
         Organization.objects.current()
-        .filter(parent__in=[org for org in roots if not has_book(org) and not has_mirror(org)])
-        .filter(kind__in=[Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL])
+        .filter(
+            parent__in=[o for o in roots if not o.has_tracking_book and not o.is_workplace_unit]
+        )
+        .grassroots()
         .order_by("side", "name", "pk")
     )
     context = {"roots": roots, "below": below}
@@ -73,7 +72,7 @@ def book(request: HttpRequest, org_pk: int) -> HttpResponse:
     filtered, in Vietnamese name order, paged without a count; ``?format=xlsx`` exports
     every matching row."""
     org = get_organization_for_user(request.user, org_pk)
-    if not has_book(org):
+    if not org.has_tracking_book:
         raise Http404
     today = timezone.localdate()
     links = (
@@ -82,7 +81,7 @@ def book(request: HttpRequest, org_pk: int) -> HttpResponse:
         .select_related(*BOOK_RELATED)
     )
     filterset = BookFilter(request.GET, queryset=links, request=request, organization=org, on=today)
-    on_commune = org.kind != Kind.CELL
+    on_commune = org.is_commune_committee
     if (fmt := request.GET.get("format")) in exports.EXPORT_FORMATS:
         return _export_book(filterset.qs, org, today, on_commune, fmt=fmt)
     page = peek_page(filterset.qs, request.GET.get("page"))
@@ -121,7 +120,7 @@ def _export_book(
 
 def _workplace_org(user: AnyUser, org_pk: object) -> Organization:
     org = get_organization_for_user(user, org_pk)
-    if not has_mirror(org):
+    if not org.is_workplace_unit:
         raise Http404
     return org
 
@@ -349,8 +348,6 @@ def worklist(request: HttpRequest, org_pk: int) -> HttpResponse:
         "check": check,
         "groups": groups,
         "limit": WORKLIST_ROWS,
-        "has_book": has_book(org),
-        "has_mirror": has_mirror(org),
         "ended_holders": ended_holders(request.user, org, today),
     }
     return render(request, "registry/worklist.html", context)

@@ -23,8 +23,6 @@ from lienhe213.registry import access, forms, services
 from lienhe213.registry.models import ResidenceLink
 from lienhe213.registry.queries import link_scope_condition
 
-RESIDENCE_KINDS = (Organization.Kind.GRASSROOTS_COMMITTEE, Organization.Kind.CELL)
-
 
 def held_links(user: AnyUser, source: Organization) -> "QuerySet[ResidenceLink]":
     """The open links ``source`` holds: as their commune committee, or as their cell."""
@@ -49,11 +47,7 @@ def _commune_of(org: Organization | None) -> Organization | None:
     """``org`` if it is a current residence commune committee, else its nearest such
     ancestor (a successor cell's commune)."""
     while org is not None:
-        if (
-            org.is_current
-            and org.kind == Organization.Kind.GRASSROOTS_COMMITTEE
-            and org.side == Organization.Side.RESIDENTIAL
-        ):
+        if org.is_current and org.is_commune_committee:
             return org
         org = org.parent
     return None
@@ -74,7 +68,7 @@ def remap(request: HttpRequest, org_pk: int) -> HttpResponse:
     residence commune committee or cell, 403 unless they may re-map its links."""
     user = request.user
     source = get_organization_for_user(user, org_pk)
-    if source.kind not in RESIDENCE_KINDS or source.side != Organization.Side.RESIDENTIAL:
+    if not source.has_tracking_book:
         raise Http404
     access.require_remapping(user, source)
     links = held_links(user, source)
