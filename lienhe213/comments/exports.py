@@ -13,9 +13,10 @@ from django.utils.translation import pgettext
 
 from lienhe213.comments.models import Comment, CommentCampaign, CommentRequest
 from lienhe213.comments.queries import PROGRESS_STEPS
+from lienhe213.core.exports import xlsx_response, xlsx_sheets_response
 from lienhe213.core.text import sort_key
 from lienhe213.organizations.models import Organization
-from lienhe213.registry.exports import field_label, xlsx_response, xlsx_sheets_response
+from lienhe213.registry.exports import field_label
 
 
 def _label(name: str) -> str:

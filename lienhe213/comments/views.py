@@ -35,12 +35,12 @@ from lienhe213.comments.queries import (
     uniform_ratings,
 )
 from lienhe213.core.errors import DomainError
+from lienhe213.core.exports import EXPORT_FORMATS
 from lienhe213.core.pages import peek_page, query_without_page
 from lienhe213.meetings.models import FollowUp, Meeting
 from lienhe213.notices.models import Notice
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
-from lienhe213.registry.exports import EXPORT_FORMATS
 from lienhe213.registry.models import LinkEvent, ResidenceLink
 
 # The evidence panel shows the latest notices about the member; the thread has them all.

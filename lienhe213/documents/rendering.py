@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats
 
+from lienhe213.core.exports import ListTooLong
 from lienhe213.organizations.models import Organization
 
 # Liberation Serif: metric-compatible with Times New Roman, covers Vietnamese (Debian's
@@ -179,14 +180,6 @@ LIST_CHUNK_ROWS = 1000
 LIST_MAX_ROWS = 5000
 
 
-class ListTooLong(Exception):
-    """The list has more rows than a PDF prints; filter it or take the XLSX."""
-
-    def __init__(self, rows: int) -> None:
-        super().__init__(rows)
-        self.rows = rows
-
-
 def sheets_pdf(title: str, subtitle: str, sheets: Sequence[ListSheet]) -> bytes:
     """Several lists in one PDF, one table after the other under its own heading (the
     sheets of a workbook); the page is landscape when any table is wide. Raises
@@ -198,7 +191,7 @@ def sheets_pdf(title: str, subtitle: str, sheets: Sequence[ListSheet]) -> bytes:
         for row in rows:
             count += 1
             if count > LIST_MAX_ROWS:
-                raise ListTooLong(count)
+                raise ListTooLong(count, LIST_MAX_ROWS)
             cells.append([list_cell(value) for value in row])
         columns = [h if isinstance(h, str) else h[0] for h in headers]
         tables.append({"title": name, "columns": columns, "rows": cells})

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lienhe213.core.api import validated_input
+from lienhe213.core.exports import XLSX, attachment
 from lienhe213.imports import access, services, workbooks
 from lienhe213.imports.models import ImportBatch
 from lienhe213.imports.serializers import (
@@ -30,7 +31,6 @@ from lienhe213.imports.serializers import (
     ImportInputSerializer,
     VersionInputSerializer,
 )
-from lienhe213.registry.exports import XLSX
 
 
 class ImportViewSet(
@@ -85,6 +85,7 @@ class ImportViewSet(
     @action(detail=True, methods=["get"])
     def errors(self, request: Request, pk: str | None = None) -> HttpResponse:
         batch = access.get_import_for_user(request.user, pk)
-        response = HttpResponse(workbooks.error_workbook(batch), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.xlsx"'
+        response = attachment(
+            workbooks.error_workbook(batch), filename=f"import-{batch.pk}-errors.xlsx"
+        )
         return workbooks.mark_rejected_rows(response, batch)

@@ -18,13 +18,13 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from lienhe213.accounts.access import Capability, has_capability
 from lienhe213.core.errors import DomainError
+from lienhe213.core.exports import attachment
 from lienhe213.core.locking import STALE_MESSAGES
 from lienhe213.core.pages import PAGE_SIZE, peek_page, wants_fragment
 from lienhe213.imports import access, services, workbooks
 from lienhe213.imports.forms import CommunesForm, MappingForm, UploadForm, VersionForm
 from lienhe213.imports.models import ImportBatch, ImportRow
 from lienhe213.organizations.models import AdministrativeUnit
-from lienhe213.registry.exports import XLSX
 
 # The outcomes in the order the preview offers them: what needs the user first.
 OUTCOME_ORDER = (
@@ -40,12 +40,6 @@ MAIN_FIELDS: dict[str, tuple[str, ...]] = {
     ImportBatch.Kind.ORGANIZATIONS: ("name", "kind", "parent"),
     ImportBatch.Kind.LINKS: ("full_name", "birth_date", "letter_number", "cell"),
 }
-
-
-def _attachment(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _require_may_change(request: HttpRequest, batch: ImportBatch) -> None:
@@ -104,7 +98,7 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
         raise PermissionDenied
     if kind not in services.KINDS:
         raise Http404
-    return _attachment(workbooks.template_workbook(kind), f"import-template-{kind}.xlsx")
+    return attachment(workbooks.template_workbook(kind), filename=f"import-template-{kind}.xlsx")
 
 
 # --- one import ---------------------------------------------------------------------------
@@ -359,5 +353,7 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 def error_workbook(request: HttpRequest, pk: int) -> HttpResponse:
     """The rejected rows as they were typed, with the reasons, to correct in Excel."""
     batch = access.get_import_for_user(request.user, pk)
-    response = _attachment(workbooks.error_workbook(batch), f"import-{batch.pk}-rejected.xlsx")
+    response = attachment(
+        workbooks.error_workbook(batch), filename=f"import-{batch.pk}-rejected.xlsx"
+    )
     return workbooks.mark_rejected_rows(response, batch)

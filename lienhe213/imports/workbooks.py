@@ -13,8 +13,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lienhe213.core import audit
+from lienhe213.core.exports import sheet_cell
 from lienhe213.imports.models import ImportBatch, ImportRow
-from lienhe213.registry.exports import sheet_cell
 
 
 def error_workbook(batch: ImportBatch) -> bytes:

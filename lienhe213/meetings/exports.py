@@ -8,9 +8,9 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from lienhe213.core.exports import xlsx_sheets_response
 from lienhe213.meetings.queries import cells_without_recent_meeting, links_absent_twice
 from lienhe213.organizations.models import Organization
-from lienhe213.registry.exports import xlsx_sheets_response
 
 
 def overdue_xlsx(org: Organization, today: datetime.date, *, fmt: str = "xlsx") -> HttpResponse:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from lienhe213.accounts.access import own_member_id
 from lienhe213.core.errors import DomainError
+from lienhe213.core.exports import EXPORT_FORMATS
 from lienhe213.core.pages import peek_page, query_without_page
 from lienhe213.meetings import exports, forms, services
 from lienhe213.meetings.access import get_meeting_for_user, may_run_meetings
@@ -26,7 +27,6 @@ from lienhe213.meetings.queries import cells_without_recent_meeting, links_absen
 from lienhe213.members.models import Member
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
-from lienhe213.registry.exports import EXPORT_FORMATS
 
 
 def _cell_for_user(user: Any, pk: int) -> Organization:

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from lienhe213.core import audit
+from lienhe213.core.exports import Sheet, xlsx_response, xlsx_sheets_response
 from lienhe213.members.models import Member
 from lienhe213.members.personal_data import TITLE, PersonalData
-from lienhe213.registry.exports import Sheet, xlsx_response, xlsx_sheets_response
 
 
 def _label(name: str) -> str:

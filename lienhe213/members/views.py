@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import Capability, has_capability, own_member_id
 from lienhe213.core.errors import DomainError
+from lienhe213.core.exports import EXPORT_FORMATS
 from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.members import exports, personal_data, services
 from lienhe213.members.access import (
@@ -22,7 +23,6 @@ from lienhe213.members.filters import MemberFilter
 from lienhe213.members.forms import MemberForm
 from lienhe213.members.models import Member
 from lienhe213.organizations.queries import communities_of
-from lienhe213.registry.exports import EXPORT_FORMATS
 
 
 @login_required

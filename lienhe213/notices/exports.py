@@ -11,9 +11,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from lienhe213.core.exports import xlsx_response
 from lienhe213.notices.models import Notice
 from lienhe213.organizations.models import Organization
-from lienhe213.registry.exports import xlsx_response
 
 
 def _label(name: str) -> str:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from lienhe213.accounts.access import Capability
 from lienhe213.core.errors import DomainError
+from lienhe213.core.exports import EXPORT_FORMATS
 from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.members.access import get_member_for_user
 from lienhe213.notices import access, exports, forms, services
@@ -27,7 +28,6 @@ from lienhe213.notices.queries import box_counts
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.access import get_link_for_user
-from lienhe213.registry.exports import EXPORT_FORMATS
 
 LIST_RELATED = ("member", "sender", "recipient")
 

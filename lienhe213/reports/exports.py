@@ -3,20 +3,25 @@ the children's main figures and the rating distribution (the review: the figures
 the previous year's, the ranked units, the commendations), one sheet or table each,
 headers in the user's language (Vietnamese for the committees).
 
-The sheets are built once; ``fmt`` only chooses the file (``registry.exports`` writes
-the workbook, ``documents.rendering.sheets_pdf`` prints the same rows on A4), so the
-two exports never disagree."""
+The sheets are built once; ``fmt`` only chooses the file (``core.exports`` writes
+the workbook, and its ``list_pdf_renderer`` prints the same rows on A4), so the two
+exports never disagree."""
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from lienhe213.core.text import fold
-from lienhe213.registry.exports import Sheet, xlsx_sheets_response
+from lienhe213.core.exports import (
+    PDF,
+    Sheet,
+    attachment,
+    download_name,
+    list_pdf_renderer,
+    xlsx_sheets_response,
+)
 from lienhe213.registry.models import Reason
 from lienhe213.reports.charts import distribution
 from lienhe213.reports.indicators import CHILD_FIGURES, FIGURES, Report
@@ -32,12 +37,8 @@ def _export(
     both named after ``filename`` folded to ASCII."""
     if fmt != "pdf":
         return xlsx_sheets_response(filename=filename, sheets=sheets, fmt="xlsx")
-    from lienhe213.documents.rendering import sheets_pdf
-
-    response = HttpResponse(sheets_pdf(title, subtitle, sheets), content_type="application/pdf")
-    name = slugify(fold(filename)) or "report"
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
+    pdf = list_pdf_renderer()(title, subtitle, sheets)
+    return attachment(pdf, filename=f"{download_name(filename, 'report')}.pdf", content_type=PDF)
 
 
 def _display_name(report: Report, org: Any) -> str:

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import Capability, has_capability
 from lienhe213.core.errors import DomainError
+from lienhe213.core.exports import EXPORT_FORMATS
 from lienhe213.documents.services import REVIEW_FIRST_YEAR, may_print_review
 from lienhe213.members.models import Member
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
-from lienhe213.registry.exports import EXPORT_FORMATS
 from lienhe213.registry.models import Reason
 from lienhe213.reports import access, charts, exports, links, services
 from lienhe213.reports.forms import DecideForm, PeriodForm, ProposeForm, RejectForm

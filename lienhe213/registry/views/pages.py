@@ -22,6 +22,7 @@ from lienhe213.accounts.access import (
     has_capability,
 )
 from lienhe213.core.errors import DomainError
+from lienhe213.core.exports import EXPORT_FORMATS, xlsx_response
 from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.members.access import get_member_for_user
 from lienhe213.members.models import Member
@@ -82,7 +83,7 @@ def book(request: HttpRequest, org_pk: int) -> HttpResponse:
     )
     filterset = BookFilter(request.GET, queryset=links, request=request, organization=org, on=today)
     on_commune = org.is_commune_committee
-    if (fmt := request.GET.get("format")) in exports.EXPORT_FORMATS:
+    if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
         return _export_book(filterset.qs, org, today, on_commune, fmt=fmt)
     page = peek_page(filterset.qs, request.GET.get("page"))
     reasons = exemption_reasons([link.member_id for link in page.rows], today)
@@ -106,7 +107,7 @@ def _export_book(
         exports.book_row(number, link, reasons.get(link.member_id, ""), today, on_commune)
         for number, link in enumerate(links.iterator(chunk_size=500), start=1)
     )
-    return exports.xlsx_response(
+    return xlsx_response(
         title=_("Tracking book"),
         filename=f"{org.name} {today.isoformat()}",
         columns=exports.book_columns(on_commune),
@@ -152,7 +153,7 @@ def _workplace_page(
     today = timezone.localdate()
     members = _working_members(request.user, org)
     filterset = WorkplaceFilter(request.GET, queryset=members, request=request, on=today)
-    if (fmt := request.GET.get("format")) in exports.EXPORT_FORMATS:
+    if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
         return _export_workplace(filterset.qs, org, today, fmt=fmt)
     page = peek_page(filterset.qs, request.GET.get("page"))
     ids = [member.pk for member in page.rows]
@@ -197,7 +198,7 @@ def _export_workplace(members: Any, org: Organization, today: Any, *, fmt: str) 
             _("Yes") if link and link.is_overdue(today) else "",
         ]
 
-    return exports.xlsx_response(
+    return xlsx_response(
         title=_("Working members"),
         filename=f"{org.name} {today.isoformat()}",
         columns=exports.workplace_columns(),

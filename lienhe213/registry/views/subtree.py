@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienhe213.core.exports import EXPORT_FORMATS, xlsx_response
 from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
@@ -35,7 +36,7 @@ def subtree_links(request: HttpRequest, org_pk: int) -> HttpResponse:
     filterset = SubtreeLinkFilter(request.GET, queryset=links, organization=org)
     if not filterset.is_valid():
         return _page(request, org, filterset, status=400)
-    if (fmt := request.GET.get("format")) in exports.EXPORT_FORMATS:
+    if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
         return _export(filterset.qs, org, fmt=fmt)
     return _page(request, org, filterset)
 
@@ -62,7 +63,7 @@ def _export(links: Any, org: Organization, *, fmt: str) -> HttpResponse:
         exports.subtree_row(number, link)
         for number, link in enumerate(links.iterator(chunk_size=500), start=1)
     )
-    return exports.xlsx_response(
+    return xlsx_response(
         title=_("Linked members"),
         filename=f"{org.name} {timezone.localdate().isoformat()}",
         columns=exports.subtree_columns(),
