@@ -1,9 +1,18 @@
 """Helpers for the reminder tests: e-mail addresses for the cast, one run of the
-command, and the state that proves a second run changed nothing."""
+command, and the state that proves a second run changed nothing.
 
+Every reminder test runs at 9:00 on ``TODAY`` (15/01/2026, local time), whatever day the
+suite runs: a run without a day runs today, and the timestamps written (notifications
+read, digests claimed and sent, escalations) are known."""
+
+import datetime
 import io
+import zoneinfo
+from collections.abc import Iterator
 
 import pytest
+import time_machine
+from django.conf import settings as django_settings
 from django.core import mail
 from django.core.management import call_command
 
@@ -11,6 +20,18 @@ from lienhe213.reminders.models import Digest, Notification
 
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TODAY = datetime.date(2026, 1, 15)
+NOW = datetime.datetime.combine(
+    TODAY, datetime.time(9), tzinfo=zoneinfo.ZoneInfo(django_settings.TIME_ZONE)
+)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[time_machine.Traveller]:
+    """The clock, for a test that runs the command again later (``shift``): a run counts
+    the notifications it created by its own timestamp."""
+    with time_machine.travel(NOW.astimezone(datetime.UTC), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,10 @@ month after the return, once, and none once the follow-up is recorded."""
 
 import datetime
 
-from django.utils import timezone
-
 from lienhe213.comments import services as comment_services
 from lienhe213.comments.tests.conftest import BEST_FORM_3, request_at
 from lienhe213.reminders.models import Kind, Notification
-from lienhe213.reminders.tests.conftest import run
+from lienhe213.reminders.tests.conftest import TODAY, run
 
 COMMEND = {**BEST_FORM_3, "recommendation": "commend"}
 
@@ -23,7 +21,7 @@ def follow_up_reminders():
 
 def test_a_proposal_awaiting_follow_up_a_month_after_return_reminds_the_workplace(world):
     request = request_at(world, "returned", items=COMMEND)
-    returned_on = timezone.localdate()
+    returned_on = TODAY
 
     run(returned_on + datetime.timedelta(days=30))
     assert follow_up_reminders() == []
@@ -36,7 +34,7 @@ def test_a_proposal_awaiting_follow_up_a_month_after_return_reminds_the_workplac
     assert notification.target_url() == f"/comments/request/{request.pk}/"
     assert notification.message() == (
         f"The residence's proposal “Commend” on {request.member.full_name}, returned on "
-        f"{returned_on:%d/%m/%Y}, still awaits the workplace committee's follow-up."
+        "15/01/2026, still awaits the workplace committee's follow-up."
     )
 
 
@@ -46,9 +44,9 @@ def test_a_followed_up_proposal_or_a_comment_without_proposal_reminds_nobody(wor
         by=world.workplace_officer,
         request=request,
         outcome="commended",
-        decided_on=timezone.localdate(),
+        decided_on=TODAY,
     )
 
-    run(timezone.localdate() + datetime.timedelta(days=40))
+    run(TODAY + datetime.timedelta(days=40))
 
     assert follow_up_reminders() == []

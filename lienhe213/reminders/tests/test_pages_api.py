@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from lienhe213.meetings.tests.conftest import linked
 from lienhe213.reminders.models import Notification
-from lienhe213.reminders.tests.conftest import run
+from lienhe213.reminders.tests.conftest import NOW, run
 
 DAY = datetime.date(2025, 6, 2)
 
@@ -65,7 +65,7 @@ def test_mark_all_read_marks_only_ones_own(client, world):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("reminders:list")
-    assert Notification.objects.get(user=world.secretary_a2).read_at is not None
+    assert Notification.objects.get(user=world.secretary_a2).read_at == NOW
     assert Notification.objects.get(user=world.commune_clerk).read_at is None
 
 
@@ -105,7 +105,7 @@ def test_the_api_marks_read(world):
     assert response.json() == {"marked": 1}
     mine.refresh_from_db()
     theirs.refresh_from_db()
-    assert mine.read_at is not None
+    assert mine.read_at == NOW
     assert theirs.read_at is None
     unread = _api(world.commune_clerk).get("/api/v1/notifications/", {"unread": "true"})
     assert unread.json()["results"] == []

@@ -6,7 +6,7 @@ from lienhe213.comments.models import CommentRequest
 from lienhe213.comments.tests.conftest import DEADLINE, request_at
 from lienhe213.meetings.tests.conftest import held_meeting
 from lienhe213.reminders.models import Notification
-from lienhe213.reminders.tests.conftest import notified, reminder_state, run
+from lienhe213.reminders.tests.conftest import NOW, notified, reminder_state, run
 
 
 def _met_recently(world, request, on):
@@ -62,6 +62,6 @@ def test_a_late_request_is_escalated_once_to_the_commune_and_province(world):
     assert "requests=1" in first
     assert "requests=0" in second
     assert reminder_state() == before
-    assert CommentRequest.objects.get().escalated_at is not None
+    assert CommentRequest.objects.get().escalated_at == NOW
     assert notified(world) == {"tinh": ["request_overdue"], "xa": ["request_overdue"]}
     assert not Notification.objects.filter(user=world.other_clerk).exists()

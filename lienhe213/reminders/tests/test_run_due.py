@@ -5,7 +5,6 @@ import io
 
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
 
 from lienhe213.accounts.access import Capability
 from lienhe213.accounts.models import RoleAssignment
@@ -14,7 +13,7 @@ from lienhe213.notices.models import Notice
 from lienhe213.notices.tests.conftest import send
 from lienhe213.reminders.models import Digest, Kind, Notification
 from lienhe213.reminders.queries import users_with_capability_over
-from lienhe213.reminders.tests.conftest import notified, reminder_state, run
+from lienhe213.reminders.tests.conftest import NOW, notified, reminder_state, run
 
 DAY = datetime.date(2025, 6, 2)
 
@@ -49,11 +48,12 @@ def test_a_cell_without_a_secretary_is_not_passed_up_to_the_province(emails):
     assert notified(world) == {"xa": ["meeting_overdue"]}
 
 
-def test_running_twice_sends_nothing_twice(emails):
+def test_running_twice_sends_nothing_twice(emails, frozen_clock):
     world = emails
     linked(world)
     run(DAY)
     before = reminder_state()
+    frozen_clock.shift(datetime.timedelta(minutes=5))
 
     output = run(DAY)
 
@@ -79,8 +79,8 @@ def test_the_digest_lists_the_notifications_with_links_and_marks_them(emails):
     assert f'href="http://localhost:8000/meetings/cell/{world.cell_a2.pk}/"' in html
     digest = Digest.objects.get()
     assert (digest.user, digest.day, digest.count) == (world.secretary_a2, DAY, 1)
-    assert digest.sent_at is not None
-    assert Notification.objects.get(user=world.secretary_a2).digested_at == digest.created_at
+    assert (digest.created_at, digest.sent_at) == (NOW, NOW)
+    assert Notification.objects.get(user=world.secretary_a2).digested_at == NOW
 
 
 def test_a_user_without_email_is_notified_in_the_app_only(emails):
@@ -171,7 +171,7 @@ def test_an_overdue_notice_is_escalated_once_and_told_to_the_recipient_and_provi
     assert "escalated: notices=1" in first
     assert "escalated: notices=0" in second
     assert reminder_state() == before
-    assert Notice.objects.get().escalated_at is not None
+    assert Notice.objects.get().escalated_at == NOW
     assert notified(world) == {"coquan": ["notice_overdue"], "tinh": ["notice_overdue"]}
     assert Notification.objects.filter(kind="notice_overdue").first().message() == (
         f"The notice “Violation at the residence” about {link.member.full_name} was not "
@@ -221,4 +221,4 @@ def test_without_a_day_the_digests_wait_for_the_digest_hour(emails, settings):
     call_command("run_due", stdout=io.StringIO())
 
     assert [m.to for m in mail.outbox] == [["chibo2@example.org"]]
-    assert Digest.objects.get().day == timezone.localdate()
+    assert Digest.objects.get().day == datetime.date(2026, 1, 15)

@@ -10,7 +10,7 @@ from django_tasks_db.models import DBTaskResult
 
 from lienhe213.meetings.tests.conftest import linked
 from lienhe213.reminders.models import Digest
-from lienhe213.reminders.tests.conftest import DATABASE, run
+from lienhe213.reminders.tests.conftest import DATABASE, NOW, run
 
 DAY = datetime.date(2025, 6, 2)
 
@@ -59,4 +59,4 @@ def test_a_failing_mail_server_gives_the_claim_back(emails, settings, monkeypatc
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
     assert [m.to for m in mail.outbox] == [["chibo2@example.org"]]
-    assert Digest.objects.get().sent_at is not None
+    assert Digest.objects.get().sent_at == NOW
