@@ -190,6 +190,16 @@ class Organization(models.Model):
     def is_grassroots(self) -> bool:
         return self.kind in self.GRASSROOTS_KINDS
 
+    @property
+    def is_commune_committee(self) -> bool:
+        """A residence commune's committee: a grassroots committee on the residence side."""
+        return self.kind == self.Kind.GRASSROOTS_COMMITTEE and self.side == self.Side.RESIDENTIAL
+
+    @property
+    def is_residential_cell(self) -> bool:
+        """A residential cell (of a village or residential group)."""
+        return self.kind == self.Kind.CELL and self.side == self.Side.RESIDENTIAL
+
     def is_in_subtree_of(self, other: "Organization") -> bool:
         return self.path.startswith(other.path)
 
