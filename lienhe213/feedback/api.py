@@ -36,14 +36,14 @@ from lienhe213.feedback.serializers import (
     ChannelCreateSerializer,
     ChannelOutSerializer,
     ChannelSerializer,
-    CloseSerializer,
-    ForwardSerializer,
-    MatchSerializer,
-    PhoneSerializer,
+    ReportCloseSerializer,
+    ReportForwardSerializer,
+    ReportMatchSerializer,
+    ReportPhoneSerializer,
     ReceiptSerializer,
     ReportSerializer,
-    StatusAnswerSerializer,
-    StatusLookupSerializer,
+    ReceiptStatusSerializer,
+    ReceiptLookupSerializer,
     SubmitSerializer,
 )
 from lienhe213.organizations.access import get_organization_for_user
@@ -112,13 +112,13 @@ class PublicSubmitView(_Public):
 class PublicStatusView(_Public):
     @extend_schema(
         summary="The state of a report from its receipt code (limited per address)",
-        request=StatusLookupSerializer,
-        responses=StatusAnswerSerializer,
+        request=ReceiptLookupSerializer,
+        responses=ReceiptStatusSerializer,
     )
     def post(self, request: Request) -> Response:
         if not throttles.allow_status(request):
             raise _public_throttled()
-        data = validated_input(StatusLookupSerializer, request)
+        data = validated_input(ReceiptLookupSerializer, request)
         value = services.report_status(receipt=data["receipt"])
         if value is None:
             raise exceptions.NotFound
@@ -170,7 +170,7 @@ class ReportViewSet(
         fresh = ResidentReport.objects.select_related("cell", "member").get(pk=report.pk)
         return Response(ReportSerializer(fresh).data, status=code)
 
-    @extend_schema(request=None, responses=PhoneSerializer)
+    @extend_schema(request=None, responses=ReportPhoneSerializer)
     @action(detail=True, methods=["get"])
     def phone(self, request: Request, pk: str) -> Response:
         """The resident's phone, for the cell secretary and the commune clerk only
@@ -183,11 +183,11 @@ class ReportViewSet(
             raise exceptions.NotFound
         return Response({"phone": number})
 
-    @extend_schema(request=MatchSerializer, responses=ReportSerializer)
+    @extend_schema(request=ReportMatchSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def match(self, request: Request, pk: str) -> Response:
         report = self._writable()
-        data = validated_input(MatchSerializer, request)
+        data = validated_input(ReportMatchSerializer, request)
         link = ResidenceLink.objects.filter(pk=data["link"]).first()
         if link is None:
             raise DomainError("Choose one of the cell's linked members.", field="link")
@@ -204,11 +204,11 @@ class ReportViewSet(
         )
         return result if isinstance(result, Response) else self._answer(result)
 
-    @extend_schema(request=CloseSerializer, responses=ReportSerializer)
+    @extend_schema(request=ReportCloseSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         report = self._writable()
-        data = validated_input(CloseSerializer, request)
+        data = validated_input(ReportCloseSerializer, request)
         result = stale_aware(
             lambda: services.close_report(
                 by=request.user,
@@ -222,11 +222,11 @@ class ReportViewSet(
         )
         return result if isinstance(result, Response) else self._answer(result)
 
-    @extend_schema(request=ForwardSerializer, responses=ReportSerializer)
+    @extend_schema(request=ReportForwardSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def forward(self, request: Request, pk: str) -> Response:
         report = self._writable()
-        data = validated_input(ForwardSerializer, request)
+        data = validated_input(ReportForwardSerializer, request)
         result = stale_aware(
             lambda: services.forward_report(
                 by=request.user,

@@ -41,7 +41,7 @@ def refused_as_robot(started: str, website: str, now: float | None = None) -> bo
     except (signing.BadSignature, TypeError, ValueError):
         return True
     elapsed = (now if now is not None else time.time()) - shown
-    return elapsed < settings.FEEDBACK_MIN_SECONDS
+    return not settings.FEEDBACK_MIN_SECONDS <= elapsed <= settings.FEEDBACK_MAX_FORM_HOURS * 3600
 
 
 class DomainErrorForm(DomainErrorMixin, forms.Form):

@@ -84,7 +84,7 @@ def evidence_for(user: "AnyUser", member_id: int) -> "ResidentReportQuerySet":
         .about_member(member_id)
         .select_related("cell", "notice")
         .order_by("-received_at", "-pk")[:EVIDENCE_REPORTS]
-    )  # type: ignore[return-value]
+    )
 
 
 def linked_members_matching(cell: "Organization", text: str, *, limit: int = 20) -> list[Any]:

@@ -15,6 +15,33 @@ class StatusField(serializers.ChoiceField):
         super().__init__(choices=ResidentReport.Status.choices, **kwargs)
 
 
+@extend_schema_field(
+    {"allOf": [{"type": "string", "enum": list(CloseReason.values)}], "description": "Why."}
+)
+class CloseReasonField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=CloseReason.choices, **kwargs)
+
+
+@extend_schema_field(
+    {"allOf": [{"type": "string", "enum": list(Topic.values)}], "description": "About what."}
+)
+class TopicField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Topic.choices, **kwargs)
+
+
+@extend_schema_field(
+    {
+        "allOf": [{"type": "string", "enum": list(services.FORWARD_KINDS)}],
+        "description": "The kind of notice the report is forwarded as.",
+    }
+)
+class ForwardKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=list(services.FORWARD_KINDS), **kwargs)
+
+
 class ChannelSerializer(serializers.Serializer[Any]):
     """A cell's public page as the API shows it to anyone: the cell and its commune,
     and the signed start of the form (the same honeypot clock as the page)."""
@@ -26,7 +53,7 @@ class ChannelSerializer(serializers.Serializer[Any]):
 
 class SubmitSerializer(serializers.Serializer[Any]):
     channel = serializers.CharField(max_length=32)
-    topic = serializers.ChoiceField(choices=Topic.choices)
+    topic = TopicField()
     member_name = serializers.CharField(max_length=services.MAX_NAME)
     community = serializers.CharField(max_length=services.MAX_COMMUNITY)
     body = serializers.CharField(max_length=services.MAX_BODY)
@@ -39,11 +66,11 @@ class ReceiptSerializer(serializers.Serializer[Any]):
     receipt = serializers.CharField()
 
 
-class StatusLookupSerializer(serializers.Serializer[Any]):
+class ReceiptLookupSerializer(serializers.Serializer[Any]):
     receipt = serializers.CharField(max_length=64)
 
 
-class StatusAnswerSerializer(serializers.Serializer[Any]):
+class ReceiptStatusSerializer(serializers.Serializer[Any]):
     status = StatusField(allow_null=True)
 
 
@@ -52,6 +79,8 @@ class ReportSerializer(serializers.ModelSerializer[ResidentReport]):
     audited, for those who may)."""
 
     status = StatusField(read_only=True)
+    topic = TopicField(read_only=True)
+    close_reason = CloseReasonField(read_only=True)
     cell_name = serializers.CharField(source="cell.name", read_only=True)
     member_full_name = serializers.CharField(
         source="member.full_name", read_only=True, default=None
@@ -88,7 +117,7 @@ class ReportSerializer(serializers.ModelSerializer[ResidentReport]):
         return bool(obj.phone)
 
 
-class PhoneSerializer(serializers.Serializer[Any]):
+class ReportPhoneSerializer(serializers.Serializer[Any]):
     phone = serializers.CharField()
 
 
@@ -102,19 +131,19 @@ class ChannelOutSerializer(serializers.Serializer[Any]):
     url = serializers.CharField()
 
 
-class MatchSerializer(serializers.Serializer[Any]):
+class ReportMatchSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(required=False)
     link = serializers.IntegerField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CloseSerializer(serializers.Serializer[Any]):
+class ReportCloseSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(required=False)
-    reason = serializers.ChoiceField(choices=CloseReason.choices)
+    reason = CloseReasonField()
     note = serializers.CharField()
 
 
-class ForwardSerializer(serializers.Serializer[Any]):
+class ReportForwardSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(required=False)
-    kind = serializers.ChoiceField(choices=list(services.FORWARD_KINDS))
+    kind = ForwardKindField()
     note = serializers.CharField()

@@ -44,7 +44,11 @@ from lienhe213.reminders import handoffs
 Status = ResidentReport.Status
 
 # The notice kinds a report may be forwarded as, and the one each topic suggests.
-FORWARD_KINDS: tuple[str, ...] = (NoticeKind.VIOLATION, NoticeKind.GOOD_CONDUCT, NoticeKind.UNREACHABLE)
+FORWARD_KINDS: tuple[str, ...] = (
+    NoticeKind.VIOLATION,
+    NoticeKind.GOOD_CONDUCT,
+    NoticeKind.UNREACHABLE,
+)
 SUGGESTED_KIND: dict[str, str] = {
     Topic.GOOD_CONDUCT: NoticeKind.GOOD_CONDUCT,
     Topic.CONCERN: NoticeKind.VIOLATION,
