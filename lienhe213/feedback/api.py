@@ -36,14 +36,14 @@ from lienhe213.feedback.serializers import (
     ChannelCreateSerializer,
     ChannelOutSerializer,
     ChannelSerializer,
+    ReceiptLookupSerializer,
+    ReceiptSerializer,
+    ReceiptStatusSerializer,
     ReportCloseSerializer,
     ReportForwardSerializer,
     ReportMatchSerializer,
     ReportPhoneSerializer,
-    ReceiptSerializer,
     ReportSerializer,
-    ReceiptStatusSerializer,
-    ReceiptLookupSerializer,
     SubmitSerializer,
 )
 from lienhe213.organizations.access import get_organization_for_user
