@@ -418,6 +418,8 @@ PAGES: list[tuple[str, Any]] = [
     ("feedback:queue", _on("cell")),
     ("feedback:queue", _on("commune")),
     ("feedback:detail", _on("resident_report")),
+    ("reports:feedback", _on("commune", "year")),
+    ("reports:feedback", _on("cell", "year")),
 ]
 
 

@@ -31,7 +31,12 @@ from lienhe213.registry.api import (
     ResidenceLinkViewSet,
 )
 from lienhe213.reminders.api import NotificationViewSet
-from lienhe213.reports.api import CommendationViewSet, IndicatorsView, ReviewView
+from lienhe213.reports.api import (
+    CommendationViewSet,
+    FeedbackFiguresView,
+    IndicatorsView,
+    ReviewView,
+)
 
 app_name = "api"
 
@@ -61,6 +66,7 @@ urlpatterns = [
     path("reconciliation/", ReconciliationView.as_view(), name="reconciliation"),
     path("reports/indicators/", IndicatorsView.as_view(), name="report-indicators"),
     path("reports/review/", ReviewView.as_view(), name="report-review"),
+    path("reports/feedback/", FeedbackFiguresView.as_view(), name="report-feedback"),
     path("me/data/", PersonalDataView.as_view(), name="me-data"),
     path("feedback/public/submit/", PublicSubmitView.as_view(), name="feedback-submit"),
     path("feedback/public/status/", PublicStatusView.as_view(), name="feedback-status"),

@@ -102,6 +102,7 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/organizations/{id}/move/",
         "/api/v1/organizations/{id}/rename/",
         "/api/v1/reconciliation/",
+        "/api/v1/reports/feedback/",
         "/api/v1/reports/indicators/",
         "/api/v1/reports/review/",
         "/api/v1/role-assignments/",
