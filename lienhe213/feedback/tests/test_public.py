@@ -183,3 +183,12 @@ def test_receipt_enumeration_is_throttled(client, world, channel):
     assert [r.context["state"] for r in guesses] == [None] * 20
     assert blocked.status_code == 429
     assert "Received" not in blocked.content.decode()
+
+
+def test_a_resident_reads_the_page_in_vietnamese(world, channel):
+    from django.test import Client
+
+    page = Client().get(url(channel)).content.decode()
+
+    assert "Góp ý với chi bộ" in page
+    assert "Bà con có thể cho chi bộ biết" in page
