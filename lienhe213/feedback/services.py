@@ -27,6 +27,7 @@ from lienhe213.core.errors import DomainError
 from lienhe213.core.locking import check_version
 from lienhe213.feedback import access
 from lienhe213.feedback.models import (
+    UNMATCHED_CLOSE_REASONS,
     CloseReason,
     FeedbackChannel,
     ResidentReport,
@@ -54,6 +55,7 @@ SUGGESTED_KIND: dict[str, str] = {
     Topic.CONCERN: NoticeKind.VIOLATION,
     Topic.MOVED_AWAY: NoticeKind.UNREACHABLE,
 }
+UNMATCHED_REASONS: tuple[str, ...] = tuple(UNMATCHED_CLOSE_REASONS)
 # The longest texts a resident may write (the form says so too).
 MAX_NAME = 150
 MAX_COMMUNITY = 150
