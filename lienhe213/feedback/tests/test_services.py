@@ -58,6 +58,10 @@ def test_a_report_is_stored_as_text_with_a_hashed_receipt_and_tells_the_secretar
     assert list(Notification.objects.values_list("user__username", "kind")) == [
         ("chibo2", "feedback_received")
     ]
+    received = timezone.localdate(report.received_at).strftime("%d/%m/%Y")
+    assert Notification.objects.get().message() == (
+        f"A resident sent Chi bộ tổ 2 a report on {received}: match it to a member or close it."
+    )
     event = AuditEvent.objects.get(object_type="feedback.residentreport")
     assert event.changes == {"topic": "concern", "phone_given": True}
     assert "karaoke" not in str(event.changes)
