@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -52,7 +53,7 @@ from lienhe213.registry.models import ResidenceLink
 
 
 def _public_throttled() -> exceptions.Throttled:
-    return exceptions.Throttled(detail="Too many requests. Please try again later.")
+    return exceptions.Throttled(detail=_("Too many reports were sent. Please try again later."))
 
 
 class _Public(APIView):
@@ -89,7 +90,8 @@ class PublicSubmitView(_Public):
     def post(self, request: Request) -> Response:
         if int(request.META.get("CONTENT_LENGTH") or 0) > settings.FEEDBACK_MAX_BYTES:
             return Response(
-                {"detail": "Too large."}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+                {"detail": _("Your report is too long. Shorten it and send it again.")},
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
         slug = request.data.get("channel") if hasattr(request.data, "get") else None
         channel = access.get_channel_by_slug(str(slug or ""))
@@ -97,7 +99,12 @@ class PublicSubmitView(_Public):
             raise _public_throttled()
         data = validated_input(SubmitSerializer, request)
         if forms.refused_as_robot(data["started"], data["website"]):
-            raise DomainError("Your report could not be accepted.")
+            raise DomainError(
+                _(
+                    "Your report could not be accepted. Reload the page, take your time, "
+                    "and send it again."
+                )
+            )
         _report, receipt = services.submit_report(
             channel=channel,
             topic=data["topic"],
@@ -117,7 +124,7 @@ class PublicStatusView(_Public):
     )
     def post(self, request: Request) -> Response:
         if not throttles.allow_status(request):
-            raise _public_throttled()
+            raise exceptions.Throttled(detail=_("Too many look-ups. Please try again later."))
         data = validated_input(ReceiptLookupSerializer, request)
         value = services.report_status(receipt=data["receipt"])
         if value is None:
@@ -190,7 +197,7 @@ class ReportViewSet(
         data = validated_input(ReportMatchSerializer, request)
         link = ResidenceLink.objects.filter(pk=data["link"]).first()
         if link is None:
-            raise DomainError("Choose one of the cell's linked members.", field="link")
+            raise DomainError(_("Choose one of the cell's linked members."), field="link")
         result = stale_aware(
             lambda: services.match_report(
                 by=request.user,
