@@ -93,6 +93,11 @@ NOT_PAGES = {
     "documents:batch_zip": "a ZIP download",
     "documents:revoke": "POST only",
     "api-schema": "the API's schema (JSON)",
+    "feedback:open_channel": "POST only",
+    "feedback:match": "POST only",
+    "feedback:close": "POST only",
+    "feedback:forward": "POST only",
+    "feedback:poster": "a PDF download",
 }
 
 RAW_CODE_PATTERNS = {
@@ -206,6 +211,8 @@ def _seed() -> dict[str, Any]:
     from lienhe213.reports import services as report_services
 
     call_command("seed_demo", preset="small", stdout=io.StringIO())
+    from lienhe213.feedback import services as feedback_services
+
     User.objects.create_user(username="khach", password="demo")  # noqa: S106  (the demo's)
     org = {
         assignment.user.username: assignment.organization
@@ -267,6 +274,14 @@ def _seed() -> dict[str, Any]:
         residence_address="Tổ dân phố 1, số 175/12/3A/ngõ_Nguyễn_Văn_Linh_phường_Hà_Giang_1",
     )
     chibo = User.objects.get(username="chibo")
+    channel = feedback_services.open_channel(by=admin, cell=cell)
+    resident_report, _receipt = feedback_services.submit_report(
+        channel=channel,
+        topic="concern",
+        member_name="Ông Thịnh",
+        community="Tổ 1",
+        body="Tối thứ bảy hát karaoke rất to đến 1 giờ sáng.",
+    )
     return {
         "province": province,
         "commune": commune,
@@ -284,6 +299,8 @@ def _seed() -> dict[str, Any]:
         "letter": letter.document,
         "import": batch_import,
         "year": year,
+        "channel": channel.slug,
+        "resident_report": resident_report,
         "reset": (
             urlsafe_base64_encode(force_bytes(chibo.pk)),
             default_token_generator.make_token(chibo),
@@ -395,6 +412,14 @@ PAGES: list[tuple[str, Any]] = [
     ("documents:book", lambda d: (d["cell"].pk, "pdf")),
     ("documents:book", lambda d: (d["commune"].pk, "pdf")),
     ("documents:review", lambda d: (d["commune"].pk, d["year"], "pdf")),
+    ("residents:public", _on("channel")),
+    ("residents:status", NONE),
+    ("feedback:index", NONE),
+    ("feedback:queue", _on("cell")),
+    ("feedback:queue", _on("commune")),
+    ("feedback:detail", _on("resident_report")),
+    ("reports:feedback", _on("commune", "year")),
+    ("reports:feedback", _on("cell", "year")),
 ]
 
 

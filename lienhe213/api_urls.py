@@ -12,6 +12,13 @@ from lienhe213.accounts.api import (
 )
 from lienhe213.comments.api import CampaignViewSet, CommentRequestViewSet
 from lienhe213.documents.api import DocumentViewSet
+from lienhe213.feedback.api import (
+    ChannelViewSet,
+    PublicChannelView,
+    PublicStatusView,
+    PublicSubmitView,
+    ReportViewSet,
+)
 from lienhe213.imports.api import ImportViewSet
 from lienhe213.meetings.api import MeetingViewSet
 from lienhe213.members.api import MemberViewSet, PersonalDataView
@@ -24,7 +31,12 @@ from lienhe213.registry.api import (
     ResidenceLinkViewSet,
 )
 from lienhe213.reminders.api import NotificationViewSet
-from lienhe213.reports.api import CommendationViewSet, IndicatorsView, ReviewView
+from lienhe213.reports.api import (
+    CommendationViewSet,
+    FeedbackFiguresView,
+    IndicatorsView,
+    ReviewView,
+)
 
 app_name = "api"
 
@@ -44,6 +56,8 @@ router.register("notifications", NotificationViewSet, basename="notification")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("commendations", CommendationViewSet, basename="commendation")
 router.register("imports", ImportViewSet, basename="import")
+router.register("feedback/reports", ReportViewSet, basename="feedback-report")
+router.register("feedback/channels", ChannelViewSet, basename="feedback-channel")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
@@ -52,6 +66,10 @@ urlpatterns = [
     path("reconciliation/", ReconciliationView.as_view(), name="reconciliation"),
     path("reports/indicators/", IndicatorsView.as_view(), name="report-indicators"),
     path("reports/review/", ReviewView.as_view(), name="report-review"),
+    path("reports/feedback/", FeedbackFiguresView.as_view(), name="report-feedback"),
     path("me/data/", PersonalDataView.as_view(), name="me-data"),
+    path("feedback/public/submit/", PublicSubmitView.as_view(), name="feedback-submit"),
+    path("feedback/public/status/", PublicStatusView.as_view(), name="feedback-status"),
+    path("feedback/public/<str:slug>/", PublicChannelView.as_view(), name="feedback-public"),
     *router.urls,
 ]

@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "lienhe213.documents",
     "lienhe213.reports",
     "lienhe213.imports",
+    "lienhe213.feedback",
     "lienhe213.demo",
 ]
 
@@ -333,6 +334,20 @@ RETAIN_FORMER_MEMBERS_YEARS = retention_years("LIENHE213_RETAIN_FORMER_MEMBERS_Y
 RETAIN_PHONE_YEARS = retention_years("LIENHE213_RETAIN_PHONE_YEARS", 2)
 RETAIN_AUDIT_YEARS = retention_years("LIENHE213_RETAIN_AUDIT_YEARS", 5)
 
+# Residents' feedback (lienhe213/feedback, ADR 0014): working days the cell has to match
+# or close a report before run_due escalates it to the commune; months after a report
+# closed when run_due erases the resident's phone number; the fewest seconds between
+# opening the public form and sending it (faster is a robot), and the longest.
+FEEDBACK_WORKING_DAYS = int(os.environ.get("LIENHE213_FEEDBACK_WORKING_DAYS", "10"))
+FEEDBACK_PHONE_RETENTION_MONTHS = int(
+    os.environ.get("LIENHE213_FEEDBACK_PHONE_RETENTION_MONTHS", "12")
+)
+FEEDBACK_MIN_SECONDS = int(os.environ.get("LIENHE213_FEEDBACK_MIN_SECONDS", "4"))
+FEEDBACK_MAX_FORM_HOURS = 24
+# The largest body the public form accepts, in bytes (its fields hold about 2,400
+# characters; Vietnamese letters take up to 3 bytes each once encoded).
+FEEDBACK_MAX_BYTES = 16 * 1024
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "lienhe213.accounts.authentication.ExpiringTokenAuthentication",
@@ -355,6 +370,11 @@ REST_FRAMEWORK = {
         "auth-token": os.environ.get("LIENHE213_TOKEN_RATE", "10/min"),
         "login": os.environ.get("LIENHE213_LOGIN_RATE", "10/min"),
         "password-reset": os.environ.get("LIENHE213_RESET_RATE", "5/hour"),
+        # Residents' public page (feedback/throttles.py): reports sent per client
+        # address, reports received per cell, receipt look-ups per client address.
+        "feedback-address": os.environ.get("LIENHE213_FEEDBACK_ADDRESS_RATE", "10/hour"),
+        "feedback-cell": os.environ.get("LIENHE213_FEEDBACK_CELL_RATE", "60/day"),
+        "feedback-status": os.environ.get("LIENHE213_FEEDBACK_STATUS_RATE", "20/hour"),
     },
 }
 # Accounts and sessions (accounts/authentication.py, accounts/middleware.py):

@@ -35,6 +35,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 Capability.ACKNOWLEDGE_LINKS,
             )
         ),
+        # Residents' reports to a cell: its secretary and the commune (ADR 0014).
+        "can_view_feedback": has_capability(user, Capability.ACKNOWLEDGE_LINKS)
+        or has_capability(user, Capability.RECEIVE_LETTERS),
         "can_view_meetings": has_capability(user, Capability.ACKNOWLEDGE_LINKS)
         or has_capability(user, Capability.RECEIVE_LETTERS)
         or own_member_id(user) is not None,

@@ -37,6 +37,7 @@ from lienhe213.comments.queries import (
 from lienhe213.core.errors import DomainError
 from lienhe213.core.exports import EXPORT_FORMATS
 from lienhe213.core.pages import peek_page, query_without_page
+from lienhe213.feedback import queries as feedback_queries
 from lienhe213.meetings.models import FollowUp, Meeting
 from lienhe213.notices.models import Notice
 from lienhe213.organizations.access import get_organization_for_user
@@ -493,7 +494,8 @@ def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def _evidence(user: Any, item: CommentRequest) -> dict[str, Any]:
     """The evidence panel: the member's attendance at the cell's meetings of the last
     twelve months, the notices about the member (both directions), the open follow-ups
-    naming the member and the link's history, each read through its ``visible_to``
+    naming the member, the residents' reports matched to the member and the link's
+    history, each read through its ``visible_to``
     and in a fixed number of queries."""
     today = timezone.localdate()
     cell_id = item.link.residence_cell_id
@@ -525,6 +527,7 @@ def _evidence(user: Any, item: CommentRequest) -> dict[str, Any]:
         .select_related("meeting")
         .order_by("due_on", "id"),
         "history": LinkEvent.objects.filter(link_id=item.link_id).order_by("at", "id"),
+        "resident_reports": feedback_queries.evidence_for(user, item.member_id),
     }
 
 

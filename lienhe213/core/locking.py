@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy
 
 from lienhe213.core.errors import DomainError
 
-Stale = Literal["entry", "comment", "meeting", "notice", "commendation", "record", "import"]
+Stale = Literal[
+    "entry", "comment", "meeting", "notice", "commendation", "record", "import", "report"
+]
 
 STALE_MESSAGES: dict[Stale, Promise] = {
     "entry": gettext_lazy(
@@ -34,6 +36,9 @@ STALE_MESSAGES: dict[Stale, Promise] = {
     ),
     "import": gettext_lazy(
         "This import was changed by someone else meanwhile. Reload it and try again."
+    ),
+    "report": gettext_lazy(
+        "This report was changed by someone else meanwhile. Reload it and try again."
     ),
 }
 

@@ -49,6 +49,7 @@ from lienhe213.demo.activity_writer import (
 )
 from lienhe213.demo.book import BOOK_SHAPES, Book, plan_book
 from lienhe213.demo.book_writer import calendar, write_book
+from lienhe213.demo.feedback_writer import write_feedback
 from lienhe213.demo.people import derived_name_fields
 from lienhe213.demo.plans import ORG_VALID_FROM, PRESETS, Plan
 from lienhe213.meetings.models import Meeting
@@ -109,6 +110,7 @@ class SeedResult:
     comments_returned: int = 0
     notices: int = 0
     notice_replies: int = 0
+    resident_reports: int = 0
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
 
@@ -391,6 +393,10 @@ def build_preset(
         result.notices = notices["notices"]
         result.notice_replies = notices["notice_replies"]
         result.accounts = _write_accounts(plan, orgs)
+        result.resident_reports = write_feedback(
+            seed=seed, today=today, demo_cell_id=orgs[plan.demo_residential_cell]["id"]
+        )
+        clock.lap("residents' feedback")
         root = Organization.objects.get(pk=orgs[0]["id"])
         result.organizations = len(orgs)
         result.grassroots = sum(1 for o in orgs if o["kind"] in Organization.GRASSROOTS_KINDS)

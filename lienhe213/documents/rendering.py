@@ -136,6 +136,15 @@ def render_pdf(papers: Sequence[Paper]) -> bytes:
     return bytes(HTML(string=render_html(papers)).write_pdf())
 
 
+def template_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """A page of another app's own layout as a PDF with the documents' fonts (a cell's
+    notice for the residents' board): ``font_face`` is added to ``context``."""
+    from weasyprint import HTML
+
+    html = render_to_string(template, {**context, "font_face": _font_face()})
+    return bytes(HTML(string=html).write_pdf())
+
+
 # A list with more columns than this is printed on A4 landscape.
 PORTRAIT_MAX_COLUMNS = 6
 # ... and in smaller type with more than this.

@@ -37,6 +37,9 @@ class Kind(models.TextChoices):
     COMMENT_SIGNED = "comment_signed", _("Comment to confirm")
     COMMENT_RETURNED = "comment_returned", _("Comment returned")
     NOTICE_SENT = "notice_sent", _("New notice")
+    # Residents' feedback (ADR 0014): a new report, and one left unhandled too long.
+    FEEDBACK_RECEIVED = "feedback_received", _("New resident's report")
+    FEEDBACK_OVERDUE = "feedback_overdue", _("Resident's report unhandled (escalated)")
 
 
 # The kinds a step of the loop writes at once (``reminders.handoffs``), as opposed to
@@ -49,6 +52,7 @@ HANDOFF_KINDS = (
     Kind.COMMENT_SIGNED,
     Kind.COMMENT_RETURNED,
     Kind.NOTICE_SENT,
+    Kind.FEEDBACK_RECEIVED,
 )
 
 
@@ -70,6 +74,8 @@ TARGET_VIEWS: dict[str, str] = {
     Kind.COMMENT_SIGNED: "comments:request",
     Kind.COMMENT_RETURNED: "comments:request",
     Kind.NOTICE_SENT: "notices:detail",
+    Kind.FEEDBACK_RECEIVED: "feedback:detail",
+    Kind.FEEDBACK_OVERDUE: "feedback:detail",
 }
 
 
@@ -175,6 +181,12 @@ class Notification(models.Model):
             else:
                 text = gettext("The comment on %(member)s is due by %(day)s.")
             return text % values
+        if self.kind == Kind.FEEDBACK_OVERDUE:
+            values = {"cell": p.get("cell", ""), "day": _day(p.get("on"))}
+            return gettext(
+                "A resident's report to %(cell)s, received on %(day)s, is still unhandled; "
+                "it is escalated to the commune."
+            ) % (values)
         if self.kind == Kind.FOLLOW_UP_DUE:
             from lienhe213.comments.models import Recommendation
 
@@ -261,6 +273,10 @@ def _handoff_message(kind: str, p: dict[str, Any]) -> str:
         return gettext(
             "%(cell)s signed its comment on %(member)s on %(day)s: confirm it and return "
             "it to %(workplace)s."
+        ) % (values)
+    if kind == Kind.FEEDBACK_RECEIVED:
+        return gettext(
+            "A resident sent %(cell)s a report on %(day)s: match it to a member or close it."
         ) % (values)
     if kind == Kind.COMMENT_RETURNED:
         return gettext(

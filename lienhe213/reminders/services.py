@@ -24,6 +24,8 @@ from lienhe213.accounts.access import AnyUser
 from lienhe213.accounts.models import Role, User
 from lienhe213.comments.services import escalate_overdue_requests
 from lienhe213.documents.services import fail_abandoned_batches
+from lienhe213.feedback.models import ResidentReport
+from lienhe213.feedback.services import erase_expired_phones, escalate_overdue_reports
 from lienhe213.imports.services import fail_abandoned_imports
 from lienhe213.notices.services import escalate_overdue_notices
 from lienhe213.reminders import queries
@@ -56,6 +58,8 @@ class DueSummary:
     created: dict[str, int] = field(default_factory=dict)
     escalated_notices: int = 0
     escalated_requests: int = 0
+    escalated_reports: int = 0
+    phones_erased: int = 0
     digests_enqueued: int = 0
     claims_released: int = 0
     abandoned: int = 0
@@ -68,7 +72,9 @@ class DueSummary:
         )
         return (
             f"notifications: {kinds}; escalated: notices={self.escalated_notices} "
-            f"requests={self.escalated_requests}; digests enqueued: {self.digests_enqueued}"
+            f"requests={self.escalated_requests} residents' reports={self.escalated_reports}; "
+            f"digests enqueued: {self.digests_enqueued}"
+            + (f"; residents' phones erased: {self.phones_erased}" if self.phones_erased else "")
             + (
                 f"; stale digest claims released: {self.claims_released}"
                 if self.claims_released
@@ -207,6 +213,25 @@ def _notice_reminders(
         batch.add(users, Kind.NOTICE_OVERDUE, key, row["pk"], params(row))
 
 
+def _feedback_reminders(batch: _Batch, index: RecipientIndex, since: datetime.datetime) -> None:
+    """Residents' reports escalated in the window and still unhandled: the commune's
+    clerks and the cell's secretary (ADR 0014)."""
+    reports = (
+        ResidentReport.objects.unhandled()
+        .filter(escalated_at__gte=since)
+        .values("pk", "cell__name", "cell__path", "received_at")
+    )
+    for row in reports:
+        path = row["cell__path"]
+        users = index.nearest(path, COMMUNE) | index.nearest(path, CELL)
+        params = {
+            "cell": row["cell__name"],
+            "on": timezone.localdate(row["received_at"]).isoformat(),
+        }
+        key = f"{Kind.FEEDBACK_OVERDUE}:{row['pk']}"
+        batch.add(users, Kind.FEEDBACK_OVERDUE, key, row["pk"], params)
+
+
 def create_due_notifications(*, on: datetime.date, summary: DueSummary | None = None) -> DueSummary:
     """Escalate what is overdue on ``on`` and notify everyone concerned by what is due.
 
@@ -217,6 +242,7 @@ def create_due_notifications(*, on: datetime.date, summary: DueSummary | None = 
     summary = summary or DueSummary()
     summary.escalated_notices = len(escalate_overdue_notices(on=on))
     summary.escalated_requests = len(escalate_overdue_requests(on=on))
+    summary.escalated_reports = len(escalate_overdue_reports(on=on))
     now = timezone.now()
     since = now - ESCALATION_WINDOW
     index = RecipientIndex.load()
@@ -226,6 +252,7 @@ def create_due_notifications(*, on: datetime.date, summary: DueSummary | None = 
     _request_reminders(batch, index, on, since)
     _notice_reminders(batch, index, on, since)
     _follow_up_reminders(batch, index, on)
+    _feedback_reminders(batch, index, since)
     with transaction.atomic():
         Notification.objects.bulk_create(batch.rows, batch_size=500, ignore_conflicts=True)
     # Every row inserted now carries this run's exact timestamp.
@@ -274,6 +301,7 @@ def run_due(*, on: datetime.date, digests: bool = True) -> DueSummary:
     """One run of the reminder command: escalations, notifications, then the digests."""
     summary = create_due_notifications(on=on)
     summary.abandoned = fail_abandoned_batches() + fail_abandoned_imports()
+    summary.phones_erased = erase_expired_phones(on=on)
     if digests:
         summary.claims_released = release_stale_claims()
         summary.digests_enqueued = enqueue_digests(day=on)

@@ -1,6 +1,7 @@
 """The indicators, the annual thematic review and the commendations through the REST
 API: the same functions, services and scoping as the pages."""
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -22,8 +23,11 @@ from rest_framework.views import APIView
 
 from lienhe213.accounts.access import Capability, has_capability
 from lienhe213.core.api import stale_aware, validated_input
+from lienhe213.feedback.access import get_feedback_organization_for_user
+from lienhe213.feedback.models import ResidentReport
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.reports import access, services
+from lienhe213.reports.feedback import FeedbackRow, feedback_figures
 from lienhe213.reports.filters import CommendationFilter
 from lienhe213.reports.forms import PeriodForm
 from lienhe213.reports.indicators import compute
@@ -125,6 +129,41 @@ class ReviewView(APIView):
             raise exceptions.ValidationError({"year": ["Between 2020 and 2100."]})
         review = build_review(user=user, organization=org, year=year, today=timezone.localdate())
         return Response(review_body(review))
+
+
+class FeedbackFiguresView(APIView):
+    """Residents' feedback of a commune or a cell for a year, a row per cell and the
+    total (ADR 0014); the residence side only: 404 outside the scope, 403 for those who
+    see the organization but do not handle its reports."""
+
+    @extend_schema(
+        summary="Residents' feedback figures of a commune or a cell for a year",
+        parameters=[
+            OpenApiParameter("organization", int, required=True),
+            OpenApiParameter("year", int, required=True),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        errors = {
+            name: ["This field is required."]
+            for name in ("organization", "year")
+            if not str(request.query_params.get(name, "")).isdigit()
+        }
+        if errors:
+            raise exceptions.ValidationError(errors)
+        org = get_feedback_organization_for_user(request.user, request.query_params["organization"])
+        year = int(request.query_params["year"])
+        if not 2020 <= year <= 2100:
+            raise exceptions.ValidationError({"year": ["Between 2020 and 2100."]})
+        rows, total = feedback_figures(
+            ResidentReport.objects.visible_to(request.user), org, year=year
+        )
+
+        def body(row: FeedbackRow) -> dict[str, Any]:
+            return {**dataclasses.asdict(row), "share_rated_excellent": row.share_rated_excellent}
+
+        return Response({"year": year, "rows": [body(r) for r in rows], "total": body(total)})
 
 
 def _responses(code: int = 200) -> dict[int, Any]:

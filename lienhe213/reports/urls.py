@@ -10,4 +10,5 @@ urlpatterns = [
     path("commendations/<int:pk>/<int:year>/", views.commendations, name="commendations"),
     path("commendations/<int:pk>/<int:year>/propose/", views.propose, name="propose"),
     path("commendations/decide/<int:pk>/", views.decide, name="decide"),
+    path("feedback/<int:pk>/<int:year>/", views.feedback, name="feedback"),
 ]

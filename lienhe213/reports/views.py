@@ -16,11 +16,14 @@ from lienhe213.accounts.access import Capability, has_capability
 from lienhe213.core.errors import DomainError
 from lienhe213.core.exports import EXPORT_FORMATS
 from lienhe213.documents.services import REVIEW_FIRST_YEAR, may_print_review
+from lienhe213.feedback.access import get_feedback_organization_for_user
+from lienhe213.feedback.models import ResidentReport
 from lienhe213.members.models import Member
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import Reason
 from lienhe213.reports import access, charts, exports, links, services
+from lienhe213.reports.feedback import feedback_figures
 from lienhe213.reports.forms import DecideForm, PeriodForm, ProposeForm, RejectForm
 from lienhe213.reports.history import tree_day, tree_on
 from lienhe213.reports.indicators import CHILD_FIGURES, FIGURES, Period, compute
@@ -236,3 +239,16 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         "open": commendation.status == Commendation.Status.PROPOSED,
     }
     return render(request, "reports/decide.html", context)
+
+
+@login_required
+def feedback(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Residents' feedback of a commune or a cell for a year: received, matched,
+    forwarded, and the share about members then rated excellent (ADR 0014). The
+    residence side only (``feedback.access``)."""
+    org = get_feedback_organization_for_user(request.user, pk)
+    rows, total = feedback_figures(
+        ResidentReport.objects.visible_to(request.user), org, year=_year(year)
+    )
+    context = {"organization": org, "year": year, "rows": rows, "total": total}
+    return render(request, "reports/feedback.html", context)

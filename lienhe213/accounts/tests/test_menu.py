@@ -2,6 +2,7 @@
 (accounts/templatetags/menu.py); a link past it to the page's content."""
 
 import re
+from html import unescape as html_unescape
 
 import pytest
 from django.urls import reverse
@@ -15,7 +16,7 @@ def _menu(client, user, url="/"):
     client.force_login(user)
     html = client.get(url).content.decode()
     bar = [text.strip() for _, text in LINK.findall(BAR.search(html).group(1))]
-    sheet = [text.strip() for _, text in LINK.findall(SHEET.search(html).group(1))]
+    sheet = [html_unescape(text.strip()) for _, text in LINK.findall(SHEET.search(html).group(1))]
     return bar, sheet
 
 
@@ -25,12 +26,27 @@ def _menu(client, user, url="/"):
         (
             "secretary_a1",
             ["Home", "Tracking book", "Meetings", "Annual comments"],
-            ["Notifications", "Organizations", "Members", "Notices", "Reports"],
+            [
+                "Notifications",
+                "Organizations",
+                "Members",
+                "Notices",
+                "Residents' reports",
+                "Reports",
+            ],
         ),
         (
             "commune_clerk",
             ["Home", "Tracking book", "Annual comments", "Members"],
-            ["Notifications", "Organizations", "Meetings", "Notices", "Reports", "Import"],
+            [
+                "Notifications",
+                "Organizations",
+                "Meetings",
+                "Notices",
+                "Residents' reports",
+                "Reports",
+                "Import",
+            ],
         ),
         (
             "workplace_officer",
@@ -45,6 +61,7 @@ def _menu(client, user, url="/"):
                 "Tracking book",
                 "Meetings",
                 "Notices",
+                "Residents' reports",
                 "Annual comments",
                 "Import",
                 "Accounts",

@@ -437,3 +437,15 @@ def test_check_book_still_finds_no_broken_invariant(seeded: None) -> None:
     call_command("check_book", date=DAY, stdout=out)
 
     assert "No invariant broken." in out.getvalue()
+
+
+def test_small_preset_has_a_trickle_of_residents_reports(seeded: None) -> None:
+    from lienhe213.feedback.models import FeedbackChannel, ResidentReport
+
+    statuses = Counter(ResidentReport.objects.values_list("status", flat=True))
+    matched = ResidentReport.objects.filter(member__isnull=False).select_related("link")
+
+    assert FeedbackChannel.objects.count() >= 2
+    assert set(statuses) == {"received", "handling", "closed"}
+    assert all(report.link.residence_cell_id == report.cell_id for report in matched)
+    assert all(report.received_at.date() < DAY for report in ResidentReport.objects.all())
