@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from lienhe213.accounts.models import Role, RoleAssignment, User
+from lienhe213.core.pages import HtmxHttpRequest
 
 
 class Capability(Enum):
@@ -105,6 +106,15 @@ ROLE_RANK = {
 }
 
 AnyUser = User | AnonymousUser
+
+
+class AuthenticatedHttpRequest(HtmxHttpRequest):
+    """A request to a view behind ``login_required``: its ``user`` is a signed-in
+    ``User``, never ``AnonymousUser`` (the django-stubs pattern for typing such views),
+    and, like every request, it has been through the htmx middleware."""
+
+    user: User
+
 
 _CACHE_ATTR = "_lienhe213_roles"
 

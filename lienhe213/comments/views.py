@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lienhe213.accounts.access import Capability, has_capability, own_member_id
+from lienhe213.accounts.access import (
+    AuthenticatedHttpRequest,
+    Capability,
+    has_capability,
+    own_member_id,
+)
 from lienhe213.comments import access, exports, forms, services
 from lienhe213.comments.filters import CommentRequestFilter, page_filter_data
 from lienhe213.comments.models import (
@@ -75,7 +80,7 @@ def _campaigns_for(user: Any, org: Organization) -> "models.QuerySet[CommentCamp
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where the user's comment work is: one entry per organization they hold a role in."""
     user = request.user
     Kind, Side = Organization.Kind, Organization.Side
@@ -103,7 +108,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def province_campaigns(request: HttpRequest, pk: int) -> HttpResponse:
+def province_campaigns(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The campaigns of a provincial committee; its officer opens the year's campaign."""
     org = get_organization_for_user(request.user, pk)
     may_open = has_capability(request.user, Capability.MANAGE_COMMENT_CAMPAIGNS, org.path)
@@ -150,7 +155,7 @@ def _filter_workplace_requests(
 
 
 @login_required
-def workplace_requests(request: HttpRequest, pk: int) -> HttpResponse:
+def workplace_requests(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A workplace committee's requests, and the form to request many at once."""
     org = _org_with(request, pk, Capability.REQUEST_COMMENTS)
     links = (
@@ -200,7 +205,7 @@ def workplace_requests(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def cell_todo(request: HttpRequest, pk: int) -> HttpResponse:
+def cell_todo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A residential cell's comments to write, open ones first."""
     org = _org_with(request, pk, Capability.WRITE_COMMENTS)
     requests = (
@@ -249,7 +254,7 @@ def _filter_commune_requests(
 
 
 @login_required
-def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
+def commune_requests(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A commune committee's requests in one campaign (the latest open one unless
     chosen): by default those waiting for it — signed, to confirm, and confirmed, to
     return — filtered by status and cell. The clerk's way in to the comments they
@@ -319,7 +324,7 @@ def commune_requests(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def commune_return(request: HttpRequest, pk: int) -> HttpResponse:
+def commune_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Confirm and return many comments from the commune's list: the chosen ones, a
     summary that asks once, then each through ``confirm_and_return`` on its own; the
     refused ones are named with their reason and the others reach their workplaces."""
@@ -381,7 +386,7 @@ def commune_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def subtree_requests(request: HttpRequest, pk: int) -> HttpResponse:
+def subtree_requests(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The comment requests either side of whose link lies in the organization's
     subtree (today's paths, as a report's total counts them), filtered by the
     conditions of the report's comment figures: the rows behind them where no commune
@@ -424,7 +429,7 @@ def subtree_requests(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def commune_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def commune_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A commune's (or the province's) progress in a campaign and the uniform-ratings
     indicator of its cells; ``?format=xlsx`` exports both."""
     org = get_organization_for_user(request.user, pk)
@@ -608,7 +613,7 @@ def _follow_up_context(user: Any, item: CommentRequest, *, may_follow_up: bool) 
 
 
 @login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One request: the member, the evidence panel, the comment and the steps the
     viewer may take."""
     item = access.get_request_for_user(request.user, pk)
@@ -730,7 +735,7 @@ def _done_message(item: CommentRequest, step: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def request_step(request: AuthenticatedHttpRequest, pk: int, step: str) -> HttpResponse:
     """Take one step on a request; a refusal is shown on the page and changes nothing.
     A GET on an irreversible step (sign, confirm, return) shows its summary page."""
     if step not in STEPS:
@@ -763,7 +768,7 @@ def request_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The comments about the signed-in member, once returned (the right to know)."""
     own = own_member_id(request.user)
     requests = (

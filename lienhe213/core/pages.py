@@ -7,8 +7,17 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django_htmx.middleware import HtmxDetails
 
 T = TypeVar("T", bound=models.Model)
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request through ``django_htmx``'s middleware, as its documentation types it:
+    ``request.htmx`` tells whether htmx sent it."""
+
+    htmx: HtmxDetails
+
 
 PAGE_SIZE = 50
 # Beyond any list's length (5 million rows); a larger page number reads as the last one
@@ -61,8 +70,8 @@ def peek_page(queryset: "models.QuerySet[T]", page: object, size: int = PAGE_SIZ
 def wants_fragment(request: HttpRequest) -> bool:
     """Whether to answer with a fragment: an htmx request, except when htmx restores a
     page from history after a cache miss (it then needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
+    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def render_page(

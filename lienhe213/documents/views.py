@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from lienhe213.accounts.access import Capability, has_capability
+from lienhe213.accounts.access import AuthenticatedHttpRequest, Capability, has_capability
 from lienhe213.comments import access as comment_access
 from lienhe213.comments.models import CommentRequest
 from lienhe213.core.errors import DomainError
@@ -83,7 +83,7 @@ def _issue_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 
 
 @login_required
-def document_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def document_file(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Download a registered document, PDF or DOCX, as it was issued."""
     document = access.get_document_for_user(request.user, pk)
     if not services.may_print(request.user, document):
@@ -93,7 +93,7 @@ def document_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def link_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def link_document(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Form 1-213 / 2-213 of a link: once issued, its file; before, the page that says
     what will be issued and asks who signs (GET), and the issue (POST)."""
     link = registry_access.get_link_for_user(request.user, pk)
@@ -152,7 +152,7 @@ def _request_facts(item: CommentRequest) -> list[tuple[str, str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def comment_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def comment_document(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Form 3-213 / 4-213 of a confirmed comment: once issued, its file; before, the
     issue page (GET) and the issue (POST)."""
     item = comment_access.get_request_for_user(request.user, pk)
@@ -192,7 +192,7 @@ def comment_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def request_document(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The workplace's request for a comment (request part of 3-213 / 4-213): once
     issued, its file; before, the issue page (GET) and the issue (POST)."""
     item = comment_access.get_request_for_user(request.user, pk)
@@ -229,7 +229,7 @@ def request_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def book_document(request: HttpRequest, org_pk: int, fmt: str) -> HttpResponse:
+def book_document(request: AuthenticatedHttpRequest, org_pk: int, fmt: str) -> HttpResponse:
     """The tracking book of a residential cell, or of a commune for all its cells, on a
     day (today unless ``?as_of=`` names a past day): the page shows what will be issued
     and the latest print of that day; the issue is a POST (each issue is a new number)."""
@@ -295,7 +295,9 @@ def book_document(request: HttpRequest, org_pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_document(request: HttpRequest, org_pk: int, year: int, fmt: str) -> HttpResponse:
+def review_document(
+    request: AuthenticatedHttpRequest, org_pk: int, year: int, fmt: str
+) -> HttpResponse:
     """The annual report (thematic review) of a province or a commune for ``year``: the
     page shows what will be issued and the latest print; the issue is a POST, which
     supersedes the earlier prints of that year."""
@@ -365,7 +367,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Withdraw a registered document, with the reason; back to its verification page."""
     document = access.get_document_for_user(request.user, pk)
     if not services.may_revoke(request.user, document):
@@ -386,7 +388,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def batches(request: HttpRequest, org_pk: int) -> HttpResponse:
+def batches(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     """A workplace committee's letter batches, and the form to start one."""
     org = get_organization_for_user(request.user, org_pk)
     if not has_capability(request.user, Capability.MANAGE_LETTERS, org.path):
@@ -410,17 +412,17 @@ def batches(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One batch; htmx polls its progress fragment until the file is ready."""
     batch = access.get_batch_for_user(request.user, pk)
     template = "documents/batch.html"
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         template += "#progress"
     return render(request, template, {"batch": batch})
 
 
 @login_required
-def batch_file(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     batch = access.get_batch_for_user(request.user, pk)
     if batch.status != DocumentBatch.Status.DONE or batch.output != DocumentBatch.Output.PDF:
         raise Http404  # no file yet, or a ZIP batch
@@ -430,7 +432,7 @@ def batch_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def batch_zip(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_zip(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A ZIP batch's file: one PDF per letter, named by number and member."""
     batch = access.get_batch_for_user(request.user, pk)
     if batch.status != DocumentBatch.Status.DONE or batch.output != DocumentBatch.Output.ZIP:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from lienhe213.accounts.access import Capability, has_capability
+from lienhe213.accounts.access import AuthenticatedHttpRequest, Capability, has_capability
 from lienhe213.core.errors import DomainError
 from lienhe213.core.exports import attachment
 from lienhe213.core.locking import STALE_MESSAGES
@@ -53,7 +53,7 @@ def _require_may_change(request: HttpRequest, batch: ImportBatch) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The upload form, the blank templates and the imports the user may see, newest
     first, paged without a total."""
     if not has_capability(request.user, Capability.IMPORT_RECORDS):
@@ -92,7 +92,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def template(request: HttpRequest, kind: str) -> HttpResponse:
+def template(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     """A blank workbook for one kind of file, for anyone who may import somewhere."""
     if not has_capability(request.user, Capability.IMPORT_RECORDS):
         raise PermissionDenied
@@ -252,7 +252,7 @@ def _detail_page(
 
 
 @login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One import: its progress while it runs (htmx polls the fragment; the page reloads
     when the step ends), then the preview or the result."""
     batch = access.get_import_for_user(request.user, pk)
@@ -291,7 +291,7 @@ def _act(
 
 @login_required
 @require_POST
-def set_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def set_mapping(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Correct which column fills which field; the file is checked again."""
 
     def perform(batch: ImportBatch, form: VersionForm) -> object:
@@ -315,7 +315,7 @@ def set_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def choose_communes(request: HttpRequest, pk: int) -> HttpResponse:
+def choose_communes(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Choose the 2025 commune of each old commune that was split; checked again."""
 
     def bind(batch: ImportBatch) -> VersionForm:
@@ -335,7 +335,7 @@ def choose_communes(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def commit(request: HttpRequest, pk: int) -> HttpResponse:
+def commit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Write the accepted rows of the last check, in the background."""
     return _act(
         request,
@@ -350,7 +350,7 @@ def commit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def error_workbook(request: HttpRequest, pk: int) -> HttpResponse:
+def error_workbook(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The rejected rows as they were typed, with the reasons, to correct in Excel."""
     batch = access.get_import_for_user(request.user, pk)
     response = attachment(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from lienhe213.accounts.access import own_member_id
+from lienhe213.accounts.access import AuthenticatedHttpRequest, own_member_id
 from lienhe213.core.errors import DomainError
 from lienhe213.core.exports import EXPORT_FORMATS
 from lienhe213.core.pages import peek_page, query_without_page
@@ -37,7 +37,7 @@ def _cell_for_user(user: Any, pk: int) -> Organization:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where the navigation's "Meetings" leads: a cell's secretary to the cell's meetings,
     a commune or province to its overdue flags, a member to their own meetings."""
     roots = list(Organization.objects.visible_roots(request.user).order_by("path")[:1])
@@ -52,7 +52,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def cell_meetings(request: HttpRequest, pk: int) -> HttpResponse:
+def cell_meetings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A cell's meetings, newest first, and (for those who run them) the plan form."""
     cell = _cell_for_user(request.user, pk)
     may_plan = may_run_meetings(request.user, cell)
@@ -166,7 +166,7 @@ def _meeting_page(
 
 
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk)
     if not may_run_meetings(request.user, meeting.cell):
         # a member reaches their own meetings through /meetings/mine/
@@ -198,7 +198,7 @@ def _act(
 
 @login_required
 @require_POST
-def record_attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def record_attendance(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, write=True)
     member = get_object_or_404(Member, pk=member_pk)
     form = forms.AttendanceForm(request.POST, prefix=f"m{member_pk}")
@@ -216,7 +216,7 @@ def record_attendance(request: HttpRequest, pk: int, member_pk: int) -> HttpResp
 
 @login_required
 @require_POST
-def record_attendances(request: HttpRequest, pk: int) -> HttpResponse:
+def record_attendances(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The whole meeting's attendance in one form, saved by one service call."""
     meeting = get_meeting_for_user(request.user, pk, write=True)
     attendances = list(
@@ -245,7 +245,7 @@ def record_attendances(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_opinion(request: HttpRequest, pk: int) -> HttpResponse:
+def record_opinion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, write=True)
     form = forms.OpinionForm(request.POST, members=_members_of(meeting))
 
@@ -264,7 +264,7 @@ def record_opinion(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+def add_follow_up(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, write=True)
     form = forms.FollowUpForm(request.POST, members=_members_of(meeting))
 
@@ -278,7 +278,9 @@ def add_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def complete_follow_up(request: HttpRequest, pk: int, follow_up_pk: int) -> HttpResponse:
+def complete_follow_up(
+    request: AuthenticatedHttpRequest, pk: int, follow_up_pk: int
+) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, write=True)
     follow_up = get_object_or_404(FollowUp, pk=follow_up_pk, meeting=meeting)
     return _act(
@@ -293,7 +295,7 @@ def complete_follow_up(request: HttpRequest, pk: int, follow_up_pk: int) -> Http
 
 @login_required
 @require_POST
-def mark_held(request: HttpRequest, pk: int) -> HttpResponse:
+def mark_held(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, write=True)
     return _act(
         request,
@@ -307,7 +309,7 @@ def mark_held(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk, write=True)
     return _act(
         request,
@@ -320,7 +322,7 @@ def cancel_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def held_list(request: HttpRequest, pk: int) -> HttpResponse:
+def held_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The meetings held by the cells of an organization's subtree, newest first, in a
     period (``?date_from=&date_to=``): the rows behind a report's "meetings held"."""
     org = get_organization_for_user(request.user, pk)
@@ -343,7 +345,7 @@ def held_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def overdue(request: HttpRequest, pk: int) -> HttpResponse:
+def overdue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The six-month flags over an organization's subtree: cells that have not met
     their members, and members absent from their last two meetings; ``?format=xlsx``
     exports both lists whole."""
@@ -362,7 +364,7 @@ def overdue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A member's own invitations and attendance record."""
     own = own_member_id(request.user)
     if own is None:

@@ -4,11 +4,16 @@ the member's download of their own data."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from lienhe213.accounts.access import Capability, has_capability, own_member_id
+from lienhe213.accounts.access import (
+    AuthenticatedHttpRequest,
+    Capability,
+    has_capability,
+    own_member_id,
+)
 from lienhe213.core.errors import DomainError
 from lienhe213.core.exports import EXPORT_FORMATS
 from lienhe213.core.pages import peek_page, query_without_page, render_page
@@ -26,7 +31,7 @@ from lienhe213.organizations.queries import communities_of
 
 
 @login_required
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Members the user may see, searched and filtered; htmx gets the results only;
     ``?format=xlsx`` exports every matching row; 400 for a filter that cannot be read
     (an organization out of sight among them, as in the API).
@@ -58,7 +63,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk)
     context = {
         "member": member,
@@ -70,7 +75,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The signed-in member's own data as one workbook (the data subject's right of
     access); audited as an export. An account linked to no member record gets a page
     saying so (404)."""
@@ -82,7 +87,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_create(request: HttpRequest) -> HttpResponse:
+def member_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.EDIT_MEMBERS):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
@@ -99,7 +104,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def member_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk, write=True)
     name = member.full_name  # binding the form writes the posted values onto ``member``
     data = request.POST if request.method == "POST" else None
@@ -124,7 +129,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def community_options(request: HttpRequest) -> HttpResponse:
+def community_options(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The ``<option>``s of a commune's communities, for the member form (htmx)."""
     if not has_capability(request.user, Capability.EDIT_MEMBERS):
         raise PermissionDenied

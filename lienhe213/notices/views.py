@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lienhe213.accounts.access import Capability
+from lienhe213.accounts.access import AuthenticatedHttpRequest, Capability
 from lienhe213.core.errors import DomainError
 from lienhe213.core.exports import EXPORT_FORMATS
 from lienhe213.core.pages import peek_page, query_without_page, render_page
@@ -44,7 +44,7 @@ def _notice_organizations(user: Any) -> list[Organization]:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where the navigation's "Notices" leads: one organization's inbox directly, or
     the list of the user's organizations with what waits and what is overdue in each
     box. A member without a committee role reads no notices (403)."""
@@ -61,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def box(request: HttpRequest, org_pk: int, box: str) -> HttpResponse:
+def box(request: AuthenticatedHttpRequest, org_pk: int, box: str) -> HttpResponse:
     """The notices an organization's subtree received (inbox) or sent (outbox),
     newest first, filtered by kind, status and overdue, paged without a count;
     ``?format=xlsx`` exports every matching notice."""
@@ -128,11 +128,11 @@ def _detail_page(
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, access.get_notice_for_user(request.user, pk))
 
 
-def _take_step(request: HttpRequest, pk: int, step: str, done: str) -> HttpResponse:
+def _take_step(request: AuthenticatedHttpRequest, pk: int, step: str, done: str) -> HttpResponse:
     notice = access.get_notice_for_user(request.user, pk, write=True)
     form_class = {
         "acknowledge": forms.AcknowledgeForm,
@@ -165,24 +165,24 @@ def _take_step(request: HttpRequest, pk: int, step: str, done: str) -> HttpRespo
 
 @login_required
 @require_POST
-def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _take_step(request, pk, "acknowledge", _("The notice was acknowledged."))
 
 
 @login_required
 @require_POST
-def reply(request: HttpRequest, pk: int) -> HttpResponse:
+def reply(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _take_step(request, pk, "reply", _("Your reply was added."))
 
 
 @login_required
 @require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _take_step(request, pk, "close", _("The notice was closed."))
 
 
 @login_required
-def send(request: HttpRequest) -> HttpResponse:
+def send(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send a notice about the member of the link ``?link=<id>``, from a side of it the
     user acts for to the other side."""
     link = get_link_for_user(request.user, request.GET.get("link", ""))
@@ -210,7 +210,7 @@ def send(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def member_thread(request: HttpRequest, member_pk: int) -> HttpResponse:
+def member_thread(request: AuthenticatedHttpRequest, member_pk: int) -> HttpResponse:
     """Every notice about a member that the user may see, from both sides. The
     residence side keeps seeing the notices after the member left its scope."""
     notices = list(_notices(request).about(member_pk).prefetch_related("replies__organization"))

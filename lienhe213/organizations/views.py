@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from lienhe213.accounts.access import Capability, has_capability
+from lienhe213.accounts.access import AuthenticatedHttpRequest, Capability, has_capability
 from lienhe213.core.errors import DomainError
 from lienhe213.members.models import Member
 from lienhe213.members.queries import MemberQuerySet
@@ -40,7 +40,7 @@ def _with_counts(nodes: OrganizationQuerySet, per_org: dict[int, int]) -> list[O
 
 
 @login_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's highest visible organizations; htmx opens the branches one by one."""
     if not has_capability(request.user, Capability.VIEW_ORGANIZATIONS):
         raise PermissionDenied
@@ -51,7 +51,7 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def children(request: HttpRequest, pk: int) -> HttpResponse:
+def children(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The current sub-units of one organization, as a fragment of the tree."""
     org = get_organization_for_user(request.user, pk)
     nodes = Organization.objects.visible_to(request.user).current().filter(parent=org)
@@ -61,7 +61,7 @@ def children(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One organization: what it is, its names over time, its sub-units and members."""
     org = get_organization_for_user(request.user, pk)
     visible = Organization.objects.visible_to(request.user)
@@ -88,7 +88,7 @@ def _history(org: Organization) -> "QuerySet[OrganizationHistory]":
 
 
 @login_required
-def create(request: HttpRequest, parent_pk: int) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest, parent_pk: int) -> HttpResponse:
     """A new sub-unit under the organization ``parent_pk``."""
     parent = get_organization_for_user(request.user, parent_pk, write=True)
     form = OrganizationCreateForm(_posted(request), parent=parent)
@@ -105,7 +105,7 @@ def create(request: HttpRequest, parent_pk: int) -> HttpResponse:
 
 
 @login_required
-def community_options(request: HttpRequest) -> HttpResponse:
+def community_options(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The ``<option>``s of a commune's communities, for the new sub-unit form (htmx)."""
     if not has_capability(request.user, Capability.MANAGE_ORGANIZATIONS):
         raise PermissionDenied
@@ -114,7 +114,7 @@ def community_options(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def rename(request: HttpRequest, pk: int) -> HttpResponse:
+def rename(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A new name from a date on; the old name stays for earlier dates."""
     org = get_organization_for_user(request.user, pk, write=True)
     form = RenameForm(_posted(request), initial={"name": org.name})
@@ -131,7 +131,7 @@ def rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def move(request: HttpRequest, pk: int) -> HttpResponse:
+def move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The organization and its whole subtree under another parent."""
     org = get_organization_for_user(request.user, pk, write=True)
     form = MoveForm(_posted(request), user=request.user, organization=org)
@@ -148,7 +148,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def merge(request: HttpRequest, pk: int) -> HttpResponse:
+def merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Merge into another organization, in two steps: the first POST shows what will
     happen (the UI cannot undo a merge), the confirmed one calls the service."""
     org = get_organization_for_user(request.user, pk, write=True)

@@ -7,12 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lienhe213.accounts.access import Capability, has_capability
+from lienhe213.accounts.access import AuthenticatedHttpRequest, Capability, has_capability
 from lienhe213.core.errors import DomainError
 from lienhe213.core.exports import EXPORT_FORMATS
 from lienhe213.documents.services import REVIEW_FIRST_YEAR, may_print_review
@@ -34,7 +34,7 @@ MIN_YEAR, MAX_YEAR = 2020, 2100
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The report of the user's top organization for the current year; with several
     (roles in two subtrees), the list to choose from."""
     if not has_capability(request.user, Capability.VIEW_ORGANIZATIONS):
@@ -46,7 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_report(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One organization's indicators for the period in the query string (``year`` or
     ``from`` and ``to``); 404 for an organization the user may not see, 400 for a
     period that does not make sense."""
@@ -93,7 +93,7 @@ def _year(year: int) -> int:
 
 
 @login_required
-def review(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def review(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse:
     """The annual thematic review of an organization (a province or a commune) for a
     year; ``?format=xlsx`` (or ``pdf``) exports it; those who sign the annual report are
     offered its registered print (``documents:review``). 404 outside the user's scope."""
@@ -115,7 +115,7 @@ def review(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @login_required
-def commendations(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def commendations(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse:
     """The commendations of a year whose subject lies in the organization's subtree
     (on the tree of that year)."""
     org = get_organization_for_user(request.user, pk)
@@ -138,7 +138,7 @@ def commendations(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @login_required
-def propose(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def propose(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse:
     """Record a proposal of the committee ``pk``; ``?member=&comment_request=`` take up
     a cell's recommendation from the review. 403 for who may not propose for it."""
     committee = get_organization_for_user(request.user, pk)
@@ -185,7 +185,7 @@ def propose(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @login_required
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
+def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The province decides (number and date) or rejects a proposed commendation. 404
     for who may not see it, 403 for who sees it but may not decide."""
     commendation = access.get_commendation_for_user(request.user, pk, decide=True)

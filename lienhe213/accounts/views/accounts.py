@@ -27,6 +27,7 @@ from lienhe213.accounts import dashboards
 from lienhe213.accounts.access import (
     ROLE_RANK,
     AnyUser,
+    AuthenticatedHttpRequest,
     Capability,
     has_capability,
     highest_rank_at,
@@ -162,7 +163,7 @@ def _numbers(user: AnyUser, assignment: RoleAssignment) -> Section:
 
 
 @login_required
-def numbers(request: HttpRequest) -> HttpResponse:
+def numbers(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The numbers, one tap below the home page: a section per role held (several roles
     give several sections); every number is counted through the gatekeepers, a few
     aggregate queries per section."""
@@ -187,7 +188,7 @@ def _year(value: str | None, today: datetime.date) -> int:
 
 
 @login_required
-def dashboard(request: HttpRequest, pk: int, role: str) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest, pk: int, role: str) -> HttpResponse:
     """The dashboard of one role the user holds over an organization (the current
     year, or ``?year=``); the home page loads it with htmx once shown, so the home page
     itself stays fast (ADR 0010). 404 for an organization out of sight or a role
@@ -214,7 +215,7 @@ def dashboard(request: HttpRequest, pk: int, role: str) -> HttpResponse:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The audit trail of the user's scope; events outside any subtree (logins of
     unassigned accounts, system jobs) only for superusers."""
     if not has_capability(request.user, Capability.VIEW_AUDIT):
@@ -234,7 +235,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def role_list(request: HttpRequest, pk: int) -> HttpResponse:
+def role_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The role assignments of an organization's subtree, with the grant form; a POST
     grants a role through ``grant_role``."""
     user = request.user
@@ -278,7 +279,7 @@ def role_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+def role_revoke(request: AuthenticatedHttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     """Withdraw one role of the organization's subtree through ``revoke_role``."""
     user = request.user
     org = get_organization_for_user(user, pk)
@@ -300,7 +301,7 @@ def role_revoke(request: HttpRequest, pk: int, assignment_pk: int) -> HttpRespon
 
 
 @login_required
-def account_list(request: HttpRequest) -> HttpResponse:
+def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Accounts holding a role the user manages, with those roles; searched by
     username or name."""
     user = request.user
@@ -333,7 +334,7 @@ def _page_number(value: object) -> int:
 
 
 @login_required
-def account_create(request: HttpRequest) -> HttpResponse:
+def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create an account; a temporary password, when asked for, is shown once on the
     answer to the POST and stored nowhere in clear."""
     user = request.user
@@ -357,7 +358,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def account_set_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Enable or disable an account of the user's scope through ``set_account_active``."""
     user = request.user
     if not has_capability(user, Capability.MANAGE_ROLES):
@@ -378,7 +379,7 @@ def account_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def account_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """End an account's lockout after failed logins through ``unlock_account``."""
     user = request.user
     if not has_capability(user, Capability.MANAGE_ROLES):
@@ -446,7 +447,7 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Change one's own password through ``change_password``; this session stays, the
     others and the API tokens end. The only page an account with a temporary password
     may open (``accounts.middleware.PasswordChangeRequiredMiddleware``)."""
@@ -456,7 +457,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             changed = change_password(
-                by=user,  # type: ignore[arg-type]
+                by=user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password1"],
             )

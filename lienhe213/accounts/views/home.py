@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from lienhe213.accounts import inbox
-from lienhe213.accounts.access import own_member_id
+from lienhe213.accounts.access import AuthenticatedHttpRequest, own_member_id
 from lienhe213.accounts.models import Role, RoleAssignment, User
 from lienhe213.accounts.views.accounts import Section
 from lienhe213.members.models import Member
@@ -34,7 +34,7 @@ def _member_sections(request: HttpRequest) -> list[Section]:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The items waiting for the user, by task and oldest first, for every committee
     role held (a bounded number of queries per role, none per item), and the member's
     own record for the member role; the statistics are on ``accounts:numbers``."""

@@ -18,7 +18,12 @@ from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lienhe213.accounts.access import Capability, has_capability, needs_second_factor
+from lienhe213.accounts.access import (
+    AuthenticatedHttpRequest,
+    Capability,
+    has_capability,
+    needs_second_factor,
+)
 from lienhe213.accounts.forms import SecondFactorForm
 from lienhe213.accounts.models import User
 from lienhe213.accounts.queries import accounts_in_scope, authenticator
@@ -51,7 +56,7 @@ def _signed_in_with(request: HttpRequest, device: object) -> None:
 
 
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The account's sign-in settings: the password, and two-factor sign-in with what
     is left of the recovery codes."""
     user = request.user
@@ -71,7 +76,7 @@ def security(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Set up the authenticator app: a POST without a code makes a new secret (shown
     by the GET as a link for the app on this phone, a QR code for another device, and
     the key to type); a POST with a code puts it in force and shows the recovery codes
@@ -119,7 +124,7 @@ def _show_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:
 
 
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the app, or a recovery code."""
     user = request.user
     assert isinstance(user, User)
@@ -146,7 +151,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New recovery codes for one's own account; the previous ones stop working."""
     user = request.user
     assert isinstance(user, User)
@@ -160,7 +165,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def two_factor_off(request: HttpRequest) -> HttpResponse:
+def two_factor_off(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Turn off one's own two-factor sign-in, where one's roles allow it."""
     user = request.user
     assert isinstance(user, User)
@@ -175,7 +180,7 @@ def two_factor_off(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def account_two_factor_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Reset the two-factor sign-in of an account in one's scope whose owner lost their
     phone and recovery codes; they set it up again at their next sign-in."""
     user = request.user

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lienhe213.accounts.access import AuthenticatedHttpRequest
 from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
@@ -43,7 +44,7 @@ def _waiting(request: HttpRequest, org: Organization) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def receive_letters(request: HttpRequest, org_pk: int) -> HttpResponse:
+def receive_letters(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     """The commune's letters issued to it and not yet received, oldest first, to
     receive many at once: choose, see the summary, confirm. Each letter goes through
     ``receive_letter`` on its own; one refused (received meanwhile, changed) is named
@@ -122,7 +123,7 @@ def _waiting_page(
 
 @login_required
 @require_POST
-def issue_letters_confirm(request: HttpRequest, org_pk: int) -> HttpResponse:
+def issue_letters_confirm(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     """What the bulk issue will do — which member gets which form, sent to which
     commune committee, dated when — and the one button that issues them
     (``registry:issue_letters``). Nothing is written here."""

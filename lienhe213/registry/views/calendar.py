@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lienhe213.accounts.access import AnyUser
+from lienhe213.accounts.access import AnyUser, AuthenticatedHttpRequest
 from lienhe213.core.errors import DomainError
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
@@ -48,7 +48,7 @@ def _year(request: HttpRequest) -> int:
 
 
 @login_required
-def province_calendar(request: HttpRequest, province_pk: int) -> HttpResponse:
+def province_calendar(request: AuthenticatedHttpRequest, province_pk: int) -> HttpResponse:
     """Show and change the province's deadline policy and holidays (``?year=``)."""
     user = request.user
     province = _province_for_user(user, province_pk)

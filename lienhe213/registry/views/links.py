@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lienhe213.accounts.access import AnyUser
+from lienhe213.accounts.access import AnyUser, AuthenticatedHttpRequest
 from lienhe213.core.errors import DomainError, StepRefused
 from lienhe213.registry import access, forms, services
 from lienhe213.registry.history import history_lines
@@ -96,19 +96,21 @@ def _link_page(
 
 
 @login_required
-def link_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def link_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     link = access.get_link_for_user(request.user, pk)
     return _link_page(request, link)
 
 
-def _refused(request: HttpRequest, link: ResidenceLink, err: StepRefused) -> HttpResponse:
+def _refused(
+    request: AuthenticatedHttpRequest, link: ResidenceLink, err: StepRefused
+) -> HttpResponse:
     """The link page with the reason the user may not take the step: 403, as the API."""
     messages.error(request, err.message)
     return _link_page(request, link, status=403)
 
 
 def _take_step(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     step: str,
     perform: Callable[[ResidenceLink, dict[str, Any]], ResidenceLink],
@@ -142,7 +144,7 @@ def _take_step(
 
 @login_required
 @require_POST
-def link_present(request: HttpRequest, pk: int) -> HttpResponse:
+def link_present(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _take_step(
         request,
         pk,
@@ -156,7 +158,7 @@ def link_present(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_receive(request: HttpRequest, pk: int) -> HttpResponse:
+def link_receive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _take_step(
         request,
         pk,
@@ -170,7 +172,7 @@ def link_receive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_return(request: HttpRequest, pk: int) -> HttpResponse:
+def link_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _take_step(
         request,
         pk,
@@ -188,7 +190,7 @@ def link_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def link_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _take_step(
         request,
         pk,
@@ -228,7 +230,7 @@ def _assigned(request: HttpRequest, link: ResidenceLink) -> None:
 
 @login_required
 @require_POST
-def link_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def link_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _take_step(
         request,
         pk,
@@ -242,7 +244,7 @@ def link_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_move(request: HttpRequest, pk: int) -> HttpResponse:
+def link_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _take_step(
         request,
         pk,
@@ -261,7 +263,7 @@ def link_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_change_workplace(request: HttpRequest, pk: int) -> HttpResponse:
+def link_change_workplace(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # The new workplace committee takes the link over: it sees the link through the
     # member's party unit but holds no side of it yet; the form offers only the
     # workplaces the user acts for.
@@ -282,7 +284,7 @@ def link_change_workplace(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_exempt(request: HttpRequest, pk: int) -> HttpResponse:
+def link_exempt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     def perform(link: ResidenceLink, data: dict[str, Any]) -> ResidenceLink:
         changed, _decision = services.exempt_temporarily(
             by=request.user,
@@ -303,7 +305,7 @@ def link_exempt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_retire(request: HttpRequest, pk: int) -> HttpResponse:
+def link_retire(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _take_step(
         request,
         pk,
@@ -321,7 +323,7 @@ def link_retire(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def link_end(request: HttpRequest, pk: int) -> HttpResponse:
+def link_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _take_step(
         request,
         pk,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from lienhe213.accounts.access import (
     AnyUser,
+    AuthenticatedHttpRequest,
     Capability,
     has_capability,
 )
@@ -45,7 +46,7 @@ from lienhe213.registry.views.restructure import ended_holders
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where the user's tracking books are: their organizations and, under a higher
     committee, its grassroots organizations."""
     user = request.user
@@ -68,7 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def book(request: HttpRequest, org_pk: int) -> HttpResponse:
+def book(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     """The tracking book of a residential cell or commune: one row per linked member,
     filtered, in Vietnamese name order, paged without a count; ``?format=xlsx`` exports
     every matching row."""
@@ -127,7 +128,7 @@ def _workplace_org(user: AnyUser, org_pk: object) -> Organization:
 
 
 @login_required
-def workplace(request: HttpRequest, org_pk: int) -> HttpResponse:
+def workplace(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     """A workplace organization's working members, their classification, where each is
     registered and the state of each letter; the bulk letter form on top."""
     org = _workplace_org(request.user, org_pk)
@@ -209,7 +210,7 @@ def _export_workplace(members: Any, org: Organization, today: Any, *, fmt: str) 
 
 @login_required
 @require_POST
-def issue_letters(request: HttpRequest, org_pk: int) -> HttpResponse:
+def issue_letters(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     """The bulk action: one letter for each chosen member, all or nothing."""
     org = _workplace_org(request.user, org_pk)
     access.require_side(request.user, access.LinkSide.WORKPLACE, org)
@@ -255,7 +256,7 @@ def _issued_message(org: Organization, letters: list[ResidenceLink]) -> str:
 
 
 @login_required
-def member_links(request: HttpRequest, member_pk: int) -> HttpResponse:
+def member_links(request: AuthenticatedHttpRequest, member_pk: int) -> HttpResponse:
     """A member's classifications and every link the user may see, with their history.
     The residence side keeps seeing a closed link (the book keeps its history) even
     when the member is no longer visible to it."""
@@ -287,7 +288,7 @@ def member_links(request: HttpRequest, member_pk: int) -> HttpResponse:
 
 
 @login_required
-def classify(request: HttpRequest, member_pk: int) -> HttpResponse:
+def classify(request: AuthenticatedHttpRequest, member_pk: int) -> HttpResponse:
     """Record the workplace's classification of a working member: normal, or an
     exemption of category A or B with its reason."""
     member = get_member_for_user(request.user, member_pk)
@@ -335,7 +336,7 @@ def _record_classification(
 
 
 @login_required
-def worklist(request: HttpRequest, org_pk: int) -> HttpResponse:
+def worklist(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     """No member lost: the reconciliation of the organization's subtree today, grouped by
     problem, each row leading to the page where it is put right."""
     org = get_organization_for_user(request.user, org_pk)

@@ -8,13 +8,13 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lienhe213.accounts.access import AnyUser, Capability, has_capability
+from lienhe213.accounts.access import AnyUser, AuthenticatedHttpRequest, Capability, has_capability
 from lienhe213.core.errors import DomainError
 from lienhe213.core.text import numbered_sort_key
 from lienhe213.organizations.access import get_organization_for_user
@@ -63,7 +63,7 @@ def _default_target(source: Organization) -> tuple[Organization | None, Organiza
 
 
 @login_required
-def remap(request: HttpRequest, org_pk: int) -> HttpResponse:
+def remap(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     """Show what ``org_pk`` still holds and move it: 404 unless the user sees a
     residence commune committee or cell, 403 unless they may re-map its links."""
     user = request.user

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienhe213.accounts.access import AuthenticatedHttpRequest
 from lienhe213.core.exports import EXPORT_FORMATS, xlsx_response
 from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.organizations.access import get_organization_for_user
@@ -21,7 +22,7 @@ from lienhe213.registry.views._common import BOOK_RELATED
 
 
 @login_required
-def subtree_links(request: HttpRequest, org_pk: int) -> HttpResponse:
+def subtree_links(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     """The links either side of which lies in the organization's subtree (today's paths,
     as a report's total counts them), filtered by the conditions of the report's
     figures; 404 for an organization out of sight, rows read through ``visible_to``;
