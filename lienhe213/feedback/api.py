@@ -28,7 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lienhe213.core.api import stale_aware
+from lienhe213.core.api import stale_aware, validated_input
 from lienhe213.core.errors import DomainError
 from lienhe213.feedback import access, forms, services, throttles
 from lienhe213.feedback.filters import ReportFilter
@@ -48,7 +48,6 @@ from lienhe213.feedback.serializers import (
     SubmitSerializer,
 )
 from lienhe213.organizations.access import get_organization_for_user
-from lienhe213.organizations.api import validated_input
 from lienhe213.registry.models import ResidenceLink
 
 

@@ -1,6 +1,6 @@
 """A queue of residents' reports as a workbook (or PDF): every report the queue's filter
 gives, oldest first as on the page. Never the resident's phone. What residents wrote is
-written as text, never as a formula (``registry.exports.sheet_cell``)."""
+written as text, never as a formula (``core.exports.sheet_cell``)."""
 
 import datetime
 from collections.abc import Iterable
@@ -12,9 +12,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from lienhe213.core.exports import xlsx_response
 from lienhe213.feedback.models import ResidentReport
 from lienhe213.organizations.models import Organization
-from lienhe213.registry.exports import xlsx_response
 
 
 def _label(name: str) -> str:

@@ -346,6 +346,7 @@ def forward_report(
     if kind not in FORWARD_KINDS:
         raise DomainError(_("Choose the kind of notice."), field="kind")
     text = clean_text(note, field="note", limit=MAX_BODY)
+    assert report.link_id is not None  # a matched report names the member's link
     link = ResidenceLink.objects.select_related("workplace_organization").get(pk=report.link_id)
     notice = notice_services.send_notice(
         by=by,

@@ -25,13 +25,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lienhe213.accounts.access import sees_everything
+from lienhe213.accounts.access import AuthenticatedHttpRequest, sees_everything
 from lienhe213.core.errors import DomainError
+from lienhe213.core.exports import EXPORT_FORMATS
 from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.feedback import access, exports, forms, queries, services, throttles
 from lienhe213.feedback.models import FeedbackChannel, ResidentReport
 from lienhe213.organizations.models import Organization
-from lienhe213.registry.exports import EXPORT_FORMATS
 from lienhe213.registry.models import ResidenceLink
 
 # --- public ----------------------------------------------------------------------------
@@ -145,7 +145,7 @@ def _handled_organizations(user: Any) -> list[Organization]:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where the menu's "Residents' reports" leads: the one queue of a cell secretary or
     commune clerk, or the list of the communes below a higher committee."""
     orgs = _handled_organizations(request.user)
@@ -157,7 +157,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def queue(request: HttpRequest, org_pk: int) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     """The reports to a cell, or to every cell of a commune, oldest first: the open ones
     by default. ``?format=xlsx|pdf`` exports them (never the phone)."""
     org = access.get_feedback_organization_for_user(request.user, org_pk)
@@ -203,7 +203,7 @@ def queue(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_channel(request: HttpRequest, org_pk: int) -> HttpResponse:
+def open_channel(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     """Create the residents' page of a cell, or of every cell of a commune."""
     org = access.get_feedback_organization_for_user(request.user, org_pk)
     if org.is_residential_cell:
@@ -215,7 +215,7 @@ def open_channel(request: HttpRequest, org_pk: int) -> HttpResponse:
 
 
 @login_required
-def poster(request: HttpRequest, org_pk: int) -> HttpResponse:
+def poster(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     """The A4 notice for the community's board, with the page's address and QR code:
     one page for a cell, one page per cell (that has its page) for a commune."""
     org = access.get_feedback_organization_for_user(request.user, org_pk)
@@ -282,7 +282,7 @@ def _detail_page(
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One report: what the resident wrote, the phone on request (audited, for the cell
     secretary and the commune clerk only), and the steps."""
     return _detail_page(request, access.get_report_for_user(request.user, pk))
@@ -342,17 +342,17 @@ def _step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def match(request: HttpRequest, pk: int) -> HttpResponse:
+def match(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "match")
 
 
 @login_required
 @require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "close")
 
 
 @login_required
 @require_POST
-def forward(request: HttpRequest, pk: int) -> HttpResponse:
+def forward(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _step(request, pk, "forward")

@@ -224,7 +224,7 @@ def _feedback_reminders(batch: _Batch, index: RecipientIndex, since: datetime.da
     for row in reports:
         path = row["cell__path"]
         users = index.nearest(path, COMMUNE) | index.nearest(path, CELL)
-        params = {
+        params: dict[str, object] = {
             "cell": row["cell__name"],
             "on": timezone.localdate(row["received_at"]).isoformat(),
         }

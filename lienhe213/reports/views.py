@@ -242,7 +242,7 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def feedback(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def feedback(request: AuthenticatedHttpRequest, pk: int, year: int) -> HttpResponse:
     """Residents' feedback of a commune or a cell for a year: received, matched,
     forwarded, and the share about members then rated excellent (ADR 0014). The
     residence side only (``feedback.access``)."""
