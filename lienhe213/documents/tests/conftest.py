@@ -1,9 +1,18 @@
-"""Helpers for the document tests: reading back the PDFs and DOCX files."""
+"""Helpers for the document tests: reading back the PDFs and DOCX files.
 
+Every document test runs at 9:00 on ``TODAY`` (15/01/2026, local time), whatever day
+the suite runs: a book "as of today" covers 2026, whose year began after the 2025
+cycle, and the dates the register writes are known."""
+
+import datetime
 import io
 import re
+import zoneinfo
+from collections.abc import Iterator
 
 import pytest
+import time_machine
+from django.conf import settings
 from docx import Document
 from pypdf import PdfReader
 
@@ -11,6 +20,17 @@ from conftest import member_fields
 from lienhe213.core.models import AuditEvent
 from lienhe213.documents.models import DocumentBatch, IssuedDocument
 from lienhe213.members.services import create_member
+
+TODAY = datetime.date(2026, 1, 15)
+NOW = datetime.datetime.combine(
+    TODAY, datetime.time(9), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
+)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    with time_machine.travel(NOW.astimezone(datetime.UTC), tick=False):
+        yield
 
 
 def working_member(world, family, middle, given, **extra):

@@ -6,12 +6,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from lienhe213.comments.tests.conftest import request_at
 from lienhe213.documents import services
 from lienhe213.documents.models import IssuedDocument
 from lienhe213.documents.tests.conftest import (
+    TODAY,
     after,
     docx_text,
     heading,
@@ -50,8 +50,7 @@ def test_the_cell_secretary_issues_the_book_of_the_cell(client, world):
     assert heading(lines) == ["ĐẢNG BỘ PHƯỜNG HÀ GIANG 1", "CHI BỘ TỔ 2"]
     assert after(lines, "*", 3) == ["*", "Số: 1-STĐV/CB", "ĐẢNG CỘNG SẢN VIỆT NAM"]
     assert "SỔ THEO DÕI ĐẢNG VIÊN ĐANG CÔNG TÁC GIỮ MỐI LIÊN HỆ VỚI NƠI CƯ TRÚ" in page
-    today = timezone.localdate().strftime("%d/%m/%Y")
-    assert f"của Chi bộ tổ 2 — tính đến ngày {today}" in lines
+    assert "của Chi bộ tổ 2 — tính đến ngày 15/01/2026" in lines
     assert "Tổng số: 2 đảng viên." in lines
     for column in (
         "Sinh hoạt 6 tháng đầu năm",
@@ -65,7 +64,7 @@ def test_the_cell_secretary_issues_the_book_of_the_cell(client, world):
     document = IssuedDocument.objects.get()
     assert (document.kind, document.series, document.number) == ("book", "book", 1)
     assert (document.issuer, document.organization) == (world.cell_a2, world.cell_a2)
-    assert (document.as_of, document.signer) == (timezone.localdate(), "secretary")
+    assert (document.as_of, document.signer) == (datetime.date(2026, 1, 15), "secretary")
     assert len(document.content["table_rows"]) == 2
 
 
@@ -191,7 +190,7 @@ def test_a_book_as_of_a_past_day_uses_the_names_and_rows_of_that_day(client, wor
 def test_a_book_of_a_day_to_come_is_refused(client, world):
     client.force_login(world.secretary_a2)
     before = register_state()
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = TODAY + datetime.timedelta(days=1)
 
     response = client.post(
         reverse("documents:book", args=[world.cell_a2.pk, "pdf"]),
@@ -219,16 +218,13 @@ def test_the_book_shows_attendance_the_comment_and_who_left(world):
         moved_on=datetime.date(2025, 9, 1),
         residence_commune=world.commune_b_committee,
     )
-    today = timezone.localdate()
-
     issued = services.issue_book_document(
-        by=world.commune_clerk, organization=world.cell_a2, as_of=today, signer="secretary"
+        by=world.commune_clerk, organization=world.cell_a2, as_of=TODAY, signer="secretary"
     )
 
     rows = {row[1]: row for row in issued.document.content["table_rows"]}
     h1, h2, comment, came_from, moved_out = rows["Nguyễn Văn Đức"][10:15]
-    if today.year == 2025:
-        assert (h1, h2) == ("có mặt 1", "vắng 1")
+    assert (h1, h2) == ("", "")  # as of 15/01/2026: no meeting yet this year
     assert comment.startswith("Năm 2025: 1. Nêu gương tốt; 2. Gương mẫu đi đầu;")
     assert (came_from, moved_out) == ("", "")
     year_end = services.issue_book_document(
@@ -237,8 +233,8 @@ def test_the_book_shows_attendance_the_comment_and_who_left(world):
     rows = {row[1]: row for row in year_end.document.content["table_rows"]}
     assert rows["Nguyễn Văn Đức"][10:12] == ["có mặt 1", "vắng 1"]
     assert rows["Trần Thị Lan"][14] == "01/09/2025, chuyển nơi cư trú, đến Đảng bộ xã Lâm Bình"
-    if today.year > 2025:  # who left before this year began is no longer listed
-        assert "Trần Thị Lan" not in {row[1] for row in issued.document.content["table_rows"]}
+    # who left before this year (2026) began is no longer listed
+    assert "Trần Thị Lan" not in {row[1] for row in issued.document.content["table_rows"]}
 
 
 def test_the_book_as_docx(client, world):

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from conftest import member_fields
 from lienhe213.comments.tests.conftest import BEST_FORM_4, open_campaign, request_at
@@ -71,7 +70,7 @@ def test_the_commune_prints_a_confirmed_form_3_213(client, world):
         request.pk,
         world.member_w1.pk,
     )
-    assert document.issued_on == timezone.localdate()
+    assert document.issued_on == datetime.date(2026, 1, 15)
 
 
 def test_comment_numbers_follow_each_other_per_commune(world):

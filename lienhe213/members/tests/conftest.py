@@ -1,7 +1,17 @@
 """Helpers for the personal-data and retention tests: members with a history in every
-app (links, meetings, comments, notices), taken through the services."""
+app (links, meetings, comments, notices), taken through the services.
+
+Every member test runs at 9:00 on ``TODAY`` (15/01/2026, local time), whatever day the
+suite runs: changes effective today or tomorrow, the day in an export's name and the
+timestamps written are known."""
 
 import datetime
+import zoneinfo
+from collections.abc import Iterator
+
+import pytest
+import time_machine
+from django.conf import settings
 
 from conftest import member_fields
 from lienhe213.comments import services as comments
@@ -11,6 +21,17 @@ from lienhe213.members.models import Member
 from lienhe213.members.services import create_member
 from lienhe213.notices import services as notices
 from lienhe213.registry import services as registry
+
+TODAY = datetime.date(2026, 1, 15)
+NOW = datetime.datetime.combine(
+    TODAY, datetime.time(9), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
+)
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[None]:
+    with time_machine.travel(NOW.astimezone(datetime.UTC), tick=False):
+        yield
 
 
 def working_member(world, given_name, citizen_id, **extra):

@@ -8,7 +8,6 @@ import json
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -20,7 +19,6 @@ from lienhe213.meetings.models import Meeting
 from lienhe213.members.services import update_member
 from lienhe213.members.tests.conftest import working_member, year_in_cell_a2
 from lienhe213.notices import services as notices
-from lienhe213.notices.models import Notice
 from lienhe213.registry.tests.conftest import link_at
 
 URL = "/members/me/data/"
@@ -98,10 +96,6 @@ def _rows(book, title):
     return list(book[title].iter_rows(values_only=True))
 
 
-def _moment(value):
-    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-
-
 def test_the_workbook_holds_the_members_record_one_sheet_per_kind(client, world, history):
     book = _download(client, world.member_user)
 
@@ -130,7 +124,7 @@ def test_the_workbook_holds_the_members_record_one_sheet_per_kind(client, world,
     assert book["Member record"]["B6"].number_format == "dd/mm/yyyy"
     assert _rows(book, "Previous party cards") == [
         ("Party card number", "Replaced on"),
-        ("22345678", datetime.datetime.combine(timezone.localdate(), datetime.time())),
+        ("22345678", datetime.datetime(2026, 1, 15)),
     ]
     assert _rows(book, "Classifications")[1] == (
         "Normal",
@@ -236,7 +230,6 @@ def test_comments_and_notices_about_the_member_are_in_the_workbook(client, world
         "Status",
         "1. Setting an example",
     )
-    returned_at = history.comment_requests.get().comment.returned_at
     assert comments[1:] == [
         (
             2025,
@@ -255,7 +248,7 @@ def test_comments_and_notices_about_the_member_are_in_the_workbook(client, world
             None,
             None,
             None,
-            _moment(returned_at),
+            "15/01/2026 09:00",  # the frozen clock
             None,
             None,
             None,
@@ -264,7 +257,6 @@ def test_comments_and_notices_about_the_member_are_in_the_workbook(client, world
             None,
         )
     ]
-    notice = Notice.objects.get(member=world.member_w1)
     assert _rows(book, "Notices")[1:] == [
         (
             day(2025, 12, 1),
@@ -275,16 +267,15 @@ def test_comments_and_notices_about_the_member_are_in_the_workbook(client, world
             day(2025, 12, 15),
             "Thông báo của đồng chí Đức",
             "Kết quả của đồng chí Đức",
-            _moment(notice.closed_at),
+            "15/01/2026 09:00",
         )
     ]
-    reply = notice.replies.get()
     assert _rows(book, "Notice replies") == [
         ("Notice sent on", "Notice", "Written at", "On behalf of", "Message"),
         (
             day(2025, 12, 1),
             "Violation at the residence",
-            _moment(reply.at),
+            "15/01/2026 09:00",
             "Đảng bộ Sở Giáo dục và Đào tạo",
             "Trả lời của đồng chí Đức",
         ),
@@ -341,8 +332,7 @@ def test_the_file_is_named_after_the_data_and_the_day_without_ids(client, world)
 
     response = client.get(URL)
 
-    today = timezone.localdate().isoformat()
-    assert response["Content-Disposition"] == f'attachment; filename="personal-data-{today}.xlsx"'
+    assert response["Content-Disposition"] == 'attachment; filename="personal-data-2026-01-15.xlsx"'
 
 
 def test_in_vietnamese_the_file_its_labels_and_choices_are_vietnamese(client, world, history):
@@ -351,8 +341,9 @@ def test_in_vietnamese_the_file_its_labels_and_choices_are_vietnamese(client, wo
 
     response = client.get(URL)
 
-    today = timezone.localdate().isoformat()
-    assert response["Content-Disposition"] == f'attachment; filename="du-lieu-ca-nhan-{today}.xlsx"'
+    assert response["Content-Disposition"] == (
+        'attachment; filename="du-lieu-ca-nhan-2026-01-15.xlsx"'
+    )
     book = load_workbook(io.BytesIO(response.content))
     record = book["Hồ sơ đảng viên"]
     assert [row[:2] for row in record.iter_rows(max_row=6, values_only=True)] == [
@@ -374,11 +365,10 @@ def test_the_download_is_audited_as_an_export(client, world, history):
     _download(client, world.member_user)
 
     (event,) = AuditEvent.objects.exclude(pk__in=before).exclude(action="login")
-    today = timezone.localdate().isoformat()
     assert (event.action, event.actor, event.object_repr) == (
         "export",
         world.member_user,
-        f"Personal data {today}",
+        "Personal data 2026-01-15",
     )
     # the record and 13 rows about the member
     assert event.changes == {"path": URL, "filters": {}, "rows": 14}
@@ -454,7 +444,7 @@ def test_the_api_gives_the_same_content_as_codes_and_iso_dates(world, history):
         "notices",
         "notice_replies",
     ]
-    assert data["generated_on"] == timezone.localdate().isoformat()
+    assert data["generated_on"] == "2026-01-15"
     assert data["member"] == {
         "family_name": "Nguyễn",
         "middle_name": "Văn",
@@ -506,11 +496,10 @@ def test_the_api_download_is_audited_as_an_export(world, history):
     _api(world.member_user).get(API)
 
     (event,) = AuditEvent.objects.exclude(pk__in=before)
-    today = timezone.localdate().isoformat()
     assert (event.action, event.actor, event.object_repr, event.changes) == (
         "export",
         world.member_user,
-        f"Personal data {today}",
+        "Personal data 2026-01-15",
         {"path": API, "filters": {}, "rows": 14},
     )
 

@@ -8,12 +8,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Collate
-from django.utils import timezone
 
 from lienhe213.accounts.access import Capability
 from lienhe213.accounts.models import User
 from lienhe213.members.models import Member
 from lienhe213.members.services import create_member
+from lienhe213.members.tests.conftest import TODAY
 from lienhe213.organizations.services import merge_organizations, move_organization
 
 # Given names first, then family, then middle; tones only break ties.
@@ -139,7 +139,7 @@ def test_scoping_follows_a_moved_party_unit(world):
         by=world.root_user,
         organization=world.cell_a1,
         new_parent=world.commune_b_committee,
-        effective_date=timezone.localdate(),
+        effective_date=TODAY,
     )
 
     # then its member is seen from commune B, no longer from commune A
@@ -158,7 +158,7 @@ def test_scoping_follows_a_merge(world):
         by=world.root_user,
         absorbed=world.commune_a_committee,
         into=world.commune_b_committee,
-        effective_date=timezone.localdate() + datetime.timedelta(days=1),
+        effective_date=TODAY + datetime.timedelta(days=1),
     )
 
     assert visible_ids(fresh(world.other_clerk)) == ids(world, ["member_a1", "member_b1"])

@@ -4,12 +4,15 @@ former members removed sooner; old audit rows expired; every run audited."""
 
 import datetime
 import io
+import zoneinfo
+from collections.abc import Iterator
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from lienhe213.comments.models import Comment, CommentRequest
 from lienhe213.core.errors import DomainError
@@ -27,8 +30,18 @@ from lienhe213.settings import retention_years
 
 # Six years after An left the party (4 May 2020) and four after Bảo died (4 May 2022).
 TODAY = datetime.date(2026, 6, 1)
+NOW = datetime.datetime.combine(
+    TODAY, datetime.time(9), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE)
+)
 REMOVED = "(removed under the retention policy)"
 MEMBER_FIELDS = [f.attname for f in Member._meta.concrete_fields]
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock() -> Iterator[time_machine.Traveller]:
+    """The retention runs on the clock's day: 9:00 on ``TODAY``."""
+    with time_machine.travel(NOW.astimezone(datetime.UTC), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -170,10 +183,13 @@ def test_the_free_text_about_an_anonymised_member_is_replaced_and_the_rows_stay(
     assert history_rows() == rows_before
 
 
-def test_a_member_who_died_four_years_ago_keeps_the_record_but_not_the_contacts(world, former):
+def test_a_member_who_died_four_years_ago_keeps_the_record_but_not_the_contacts(
+    world, former, frozen_clock
+):
     _an, bao = former
     before = members()[bao.pk]
     texts = texts_about(bao)
+    frozen_clock.shift(datetime.timedelta(hours=1))  # the nightly run, after the setup
 
     apply_retention(today=TODAY)
 
@@ -183,6 +199,7 @@ def test_a_member_who_died_four_years_ago_keeps_the_record_but_not_the_contacts(
     }
     assert changed.keys() == {"phone", "email", "version", "updated_at"}
     assert (after["phone"], after["email"], after["version"]) == ("", "", before["version"] + 1)
+    assert after["updated_at"] == NOW + datetime.timedelta(hours=1)
     assert after["anonymised_on"] is None
     assert texts_about(bao) == texts
 
@@ -320,7 +337,7 @@ def test_a_run_from_cron_is_audited_as_the_system(world, former):
 def test_audit_rows_older_than_the_retention_are_removed(world):
     old = set(AuditEvent.objects.values_list("pk", flat=True))
     # Five years and a day from now, every row written so far is past its retention.
-    later = timezone.localdate() + datetime.timedelta(days=5 * 366 + 1)
+    later = TODAY + datetime.timedelta(days=5 * 366 + 1)
 
     dry = apply_retention(today=later, dry_run=True)
     kept = AuditEvent.objects.filter(pk__in=old).count()

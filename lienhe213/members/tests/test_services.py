@@ -5,12 +5,13 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone, translation
+from django.utils import translation
 
 from lienhe213.core.errors import DomainError
 from lienhe213.core.models import AuditEvent
 from lienhe213.members.models import Member
 from lienhe213.members.services import create_member, update_member
+from lienhe213.members.tests.conftest import TODAY
 from lienhe213.organizations.services import merge_organizations, move_organization
 
 STALE = "This record was changed by someone else meanwhile. Reload it and try again."
@@ -179,7 +180,7 @@ def test_admitted_on_the_eighteenth_birthday_is_accepted(world):
 
 def test_create_refuses_a_birth_date_in_the_future(world):
     before = db_state()
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    tomorrow = TODAY + datetime.timedelta(days=1)
 
     with pytest.raises(DomainError) as exc:
         create_member(by=world.commune_clerk, **new_member(world, birth_date=tomorrow))
@@ -236,7 +237,7 @@ def test_create_refuses_a_party_unit_that_no_longer_exists(world):
         by=world.root_user,
         absorbed=world.cell_a1,
         into=world.cell_a2,
-        effective_date=timezone.localdate() + datetime.timedelta(days=1),
+        effective_date=TODAY + datetime.timedelta(days=1),
     )
     before = db_state()
 
@@ -256,7 +257,7 @@ def test_create_decides_on_where_the_party_unit_is_now(world):
         by=world.root_user,
         organization=world.cell_a1,
         new_parent=world.commune_b_committee,
-        effective_date=timezone.localdate(),
+        effective_date=TODAY,
     )
     before = db_state()
 
@@ -383,7 +384,7 @@ def test_moving_a_member_into_a_party_unit_that_no_longer_exists_is_refused(worl
         by=world.root_user,
         absorbed=world.cell_a2,
         into=world.cell_a1,
-        effective_date=timezone.localdate() + datetime.timedelta(days=1),
+        effective_date=TODAY + datetime.timedelta(days=1),
     )
     before = db_state()
 
