@@ -3,6 +3,7 @@ and asks who signs, a POST issues and redirects to the file), their downloads (a
 which never writes), letter batches with their progress, and the public verification
 page."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -30,6 +31,7 @@ from lienhe213.documents.forms import (
     SnapshotIssueForm,
 )
 from lienhe213.documents.models import DocumentBatch, IssuedDocument, Series
+from lienhe213.documents.services import Rendered
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.registry import access as registry_access
 from lienhe213.registry.views.links import allowed_steps
@@ -91,51 +93,68 @@ def document_file(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpR
     return _download(request, document, fmt)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def link_document(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """Form 1-213 / 2-213 of a link: once issued, its file; before, the page that says
-    what will be issued and asks who signs (GET), and the issue (POST)."""
-    link = registry_access.get_link_for_user(request.user, pk)
-    if not services.may_print_letter(request.user, link):
-        raise PermissionDenied
-    existing = services.issued_letter(link)
+def _form_document(
+    request: AuthenticatedHttpRequest,
+    fmt: str,
+    *,
+    existing: IssuedDocument | None,
+    back: str,
+    refusal: str,
+    issue: Callable[[str], Rendered],
+    page: dict[str, Any],
+) -> HttpResponse:
+    """One of the forms (1-213 … 4-213): once issued, its file (GET); before, the page
+    that says what will be issued and asks who signs (GET), and the issue (POST); a
+    ``refusal`` (when not empty) sends the user back with it instead."""
     if existing is not None and request.method == "GET":
         return _download(request, existing, fmt)
-    back = reverse("registry:link_detail", args=[link.pk])
-    if existing is None and link.status in services.NO_LETTER_STATUSES:
-        messages.error(request, _("This letter is no longer in force; it cannot be printed."))
+    if existing is None and refusal:
+        messages.error(request, refusal)
         return redirect(back)
     form = IssueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            issued = services.issue_letter_document(
-                by=request.user, link=link, signer=form.cleaned_data["signer"]
-            )
+            issued = issue(form.cleaned_data["signer"])
         except DomainError as err:
             messages.error(request, str(err))
             return redirect(back)
         return _issued(request, issued, fmt)
-    facts = [
-        (_("Form"), link.get_letter_form_display()),
-        (_("Number"), f"{link.letter_number}/{link.letter_year}"),
-        (_("Issued by"), link.issued_by_organization.name),
-        (_("Member"), link.member.full_name),
-        (_("To"), link.residence_commune_organization.name),
-        (_("Dated"), date_format(link.issued_on, "d/m/Y")),
-    ]
-    return _issue_page(
+    return _issue_page(request, {**page, "form": form, "back": back})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def link_document(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Form 1-213 / 2-213 of a link (``_form_document``)."""
+    link = registry_access.get_link_for_user(request.user, pk)
+    if not services.may_print_letter(request.user, link):
+        raise PermissionDenied
+    return _form_document(
         request,
-        {
+        fmt,
+        existing=services.issued_letter(link),
+        back=reverse("registry:link_detail", args=[link.pk]),
+        refusal=_("This letter is no longer in force; it cannot be printed.")
+        if link.status in services.NO_LETTER_STATUSES
+        else "",
+        issue=lambda signer: services.issue_letter_document(
+            by=request.user, link=link, signer=signer
+        ),
+        page={
             "title": _("Issue the introduction letter"),
-            "facts": facts,
+            "facts": [
+                (_("Form"), link.get_letter_form_display()),
+                (_("Number"), f"{link.letter_number}/{link.letter_year}"),
+                (_("Issued by"), link.issued_by_organization.name),
+                (_("Member"), link.member.full_name),
+                (_("To"), link.residence_commune_organization.name),
+                (_("Dated"), date_format(link.issued_on, "d/m/Y")),
+            ],
             "note": _(
                 "The letter is registered under the number the registry gave it, with a "
                 "verification code printed as a QR code. Every later print is the same "
                 "document."
             ),
-            "form": form,
-            "back": back,
         },
     )
 
@@ -153,39 +172,28 @@ def _request_facts(item: CommentRequest) -> list[tuple[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_document(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """Form 3-213 / 4-213 of a confirmed comment: once issued, its file; before, the
-    issue page (GET) and the issue (POST)."""
+    """Form 3-213 / 4-213 of a confirmed comment (``_form_document``)."""
     item = comment_access.get_request_for_user(request.user, pk)
     if not services.may_print_comment(request.user, item):
         raise PermissionDenied
-    existing = services.issued_for_request(item, Series.COMMENT)
-    if existing is not None and request.method == "GET":
-        return _download(request, existing, fmt)
-    back = reverse("comments:request", args=[item.pk])
-    if existing is None and item.status not in services.COMMENT_READY_STATUSES:
-        messages.error(request, _("The comment can be printed once the commune has confirmed it."))
-        return redirect(back)
-    form = IssueForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            issued = services.issue_comment_document(
-                by=request.user, request=item, signer=form.cleaned_data["signer"]
-            )
-        except DomainError as err:
-            messages.error(request, str(err))
-            return redirect(back)
-        return _issued(request, issued, fmt)
-    return _issue_page(
+    return _form_document(
         request,
-        {
+        fmt,
+        existing=services.issued_for_request(item, Series.COMMENT),
+        back=reverse("comments:request", args=[item.pk]),
+        refusal=_("The comment can be printed once the commune has confirmed it.")
+        if item.status not in services.COMMENT_READY_STATUSES
+        else "",
+        issue=lambda signer: services.issue_comment_document(
+            by=request.user, request=item, signer=signer
+        ),
+        page={
             "title": _("Issue the comment"),
             "facts": _request_facts(item),
             "note": _(
                 "The cell's comment, confirmed by the commune committee: choose who signs "
                 "the commune's confirmation. It is registered in the commune's register."
             ),
-            "form": form,
-            "back": back,
         },
     )
 
@@ -193,36 +201,27 @@ def comment_document(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> Ht
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_document(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The workplace's request for a comment (request part of 3-213 / 4-213): once
-    issued, its file; before, the issue page (GET) and the issue (POST)."""
+    """The workplace's request for a comment (request part of 3-213 / 4-213,
+    ``_form_document``)."""
     item = comment_access.get_request_for_user(request.user, pk)
     if not services.may_print_request(request.user, item):
         raise PermissionDenied
-    existing = services.issued_for_request(item, Series.REQUEST)
-    if existing is not None and request.method == "GET":
-        return _download(request, existing, fmt)
-    back = reverse("comments:request", args=[item.pk])
-    form = IssueForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            issued = services.issue_request_document(
-                by=request.user, request=item, signer=form.cleaned_data["signer"]
-            )
-        except DomainError as err:
-            messages.error(request, str(err))
-            return redirect(back)
-        return _issued(request, issued, fmt)
-    return _issue_page(
+    return _form_document(
         request,
-        {
+        fmt,
+        existing=services.issued_for_request(item, Series.REQUEST),
+        back=reverse("comments:request", args=[item.pk]),
+        refusal="",
+        issue=lambda signer: services.issue_request_document(
+            by=request.user, request=item, signer=signer
+        ),
+        page={
             "title": _("Issue the comment request"),
             "facts": _request_facts(item),
             "note": _(
                 "The request takes the next number of the committee's requests this year. "
                 "Every later print is the same document."
             ),
-            "form": form,
-            "back": back,
         },
     )
 
