@@ -16,7 +16,6 @@ as a failed login.
 import math
 from typing import Any, NoReturn
 
-import django_filters
 from django.contrib.auth import authenticate, logout, update_session_auth_hash
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import QuerySet
@@ -35,50 +34,28 @@ from rest_framework.views import APIView
 from lienhe213.accounts import services
 from lienhe213.accounts.access import AnyUser, Capability, has_capability, needs_second_factor
 from lienhe213.accounts.authentication import SecondFactorDone, token_expires
-from lienhe213.accounts.models import Role, RoleAssignment, User
+from lienhe213.accounts.filters import AccountFilter, RoleAssignmentFilter
+from lienhe213.accounts.models import RoleAssignment, User
 from lienhe213.accounts.queries import (
     accounts_in_scope,
     accounts_with_roles,
     assignments_in_scope,
     describe_accounts,
-    search_accounts,
+)
+from lienhe213.accounts.serializers import (
+    AccountActiveSerializer,
+    AccountCreatedSerializer,
+    AccountCreateSerializer,
+    AccountSerializer,
+    GrantRoleSerializer,
+    PasswordChangeSerializer,
+    RoleAssignmentSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
 )
 from lienhe213.accounts.throttles import Lockout, TokenAttemptThrottle, attempted_username
+from lienhe213.core.api import validated_input
 from lienhe213.core.errors import DomainError
-from lienhe213.core.text import fold
-from lienhe213.members.models import Member
-from lienhe213.organizations.api import VisibleOrganizationField, validated_input
-from lienhe213.organizations.filters import VisibleOrganizationFilter
-from lienhe213.organizations.models import Organization
-
-
-class TokenRequestSerializer(serializers.Serializer[Any]):
-    username = serializers.CharField(label=_("Username"), max_length=150)
-    password = serializers.CharField(
-        label=_("Password"),
-        max_length=4096,
-        trim_whitespace=False,
-        style={"input_type": "password"},
-    )
-    code = serializers.CharField(
-        label=_("Code"),
-        max_length=64,
-        required=False,
-        allow_blank=True,
-        help_text=_(
-            "For an account with two-factor sign-in: the code from the authenticator "
-            "app, or one of the recovery codes."
-        ),
-    )
-
-
-class TokenSerializer(serializers.Serializer[Any]):
-    token = serializers.CharField(label=_("Token"), read_only=True)
-    expires = serializers.DateTimeField(
-        label=_("Expires"),
-        read_only=True,
-        help_text=_("After this time the token is refused (401): obtain a new one."),
-    )
 
 
 class TokenAttemptsThrottled(exceptions.Throttled):
@@ -168,18 +145,15 @@ class ObtainTokenView(APIView):
                 refused="locked",
             )
             raise TokenUsernameLocked(lockout.remaining())
-        credentials = TokenRequestSerializer(data=request.data)
-        credentials.is_valid(raise_exception=True)
+        credentials = validated_input(TokenRequestSerializer, request)
         user = authenticate(
-            request._request,
-            username=credentials.validated_data["username"],
-            password=credentials.validated_data["password"],
+            request._request, username=credentials["username"], password=credentials["password"]
         )
         if not isinstance(user, User):
             raise serializers.ValidationError(
                 {"detail": _("The username or password is incorrect.")}
             )
-        self._second_factor(user, credentials.validated_data.get("code", ""))
+        self._second_factor(user, credentials.get("code", ""))
         user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         token = services.issue_token(by=user)
         return Response(TokenSerializer({"token": token.key, "expires": token_expires(token)}).data)
@@ -209,21 +183,6 @@ class ObtainTokenView(APIView):
             raise serializers.ValidationError(
                 {"code": _("This code is not right. Enter the code your app shows now.")}
             )
-
-
-class PasswordChangeSerializer(serializers.Serializer[Any]):
-    old_password = serializers.CharField(
-        label=_("Current password"),
-        max_length=4096,
-        trim_whitespace=False,
-        style={"input_type": "password"},
-    )
-    new_password = serializers.CharField(
-        label=_("New password"),
-        max_length=4096,
-        trim_whitespace=False,
-        style={"input_type": "password"},
-    )
 
 
 class PasswordChangeView(APIView):
@@ -281,157 +240,6 @@ class LogoutView(APIView):
 # out-of-scope organization or member in the body is a 400 on that field, an object the
 # user may see but not change is 403, and a refusal of the services is 400 with their
 # message. Writes go through ``accounts.services``.
-
-
-class RoleAssignmentFilter(django_filters.FilterSet):
-    organization = VisibleOrganizationFilter(
-        label=_("organization"),
-        method="filter_organization",
-        help_text=_("Assignments in this organization and everything below it."),
-    )
-    role = django_filters.ChoiceFilter(label=_("role"), choices=Role.choices)
-    user = django_filters.NumberFilter(label=_("account"), field_name="user_id")
-
-    class Meta:
-        model = RoleAssignment
-        fields = ["organization", "role", "user"]
-
-    def filter_organization(
-        self, queryset: QuerySet[RoleAssignment], name: str, value: Organization | None
-    ) -> Any:
-        return queryset.filter(organization__path__under=value.path) if value else queryset
-
-
-class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
-    username = serializers.CharField(source="user.username", read_only=True)
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
-    granted_by_username = serializers.CharField(
-        source="granted_by.username", allow_null=True, read_only=True
-    )
-
-    class Meta:
-        model = RoleAssignment
-        fields = [
-            "id",
-            "user",
-            "username",
-            "organization",
-            "organization_name",
-            "role",
-            "granted_by",
-            "granted_by_username",
-            "granted_at",
-        ]
-        read_only_fields = fields
-
-
-class GrantRoleSerializer(serializers.Serializer[Any]):
-    # Any account may receive a role, as on the roles page (where it is named by its
-    # username): a new account holds no role yet, so it lies in nobody's subtree.
-    user = serializers.PrimaryKeyRelatedField(label=_("account"), queryset=User.objects.all())
-    organization = VisibleOrganizationField(label=_("organization"))
-    role = serializers.ChoiceField(label=_("role"), choices=Role.choices)
-
-
-class VisibleMemberField(serializers.PrimaryKeyRelatedField[Member]):
-    """A member id, looked up among the members the requesting user may see."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(queryset=Member.objects.all(), **kwargs)
-
-    def get_queryset(self) -> QuerySet[Member]:
-        request = self.context.get("request")
-        if request is None:
-            return Member.objects.none()
-        return Member.objects.visible_to(request.user)
-
-
-class AccountRoleSerializer(serializers.ModelSerializer[RoleAssignment]):
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
-
-    class Meta:
-        model = RoleAssignment
-        fields = ["id", "role", "organization", "organization_name"]
-        read_only_fields = fields
-
-
-class AccountSerializer(serializers.ModelSerializer[User]):
-    roles = AccountRoleSerializer(
-        source="shown_roles",
-        many=True,
-        read_only=True,
-        help_text=_("The account's roles inside the organizations you manage."),
-    )
-
-    class Meta:
-        model = User
-        fields = [
-            "id",
-            "username",
-            "first_name",
-            "last_name",
-            "email",
-            "is_active",
-            "member",
-            "roles",
-        ]
-        read_only_fields = fields
-        # An account may have no e-mail address: "" (the schema says so).
-        extra_kwargs = {"email": {"allow_blank": True}}
-
-
-class AccountCreatedSerializer(AccountSerializer):
-    temporary_password = serializers.CharField(
-        allow_null=True,
-        read_only=True,
-        help_text=_("The generated password, shown only in this answer; null if none was asked."),
-    )
-
-    class Meta(AccountSerializer.Meta):
-        fields = [*AccountSerializer.Meta.fields, "temporary_password"]
-        read_only_fields = fields
-
-
-class AccountCreateSerializer(serializers.Serializer[Any]):
-    username = serializers.CharField(label=_("username"), max_length=150)
-    first_name = serializers.CharField(
-        label=_("given name"), max_length=150, required=False, allow_blank=True, default=""
-    )
-    last_name = serializers.CharField(
-        label=_("family name"), max_length=150, required=False, allow_blank=True, default=""
-    )
-    # The format is the service's rule; it answers on the field.
-    email = serializers.CharField(
-        label=_("e-mail"), max_length=254, required=False, allow_blank=True, default=""
-    )
-    member = VisibleMemberField(
-        label=_("member record"), required=False, allow_null=True, default=None
-    )
-    generate_password = serializers.BooleanField(
-        label=_("generate a temporary password"),
-        default=False,
-        help_text=_("Without it the account cannot log in until a password is set."),
-    )
-
-
-class AccountActiveSerializer(serializers.Serializer[Any]):
-    is_active = serializers.BooleanField(label=_("active"))
-
-
-class AccountFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("search"),
-        method="filter_search",
-        help_text=_("Words of the username or name; accents and case are ignored."),
-    )
-    is_active = django_filters.BooleanFilter(label=_("active"))
-
-    class Meta:
-        model = User
-        fields = ["q", "is_active"]
-
-    def filter_search(self, queryset: QuerySet[User], name: str, value: str) -> Any:
-        return queryset.filter(pk__in=search_accounts(queryset, value)) if fold(value) else queryset
 
 
 def _require_manage_roles(user: AnyUser, path: str | None = None) -> None:

@@ -34,8 +34,7 @@ from lienhe213.comments.serializers import (
     FrontMeetingSerializer,
     RatingSerializer,
 )
-from lienhe213.core.api import stale_aware
-from lienhe213.organizations.api import validated_input
+from lienhe213.core.api import stale_aware, validated_input
 
 RELATED = (
     "campaign",

@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,8 +15,9 @@ from lienhe213.comments.models import (
     RatingLevel,
     RecommendationFollowUp,
 )
+from lienhe213.core.fields import VisiblePrimaryKeyField
 from lienhe213.members.models import Member
-from lienhe213.organizations.api import VisibleOrganizationField
+from lienhe213.organizations.models import Organization
 
 
 class CampaignSerializer(serializers.ModelSerializer[CommentCampaign]):
@@ -29,7 +29,7 @@ class CampaignSerializer(serializers.ModelSerializer[CommentCampaign]):
 
 
 class CampaignCreateSerializer(serializers.Serializer[Any]):
-    province = VisibleOrganizationField()
+    province = VisiblePrimaryKeyField(model=Organization)
     year = serializers.IntegerField(min_value=2020, max_value=2100)
     opens_on = serializers.DateField()
     closes_on = serializers.DateField()
@@ -143,21 +143,10 @@ class CommentRequestSerializer(serializers.ModelSerializer[CommentRequest]):
         return FollowUpSerializer(follow_up).data
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class VisibleMemberField(serializers.PrimaryKeyRelatedField[Member]):
-    """A member id among the members the requesting user may see."""
-
-    def get_queryset(self) -> Any:
-        request = self.context.get("request")
-        if request is None:
-            return Member.objects.none()
-        return Member.objects.visible_to(request.user)
-
-
 class BulkRequestSerializer(serializers.Serializer[Any]):
     campaign = serializers.PrimaryKeyRelatedField(queryset=CommentCampaign.objects.all())
-    workplace = VisibleOrganizationField()
-    members = serializers.ListField(child=VisibleMemberField(), allow_empty=False)
+    workplace = VisiblePrimaryKeyField(model=Organization)
+    members = serializers.ListField(child=VisiblePrimaryKeyField(model=Member), allow_empty=False)
     requested_on = serializers.DateField()
     purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, default="")
 

@@ -1,15 +1,20 @@
-"""Model fields shared by the apps: materialized tree paths with an index-friendly
-subtree lookup, and the pointer from a record to the import that wrote it."""
+"""Fields shared by the apps: materialized tree paths with an index-friendly subtree
+lookup, the pointer from a record to the import that wrote it, and the API's field for
+an id among the objects the requesting user may see."""
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
+
+M = TypeVar("M", bound=models.Model)
 
 
 class TreePathField(models.CharField):  # type: ignore[type-arg]
@@ -77,3 +82,26 @@ def import_batch_field(help_text: "str | _StrPromise" = "") -> "models.ForeignKe
         related_name="+",
         help_text=help_text or _("The import that last created or changed this record."),
     )
+
+
+class VisiblePrimaryKeyField(serializers.PrimaryKeyRelatedField[M], Generic[M]):
+    """An id in a request body, looked up among ``model.objects.visible_to(user)`` for
+    the requesting user: an id out of sight is refused with the field's "object does not
+    exist" error (400), the answer for an id that never existed, so ids of other
+    subtrees reveal nothing. ``related`` names relations to read along with the object.
+
+    ``model``'s default manager must have ``visible_to(user)``; without a request in the
+    serializer's context nothing is visible."""
+
+    def __init__(self, *, model: type[M], related: Sequence[str] = (), **kwargs: Any) -> None:
+        self.model = model
+        self.related = tuple(related)
+        super().__init__(queryset=model._default_manager.all(), **kwargs)
+
+    def get_queryset(self) -> "models.QuerySet[M]":
+        request = self.context.get("request")
+        manager: Any = self.model._default_manager
+        if request is None:
+            return manager.none()
+        queryset = manager.visible_to(request.user)
+        return queryset.select_related(*self.related) if self.related else queryset

@@ -29,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lienhe213.accounts.access import Capability, has_capability
+from lienhe213.core.api import validated_input
 from lienhe213.documents import access, services
 from lienhe213.documents.models import IssuedDocument, Series
 from lienhe213.documents.serializers import (
@@ -41,7 +42,6 @@ from lienhe213.documents.serializers import (
     VerificationSerializer,
 )
 from lienhe213.documents.views import DOCX, PDF
-from lienhe213.organizations.api import validated_input
 
 
 def _require_signer(data: dict[str, Any], existed: bool) -> str:

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from lienhe213.comments.models import CommentRequest
+from lienhe213.core.fields import VisiblePrimaryKeyField
 from lienhe213.documents.models import DocumentBatch, IssuedDocument, Signer
-from lienhe213.organizations.api import VisibleOrganizationField
+from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import ResidenceLink
 
 
@@ -67,20 +68,6 @@ class VerificationSerializer(serializers.ModelSerializer[IssuedDocument]):
         return document.member.full_name if document.member is not None else ""
 
 
-class _VisibleField(serializers.PrimaryKeyRelatedField[Any]):
-    """An id among the rows of ``model`` the requesting user may see (400 otherwise)."""
-
-    def __init__(self, model: Any, **kwargs: Any) -> None:
-        self.model = model
-        super().__init__(queryset=model.objects.all(), **kwargs)
-
-    def get_queryset(self) -> Any:
-        request = self.context.get("request")
-        if request is None:
-            return self.model.objects.none()
-        return self.model.objects.visible_to(request.user)
-
-
 def _signer_field(*, required: bool) -> serializers.ChoiceField:
     return serializers.ChoiceField(
         choices=Signer.choices,
@@ -93,17 +80,17 @@ def _signer_field(*, required: bool) -> serializers.ChoiceField:
 
 
 class LetterInputSerializer(serializers.Serializer[Any]):
-    link = _VisibleField(ResidenceLink)
+    link = VisiblePrimaryKeyField(model=ResidenceLink)
     signer = _signer_field(required=False)
 
 
 class CommentInputSerializer(serializers.Serializer[Any]):
-    request = _VisibleField(CommentRequest)
+    request = VisiblePrimaryKeyField(model=CommentRequest)
     signer = _signer_field(required=False)
 
 
 class BatchInputSerializer(serializers.Serializer[Any]):
-    workplace = VisibleOrganizationField()
+    workplace = VisiblePrimaryKeyField(model=Organization)
     issued_on = serializers.DateField()
     output = serializers.ChoiceField(
         choices=DocumentBatch.Output.choices, default=DocumentBatch.Output.PDF

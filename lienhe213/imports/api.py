@@ -21,6 +21,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from lienhe213.core.api import validated_input
 from lienhe213.imports import access, services, workbooks
 from lienhe213.imports.models import ImportBatch
 from lienhe213.imports.serializers import (
@@ -29,7 +30,6 @@ from lienhe213.imports.serializers import (
     ImportInputSerializer,
     VersionInputSerializer,
 )
-from lienhe213.organizations.api import validated_input
 from lienhe213.registry.exports import XLSX
 
 

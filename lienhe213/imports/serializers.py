@@ -3,8 +3,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lienhe213.core.fields import VisiblePrimaryKeyField
 from lienhe213.imports.models import ImportBatch, ImportRow
-from lienhe213.organizations.api import VisibleOrganizationField
+from lienhe213.organizations.models import Organization
 
 
 # Spelled inline (wrapped, so the enum post-processing leaves them alone): "kind" and
@@ -34,7 +35,7 @@ class StatusField(serializers.ChoiceField):
 class ImportInputSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
     kind = KindField()
-    organization = VisibleOrganizationField()
+    organization = VisiblePrimaryKeyField(model=Organization)
     all_or_nothing = serializers.BooleanField(default=False)
 
 

@@ -11,13 +11,11 @@
 from collections.abc import Callable
 from typing import Any
 
-import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import exceptions, mixins, status, viewsets
@@ -26,10 +24,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lienhe213.accounts.access import own_member_id
-from lienhe213.core.api import stale_aware
-from lienhe213.core.filters import IdFilter
+from lienhe213.core.api import stale_aware, validated_input
 from lienhe213.meetings import services
 from lienhe213.meetings.access import get_meeting_for_user, may_run_meetings
+from lienhe213.meetings.filters import MeetingFilter
 from lienhe213.meetings.models import FollowUp, Meeting
 from lienhe213.meetings.serializers import (
     MeetingAttendanceInputSerializer,
@@ -43,26 +41,7 @@ from lienhe213.meetings.serializers import (
     MeetingPlanSerializer,
     MeetingSerializer,
     MeetingVersionSerializer,
-    _inline_enum,
 )
-from lienhe213.organizations.api import validated_input
-
-
-@extend_schema_field(_inline_enum(Meeting.Status.choices))
-class MeetingStatusFilter(django_filters.ChoiceFilter):
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=Meeting.Status.choices, **kwargs)
-
-
-class MeetingFilter(django_filters.FilterSet):
-    cell = IdFilter(field_name="cell_id")
-    status = MeetingStatusFilter()
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
-
-    class Meta:
-        model = Meeting
-        fields = ["cell", "status", "date_from", "date_to"]
 
 
 def _responses(code: int = 200) -> dict[int, Any]:

@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lienhe213.core.fields import VisiblePrimaryKeyField
 from lienhe213.meetings.models import Attendance, FollowUp, Meeting, Opinion
 from lienhe213.members.models import Member
-from lienhe213.organizations.api import VisibleOrganizationField
+from lienhe213.organizations.models import Organization
 
 
 def _inline_enum(choices: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -39,19 +39,6 @@ class MeetingStatusField(serializers.ChoiceField):
 class AttendanceStatusField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=Attendance.Status.choices, **kwargs)
-
-
-class VisibleMemberField(serializers.PrimaryKeyRelatedField[Member]):
-    """A member id, looked up among the members the requesting user may see."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(queryset=Member.objects.all(), **kwargs)
-
-    def get_queryset(self) -> QuerySet[Member]:
-        request = self.context.get("request")
-        if request is None:
-            return Member.objects.none()
-        return Member.objects.visible_to(request.user)
 
 
 class MeetingSerializer(serializers.ModelSerializer[Meeting]):
@@ -110,7 +97,7 @@ class MeetingDetailSerializer(MeetingSerializer):
 
 
 class MeetingPlanSerializer(serializers.Serializer[Any]):
-    cell = VisibleOrganizationField()
+    cell = VisiblePrimaryKeyField(model=Organization)
     kind = MeetingKindField()
     date = serializers.DateField()
     place = serializers.CharField(max_length=255, required=False, default="", allow_blank=True)
@@ -137,7 +124,7 @@ class MeetingHeldSerializer(MeetingVersionSerializer):
 
 
 class MeetingAttendanceInputSerializer(MeetingVersionSerializer):
-    member = VisibleMemberField()
+    member = VisiblePrimaryKeyField(model=Member)
     status = AttendanceStatusField()
     excuse_reason = serializers.CharField(
         max_length=255, required=False, default="", allow_blank=True
@@ -145,14 +132,15 @@ class MeetingAttendanceInputSerializer(MeetingVersionSerializer):
 
 
 class MeetingOpinionInputSerializer(MeetingVersionSerializer):
-    member = VisibleMemberField()
+    member = VisiblePrimaryKeyField(model=Member)
     text = serializers.CharField()
 
 
 class MeetingFollowUpInputSerializer(MeetingVersionSerializer):
     description = serializers.CharField()
     owner = serializers.CharField(max_length=200)
-    member = VisibleMemberField(
+    member = VisiblePrimaryKeyField(
+        model=Member,
         required=False,
         allow_null=True,
         default=None,

@@ -1,4 +1,7 @@
-"""The member list's filters: search, subtree, gender, employment and order."""
+"""The member list's filters, one set for the page and the API: search, subtree,
+gender, employment, residence commune, classification and order, under the same
+parameter names on both. An organization out of the user's sight is refused as an
+invalid choice, like an id that never existed: 400 on both surfaces."""
 
 import datetime
 from collections.abc import Callable
@@ -10,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe213.members.models import Member
 from lienhe213.members.queries import MemberQuerySet
-from lienhe213.organizations.access import get_organization_for_user
-from lienhe213.organizations.models import Organization
+from lienhe213.organizations.filters import VisibleOrganizationFilter
+from lienhe213.organizations.models import AdministrativeUnit, Organization
 from lienhe213.registry.models import Category, ExemptionDecision, Reason
 
 SORTS: dict[str, tuple[Any, Callable[[MemberQuerySet], MemberQuerySet]]] = {
@@ -23,18 +26,29 @@ SORTS: dict[str, tuple[Any, Callable[[MemberQuerySet], MemberQuerySet]]] = {
 
 
 class MemberFilter(django_filters.FilterSet):
-    """Filters applied on top of ``Member.objects.visible_to(user)``; the organization
-    is fetched through its gatekeeper, so a forged id gives 404."""
+    """Filters applied on top of ``Member.objects.visible_to(user)``. The organization
+    is chosen among ``Organization.objects.visible_to(user)``: a forged id makes the
+    filter set invalid, which the page and the API both answer with 400."""
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    organization = django_filters.NumberFilter(
-        label=_("Organization"), method="filter_organization"
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        help_text=_("Words of the name (accents and case are ignored) or an identifier."),
+    )
+    organization = VisibleOrganizationFilter(
+        label=_("Organization"),
+        method="filter_organization",
+        help_text=_("Members of this organization and of everything below it."),
     )
     gender = django_filters.ChoiceFilter(
         label=_("Gender"), choices=Member.Gender.choices, empty_label=_("Any gender")
     )
     employment = django_filters.ChoiceFilter(
         label=_("Employment"), choices=Member.Employment.choices, empty_label=_("Any")
+    )
+    residence_commune = django_filters.ModelChoiceFilter(
+        label=_("residence commune"),
+        queryset=AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE),
     )
     category = django_filters.ChoiceFilter(
         label=_("Classification"),
@@ -60,23 +74,26 @@ class MemberFilter(django_filters.FilterSet):
             "organization",
             "gender",
             "employment",
+            "residence_commune",
             "category",
             "reason",
             "classified_on",
             "sort",
         ]
 
-    organization_obj: Organization | None = None
+    @property
+    def organization_obj(self) -> Organization | None:
+        """The organization the list is narrowed to, once the filters are valid."""
+        return getattr(self.form, "cleaned_data", {}).get("organization")
 
     def filter_search(self, queryset: MemberQuerySet, name: str, value: str) -> MemberQuerySet:
         # the citizen ID is matched only where the user may read it (one rule, in search)
         return queryset.search(value, user=self.request.user)
 
     def filter_organization(
-        self, queryset: MemberQuerySet, name: str, value: Any
+        self, queryset: MemberQuerySet, name: str, value: Organization | None
     ) -> MemberQuerySet:
-        self.organization_obj = get_organization_for_user(self.request.user, int(value))
-        return queryset.in_subtree(self.organization_obj)
+        return queryset.in_subtree(value) if value is not None else queryset
 
     def filter_noop(self, queryset: MemberQuerySet, name: str, value: str) -> MemberQuerySet:
         return queryset  # ordering is applied last, in filter_queryset

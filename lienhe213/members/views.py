@@ -28,7 +28,8 @@ from lienhe213.registry.exports import EXPORT_FORMATS
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     """Members the user may see, searched and filtered; htmx gets the results only;
-    ``?format=xlsx`` exports every matching row.
+    ``?format=xlsx`` exports every matching row; 400 for a filter that cannot be read
+    (an organization out of sight among them, as in the API).
 
     Paged without a total (``peek_page``): counting a province's members costs as much
     as showing the page, and prev/next is all a phone needs.
@@ -38,18 +39,22 @@ def member_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     members = Member.objects.visible_to(user).select_related("organization")
     filterset = MemberFilter(request.GET, queryset=members, request=request)
-    if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
+    valid = filterset.is_valid()
+    if valid and (fmt := request.GET.get("format")) in EXPORT_FORMATS:
         rows = filterset.qs.select_related("residence_commune", "residence_community")
         scope = filterset.organization_obj.name if filterset.organization_obj else ""
         return exports.members_xlsx(rows.iterator(chunk_size=500), scope, fmt=fmt)
-    page = peek_page(filterset.qs, request.GET.get("page"))
+    page = peek_page(filterset.qs if valid else members.none(), request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
         "query": query_without_page(request),
         "can_create": has_capability(user, Capability.EDIT_MEMBERS),
     }
-    return render_page(request, "members/member_list.html", context, "results")
+    response = render_page(request, "members/member_list.html", context, "results")
+    if not valid:
+        response.status_code = 400  # a filter that cannot be read, as in the API
+    return response
 
 
 @login_required

@@ -12,7 +12,6 @@ call and with the same scoping:
 from collections.abc import Callable
 from typing import Any
 
-import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,12 +21,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lienhe213.core.api import stale_aware
-from lienhe213.core.filters import IdFilter
+from lienhe213.core.api import stale_aware, validated_input
 from lienhe213.notices import access, services
+from lienhe213.notices.filters import NoticeFilter
 from lienhe213.notices.forms import routes
-from lienhe213.notices.models import Kind, Notice, NoticeReply
-from lienhe213.notices.queries import NoticeQuerySet
+from lienhe213.notices.models import Notice, NoticeReply
 from lienhe213.notices.serializers import (
     CloseSerializer,
     NoticeConflictSerializer,
@@ -37,48 +35,8 @@ from lienhe213.notices.serializers import (
     ReplySerializer,
     VersionSerializer,
 )
-from lienhe213.organizations.api import validated_input
-from lienhe213.organizations.filters import VisibleOrganizationFilter
-from lienhe213.organizations.models import Organization
 
 RELATED = ("member", "sender", "recipient")
-
-
-class NoticeFilter(django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(label=_("kind"), choices=Kind.choices)
-    status = django_filters.ChoiceFilter(label=_("status"), choices=Notice.Status.choices)
-    member = IdFilter(label=_("member"), field_name="member_id")
-    inbox = VisibleOrganizationFilter(
-        label=_("inbox"),
-        method="filter_inbox",
-        help_text=_("Notices addressed to this organization or one below it."),
-    )
-    outbox = VisibleOrganizationFilter(
-        label=_("outbox"),
-        method="filter_outbox",
-        help_text=_("Notices sent by this organization or one below it."),
-    )
-    overdue = django_filters.BooleanFilter(
-        label=_("overdue"),
-        method="filter_overdue",
-        help_text=_("Unanswered past the answer deadline, as of today."),
-    )
-
-    class Meta:
-        model = Notice
-        fields = ["kind", "status", "member", "inbox", "outbox", "overdue"]
-
-    def filter_inbox(self, queryset: NoticeQuerySet, name: str, value: Organization | None) -> Any:
-        return queryset.inbox(value) if value is not None else queryset
-
-    def filter_outbox(self, queryset: NoticeQuerySet, name: str, value: Organization | None) -> Any:
-        return queryset.outbox(value) if value is not None else queryset
-
-    def filter_overdue(self, queryset: NoticeQuerySet, name: str, value: Any) -> Any:
-        if value is None:
-            return queryset
-        overdue = queryset.overdue(on=timezone.localdate())
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
 def _responses(code: int = 200) -> dict[int, Any]:

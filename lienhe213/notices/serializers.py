@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lienhe213.core.fields import VisiblePrimaryKeyField
 from lienhe213.notices.models import Kind, Notice, NoticeReply
-from lienhe213.organizations.api import VisibleOrganizationField
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import ResidenceLink
 
@@ -89,25 +89,21 @@ class NoticeDetailSerializer(NoticeSerializer):
         read_only_fields = fields
 
 
-class VisibleLinkField(serializers.PrimaryKeyRelatedField[ResidenceLink]):
-    """A residence link id among those the requesting user may see."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(queryset=ResidenceLink.objects.all(), **kwargs)
-
-    def get_queryset(self) -> Any:
-        request = self.context.get("request")
-        if request is None:
-            return ResidenceLink.objects.none()
-        return ResidenceLink.objects.visible_to(request.user).select_related(
-            "member", "workplace_organization", "residence_commune_organization", "residence_cell"
-        )
-
-
 class NoticeCreateSerializer(serializers.Serializer[Any]):
-    link = VisibleLinkField(help_text=_("The member's residence link the notice is about."))
+    link = VisiblePrimaryKeyField(
+        model=ResidenceLink,
+        related=(
+            "member",
+            "workplace_organization",
+            "residence_commune_organization",
+            "residence_cell",
+        ),
+        help_text=_("The member's residence link the notice is about."),
+    )
     kind = KindField()
-    sender = VisibleOrganizationField(help_text=_("The side of the link you write for."))
+    sender = VisiblePrimaryKeyField(
+        model=Organization, help_text=_("The side of the link you write for.")
+    )
     # The other side usually lies outside the sender's subtree; the service checks it
     # is the link's other side.
     recipient = serializers.PrimaryKeyRelatedField(

@@ -18,139 +18,26 @@ Writes go through ``organizations.services``; serializers only check shapes.
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability, sees_everything
+from lienhe213.core.api import validated_input
 from lienhe213.organizations import services
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.filters import OrganizationFilter
-from lienhe213.organizations.models import Organization, OrganizationHistory
-
-
-def validated_input(
-    serializer_class: type[serializers.Serializer[Any]], request: Request
-) -> dict[str, Any]:
-    """The request body checked by ``serializer_class`` (400 with field errors if not)."""
-    serializer = serializer_class(data=request.data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-class VisibleOrganizationField(serializers.PrimaryKeyRelatedField[Organization]):
-    """An organization id, looked up among the organizations the requesting user may see."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(queryset=Organization.objects.all(), **kwargs)
-
-    def get_queryset(self) -> QuerySet[Organization]:
-        request = self.context.get("request")
-        if request is None:
-            return Organization.objects.none()
-        return Organization.objects.visible_to(request.user)
-
-
-class OrganizationSerializer(serializers.ModelSerializer[Organization]):
-    administrative_unit_name = serializers.CharField(
-        source="administrative_unit.name", allow_null=True, read_only=True
-    )
-    community_name = serializers.CharField(source="community.name", allow_null=True, read_only=True)
-    is_current = serializers.BooleanField(read_only=True)
-
-    class Meta:
-        model = Organization
-        fields = [
-            "id",
-            "code",
-            "name",
-            "kind",
-            "side",
-            "parent",
-            "depth",
-            "administrative_unit",
-            "administrative_unit_name",
-            "community",
-            "community_name",
-            "valid_from",
-            "valid_until",
-            "is_current",
-            "merged_into",
-        ]
-        read_only_fields = fields
-
-
-class OrganizationHistorySerializer(serializers.ModelSerializer[OrganizationHistory]):
-    # Named "event" (its label) so the schema does not clash with Organization.kind.
-    event = serializers.ChoiceField(
-        source="kind", choices=OrganizationHistory.Kind.choices, read_only=True
-    )
-
-    class Meta:
-        model = OrganizationHistory
-        fields = [
-            "event",
-            "effective_date",
-            "old_name",
-            "new_name",
-            "old_parent",
-            "new_parent",
-            "successor",
-        ]
-        read_only_fields = fields
-
-
-class OrganizationDetailSerializer(OrganizationSerializer):
-    ancestors = serializers.SerializerMethodField(
-        help_text=_("Ids of the organizations above this one, from the root down.")
-    )
-    history = OrganizationHistorySerializer(many=True, read_only=True)
-
-    class Meta(OrganizationSerializer.Meta):
-        fields = [*OrganizationSerializer.Meta.fields, "ancestors", "history"]
-        read_only_fields = fields
-
-    def get_ancestors(self, obj: Organization) -> list[int]:
-        return obj.ancestor_ids()[:-1]
-
-
-class OrganizationCreateSerializer(serializers.ModelSerializer[Organization]):
-    # "parent" shadows Field.parent (the enclosing serializer) only for the type checker:
-    # declared fields are taken off the class by the serializer metaclass.
-    parent = VisibleOrganizationField(allow_null=True)  # type: ignore[assignment]
-
-    class Meta:
-        model = Organization
-        fields = [
-            "name",
-            "kind",
-            "side",
-            "parent",
-            "code",
-            "administrative_unit",
-            "community",
-            "valid_from",
-        ]
-        # Uniqueness of the code is the service's rule; it answers on the field.
-        extra_kwargs: dict[str, dict[str, Any]] = {"code": {"validators": []}}
-
-
-class RenameSerializer(serializers.Serializer[Any]):
-    name = serializers.CharField(label=_("new name"), max_length=200)
-    effective_date = serializers.DateField(label=_("effective date"))
-
-
-class MoveSerializer(serializers.Serializer[Any]):
-    new_parent = VisibleOrganizationField(label=_("new parent organization"))
-    effective_date = serializers.DateField(label=_("effective date"))
-
-
-class MergeSerializer(serializers.Serializer[Any]):
-    into = VisibleOrganizationField(label=_("merge into"))
-    effective_date = serializers.DateField(label=_("effective date"))
+from lienhe213.organizations.models import Organization
+from lienhe213.organizations.serializers import (
+    MergeSerializer,
+    MoveSerializer,
+    OrganizationCreateSerializer,
+    OrganizationDetailSerializer,
+    OrganizationSerializer,
+    RenameSerializer,
+)
 
 
 def _require_manage(user: AnyUser, org: Organization | None) -> None:

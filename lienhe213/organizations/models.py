@@ -190,6 +190,36 @@ class Organization(models.Model):
     def is_grassroots(self) -> bool:
         return self.kind in self.GRASSROOTS_KINDS
 
+    @property
+    def is_provincial_committee(self) -> bool:
+        """The provincial committee: it opens comment campaigns and keeps the deadline
+        calendar."""
+        return self.kind == self.Kind.PROVINCIAL_COMMITTEE
+
+    @property
+    def is_commune_committee(self) -> bool:
+        """A residential grassroots committee (a commune's or ward's): it receives the
+        letters of its residents, assigns them to cells and confirms their comments."""
+        return self.kind == self.Kind.GRASSROOTS_COMMITTEE and self.side == self.Side.RESIDENTIAL
+
+    @property
+    def is_residential_cell(self) -> bool:
+        """A residential cell: members living in its community are introduced to it and
+        attend its meetings; it writes their comments."""
+        return self.kind == self.Kind.CELL and self.side == self.Side.RESIDENTIAL
+
+    @property
+    def has_tracking_book(self) -> bool:
+        """Whether the organization keeps a tracking book of the members introduced to
+        its residence: a commune committee or a residential cell (Regulation 213)."""
+        return self.is_commune_committee or self.is_residential_cell
+
+    @property
+    def is_workplace_unit(self) -> bool:
+        """A grassroots committee or cell not on the residence side: its working members
+        are introduced to where they live."""
+        return self.side != self.Side.RESIDENTIAL and self.is_grassroots
+
     def is_in_subtree_of(self, other: "Organization") -> bool:
         return self.path.startswith(other.path)
 

@@ -23,7 +23,6 @@ Residence-only viewers get no party card or dossier number (``residence_only``).
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,30 +34,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lienhe213.accounts.access import Capability, has_capability, sees_everything
-from lienhe213.core.api import stale_aware
+from lienhe213.core.api import stale_aware, validated_input
 from lienhe213.core.errors import DomainError
-from lienhe213.core.filters import IdFilter
 from lienhe213.members.models import Member
-from lienhe213.organizations.api import validated_input
-from lienhe213.organizations.filters import VisibleOrganizationFilter, visible_organizations
-from lienhe213.organizations.models import Organization
 from lienhe213.registry import access, services
-from lienhe213.registry.filters import (
-    DAY_FILTERS,
-    PERIOD_FILTERS,
-    SIDE_CHOICES,
-    StepDateFilters,
-    SubtreeLinkForm,
-    dated,
-    noop,
-)
+from lienhe213.registry.filters import ClassificationFilter, ResidenceLinkFilter
 from lienhe213.registry.models import Category, ExemptionDecision, LinkEvent, ResidenceLink
-from lienhe213.registry.queries import (
-    ExemptionDecisionQuerySet,
-    ResidenceLinkQuerySet,
-    link_scope_condition,
-    side_condition,
-)
 from lienhe213.registry.reconciliation import reconcile
 from lienhe213.registry.serializers import (
     AcknowledgeSerializer,
@@ -98,103 +79,6 @@ LINK_RELATIONS = (
 def _history() -> "Prefetch[Any]":
     """A link's history in the order it happened, with who recorded each step."""
     return Prefetch("events", queryset=LinkEvent.objects.select_related("by").order_by("at", "pk"))
-
-
-def residence_organizations(request: Any) -> QuerySet[Organization]:
-    """Organizations a residence filter may name: those the user sees, and any
-    residential organization (a workplace looks up where its members are registered)."""
-    return visible_organizations(request) | Organization.objects.filter(
-        side=Organization.Side.RESIDENTIAL
-    )
-
-
-class LinkFilterForm(SubtreeLinkForm):
-    """A side is read under an organization: ``side`` needs ``subtree``."""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("side") and data.get("subtree") is None:
-            self.add_error("side", _("A side is read under an organization: give subtree too."))
-        return data
-
-
-class ResidenceLinkFilter(StepDateFilters):
-    status = django_filters.ChoiceFilter(label=_("status"), choices=ResidenceLink.Status.choices)
-    category = django_filters.ChoiceFilter(label=_("category"), choices=Category.choices)
-    workplace_organization = VisibleOrganizationFilter(
-        label=_("workplace committee"),
-        method="filter_workplace",
-        help_text=_("Links held by this workplace organization and everything below it."),
-    )
-    residence_commune_organization = VisibleOrganizationFilter(
-        label=_("residence"),
-        queryset=residence_organizations,
-        method="filter_residence",
-        help_text=_("Links held at the residence by this organization or its cells."),
-    )
-    residence_cell = VisibleOrganizationFilter(
-        label=_("residential cell"), queryset=residence_organizations
-    )
-    overdue = django_filters.BooleanFilter(
-        label=_("overdue"),
-        method="filter_overdue",
-        help_text=_("Letters still not received after their deadline, as of today."),
-    )
-    member = IdFilter(label=_("member"), field_name="member_id")
-    # The rows behind a report's link figures (ADR 0008), as ``registry:subtree_links``.
-    subtree = VisibleOrganizationFilter(
-        label=_("in the subtree of"),
-        method=noop,
-        help_text=_("Links either side of which lies under this organization."),
-    )
-    side = django_filters.ChoiceFilter(
-        label=_("side"),
-        choices=SIDE_CHOICES,
-        method=noop,
-        help_text=_("With subtree: the side a report's child row counts a link on."),
-    )
-
-    class Meta:
-        model = ResidenceLink
-        fields = [
-            "status",
-            "category",
-            "workplace_organization",
-            "residence_commune_organization",
-            "residence_cell",
-            "overdue",
-            "member",
-            "subtree",
-            "side",
-            *PERIOD_FILTERS,
-            *DAY_FILTERS,
-        ]
-        form = LinkFilterForm
-
-    def filter_queryset(self, queryset: Any) -> Any:
-        queryset = super().filter_queryset(queryset)
-        data = self.form.cleaned_data
-        if (subtree := data.get("subtree")) is not None:
-            queryset = queryset.filter(link_scope_condition([subtree.path]))
-            if side := data.get("side"):
-                queryset = queryset.filter(side_condition(side, [subtree.path]))
-        return dated(queryset, data)[0]
-
-    def filter_workplace(
-        self, queryset: ResidenceLinkQuerySet, name: str, value: Organization | None
-    ) -> Any:
-        return queryset.at_workplace(value) if value is not None else queryset
-
-    def filter_residence(
-        self, queryset: ResidenceLinkQuerySet, name: str, value: Organization | None
-    ) -> Any:
-        return queryset.at_residence(value) if value is not None else queryset
-
-    def filter_overdue(self, queryset: ResidenceLinkQuerySet, name: str, value: Any) -> Any:
-        if value is None:
-            return queryset
-        overdue = queryset.overdue(on=timezone.localdate())
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
 
 def _stale_aware(link: ResidenceLink, version: int, call: Callable[[], T]) -> T | Response:
@@ -458,34 +342,6 @@ class LetterViewSet(viewsets.GenericViewSet[ResidenceLink]):
         context = {"request": request, "today": timezone.localdate()}
         body = ResidenceLinkSerializer(fresh, many=True, context=context).data
         return Response(body, status=status.HTTP_201_CREATED)
-
-
-class ClassificationFilter(django_filters.FilterSet):
-    member = IdFilter(label=_("member"), field_name="member_id")
-    category = django_filters.ChoiceFilter(label=_("category"), choices=Category.choices)
-    decided_by = VisibleOrganizationFilter(
-        label=_("decided by"),
-        method="filter_decided_by",
-        help_text=_("Decisions of this organization and of everything below it."),
-    )
-    in_force = django_filters.BooleanFilter(
-        label=_("in force"), method="filter_in_force", help_text=_("In force today.")
-    )
-
-    class Meta:
-        model = ExemptionDecision
-        fields = ["member", "category", "decided_by", "in_force"]
-
-    def filter_decided_by(
-        self, queryset: ExemptionDecisionQuerySet, name: str, value: Organization | None
-    ) -> Any:
-        return queryset.filter(decided_by__path__under=value.path) if value else queryset
-
-    def filter_in_force(self, queryset: ExemptionDecisionQuerySet, name: str, value: Any) -> Any:
-        if value is None:
-            return queryset
-        in_force = queryset.in_force(on=timezone.localdate())
-        return in_force if value else queryset.exclude(pk__in=in_force.values("pk"))
 
 
 @extend_schema_view(

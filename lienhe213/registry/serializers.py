@@ -17,8 +17,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lienhe213.accounts.api import VisibleMemberField
-from lienhe213.organizations.api import VisibleOrganizationField
+from lienhe213.core.fields import VisiblePrimaryKeyField
+from lienhe213.members.models import Member
 from lienhe213.organizations.models import Community, Organization
 from lienhe213.registry.access import residence_only
 from lienhe213.registry.models import (
@@ -253,7 +253,8 @@ class ExemptResultSerializer(serializers.Serializer[Any]):
 
 
 class ReconciliationQuerySerializer(serializers.Serializer[Any]):
-    organization = VisibleOrganizationField(
+    organization = VisiblePrimaryKeyField(
+        model=Organization,
         label=_("organization"),
         required=False,
         help_text=_("The subtree to check; required unless you see the whole database."),
@@ -265,9 +266,11 @@ class ReconciliationQuerySerializer(serializers.Serializer[Any]):
 
 
 class IssueLettersSerializer(serializers.Serializer[Any]):
-    workplace_organization = VisibleOrganizationField(label=_("workplace committee"))
+    workplace_organization = VisiblePrimaryKeyField(
+        model=Organization, label=_("workplace committee")
+    )
     members = serializers.ManyRelatedField(
-        child_relation=VisibleMemberField(), label=_("members"), allow_empty=True
+        child_relation=VisiblePrimaryKeyField(model=Member), label=_("members"), allow_empty=True
     )
     issued_on = _date(_("issued on"))
     residence_commune = CommuneField(
@@ -297,7 +300,7 @@ class ReturnSerializer(serializers.Serializer[Any]):
 
 class AssignSerializer(serializers.Serializer[Any]):
     version = _version()
-    cell = VisibleOrganizationField(label=_("residential cell"))
+    cell = VisiblePrimaryKeyField(model=Organization, label=_("residential cell"))
     assigned_on = _date(_("assigned on"))
 
 
@@ -315,7 +318,7 @@ class MoveResidenceSerializer(serializers.Serializer[Any]):
 
 class ChangeWorkplaceSerializer(serializers.Serializer[Any]):
     version = _version()
-    workplace = VisibleOrganizationField(label=_("new workplace committee"))
+    workplace = VisiblePrimaryKeyField(model=Organization, label=_("new workplace committee"))
     changed_on = _date(_("changed on"))
 
 
@@ -324,7 +327,7 @@ class _DecisionFields(serializers.Serializer[Any]):
     reason = serializers.ChoiceField(
         label=_("reason"), choices=Reason.choices, required=False, allow_blank=True, default=""
     )
-    decided_by = VisibleOrganizationField(label=_("decided by"))
+    decided_by = VisiblePrimaryKeyField(model=Organization, label=_("decided by"))
     decided_on = _date(_("decision date"))
     valid_from = serializers.DateField(
         label=_("valid from"),
@@ -339,8 +342,8 @@ class _DecisionFields(serializers.Serializer[Any]):
     review_on = serializers.DateField(
         label=_("review date"), required=False, allow_null=True, default=None
     )
-    proposed_by = VisibleOrganizationField(
-        label=_("proposed by"), required=False, allow_null=True, default=None
+    proposed_by = VisiblePrimaryKeyField(
+        model=Organization, label=_("proposed by"), required=False, allow_null=True, default=None
     )
     evidence = serializers.CharField(
         label=_("evidence"), required=False, allow_blank=True, default=""
@@ -352,7 +355,7 @@ class ExemptSerializer(_DecisionFields):
 
 
 class ClassificationCreateSerializer(_DecisionFields):
-    member = VisibleMemberField(label=_("member"))
+    member = VisiblePrimaryKeyField(model=Member, label=_("member"))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["category"] == Category.NORMAL:
@@ -391,13 +394,20 @@ class RevokeSerializer(serializers.Serializer[Any]):
 
 
 class RemapSerializer(serializers.Serializer[Any]):
-    # "source" shadows Field.source only for the type checker (see organizations.api).
-    source = VisibleOrganizationField(  # type: ignore[assignment]
-        label=_("merged commune committee or cell")
+    # "source" shadows Field.source only for the type checker (see organizations.serializers).
+    source = VisiblePrimaryKeyField(  # type: ignore[assignment]
+        model=Organization,
+        label=_("merged commune committee or cell"),
     )
-    commune = VisibleOrganizationField(label=_("commune committee the links move to"))
-    cell = VisibleOrganizationField(
-        label=_("cell the links move to"), required=False, allow_null=True, default=None
+    commune = VisiblePrimaryKeyField(
+        model=Organization, label=_("commune committee the links move to")
+    )
+    cell = VisiblePrimaryKeyField(
+        model=Organization,
+        label=_("cell the links move to"),
+        required=False,
+        allow_null=True,
+        default=None,
     )
     community = serializers.PrimaryKeyRelatedField(
         label=_("only members living in this community"),

@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lienhe213.organizations.api import validated_input
+from lienhe213.core.api import validated_input
 from lienhe213.reminders import services
 from lienhe213.reminders.models import Notification
 from lienhe213.reminders.serializers import (

@@ -4,7 +4,6 @@ API: the same functions, services and scoping as the pages."""
 from collections.abc import Callable
 from typing import Any
 
-import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,17 +21,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lienhe213.accounts.access import Capability, has_capability
-from lienhe213.core.api import stale_aware
-from lienhe213.core.filters import YearFilter
+from lienhe213.core.api import stale_aware, validated_input
 from lienhe213.organizations.access import get_organization_for_user
-from lienhe213.organizations.api import validated_input
-from lienhe213.organizations.filters import VisibleOrganizationFilter
-from lienhe213.organizations.models import Organization
 from lienhe213.reports import access, services
+from lienhe213.reports.filters import CommendationFilter
 from lienhe213.reports.forms import PeriodForm
 from lienhe213.reports.indicators import compute
 from lienhe213.reports.models import Commendation
-from lienhe213.reports.queries import CommendationQuerySet
 from lienhe213.reports.review import build_review, review_body
 from lienhe213.reports.serializers import (
     CommendationConflictSerializer,
@@ -130,25 +125,6 @@ class ReviewView(APIView):
             raise exceptions.ValidationError({"year": ["Between 2020 and 2100."]})
         review = build_review(user=user, organization=org, year=year, today=timezone.localdate())
         return Response(review_body(review))
-
-
-class CommendationFilter(django_filters.FilterSet):
-    year = YearFilter(label=_("year"))
-    status = django_filters.ChoiceFilter(label=_("status"), choices=Commendation.Status.choices)
-    organization = VisibleOrganizationFilter(
-        label=_("organization"),
-        method="filter_organization",
-        help_text=_("Commendations of this organization's units and members."),
-    )
-
-    class Meta:
-        model = Commendation
-        fields = ["year", "status", "organization"]
-
-    def filter_organization(
-        self, queryset: CommendationQuerySet, name: str, value: Organization | None
-    ) -> Any:
-        return queryset.under([value.path]) if value is not None else queryset
 
 
 def _responses(code: int = 200) -> dict[int, Any]:

@@ -8,8 +8,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lienhe213.comments.models import CommentRequest
+from lienhe213.core.fields import VisiblePrimaryKeyField
 from lienhe213.members.models import Member
-from lienhe213.organizations.api import VisibleOrganizationField
+from lienhe213.organizations.models import Organization
 from lienhe213.reports.models import Commendation
 
 
@@ -82,8 +83,8 @@ class CommendationSerializer(serializers.ModelSerializer[Commendation]):
 
 class ProposeSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField(min_value=2020, max_value=2100)
-    proposed_by_organization = VisibleOrganizationField()
-    organization = VisibleOrganizationField(required=False, allow_null=True)
+    proposed_by_organization = VisiblePrimaryKeyField(model=Organization)
+    organization = VisiblePrimaryKeyField(model=Organization, required=False, allow_null=True)
     member = serializers.PrimaryKeyRelatedField(
         queryset=Member.objects.all(), required=False, allow_null=True
     )

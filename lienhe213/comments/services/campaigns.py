@@ -32,7 +32,7 @@ def open_campaign(
     workplaces request comments and the deadline for returning them."""
     province = Organization.objects.get(pk=province.pk)
     access.require_campaign_side(by, province)
-    if province.kind != Organization.Kind.PROVINCIAL_COMMITTEE or not province.is_current:
+    if not province.is_provincial_committee or not province.is_current:
         raise DomainError(
             _("“%(org)s” is not a current provincial committee.") % {"org": province.name}
         )

@@ -66,14 +66,15 @@ def test_export_applies_the_filters(client, world):
     )
 
 
-def test_export_of_an_organization_out_of_sight_is_404(client, world):
+def test_export_of_an_organization_out_of_sight_is_400_and_no_workbook(client, world):
     client.force_login(world.commune_clerk)
 
     response = client.get(
         reverse("members:list"), {"format": "xlsx", "organization": world.commune_b_committee.pk}
     )
 
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
 
 
 def test_member_without_a_committee_role_exports_only_themselves(client, world):

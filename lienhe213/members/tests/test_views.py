@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from conftest import member_fields
 from lienhe213.core.models import AuditEvent
@@ -117,12 +118,33 @@ def test_list_restricted_to_an_organization_subtree(client, world):
     assert _names(response) == ["Lò Văn Pọm"]
 
 
-def test_list_of_an_organization_outside_scope_is_404(client, world):
+def test_list_of_an_organization_outside_scope_is_400_with_no_rows(client, world):
     client.force_login(world.commune_clerk)
 
     response = client.get(reverse("members:list"), {"organization": world.commune_b_committee.pk})
 
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert _names(response) == []
+    assert list(response.context["filter"].errors) == ["organization"]
+
+
+@pytest.mark.parametrize("organization", ["commune_b_committee", "forged"])
+def test_page_and_api_give_the_same_answer_to_an_organization_out_of_sight(
+    client, world, organization
+):
+    """One filter set for both surfaces: an out-of-scope id and one that never existed
+    are the same invalid choice, 400 on the page and in the API."""
+    org_id = 987654 if organization == "forged" else getattr(world, organization).pk
+    client.force_login(world.commune_clerk)
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_authenticate(world.commune_clerk)
+
+    page = client.get(reverse("members:list"), {"organization": org_id})
+    listed = api.get("/api/v1/members/", {"organization": org_id})
+    exported = client.get(reverse("members:list"), {"organization": org_id, "format": "xlsx"})
+
+    assert (page.status_code, listed.status_code, exported.status_code) == (400, 400, 400)
+    assert list(page.context["filter"].errors) == list(listed.json()) == ["organization"]
 
 
 def test_htmx_request_gets_only_the_results_fragment(client, world):

@@ -27,7 +27,7 @@ HOLIDAY_NAME_LENGTH = PublicHoliday._meta.get_field("name").max_length or 150
 def may_manage_calendar(user: AnyUser, province: Organization) -> bool:
     """Whether ``user`` may change the deadline policy and holidays of ``province``."""
     return (
-        province.kind == Organization.Kind.PROVINCIAL_COMMITTEE
+        province.is_provincial_committee
         and province.is_current
         and has_capability(user, Capability.MANAGE_ORGANIZATIONS, province.path)
     )
@@ -36,7 +36,7 @@ def may_manage_calendar(user: AnyUser, province: Organization) -> bool:
 def _lock_province(by: AnyUser, province: Organization) -> Organization:
     """The province's row, locked so that changes to its calendar take turns."""
     locked = Organization.objects.select_for_update().get(pk=province.pk)
-    if locked.kind != Organization.Kind.PROVINCIAL_COMMITTEE:
+    if not locked.is_provincial_committee:
         raise DomainError(_("Only a provincial committee has a deadline calendar."))
     if not may_manage_calendar(by, locked):
         raise DomainError(_("You may not change the deadline calendar of this province."))
