@@ -21,7 +21,10 @@ uses their mean):
 - that ward's member search ``/members/?q=nguyen`` as its clerk, at least 0.25×;
 
 and for every page a p99 latency of at most 150 ms. Beside each: the queries of one
-request (the same settings, through the test client in this process).
+request (the same settings, through the test client in this process) and the workers'
+CPU time per request over 20 requests one after another (read from /proc once the
+workers are idle), with the bare page's CPU time over it: on a shared machine the
+requests a second follow the load of the others, the CPU time much less.
 
 Uses the hagiang-2023 database at ``BENCH_MEMBERS_DATABASE_URL`` when given (SQLite or
 PostgreSQL), else seeds one (see _common.py). The accounts it adds (``bench-http-…``)
@@ -53,6 +56,7 @@ CONNECTIONS = 16
 WORKERS = 2
 SECONDS = int(os.environ.get("BENCH_HTTP_SECONDS", "5"))
 P99_TARGET_MS = 150.0
+CPU_REQUESTS = 20
 BARE = "/_bench/bare/"
 _SESSIONS: list[str] = []  # the session keys written here, removed at the end
 
@@ -67,6 +71,7 @@ class Page:
     rps: float = 0.0
     p50: float = 0.0
     p99: float = 0.0
+    cpu_ms: float = 0.0  # the workers' CPU time per request
     errors: str = ""
 
 
@@ -193,6 +198,43 @@ def count_queries(page: Page) -> int:
     return len(queries)
 
 
+def workers_cpu_seconds(server: subprocess.Popen[bytes]) -> float:
+    """The CPU time (user and system) the server's workers have used so far: on a
+    shared machine, what a request costs whatever the waits for a core."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    ticks = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a worker restarted
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def idle(server: subprocess.Popen[bytes]) -> float:
+    """Wait until the workers have drained what wrk left queued; their CPU time then."""
+    used = workers_cpu_seconds(server)
+    while True:
+        time.sleep(0.3)
+        now = workers_cpu_seconds(server)
+        if now - used < 0.01:
+            return now
+        used = now
+
+
+def cpu_per_request(server: subprocess.Popen[bytes], port: int, page: Page) -> float:
+    """The workers' CPU milliseconds per request over ``CPU_REQUESTS`` requests one
+    after another: what the page costs, whatever the load of the machine."""
+    used = idle(server)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for _ in range(CPU_REQUESTS):
+        conn.request("GET", page.path, headers={"Cookie": page.cookie})
+        conn.getresponse().read()
+    conn.close()
+    return (idle(server) - used) * 1000 / CPU_REQUESTS
+
+
 def check(port: int, page: Page) -> None:
     """The page answers 200 over HTTP (not a redirect to the login or the second factor)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -213,7 +255,7 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def wrk(port: int, page: Page, seconds: int) -> None:
+def wrk(port: int, page: Page, seconds: int) -> int:
     done = subprocess.run(  # noqa: S603  (Debian's wrk, found on the PATH)
         [
             shutil.which("wrk") or "wrk",
@@ -240,6 +282,7 @@ def wrk(port: int, page: Page, seconds: int) -> None:
     page.p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     problems = re.findall(r"(Non-2xx or 3xx responses: \d+|Socket errors: .*)", out)
     page.errors = "; ".join(problems)
+    return int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
 
 
 def load() -> str:
@@ -280,6 +323,7 @@ def run(url: str) -> None:
                 # page's queued requests drained before the measured run.
                 wrk(port, page, 2)
                 wrk(port, page, SECONDS)
+                page.cpu_ms = cpu_per_request(server, port, page)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -296,24 +340,33 @@ def report(url: str, cell: Any, ward: Any, pages: list[Page]) -> None:
     )
     print(f"cell: {cell.name}; ward: {ward.name} (pk {ward.pk})")
     bare = (pages[0].rps + pages[-1].rps) / 2
+    bare_cpu = (pages[0].cpu_ms + pages[-1].cpu_ms) / 2
     print(
         f"{'page':24} {'queries':>7} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'ratio':>6} {'target':>7}  verdict"
+        f"{'ratio':>6} {'target':>7}  {'CPU ms':>6} {'CPU ratio':>9}  verdict"
     )
     failed = 0
     for page in pages:
         ratio = page.rps / bare if bare else 0.0
+        cpu_ratio = bare_cpu / page.cpu_ms if page.cpu_ms else 0.0
         ok = ratio >= page.target and page.p99 <= P99_TARGET_MS and not page.errors
         failed += not ok
         target = f"≥{page.target:.2f}" if page.target else ""
         verdict = "ok" if ok else "OVER"
         print(
             f"{page.label:24} {page.queries:7} {page.rps:7.0f} {page.p50:7.1f} {page.p99:7.1f} "
-            f"{ratio:6.2f} {target:>7}  {verdict} {page.errors}"
+            f"{ratio:6.2f} {target:>7}  {page.cpu_ms:6.1f} {cpu_ratio:9.2f}  {verdict} "
+            f"{page.errors}"
         )
     print(
         f"targets: the ratio to the bare page as shown, p99 at most {P99_TARGET_MS:.0f} ms: "
         f"{'all met' if not failed else f'{failed} missed'} (load average {load()})"
+    )
+    print(
+        "CPU ms: the workers' CPU time per request, over "
+        f"{CPU_REQUESTS} requests one after another (the database server's own is not "
+        "counted); CPU ratio: the bare page's CPU time over the page's, the ratio the "
+        "requests a second would have on an otherwise idle machine"
     )
 
 
