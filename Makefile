@@ -10,7 +10,7 @@ export UV_PYTHON_DOWNLOADS = never
 # settings are off by default when nothing is set).
 export DJANGO_DEBUG ?= 1
 
-.PHONY: install run system-deps pdf-deps browser test lint messages bench
+.PHONY: install run system-deps pdf-deps browser test lint messages bench bench-deps
 
 install:
 	@command -v uv >/dev/null 2>&1 || test -x .tools/bin/uv || \
@@ -60,5 +60,12 @@ lint:
 messages:
 	$(PY) manage.py makemessages -l vi --no-obsolete --add-location file -i ".venv/*" -i ".tools/*" -i "staticfiles/*" -i "bench/*"
 
-bench:
+# The HTTP benchmark (bench/bench_http.py) loads gunicorn with Debian's wrk.
+bench-deps:
+	@command -v wrk >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+		else echo "The HTTP benchmark needs wrk: sudo apt-get install wrk"; exit 1; fi; }
+
+bench: bench-deps
 	$(PY) bench/run_all.py

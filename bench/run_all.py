@@ -14,6 +14,7 @@ for script in (
     "bench_reminders.py",
     "bench_comments.py",
     "bench_inbox.py",
+    "bench_http.py",
     "bench_reports.py",
     "bench_documents.py",
     "bench_import.py",

@@ -117,30 +117,45 @@ class AuthenticatedHttpRequest(HtmxHttpRequest):
 
 
 _CACHE_ATTR = "_lienhe213_roles"
+_ASSIGNMENTS_ATTR = "_lienhe213_assignments"
 
 
-def roles_of(user: AnyUser) -> list[tuple[str, str]]:
-    """``(role, organization path)`` pairs of the user's current organizations.
+def assignments_of(user: AnyUser) -> list[RoleAssignment]:
+    """The user's role assignments over current organizations, each with its
+    organization: what every gatekeeper, the navigation and the inbox read.
 
     Cached on the user object, so a request asks the database once.
     """
     if not user.is_authenticated or not user.is_active:
         return []
-    cached: list[tuple[str, str]] | None = getattr(user, _CACHE_ATTR, None)
+    cached: list[RoleAssignment] | None = getattr(user, _ASSIGNMENTS_ATTR, None)
     if cached is None:
         cached = list(
             RoleAssignment.objects.filter(
                 user=user, organization__valid_until__isnull=True
-            ).values_list("role", "organization__path")
+            ).select_related("organization")
         )
+        setattr(user, _ASSIGNMENTS_ATTR, cached)
+    return cached
+
+
+def roles_of(user: AnyUser) -> list[tuple[str, str]]:
+    """``(role, organization path)`` pairs of the user's current organizations
+    (``assignments_of``: one query a request)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    cached: list[tuple[str, str]] | None = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = [(a.role, a.organization.path) for a in assignments_of(user)]
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
 
 def forget_roles(user: AnyUser) -> None:
     """Drop the cached roles after the user's assignments changed."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _ASSIGNMENTS_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def sees_everything(user: AnyUser) -> bool:

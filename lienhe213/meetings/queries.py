@@ -232,8 +232,28 @@ def links_absent_twice(scope: "Organization") -> "ResidenceLinkQuerySet":
 def meeting_flag_counts(scope: "Organization", *, on: datetime.date) -> dict[str, int]:
     """How many cells in ``scope`` have not met their members in six months and how
     many members were absent from their cell's last two meetings: the two numbers a
-    home page or a tracking book shows, in two COUNT queries whatever the size."""
+    home page or a tracking book shows, in one query whatever the size (the two COUNTs
+    as scalar subqueries of one SELECT, the rows neither ordered nor joined for show)."""
+    from lienhe213.organizations.models import Organization
+
+    counts = (
+        Organization.objects.filter(pk=scope.pk)
+        .values(
+            cells_without_meeting=_count(cells_without_recent_meeting(scope, on=on)),
+            absent_twice=_count(links_absent_twice(scope)),
+        )
+        .get()
+    )
     return {
-        "cells_without_meeting": cells_without_recent_meeting(scope, on=on).count(),
-        "absent_twice": links_absent_twice(scope).count(),
+        "cells_without_meeting": counts["cells_without_meeting"],
+        "absent_twice": counts["absent_twice"],
     }
+
+
+def _count(queryset: "models.QuerySet[Any, Any]") -> models.Subquery:
+    """``SELECT COUNT(*)`` of ``queryset`` as a scalar subquery."""
+    count = models.Func(models.F("pk"), function="COUNT", output_field=models.IntegerField())
+    return models.Subquery(
+        queryset.select_related(None).order_by().values(n=count),
+        output_field=models.IntegerField(),
+    )

@@ -22,10 +22,10 @@ from django.core.cache import cache
 from django.db.models import Count, F, QuerySet, Window
 from django.utils.translation import gettext as _
 
-from lienhe213.accounts.access import AnyUser, roles_of, sees_everything
+from lienhe213.accounts.access import AnyUser, assignments_of, roles_of, sees_everything
 from lienhe213.accounts.inbox.items import InboxGroup, InboxItem, InboxSection, Task, local_day
 from lienhe213.accounts.inbox.roles import TASKS, shortcuts
-from lienhe213.accounts.models import Role, RoleAssignment
+from lienhe213.accounts.models import Role
 from lienhe213.organizations.models import Organization
 
 __all__ = ["InboxGroup", "InboxItem", "InboxSection", "Task", "inbox", "menu_total"]
@@ -42,18 +42,16 @@ def has_inbox(user: AnyUser) -> bool:
 
 
 def _assignments(user: AnyUser) -> list[tuple[Role, Organization]]:
-    """The committee roles ``user`` holds over current organizations (one query); a
-    superuser without any works as an administrator over the roots of the tree."""
-    rows = [
-        (Role(a.role), a.organization)
-        for a in RoleAssignment.objects.held_by(user)
-        .current()
-        .filter(role__in=list(INBOX_ROLES))
-        .select_related("organization")
-        .order_by("organization__path", "role")
-    ]
+    """The committee roles ``user`` holds over current organizations (the request's one
+    read of the roles, ``access.assignments_of``); a superuser without any works as an
+    administrator over the roots of the tree."""
+    held = sorted(
+        (a for a in assignments_of(user) if a.role in INBOX_ROLES),
+        key=lambda a: (a.organization.path, a.role),
+    )
+    rows = [(Role(a.role), a.organization) for a in held]
     if not rows and sees_everything(user):
-        roots = Organization.objects.entry_points(user).order_by("path")
+        roots = Organization.objects.current().filter(parent__isnull=True).order_by("path")
         rows = [(Role.ADMINISTRATOR, org) for org in roots]
     return rows
 

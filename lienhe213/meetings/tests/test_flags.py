@@ -35,6 +35,17 @@ def test_counts_a_member_absent_twice_at_a_cell_that_met(world):
     assert counts == {"cells_without_meeting": 0, "absent_twice": 1}
 
 
+def test_both_flags_cost_one_query(world, django_assert_num_queries):
+    linked(world)
+    held_meeting(world, days_ago(100), {world.member_w1: "absent"})
+    held_meeting(world, days_ago(10), {world.member_w1: "absent"})
+
+    with django_assert_num_queries(1):
+        counts = meeting_flag_counts(world.commune_a_committee, on=timezone.localdate())
+
+    assert counts == {"cells_without_meeting": 0, "absent_twice": 1}
+
+
 def test_numbers_show_the_flags_to_the_committees_over_residential_cells(client, world):
     linked(world)
     overdue_a = reverse("meetings:overdue", args=[world.commune_a_committee.pk])

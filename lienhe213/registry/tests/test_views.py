@@ -558,6 +558,20 @@ def test_book_query_count_does_not_grow_with_rows(client, world, django_assert_m
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
+def test_book_page_reads_only_the_columns_it_shows(client, world, django_assert_max_num_queries):
+    members = linked_members(world, 3)
+    client.force_login(world.commune_clerk)
+
+    with django_assert_max_num_queries(20) as queries:
+        response = client.get(reverse("registry:book", args=[world.commune_a_committee.pk]))
+
+    assert len(response.context["rows"]) == 3
+    sqls = [q["sql"] for q in queries.captured_queries]
+    rows = [sql for sql in sqls if 'FROM "registry_residencelink"' in sql]
+    assert rows and all('"citizen_id"' not in sql and '"search_text"' not in sql for sql in rows)
+    assert all(member.full_name in response.text for member in members)
+
+
 # --- worklist and index ---------------------------------------------------------------
 
 

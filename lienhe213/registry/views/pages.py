@@ -36,6 +36,7 @@ from lienhe213.registry.models import Category, ExemptionDecision, ResidenceLink
 from lienhe213.registry.queries import classifications_on
 from lienhe213.registry.reconciliation import reconcile
 from lienhe213.registry.views._common import (
+    BOOK_PAGE_COLUMNS,
     BOOK_RELATED,
     REGISTRY_CAPABILITIES,
     WORKLIST_ROWS,
@@ -86,7 +87,7 @@ def book(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
     on_commune = org.is_commune_committee
     if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
         return _export_book(filterset.qs, org, today, on_commune, fmt=fmt)
-    page = peek_page(filterset.qs, request.GET.get("page"))
+    page = peek_page(filterset.qs.only(*BOOK_PAGE_COLUMNS), request.GET.get("page"))
     reasons = exemption_reasons([link.member_id for link in page.rows], today)
     context = {
         "organization": org,
