@@ -41,7 +41,7 @@ def test_both_flags_cost_one_query(world, django_assert_num_queries):
     held_meeting(world, days_ago(10), {world.member_w1: "absent"})
 
     with django_assert_num_queries(1):
-        counts = meeting_flag_counts(world.commune_a_committee, on=timezone.localdate())
+        counts = meeting_flag_counts(world.commune_a_committee, on=TODAY)
 
     assert counts == {"cells_without_meeting": 0, "absent_twice": 1}
 
