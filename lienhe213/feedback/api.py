@@ -194,7 +194,7 @@ class ReportViewSet(
     def match(self, request: Request, pk: str) -> Response:
         report = self._writable()
         data = validated_input(ReportMatchSerializer, request)
-        link = ResidenceLink.objects.filter(pk=data["link"]).first()
+        link = ResidenceLink.objects.visible_to(request.user).filter(pk=data["link"]).first()
         if link is None:
             raise DomainError(_("Choose one of the cell's linked members."), field="link")
         result = stale_aware(

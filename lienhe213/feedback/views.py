@@ -124,11 +124,7 @@ def _handled_organizations(user: Any) -> list[Organization]:
     residential commune below a higher committee they hold a role over."""
     residential = Organization.objects.current().filter(side=Organization.Side.RESIDENTIAL)
     if sees_everything(user):
-        paths = list(
-            Organization.objects.current()
-            .filter(parent__isnull=True)
-            .values_list("path", flat=True)
-        )
+        paths = list(Organization.objects.entry_points(user).values_list("path", flat=True))
     else:
         paths = queries.handler_paths(user)
     own = [
@@ -301,7 +297,9 @@ def _step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             if step == "match":
-                link = ResidenceLink.objects.filter(pk=data["link"]).first()
+                link = (
+                    ResidenceLink.objects.visible_to(request.user).filter(pk=data["link"]).first()
+                )
                 if link is None:
                     raise DomainError(_("Choose one of the cell's linked members."), field="link")
                 services.match_report(

@@ -33,6 +33,7 @@ ALLOWED: set[tuple[str, str, str]] = {
     # The stored version of a row the gatekeeper already gave, for a 409 answer.
     ("lienhe213.members.api", "Member", "Member.objects.values_list"),
     ("lienhe213.meetings.api", "Meeting", "Meeting.objects.values_list"),
+    ("lienhe213.feedback.api", "ResidentReport", "ResidentReport.objects.get"),
     ("lienhe213.notices.api", "Notice", "Notice.objects.values_list"),
     ("lienhe213.registry.api", "ResidenceLink", "ResidenceLink.objects.values_list"),
     ("lienhe213.registry.api", "Member", "Member.objects.filter"),
@@ -42,6 +43,7 @@ ALLOWED: set[tuple[str, str, str]] = {
     ("lienhe213.registry.api", "ResidenceLink", "ResidenceLink.objects.select_related"),
     ("lienhe213.organizations.api", "Organization", "Organization.objects.select_related"),
     ("lienhe213.meetings.api", "Meeting", "Meeting.objects.select_related"),
+    ("lienhe213.feedback.api", "ResidentReport", "ResidentReport.objects.select_related"),
     ("lienhe213.notices.api", "Notice", "Notice.objects.select_related"),
     ("lienhe213.registry.api", "ResidenceLink", "ResidenceLink.objects.filter"),
     ("lienhe213.documents.views", "DocumentBatch", "DocumentBatch.objects.values_list"),
@@ -56,6 +58,10 @@ ALLOWED: set[tuple[str, str, str]] = {
     # Organizations below one the gatekeeper gave (its cells, its children) or below
     # the reader's entry points.
     ("lienhe213.comments.views", "Organization", "Organization.objects.current"),
+    ("lienhe213.comments.views", "Organization", "Organization.objects.residential_cells_under"),
+    ("lienhe213.meetings.views", "Organization", "Organization.objects.residential_cells_under"),
+    # (the residential units under the paths the reader handles reports for)
+    ("lienhe213.feedback.views", "Organization", "Organization.objects.current"),
     ("lienhe213.meetings.views", "Organization", "Organization.objects.current"),
     ("lienhe213.organizations.views", "Organization", "Organization.objects.current"),
     ("lienhe213.registry.views.pages", "Organization", "Organization.objects.current"),
