@@ -29,6 +29,8 @@ class BoxFilterForm(forms.Form):
         choices=[("", _("All statuses")), *Notice.Status.choices],
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    # What the home page's "Notices to answer" lists: sent or acknowledged, not answered.
+    waiting = forms.BooleanField(label=_("Waiting for an answer"), required=False)
     # The rows behind a report's notice figures (ADR 0008): sent or received below the
     # organization, sent in a period, acknowledged, needing an answer, answered on time.
     both = forms.BooleanField(label=_("Sent or received"), required=False)

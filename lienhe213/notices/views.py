@@ -88,6 +88,8 @@ def box(request: AuthenticatedHttpRequest, org_pk: int, box: str) -> HttpRespons
             notices = notices.filter(kind=data["kind"])
         if data["status"]:
             notices = notices.filter(status=data["status"])
+        if data["waiting"]:
+            notices = notices.waiting()
         if data["overdue"]:
             notices = notices.overdue(on=today)
     if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
