@@ -16,37 +16,13 @@ from lienhe213.comments.queries import (
     requested_in_period,
     returned_condition,
 )
+from lienhe213.core.filters import BooleanCheckbox
 from lienhe213.organizations.filters import VisibleOrganizationFilter
 from lienhe213.registry.filters import SIDE_CHOICES, noop
 from lienhe213.registry.queries import link_scope_condition, side_condition
 
 # An old name of ``good_example`` that links into the pages may still carry.
 LEGACY_NAMES = {"item1_best": "good_example"}
-
-_TRUE = {"1", "true", "on", "yes"}
-_FALSE = {"0", "false", "off", "no"}
-
-
-class BooleanCheckbox(forms.CheckboxInput):
-    """A page's checkbox (``on``) and the API's ``true`` / ``false`` (or ``1`` / ``0``)
-    read the same; a missing parameter is no condition."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, check_test=lambda value: value is True)
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
-        value = data.get(name)
-        if not isinstance(value, str):
-            return value
-        lowered = value.strip().lower()
-        if lowered in _TRUE:
-            return True
-        if lowered in _FALSE:
-            return False
-        return None
-
-    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
-        return name not in data
 
 
 def condition_filter(label: Any) -> django_filters.BooleanFilter:

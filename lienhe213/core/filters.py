@@ -32,3 +32,36 @@ class YearFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1900)
         kwargs.setdefault("max_value", 2100)
         super().__init__(*args, **kwargs)
+
+
+_TRUE = {"1", "true", "on", "yes"}
+_FALSE = {"0", "false", "off", "no"}
+
+
+class BooleanCheckbox(forms.CheckboxInput):
+    """A page's checkbox (``on``) and the API's ``true`` / ``false`` (or ``1`` / ``0``)
+    read the same; a missing parameter is no condition."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, check_test=lambda value: value is True)
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = data.get(name)
+        if not isinstance(value, str):
+            return value
+        lowered = value.strip().lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        return None
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data
+
+
+def boolean_filter(label: Any, method: str, **kwargs: Any) -> django_filters.BooleanFilter:
+    """A yes/no condition read alike from a page's checkbox and the API's boolean."""
+    return django_filters.BooleanFilter(
+        label=label, method=method, widget=BooleanCheckbox, **kwargs
+    )

@@ -22,18 +22,6 @@ class VersionedForm(ServiceForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class HeldFilterForm(forms.Form):
-    """The period of the held-meetings list; an unreadable date means no bound."""
-
-    date_from = forms.DateField(label=_("From"), required=False, widget=_DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=_DATE)
-
-    def period(self) -> tuple[Any, Any]:
-        if not self.is_valid():
-            return None, None
-        return self.cleaned_data["date_from"], self.cleaned_data["date_to"]
-
-
 class PlanForm(ServiceForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
     date = forms.DateField(label=_("Date"), widget=_DATE, initial=timezone.localdate)

@@ -50,7 +50,8 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
         self, start: datetime.date | None, end: datetime.date | None
     ) -> "MeetingQuerySet":
         """Held meetings dated from ``start`` to ``end`` (both included; a missing end
-        is open): a report's "meetings held" and the held-meetings list."""
+        is open): a report's "meetings held" (the held-meetings page reads the same
+        bounds through ``filters.MeetingFilter``)."""
         condition = models.Q()
         if start is not None:
             condition &= models.Q(date__gte=start)

@@ -22,6 +22,7 @@ from lienhe213.core.exports import EXPORT_FORMATS
 from lienhe213.core.pages import peek_page, query_without_page
 from lienhe213.meetings import exports, forms, services
 from lienhe213.meetings.access import get_meeting_for_user, may_run_meetings
+from lienhe213.meetings.filters import MeetingFilter
 from lienhe213.meetings.models import Attendance, FollowUp, Meeting
 from lienhe213.meetings.queries import cells_without_recent_meeting, links_absent_twice
 from lienhe213.members.models import Member
@@ -324,20 +325,18 @@ def cancel_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def held_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The meetings held by the cells of an organization's subtree, newest first, in a
-    period (``?date_from=&date_to=``): the rows behind a report's "meetings held"."""
+    period (``?date_from=&date_to=``, read by the API's ``MeetingFilter``): the rows
+    behind a report's "meetings held"."""
     org = get_organization_for_user(request.user, pk)
-    filters = forms.HeldFilterForm(request.GET)
-    start, end = filters.period()
-    meetings = (
-        Meeting.objects.visible_to(request.user)
-        .in_subtree(org)
-        .held_between(start, end)
-        .select_related("cell")
-        .order_by("-date", "-id")
+    filters = MeetingFilter(
+        request.GET,
+        queryset=Meeting.objects.visible_to(request.user).in_subtree(org).held(),
+        request=request,
     )
+    meetings = filters.qs.select_related("cell").order_by("-date", "-id")
     context = {
         "org": org,
-        "filter": filters,
+        "filter": filters.form,
         "page": peek_page(meetings, request.GET.get("page")),
         "query": query_without_page(request),
     }

@@ -1,4 +1,5 @@
-"""Forms of the notice pages: the inbox/outbox filter, sending, and the steps."""
+"""Forms of the notice pages: sending, and the steps (the box's filters are
+``filters.NoticeFilter``)."""
 
 from typing import Any
 
@@ -8,35 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from lienhe213.accounts.access import AnyUser
 from lienhe213.core.forms import DomainErrorMixin
 from lienhe213.notices import access
-from lienhe213.notices.models import SIDE_OF_KIND, Kind, Notice, Side
+from lienhe213.notices.models import SIDE_OF_KIND, Kind, Side
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import ResidenceLink
 
 
 class DomainErrorForm(DomainErrorMixin, forms.Form):
     """A form whose input a notice service checks; its refusals show on the form."""
-
-
-class BoxFilterForm(forms.Form):
-    """The filters of an inbox or outbox; an unreadable value means no filter."""
-
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Kind.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses")), *Notice.Status.choices],
-    )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    # The rows behind a report's notice figures (ADR 0008): sent or received below the
-    # organization, sent in a period, acknowledged, needing an answer, answered on time.
-    both = forms.BooleanField(label=_("Sent or received"), required=False)
-    sent_from = forms.DateField(label=_("Sent from"), required=False)
-    sent_to = forms.DateField(label=_("Sent to"), required=False)
-    acknowledged = forms.BooleanField(label=_("Acknowledged"), required=False)
-    needs_answer = forms.BooleanField(label=_("Needing an answer"), required=False)
-    answered_on_time = forms.BooleanField(label=_("Answered on time"), required=False)
 
 
 def routes(user: AnyUser, link: ResidenceLink) -> list[tuple[Organization, Organization, str]]:

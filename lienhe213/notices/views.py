@@ -20,9 +20,11 @@ from django.views.decorators.http import require_POST
 from lienhe213.accounts.access import AuthenticatedHttpRequest, Capability
 from lienhe213.core.errors import DomainError
 from lienhe213.core.exports import EXPORT_FORMATS
+from lienhe213.core.filters import BooleanCheckbox
 from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.members.access import get_member_for_user
 from lienhe213.notices import access, exports, forms, services
+from lienhe213.notices.filters import NoticeFilter
 from lienhe213.notices.models import Notice
 from lienhe213.notices.queries import box_counts
 from lienhe213.organizations.access import get_organization_for_user
@@ -63,40 +65,27 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def box(request: AuthenticatedHttpRequest, org_pk: int, box: str) -> HttpResponse:
     """The notices an organization's subtree received (inbox) or sent (outbox),
-    newest first, filtered by kind, status and overdue, paged without a count;
-    ``?format=xlsx`` exports every matching notice."""
+    newest first, filtered by ``filters.NoticeFilter`` (the API's parameters), paged
+    without a count; ``?format=xlsx`` exports every matching notice."""
     org = get_organization_for_user(request.user, org_pk)
-    notices = _notices(request)
     today = timezone.localdate()
-    filters = forms.BoxFilterForm(request.GET)
-    both = filters.is_valid() and filters.cleaned_data["both"]
+    # The box's organization comes from the address; ``both`` widens it to the notices
+    # sent or received below it (the API's ``involving``).
+    both = BooleanCheckbox().value_from_datadict(request.GET, None, "both") is True
+    notices = _notices(request)
     if both:
         notices = notices.involving(org)
     else:
         notices = notices.inbox(org) if box == "inbox" else notices.outbox(org)
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["sent_from"] or data["sent_to"]:
-            notices = notices.sent_between(data["sent_from"], data["sent_to"])
-        if data["acknowledged"]:
-            notices = notices.filter(acknowledged_at__isnull=False)
-        if data["needs_answer"]:
-            notices = notices.filter(response_due__isnull=False)
-        if data["answered_on_time"]:
-            notices = notices.with_answered_on_time().filter(answered_on_time=True)
-        if data["kind"]:
-            notices = notices.filter(kind=data["kind"])
-        if data["status"]:
-            notices = notices.filter(status=data["status"])
-        if data["overdue"]:
-            notices = notices.overdue(on=today)
+    filters = NoticeFilter(request.GET, queryset=notices, request=request)
+    notices = filters.qs
     if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
         return exports.box_xlsx(notices.iterator(chunk_size=500), org, box, fmt=fmt)
     context = {
         "organization": org,
         "box": box,
         "both": both,
-        "filter": filters,
+        "filter": filters.form,
         "page": peek_page(notices, request.GET.get("page")),
         "query": query_without_page(request),
         "today": today,

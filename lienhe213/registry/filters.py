@@ -168,53 +168,6 @@ def _dated_filters(filterset: django_filters.FilterSet) -> list[tuple[str, Any, 
     ]
 
 
-class SubtreeLinkForm(forms.Form):
-    """Refuses a period whose start is after its end (the rows would silently be none)."""
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for step in LINK_STEPS:
-            start, end = data.get(f"{step}_from"), data.get(f"{step}_to")
-            if start and end and start > end:
-                self.add_error(f"{step}_to", _("The end of the period is before its start."))
-        return data
-
-
-class SubtreeLinkFilter(StepDateFilters):
-    """Filters over the links of an organization's subtree (either side of a link in it):
-    the conditions of a report's link figures (ADR 0008), and for a child's row the side
-    it counts a link on. Without a status or a date, the open links."""
-
-    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=ResidenceLink.Status.choices, empty_label=_("Open links")
-    )
-    side = django_filters.ChoiceFilter(
-        label=_("Side"), choices=SIDE_CHOICES, empty_label=_("Either side"), method=noop
-    )
-
-    class Meta:
-        model = ResidenceLink
-        fields = ["q", "status", "side", *PERIOD_FILTERS, *DAY_FILTERS]
-        form = SubtreeLinkForm
-
-    def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.organization = organization
-
-    def filter_search(self, queryset: Any, name: str, value: str) -> Any:
-        return search_names(queryset, value, "member__search_text")
-
-    def filter_queryset(self, queryset: Any) -> Any:
-        queryset = super().filter_queryset(queryset)
-        if side := self.form.cleaned_data.get("side"):
-            queryset = queryset.filter(side_condition(side, [self.organization.path]))
-        return _dated_or_open(queryset, self.form.cleaned_data)
-
-    def dated_filters(self) -> list[tuple[str, Any, Any]]:
-        return _dated_filters(self)
-
-
 class WorkplaceFilter(django_filters.FilterSet):
     """Filters over a workplace organization's working members."""
 
@@ -331,18 +284,34 @@ def residence_organizations(request: Any) -> QuerySet[Organization]:
     )
 
 
-class LinkFilterForm(SubtreeLinkForm):
-    """A side is read under an organization: ``side`` needs ``subtree``."""
+class LinkFilterForm(forms.Form):
+    """A side is read under an organization (``side`` needs ``subtree``); a period
+    whose start is after its end is refused (the rows would silently be none)."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("side") and data.get("subtree") is None:
             self.add_error("side", _("A side is read under an organization: give subtree too."))
+        for step in LINK_STEPS:
+            start, end = data.get(f"{step}_from"), data.get(f"{step}_to")
+            if start and end and start > end:
+                self.add_error(f"{step}_to", _("The end of the period is before its start."))
         return data
 
 
 class ResidenceLinkFilter(StepDateFilters):
-    status = django_filters.ChoiceFilter(label=_("status"), choices=ResidenceLink.Status.choices)
+    """The links of the API and of a subtree's links page (``registry:subtree_links``,
+    which fixes ``subtree`` to its organization), under the same parameter names: the
+    conditions of a report's link figures (ADR 0008), and for a child's row the side it
+    counts a link on. With ``open_by_default`` (the page), no status and no date mean
+    the open links, in Vietnamese name order."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        help_text=_("Words of the member's name; accents and case are ignored."),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ResidenceLink.Status.choices)
     category = django_filters.ChoiceFilter(label=_("category"), choices=Category.choices)
     workplace_organization = VisibleOrganizationFilter(
         label=_("workplace committee"),
@@ -371,15 +340,17 @@ class ResidenceLinkFilter(StepDateFilters):
         help_text=_("Links either side of which lies under this organization."),
     )
     side = django_filters.ChoiceFilter(
-        label=_("side"),
+        label=_("Side"),
         choices=SIDE_CHOICES,
         method=noop,
+        empty_label=_("Either side"),
         help_text=_("With subtree: the side a report's child row counts a link on."),
     )
 
     class Meta:
         model = ResidenceLink
         fields = [
+            "q",
             "status",
             "category",
             "workplace_organization",
@@ -394,6 +365,15 @@ class ResidenceLinkFilter(StepDateFilters):
         ]
         form = LinkFilterForm
 
+    def __init__(self, *args: Any, open_by_default: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.open_by_default = open_by_default
+        if open_by_default:
+            self.filters["status"].extra["empty_label"] = _("Open links")
+
+    def filter_search(self, queryset: Any, name: str, value: str) -> Any:
+        return search_names(queryset, value, "member__search_text")
+
     def filter_queryset(self, queryset: Any) -> Any:
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
@@ -401,7 +381,12 @@ class ResidenceLinkFilter(StepDateFilters):
             queryset = queryset.filter(link_scope_condition([subtree.path]))
             if side := data.get("side"):
                 queryset = queryset.filter(side_condition(side, [subtree.path]))
+        if self.open_by_default:
+            return _dated_or_open(queryset, data)
         return dated(queryset, data)[0]
+
+    def dated_filters(self) -> list[tuple[str, Any, Any]]:
+        return _dated_filters(self)
 
     def filter_workplace(
         self, queryset: ResidenceLinkQuerySet, name: str, value: Organization | None

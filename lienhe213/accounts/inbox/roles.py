@@ -130,7 +130,7 @@ def _notices(user: AnyUser, org: Organization) -> Task:
         "sent_on",
         "sender",
         "notices:detail",
-        page_url("notices:inbox", org.pk),
+        page_url("notices:inbox", org.pk, query="waiting=on"),
         since_label=_("Sent on"),
     )
 

@@ -214,3 +214,22 @@ def test_member_thread_queries_do_not_grow_with_the_notices(client, world, activ
         client.get(url)
 
     assert len(six) == len(one)
+
+
+def test_the_inbox_filters_the_notices_waiting_for_an_answer(client, world, active):
+    # given two violations sent to the workplace, one of which it has answered
+    from lienhe213.notices import services
+
+    waiting = send(world, active)
+    answered = send(world, active)
+    services.reply_to_notice(by=world.workplace_officer, notice=answered, body="Đã xử lý.")
+    client.force_login(world.workplace_officer)
+    url = reverse("notices:inbox", args=[world.workplace.pk])
+
+    # when the officer follows the home page's "Notices to answer" to the inbox
+    shown = client.get(url, {"waiting": "on"}).context["page"].rows
+    every = client.get(url).context["page"].rows
+
+    # then only the one still waiting is listed there
+    assert [n.pk for n in shown] == [waiting.pk]
+    assert {n.pk for n in every} == {waiting.pk, answered.pk}

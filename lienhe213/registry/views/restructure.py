@@ -4,6 +4,7 @@ re-map links (the province). The worklist's "links held by an organization that 
 longer exists" leads here."""
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -62,17 +63,12 @@ def _default_target(source: Organization) -> tuple[Organization | None, Organiza
     return _commune_of(successor), None
 
 
-@login_required
-def remap(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
-    """Show what ``org_pk`` still holds and move it: 404 unless the user sees a
-    residence commune committee or cell, 403 unless they may re-map its links."""
-    user = request.user
-    source = get_organization_for_user(user, org_pk)
-    if not source.has_tracking_book:
-        raise Http404
-    access.require_remapping(user, source)
-    links = held_links(user, source)
-    communes = _communes(user)
+def _remap_form(
+    request: AuthenticatedHttpRequest, source: Organization, links: Any, communes: Any
+) -> tuple[forms.RemapForm, Organization | None]:
+    """The re-mapping form with the proposed target (the source's successor and its
+    cell, when the user sees them) and the day after the source ended; and the commune
+    chosen (posted, asked for, or proposed)."""
     default_commune, default_cell = _default_target(source)
     if default_commune is not None and not communes.filter(pk=default_commune.pk).exists():
         default_commune, default_cell = None, None  # a successor out of sight is not proposed
@@ -99,6 +95,32 @@ def remap(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
             "effective_on": effective_on,
         },
     )
+    return form, commune
+
+
+def _held_by_cell(source: Organization, links: Any) -> list[tuple[str | None, int]]:
+    """How many of the links a commune still holds sit in each of its cells (in the
+    order of the cells' numbers, those without a cell first); none for a cell."""
+    if source.kind == Organization.Kind.CELL:
+        return []
+    return sorted(
+        links.values_list("residence_cell__name").annotate(n=Count("pk")).order_by(),
+        key=lambda row: (row[0] is not None, numbered_sort_key(row[0] or "")),
+    )
+
+
+@login_required
+def remap(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
+    """Show what ``org_pk`` still holds and move it: 404 unless the user sees a
+    residence commune committee or cell, 403 unless they may re-map its links."""
+    user = request.user
+    source = get_organization_for_user(user, org_pk)
+    if not source.has_tracking_book:
+        raise Http404
+    access.require_remapping(user, source)
+    links = held_links(user, source)
+    communes = _communes(user)
+    form, commune = _remap_form(request, source, links, communes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -125,18 +147,10 @@ def remap(request: AuthenticatedHttpRequest, org_pk: int) -> HttpResponse:
                 )
                 return redirect("registry:worklist", data["commune"].pk)
             form.add_error(None, _("No open link is left to move: nothing was changed."))
-    by_cell = (
-        sorted(
-            links.values_list("residence_cell__name").annotate(n=Count("pk")).order_by(),
-            key=lambda row: (row[0] is not None, numbered_sort_key(row[0] or "")),
-        )
-        if source.kind != Organization.Kind.CELL
-        else []
-    )
     context = {
         "source": source,
         "held": links.count(),
-        "by_cell": by_cell,
+        "by_cell": _held_by_cell(source, links),
         "communes": communes,
         "commune": commune,
         "form": form,

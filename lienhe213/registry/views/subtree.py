@@ -15,7 +15,7 @@ from lienhe213.core.pages import peek_page, query_without_page, render_page
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.organizations.models import Organization
 from lienhe213.registry import exports
-from lienhe213.registry.filters import SubtreeLinkFilter
+from lienhe213.registry.filters import ResidenceLinkFilter
 from lienhe213.registry.models import ResidenceLink
 from lienhe213.registry.queries import link_scope_condition
 from lienhe213.registry.views._common import BOOK_RELATED
@@ -34,7 +34,10 @@ def subtree_links(request: AuthenticatedHttpRequest, org_pk: int) -> HttpRespons
         .filter(link_scope_condition([org.path]))
         .select_related(*BOOK_RELATED)
     )
-    filterset = SubtreeLinkFilter(request.GET, queryset=links, organization=org)
+    # the API's filter set, with the organization of the address as ``subtree``
+    data = request.GET.copy()
+    data["subtree"] = str(org.pk)
+    filterset = ResidenceLinkFilter(data, queryset=links, request=request, open_by_default=True)
     if not filterset.is_valid():
         return _page(request, org, filterset, status=400)
     if (fmt := request.GET.get("format")) in EXPORT_FORMATS:
@@ -43,7 +46,7 @@ def subtree_links(request: AuthenticatedHttpRequest, org_pk: int) -> HttpRespons
 
 
 def _page(
-    request: HttpRequest, org: Organization, filterset: SubtreeLinkFilter, *, status: int = 200
+    request: HttpRequest, org: Organization, filterset: ResidenceLinkFilter, *, status: int = 200
 ) -> HttpResponse:
     page = peek_page(
         filterset.qs if status == 200 else ResidenceLink.objects.none(), request.GET.get("page")
