@@ -14,6 +14,7 @@ secretary and the commune clerk, audited; 403 for anyone else), ``{id}/match/``,
 400; a stale ``version`` is 409), and ``feedback/channels/`` to create a cell's page.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -176,6 +177,18 @@ class ReportViewSet(
         fresh = ResidentReport.objects.select_related("cell", "member").get(pk=report.pk)
         return Response(ReportSerializer(fresh).data, status=code)
 
+    def _take(
+        self, report: ResidentReport, data: dict[str, Any], step: Callable[[int | None], Any]
+    ) -> Response:
+        """Run a handling ``step`` with the version the client showed: 409 with the stored
+        version when the report changed meanwhile, else the report as it now is."""
+        result = stale_aware(
+            lambda: step(data.get("version")),
+            version=data.get("version"),
+            stored=lambda: ResidentReport.objects.get(pk=report.pk).version,
+        )
+        return result if isinstance(result, Response) else self._answer(report)
+
     @extend_schema(request=None, responses=ReportPhoneSerializer)
     @action(detail=True, methods=["get"])
     def phone(self, request: Request, pk: str) -> Response:
@@ -197,51 +210,44 @@ class ReportViewSet(
         link = ResidenceLink.objects.visible_to(request.user).filter(pk=data["link"]).first()
         if link is None:
             raise DomainError(_("Choose one of the cell's linked members."), field="link")
-        result = stale_aware(
-            lambda: services.match_report(
-                by=request.user,
-                report=report,
-                link=link,
-                note=data["note"],
-                version=data.get("version"),
+        return self._take(
+            report,
+            data,
+            lambda version: services.match_report(
+                by=request.user, report=report, link=link, note=data["note"], version=version
             ),
-            version=data.get("version"),
-            stored=lambda: ResidentReport.objects.get(pk=report.pk).version,
         )
-        return result if isinstance(result, Response) else self._answer(result)
 
     @extend_schema(request=ReportCloseSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         report = self._writable()
         data = validated_input(ReportCloseSerializer, request)
-        result = stale_aware(
-            lambda: services.close_report(
+        return self._take(
+            report,
+            data,
+            lambda version: services.close_report(
                 by=request.user,
                 report=report,
                 reason=data["reason"],
                 note=data["note"],
-                version=data.get("version"),
+                version=version,
             ),
-            version=data.get("version"),
-            stored=lambda: ResidentReport.objects.get(pk=report.pk).version,
         )
-        return result if isinstance(result, Response) else self._answer(result)
 
     @extend_schema(request=ReportForwardSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])
     def forward(self, request: Request, pk: str) -> Response:
         report = self._writable()
         data = validated_input(ReportForwardSerializer, request)
-        result = stale_aware(
-            lambda: services.forward_report(
+        return self._take(
+            report,
+            data,
+            lambda version: services.forward_report(
                 by=request.user,
                 report=report,
                 kind=data["kind"],
                 note=data["note"],
-                version=data.get("version"),
+                version=version,
             ),
-            version=data.get("version"),
-            stored=lambda: ResidentReport.objects.get(pk=report.pk).version,
         )
-        return result if isinstance(result, Response) else self._answer(report)
