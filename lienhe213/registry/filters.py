@@ -369,7 +369,11 @@ class ResidenceLinkFilter(StepDateFilters):
         super().__init__(*args, **kwargs)
         self.open_by_default = open_by_default
         if open_by_default:
-            self.filters["status"].extra["empty_label"] = _("Open links")
+            status = self.filters["status"]
+            status.extra["empty_label"] = _("Open links")
+            # The form field may already be built and copied along (the API's schema
+            # reads the class's filters): drop it, so it is built with this label.
+            vars(status).pop("_field", None)
 
     def filter_search(self, queryset: Any, name: str, value: str) -> Any:
         return search_names(queryset, value, "member__search_text")
