@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from lienhe213.accounts.access import AnyUser
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
+from lienhe213.core.escalation import stamp_escalated
 from lienhe213.core.locking import check_version
 from lienhe213.feedback import access
 from lienhe213.feedback.models import (
@@ -377,17 +378,7 @@ def escalate_overdue_reports(*, on: datetime.date) -> list[ResidentReport]:
             .select_for_update(of=("self",))
             .order_by("pk")
         )
-        now = timezone.now()
-        for report in reports:
-            report.escalated_at = now
-            report.save(update_fields=["escalated_at"])
-            audit.record(
-                by=None,
-                action="update",
-                obj=report,
-                scope_path=report.cell.path,
-                changes={"event": "escalated"},
-            )
+        stamp_escalated(reports, scope_path=lambda report: report.cell.path)
     return reports
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from lienhe213.accounts.access import AnyUser
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
+from lienhe213.core.escalation import stamp_escalated
 from lienhe213.core.locking import check_version
 from lienhe213.notices import access
 from lienhe213.notices.models import (
@@ -308,17 +309,7 @@ def escalate_overdue_notices(*, on: datetime.date) -> list[Notice]:
         .select_for_update(of=("self",))
         .order_by("pk")
     )
-    now = timezone.now()
-    for notice in notices:
-        notice.escalated_at = now
-        notice.save(update_fields=["escalated_at"])
-        audit.record(
-            by=None,
-            action="update",
-            obj=notice,
-            scope_path=notice.recipient.path,
-            changes={"event": "escalated", "escalated_at": [None, now.isoformat()]},
-        )
+    stamp_escalated(notices, scope_path=lambda notice: notice.recipient.path)
     return notices
 
 

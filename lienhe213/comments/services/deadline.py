@@ -3,12 +3,11 @@
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from lienhe213.comments.models import (
     CommentRequest,
 )
-from lienhe213.core import audit
+from lienhe213.core.escalation import stamp_escalated
 
 
 @transaction.atomic
@@ -27,15 +26,7 @@ def escalate_overdue_requests(*, on: datetime.date) -> list[CommentRequest]:
         .select_for_update(of=("self",))
         .order_by("pk")
     )
-    now = timezone.now()
-    for request in requests:
-        request.escalated_at = now
-        request.save(update_fields=["escalated_at"])
-        audit.record(
-            by=None,
-            action="update",
-            obj=request,
-            scope_path=request.link.residence_commune_organization.path,
-            changes={"event": "escalated", "escalated_at": [None, now.isoformat()]},
-        )
+    stamp_escalated(
+        requests, scope_path=lambda request: request.link.residence_commune_organization.path
+    )
     return requests
