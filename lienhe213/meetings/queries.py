@@ -9,6 +9,7 @@ import calendar
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db import models
 
 from lienhe213.organizations.queries import paths_condition
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from lienhe213.registry.queries import ResidenceLinkQuerySet
 
 MEETING_INTERVAL_MONTHS = 6
+# The flags of a tracking book or a numbers page are kept this long per organization and
+# day, as the dashboards (ADR 0010); a meeting's change forgets those of its cell and
+# the cell's ancestors at once (``forget_meeting_flags``).
+FLAGS_SECONDS = 5 * 60
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -249,6 +254,28 @@ def meeting_flag_counts(scope: "Organization", *, on: datetime.date) -> dict[str
         "cells_without_meeting": counts["cells_without_meeting"],
         "absent_twice": counts["absent_twice"],
     }
+
+
+def _flags_key(org_id: int, on: datetime.date) -> str:
+    return f"lienhe213:meeting-flags:{org_id}:{on.isoformat()}"
+
+
+def cached_meeting_flag_counts(scope: "Organization", *, on: datetime.date) -> dict[str, int]:
+    """``meeting_flag_counts`` read from Django's cache when counted in the last
+    ``FLAGS_SECONDS``: the query costs tens of milliseconds over a large ward. Every
+    meeting write forgets the counts over its cell (``forget_meeting_flags``); a change
+    of a link (a member linked or leaving) shows within ``FLAGS_SECONDS``."""
+    key = _flags_key(scope.pk, on)
+    counts: dict[str, int] | None = cache.get(key)
+    if counts is None:
+        counts = meeting_flag_counts(scope, on=on)
+        cache.set(key, counts, FLAGS_SECONDS)
+    return counts
+
+
+def forget_meeting_flags(cell: "Organization", *, on: datetime.date) -> None:
+    """Drop the cached flags of ``cell`` and of every organization above it for ``on``."""
+    cache.delete_many([_flags_key(org_id, on) for org_id in cell.ancestor_ids()])
 
 
 def _count(queryset: "models.QuerySet[Any, Any]") -> models.Subquery:

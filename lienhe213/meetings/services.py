@@ -17,6 +17,7 @@ from lienhe213.core.errors import DomainError
 from lienhe213.core.locking import check_version
 from lienhe213.meetings.access import require_meetings_of
 from lienhe213.meetings.models import Attendance, FollowUp, Meeting, Opinion
+from lienhe213.meetings.queries import forget_meeting_flags
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import Category, ResidenceLink
@@ -36,8 +37,12 @@ def _lock(meeting: Meeting, by: AnyUser, version: int | None) -> Meeting:
 
 
 def _bump(meeting: Meeting, *fields: str) -> None:
+    """Save a change of ``meeting`` with its next version; once committed, the cached
+    six-month flags over its cell are forgotten."""
     meeting.version += 1
     meeting.save(update_fields=[*fields, "version", "updated_at"])
+    cell, day = meeting.cell, timezone.localdate()
+    transaction.on_commit(lambda: forget_meeting_flags(cell, on=day))
 
 
 def _require_records_allowed(meeting: Meeting) -> None:

@@ -5,8 +5,10 @@ import datetime
 
 from django.urls import reverse
 
-from lienhe213.meetings.queries import meeting_flag_counts
-from lienhe213.meetings.tests.conftest import TODAY, held_meeting, linked
+from lienhe213.meetings import services
+from lienhe213.meetings.models import Meeting
+from lienhe213.meetings.queries import cached_meeting_flag_counts, meeting_flag_counts
+from lienhe213.meetings.tests.conftest import TODAY, held_meeting, linked, plan
 
 
 def days_ago(days):
@@ -83,3 +85,32 @@ def test_book_shows_the_flag_line(client, world):
         f'<a href="{overdue}" class="flagged">1 member absent from the last two meetings</a>'
         in response.text
     )
+
+
+def test_the_flags_are_kept_until_a_meeting_of_the_cell_changes(
+    client, world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Counted once, the flags come from the cache (no query); a meeting written without
+    the services leaves them as counted, one marked held through them forgets them, over
+    the cell and every committee above it."""
+    linked(world)
+    commune, cell = world.commune_a_committee, world.cell_a2
+    before = {"cells_without_meeting": 1, "absent_twice": 0}
+    assert cached_meeting_flag_counts(commune, on=TODAY) == before
+    assert cached_meeting_flag_counts(cell, on=TODAY) == before
+    assert cached_meeting_flag_counts(world.province, on=TODAY) == before
+    with django_assert_num_queries(0):
+        assert cached_meeting_flag_counts(commune, on=TODAY) == before
+
+    meeting = plan(world, by=world.root_user, day=days_ago(3))
+    Meeting.objects.filter(pk=meeting.pk).update(status="held")
+    assert cached_meeting_flag_counts(commune, on=TODAY) == before
+
+    Meeting.objects.filter(pk=meeting.pk).update(status="planned")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mark_held(by=world.root_user, meeting=meeting, place="Nhà văn hoá", agenda="Họp")
+
+    after = {"cells_without_meeting": 0, "absent_twice": 0}
+    assert cached_meeting_flag_counts(commune, on=TODAY) == after
+    assert cached_meeting_flag_counts(cell, on=TODAY) == after
+    assert cached_meeting_flag_counts(world.province, on=TODAY) == after

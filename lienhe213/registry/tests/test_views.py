@@ -4,6 +4,7 @@ its filters, the workplace mirror, stale pages and double submits, the worklist.
 import datetime
 import re
 
+from django.core.cache import cache
 from django.urls import reverse
 
 from conftest import member_fields
@@ -550,6 +551,7 @@ def test_book_query_count_does_not_grow_with_rows(client, world, django_assert_m
     services.issue_letters(
         by=world.root_user, workplace=world.workplace, members=linked_members_more, issued_on=MONDAY
     )
+    cache.clear()  # the six-month flags are counted again, as on the first visit
 
     with django_assert_max_num_queries(20) as many:
         response = client.get(url)
