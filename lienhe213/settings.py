@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "csp",
     "template_partials",
@@ -169,6 +170,11 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "lienhe213.urls"
 WSGI_APPLICATION = "lienhe213.wsgi.application"
+
+# Form widgets render through the project's templates, so that templates/django/forms/
+# can override Django's (the select writes its options inline: a long list renders
+# several times faster).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
