@@ -59,6 +59,10 @@ class AdministrativeUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     @property
     def is_pre_2025(self) -> bool:
         """A unit of the 63-province map (ended on 30 June 2025)."""
@@ -66,10 +70,6 @@ class AdministrativeUnit(models.Model):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        self.name_folded = fold(self.name)
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class UnitSuccession(models.Model):

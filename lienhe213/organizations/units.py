@@ -65,9 +65,7 @@ def _upsert(
     to_create: list[AdministrativeUnit] = []
     to_update: list[AdministrativeUnit] = []
     dates: dict[str, Any] = (
-        {"valid_from": PRE_2025_VALID_FROM, "valid_until": PRE_2025_VALID_UNTIL}
-        if pre_2025
-        else {}
+        {"valid_from": PRE_2025_VALID_FROM, "valid_until": PRE_2025_VALID_UNTIL} if pre_2025 else {}
     )
     for code, name, level, division_type, parent_id in rows:
         unit = existing.get(code)
@@ -271,7 +269,7 @@ def load_pre_2025_units() -> Pre2025Result:
             province_ids[pre_2025_code(row["provinceCode"])],
         )
     district_ids = upsert(list(districts.values()), level.DISTRICT)
-    communes = [
+    communes: list[tuple[str, str, str, str, int | None]] = [
         (
             pre_2025_code(row["wardCode"]),
             " ".join(str(row["ward"]).split()),
