@@ -73,7 +73,7 @@ class MemberForm(DomainErrorMixin, forms.ModelForm):  # type: ignore[type-arg]
         commune = (
             self.data.get("residence_commune")
             if self.is_bound
-            else self.instance.residence_commune_id
+            else self.initial.get("residence_commune")
         )
         self.fields["residence_community"].queryset = communities_of(commune)  # type: ignore[attr-defined]
         # Choosing a commune reloads the community choices (htmx); without JavaScript

@@ -146,9 +146,7 @@ def test_an_old_commune_is_shown_today_as_its_only_successor(loaded):
     yen_dinh = AdministrativeUnit.objects.get(name="Xã Yên Định", parent__name="Huyện Bắc Mê")
 
     assert str(units_on(tran_phu, AFTER)) == "Phường Hà Giang 2, tỉnh Tuyên Quang"
-    assert str(units_on(tran_phu, BEFORE)) == (
-        "Phường Trần Phú, Thành phố Hà Giang, tỉnh Hà Giang"
-    )
+    assert str(units_on(tran_phu, BEFORE)) == ("Phường Trần Phú, Thành phố Hà Giang, tỉnh Hà Giang")
     assert commune_on(yen_dinh, AFTER) == yen_dinh  # split: no single name to give
 
 
