@@ -216,3 +216,14 @@ def test_an_old_district_is_not_a_commune_to_choose(world):
         create_member(
             by=world.root_user, **member_fields(world.cell_a1, residence_commune=district)
         )
+
+
+def test_the_member_page_shows_a_pre_2025_commune_as_its_2025_successor(client, world):
+    old = tran_phu_of_ha_giang(world.commune_a)
+    Member.objects.filter(pk=world.member_a1.pk).update(residence_commune=old)
+    client.force_login(world.commune_clerk)
+
+    html = client.get(reverse("members:detail", args=[world.member_a1.pk])).content.decode()
+
+    assert "<dd>Phường Hà Giang 1</dd>" in html
+    assert "Trần Phú" not in html
