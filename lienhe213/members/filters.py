@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe213.members.models import Member
 from lienhe213.members.queries import MemberQuerySet
-from lienhe213.organizations.filters import VisibleOrganizationFilter
+from lienhe213.organizations.filters import UnitChoiceFilter, VisibleOrganizationFilter
 from lienhe213.organizations.models import AdministrativeUnit, Organization
 from lienhe213.registry.models import Category, ExemptionDecision, Reason
 
@@ -46,9 +46,12 @@ class MemberFilter(django_filters.FilterSet):
     employment = django_filters.ChoiceFilter(
         label=_("Employment"), choices=Member.Employment.choices, empty_label=_("Any")
     )
-    residence_commune = django_filters.ModelChoiceFilter(
+    residence_commune = UnitChoiceFilter(
         label=_("residence commune"),
-        queryset=AdministrativeUnit.objects.filter(level=AdministrativeUnit.Level.COMMUNE),
+        # Only the communes in force today (ADR 0017): pre-2025 ones are not offered.
+        queryset=lambda request: AdministrativeUnit.objects.communes().valid_on(
+            timezone.localdate()
+        ),
     )
     category = django_filters.ChoiceFilter(
         label=_("Classification"),

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -10,6 +11,8 @@ from lienhe213.accounts.access import AnyUser, Capability
 from lienhe213.core.forms import DateInput, DomainErrorMixin
 from lienhe213.members.models import Member
 from lienhe213.members.services import EDITABLE_FIELDS
+from lienhe213.organizations.addresses import commune_on, resolve_address
+from lienhe213.organizations.forms import UnitChoiceField
 from lienhe213.organizations.models import AdministrativeUnit, Organization
 from lienhe213.organizations.queries import communities_of, deployed_communes
 
@@ -33,11 +36,22 @@ class MemberForm(DomainErrorMixin, forms.ModelForm):  # type: ignore[type-arg]
         required=False,
         widget=forms.HiddenInput,
     )
+    # An address copied from a paper form, maybe with the names of before July 2025:
+    # resolved to the 2025 commune (ADR 0017); not stored as such.
+    residence_as_written = forms.CharField(
+        label=gettext_lazy("Residence as written on a paper form"),
+        help_text=gettext_lazy(
+            "Commune, district, province, old names accepted, e.g. “Phường Trần Phú, "
+            "Thành phố Hà Giang, Hà Giang”; used when no residence commune is chosen."
+        ),
+        max_length=255,
+        required=False,
+    )
 
     class Meta:
         model = Member
         fields = list(EDITABLE_FIELDS)
-        field_classes = {"organization": PartyUnitChoiceField}
+        field_classes = {"organization": PartyUnitChoiceField, "residence_commune": UnitChoiceField}
         widgets = {"birth_date": _DATE, "joined_on": _DATE, "official_on": _DATE}
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
@@ -47,13 +61,19 @@ class MemberForm(DomainErrorMixin, forms.ModelForm):  # type: ignore[type-arg]
             .current()
             .select_related("parent")
         )
+        today = timezone.localdate()
+        stored = self.instance.residence_commune
+        if stored is not None and not stored.is_valid_on(today) and not self.is_bound:
+            # A pre-2025 commune is shown as its 2025 successor when it has only one.
+            self.initial["residence_commune"] = commune_on(stored, today).pk
         self.fields["residence_commune"].queryset = AdministrativeUnit.objects.filter(  # type: ignore[attr-defined]
             Q(pk__in=deployed_communes().values("pk")) | Q(pk=self.instance.residence_commune_id)
-        )
+        ).valid_on(today)
+        self.order_fields([*EDITABLE_FIELDS[: EDITABLE_FIELDS.index("residence_commune") + 1]])
         commune = (
             self.data.get("residence_commune")
             if self.is_bound
-            else self.instance.residence_commune_id
+            else self.initial.get("residence_commune")
         )
         self.fields["residence_community"].queryset = communities_of(commune)  # type: ignore[attr-defined]
         # Choosing a commune reloads the community choices (htmx); without JavaScript
@@ -72,9 +92,37 @@ class MemberForm(DomainErrorMixin, forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
+        self._resolve_written_address(cleaned)
         if "confirm_namesake" in self.fields:
             self._check_namesakes(cleaned)
         return cleaned
+
+    def _resolve_written_address(self, cleaned: dict[str, Any]) -> None:
+        """The commune of an address typed as on a paper form: a 2025 name or a
+        pre-2025 one through the official mapping. When the old commune was split, the
+        user chooses among its successors in the commune list (a choice among them is
+        kept); a commune chosen that the address does not name is an error."""
+        text = (cleaned.get("residence_as_written") or "").strip()
+        if not text or "residence_commune" in self.errors:
+            return
+        found = resolve_address(text)
+        chosen = cleaned.get("residence_commune")
+        if chosen is not None:
+            if found.candidates and chosen not in found.candidates:
+                self.add_error(
+                    "residence_as_written",
+                    _("“%(text)s” is in %(names)s, not in %(chosen)s.")
+                    % {
+                        "text": text,
+                        "names": ", ".join(c.name for c in found.candidates),
+                        "chosen": chosen.name,
+                    },
+                )
+            return
+        if found.unit is not None:
+            cleaned["residence_commune"] = found.unit
+            return
+        self.add_error("residence_as_written", found.problem())
 
     def _check_namesakes(self, cleaned: dict[str, Any]) -> None:
         """A new member with the name and date of birth of one the user can see may be

@@ -14,6 +14,7 @@ from lienhe213.core.errors import DomainError
 from lienhe213.core.locking import check_version
 from lienhe213.members.models import Member, PreviousPartyCard
 from lienhe213.organizations.models import Organization
+from lienhe213.organizations.services import require_unit_in_force
 
 EDITABLE_FIELDS = (
     "family_name",
@@ -108,6 +109,9 @@ def create_member(*, by: AnyUser, **fields: Any) -> Member:
     _require_edit_under(by, organization)
     if not organization.is_current:
         raise DomainError(_("This party unit no longer exists."), field="organization")
+    require_unit_in_force(
+        fields.get("residence_commune"), on=timezone.localdate(), field="residence_commune"
+    )
     member = Member(**fields)
     _validate_and_save(member)
     audit.record(
@@ -149,6 +153,10 @@ def update_member(*, by: AnyUser, member: Member, version: int | None, **changes
         _require_edit_under(by, new_org)
         if not new_org.is_current:
             raise DomainError(_("This party unit no longer exists."), field="organization")
+    commune = changes.get("residence_commune")
+    if commune is not None and commune.pk != current.residence_commune_id:
+        # A record keeping its pre-2025 commune may still be edited; choosing one is refused.
+        require_unit_in_force(commune, on=timezone.localdate(), field="residence_commune")
     before = audit.snapshot(current, EDITABLE_FIELDS)
     for name, value in changes.items():
         setattr(current, name, value)

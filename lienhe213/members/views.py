@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import (
@@ -27,6 +28,7 @@ from lienhe213.members.access import (
 from lienhe213.members.filters import MemberFilter
 from lienhe213.members.forms import MemberForm
 from lienhe213.members.models import Member
+from lienhe213.organizations.addresses import commune_on
 from lienhe213.organizations.queries import communities_of
 
 
@@ -65,8 +67,11 @@ def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def member_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk)
+    commune = member.residence_commune
     context = {
         "member": member,
+        # Today's view shows today's units: a pre-2025 commune as its 2025 successor.
+        "residence_commune": commune and commune_on(commune, timezone.localdate()),
         "can_edit": can_edit(request.user, member),
         "citizen_id": reveal_citizen_id(request.user, member),
         "is_own": getattr(request.user, "member_id", None) == member.pk,

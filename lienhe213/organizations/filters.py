@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from lienhe213.core.text import fold
+from lienhe213.organizations.forms import UnitChoiceField
 from lienhe213.organizations.models import Organization
 from lienhe213.organizations.queries import OrganizationQuerySet
 
@@ -28,6 +29,14 @@ class VisibleOrganizationFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("queryset", visible_organizations)
         super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class UnitChoiceFilter(django_filters.ModelChoiceFilter):
+    """An administrative unit id among those offered; one that ended before today (a
+    pre-2025 unit) is refused with a message saying so (ADR 0017)."""
+
+    field_class = UnitChoiceField
 
 
 class OrganizationFilter(django_filters.FilterSet):

@@ -5,6 +5,7 @@ import datetime
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from lienhe213.accounts.access import AnyUser, Capability
 from lienhe213.core.forms import DateInput, DomainErrorMixin
 from lienhe213.organizations.models import AdministrativeUnit, Organization
 from lienhe213.organizations.queries import communities_of, deployed_communes
+from lienhe213.organizations.services import unit_not_in_force
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -30,6 +32,25 @@ class OrganizationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
         # Many cells share a name ("Chi bộ tổ 1"); the parent tells them apart.
         return f"{obj.name} — {obj.parent.name}" if obj.parent else str(obj.name)
+
+
+class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """An administrative unit among those offered. A unit that was not in force on the
+    date in question (``on``, today unless the form sets it; e.g. a pre-2025 commune
+    posted by id) is refused with a message that says so, not "not one of the choices"."""
+
+    on: datetime.date | None = None
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            if str(value).isdigit():
+                unit = AdministrativeUnit.objects.filter(pk=int(value)).first()
+                problem = unit and unit_not_in_force(unit, self.on or timezone.localdate())
+                if problem:
+                    raise ValidationError(problem, code="not_in_force") from None
+            raise
 
 
 class _ServiceForm(DomainErrorMixin, forms.Form):
@@ -66,7 +87,7 @@ class OrganizationCreateForm(_ServiceForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Organization.Kind.choices)
     side = forms.ChoiceField(label=_("Side"), choices=Organization.Side.choices)
     code = forms.CharField(label=_("Code"), max_length=30, required=False)
-    administrative_unit = forms.ModelChoiceField(
+    administrative_unit = UnitChoiceField(
         label=_("Administrative unit"), queryset=AdministrativeUnit.objects.none(), required=False
     )
     community = forms.ModelChoiceField(
@@ -81,9 +102,11 @@ class OrganizationCreateForm(_ServiceForm):
             self.initial.setdefault("side", parent.side)
         self.initial.setdefault("administrative_unit", parent.administrative_unit_id)
         unit = self.fields["administrative_unit"]
+        # Only units in force today: a parent still pointing at a pre-2025 unit does not
+        # bring it back into the list (ADR 0017).
         unit.queryset = AdministrativeUnit.objects.filter(  # type: ignore[attr-defined]
             Q(pk__in=deployed_communes().values("pk")) | Q(pk=parent.administrative_unit_id)
-        )
+        ).valid_on(timezone.localdate())
         unit.widget.attrs.update(
             {
                 "hx-get": reverse("organizations:community_options"),

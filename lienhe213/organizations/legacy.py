@@ -292,6 +292,16 @@ def _splits(text: str) -> Iterator[list[str]]:
 # ---------------------------------------------------------------- data
 
 
+def data_dir() -> Path:
+    """The package's data folder (``dataset.db``, ``converter_2025.json``...)."""
+    return _data_dir()
+
+
+def new_ward_codes(rows: list[sqlite3.Row]) -> dict[tuple[str, str], str]:
+    """The package's 2025 communes (``admin_units`` rows) -> ``vietnam-provinces`` codes."""
+    return _new_ward_codes(rows)
+
+
 def _data_dir() -> Path:
     # find_spec of a top-level package does not import it (its __init__ loads everything).
     spec = find_spec("vietnamadminunits")

@@ -5,19 +5,32 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe213.core.fields import TreePathField, import_batch_field
 from lienhe213.core.text import fold
-from lienhe213.organizations.queries import OrganizationQuerySet
+from lienhe213.organizations.queries import AdministrativeUnitQuerySet, OrganizationQuerySet
+
+# The 1 July 2025 reform: 34 provinces and 3,321 communes, no districts (ADR 0017).
+REFORM_DATE = datetime.date(2025, 7, 1)
+# The units of the 63-province map are kept side by side with the 2025 ones; their codes
+# (the same GSO numbering, reused by the reform) are stored with this prefix.
+PRE_2025_PREFIX = "pre2025-"
+# Where the 63-province map is taken to start: the day Hà Tây joined Hà Nội (ADR 0017).
+PRE_2025_VALID_FROM = datetime.date(2008, 8, 1)
+PRE_2025_VALID_UNTIL = datetime.date(2025, 6, 30)
 
 
 class AdministrativeUnit(models.Model):
-    """A province or a commune (xã, phường, đặc khu) as the State defines it.
+    """A province, a district (before 2025 only) or a commune as the State defines it.
 
-    Loaded from ``vietnam-provinces`` (the units in force since the 1 July 2025 reform)
-    into our own table, with validity dates, so that units that ceased to exist can be
-    kept for history and the party tree can point at them.
+    The units in force since the 1 July 2025 reform come from ``vietnam-provinces``; the
+    63 provinces, their districts and communes as they stood on 30 June 2025 come from
+    ``vietnamadminunits`` (``load_admin_units --pre-2025``), with codes prefixed by
+    ``PRE_2025_PREFIX`` and ``valid_until`` 30 June 2025 (ADR 0017). Units are never
+    deleted: a unit that ceased to exist keeps its row for history, and choosers offer
+    only the units valid on the date in question (``valid_on``).
     """
 
     class Level(models.TextChoices):
         PROVINCE = "province", _("Province")
+        DISTRICT = "district", _("District")
         COMMUNE = "commune", _("Commune")
 
     code = models.CharField(_("code"), max_length=20, unique=True)
@@ -27,14 +40,16 @@ class AdministrativeUnit(models.Model):
     division_type = models.CharField(_("type"), max_length=40)
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("province"),
+        verbose_name=_("parent unit"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
-    valid_from = models.DateField(_("valid from"), default=datetime.date(2025, 7, 1))
+    valid_from = models.DateField(_("valid from"), default=REFORM_DATE)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = AdministrativeUnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["name_folded"]
@@ -47,6 +62,50 @@ class AdministrativeUnit(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.name_folded = fold(self.name)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def is_pre_2025(self) -> bool:
+        """A unit of the 63-province map (ended on 30 June 2025)."""
+        return self.code.startswith(PRE_2025_PREFIX)
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class UnitSuccession(models.Model):
+    """One line of the official mapping of the 1 July 2025 reform: the pre-2025 commune
+    ``old`` became, wholly or in part, the 2025 commune ``new``.
+
+    An old commune split between several new ones has one row per successor, each with
+    ``is_split`` set; ``is_default`` marks the successor the dataset names as the main
+    one (never used to guess an address: the user chooses, ADR 0017). The five island
+    districts that had no communes map from the district itself.
+    """
+
+    old = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("pre-2025 unit"),
+        on_delete=models.CASCADE,
+        related_name="successions",
+    )
+    new = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("2025 commune"),
+        on_delete=models.CASCADE,
+        related_name="predecessions",
+    )
+    is_split = models.BooleanField(_("split"), default=False)
+    is_default = models.BooleanField(_("main successor"), default=False)
+
+    class Meta:
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
+        constraints = [
+            models.UniqueConstraint(fields=["old", "new"], name="unit_succession_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new}"
 
 
 class Community(models.Model):

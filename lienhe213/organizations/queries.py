@@ -23,6 +23,24 @@ def paths_condition(field: str, paths: Iterable[str]) -> models.Q:
     return condition
 
 
+class AdministrativeUnitQuerySet(models.QuerySet["AdministrativeUnit"]):
+    """Reads of the State's administrative units, 2025 and pre-2025 alike (ADR 0017)."""
+
+    def valid_on(self, day: datetime.date) -> "AdministrativeUnitQuerySet":
+        """Units in force on ``day``: what a chooser for that date may offer."""
+        return self.filter(valid_from__lte=day).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day)
+        )
+
+    def current(self) -> "AdministrativeUnitQuerySet":
+        return self.filter(valid_until__isnull=True)
+
+    def communes(self) -> "AdministrativeUnitQuerySet":
+        from lienhe213.organizations.models import AdministrativeUnit
+
+        return self.filter(level=AdministrativeUnit.Level.COMMUNE)
+
+
 class OrganizationQuerySet(models.QuerySet["Organization"]):
     def current(self) -> "OrganizationQuerySet":
         return self.filter(valid_until__isnull=True)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability, sees_everything
@@ -26,6 +27,32 @@ def _require_manage(by: AnyUser, org: Organization | None) -> None:
         allowed = has_capability(by, Capability.MANAGE_ORGANIZATIONS, org.path)
     if not allowed:
         raise DomainError(_("You may not change organizations in this part of the tree."))
+
+
+def unit_not_in_force(unit: AdministrativeUnit, day: datetime.date) -> str:
+    """Why ``unit`` may not be chosen for ``day`` ("" if it may): a unit is chosen only
+    among those in force on the date in question (ADR 0017)."""
+    if unit.valid_until is not None and unit.valid_until < day:
+        return _(
+            "%(name)s ceased to exist on %(date)s: choose the administrative unit in force "
+            "on that date."
+        ) % {"name": unit.name, "date": date_format(unit.valid_until, "d/m/Y")}
+    if unit.valid_from > day:
+        return _("%(name)s did not exist yet on that date.") % {"name": unit.name}
+    return ""
+
+
+def require_unit_in_force(
+    unit: AdministrativeUnit | None, *, on: datetime.date, field: str
+) -> None:
+    """Refuse an administrative unit that was not in force on ``on``: a forged id of a
+    pre-2025 unit must not become a new record's commune."""
+    if unit is None:
+        return
+    stored = AdministrativeUnit.objects.get(pk=unit.pk)
+    problem = unit_not_in_force(stored, on)
+    if problem:
+        raise DomainError(problem, field=field)
 
 
 def _require_current(org: Organization) -> None:
@@ -56,6 +83,11 @@ def create_organization(
         raise DomainError(_("The name may not be empty."), field="name")
     if code and Organization.objects.filter(code=code).exists():
         raise DomainError(_("Another organization already uses this code."), field="code")
+    require_unit_in_force(
+        administrative_unit,
+        on=valid_from or timezone.localdate(),
+        field="administrative_unit",
+    )
     if (
         community is not None
         and administrative_unit is not None

@@ -22,6 +22,7 @@ from lienhe213.documents.rendering import (
     vietnamese_date,
 )
 from lienhe213.members.models import Member
+from lienhe213.organizations.addresses import units_on
 from lienhe213.registry.models import Category, ResidenceLink
 
 BASIS = (
@@ -70,15 +71,15 @@ CATEGORY_A_NOTE = (
 CUT_LINE = "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -"
 
 
-def _address(member: Member) -> str:
+def _address(member: Member, day: datetime.date) -> str:
+    """The residence as it was named on the paper's date: before 1 July 2025 with the
+    old commune, district and province when the mapping names one old commune (ADR
+    0017), else with the units of the day."""
     parts = [member.residence_address]
     if member.residence_community is not None:
         parts.append(member.residence_community.name)
-    commune = member.residence_commune
-    if commune is not None:
-        parts.append(commune.name)
-        if commune.parent is not None:
-            parts.append(f"{commune.parent.division_type} {commune.parent.name}".strip())
+    if member.residence_commune is not None:
+        parts.extend(units_on(member.residence_commune, day).names())
     return ", ".join(p for p in parts if p) or "…"
 
 
@@ -132,7 +133,7 @@ def letter_paper(
             ("Ngày chính thức", short_date(member.official_on)),
             ("Nơi công tác", agency_of(member, link.workplace_organization, day)),
             ("Đang sinh hoạt tại", _party_life(member, issuer.organization_name, names, day)),
-            ("Nơi cư trú", _address(member)),
+            ("Nơi cư trú", _address(member, day)),
         ],
         closing=after,
         signatures=[[], issuer.signature(document.signer)],
@@ -203,7 +204,7 @@ def request_paper(
             ("Sinh ngày", short_date(member.birth_date)),
             ("Nơi công tác", agency_of(member, request.workplace_organization, day)),
             ("Đang sinh hoạt tại", _party_life(member, issuer.organization_name, names, day)),
-            ("Nơi cư trú", _address(member)),
+            ("Nơi cư trú", _address(member, day)),
         ],
         closing=after,
         signatures=[[], issuer.signature(document.signer)],

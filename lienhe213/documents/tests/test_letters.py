@@ -8,6 +8,7 @@ from django.urls import reverse
 from lienhe213.core.models import AuditEvent
 from lienhe213.documents import rendering, services
 from lienhe213.documents.models import IssuedDocument
+from lienhe213.documents.papers.forms import letter_paper
 from lienhe213.documents.tests.conftest import (
     after,
     docx_text,
@@ -17,6 +18,7 @@ from lienhe213.documents.tests.conftest import (
     pdf_pages,
     register_state,
 )
+from lienhe213.organizations.tests.pre_2025 import tran_phu_of_ha_giang
 from lienhe213.registry import services as registry_services
 from lienhe213.registry.tests.conftest import MONDAY, link_at
 
@@ -270,3 +272,22 @@ def test_the_download_of_an_issued_letter_writes_nothing(client, world):
 
     assert by_link.content == by_number.content == issued.pdf
     assert register_state() == before
+
+
+def test_a_letter_dated_before_july_2025_names_the_residence_with_the_units_of_its_day(
+    client, world
+):
+    # Phường Hà Giang 1 was made of the old Phường Trần Phú alone (in this small world).
+    tran_phu_of_ha_giang(world.commune_a)
+    link = link_at(world, "issued")
+    client.force_login(world.workplace_officer)
+
+    response, _posted = issue_through_page(client, reverse("documents:link", args=[link.pk, "pdf"]))
+
+    (page,) = pdf_pages(response.content)
+    assert link.issued_on < datetime.date(2025, 7, 1)
+    assert "Nơi cư trú: Tổ 2, Phường Trần Phú, Thành phố Hà Giang, tỉnh Hà Giang" in page
+    # The same member on a paper dated after the reform: today's units.
+    link.issued_on = datetime.date(2025, 8, 4)
+    paper = letter_paper(link, IssuedDocument(number=2, verification_code="X"))
+    assert ("Nơi cư trú", "Tổ 2, Phường Hà Giang 1, tỉnh Tuyên Quang") in paper.facts

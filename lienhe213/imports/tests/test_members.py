@@ -455,3 +455,23 @@ def test_cells_are_found_by_name_with_dashes_tone_marks_and_parent(world):
         "Chi bộ: several organizations are named “Chi bộ Văn phòng Sở”; write it followed by "
         "“ — ” and the name of its parent."
     ]
+
+
+def test_with_the_pre_2025_units_loaded_an_old_name_still_gives_the_2025_commune(world):
+    from lienhe213.organizations.tests.pre_2025 import tran_phu_of_ha_giang
+
+    hà_giang_2, _ngọc_đường, _minh_ngọc = _hà_giang_communes(world)
+    old = tran_phu_of_ha_giang(hà_giang_2)
+    header = [*HEADER, "Nơi cư trú"]
+    rows = [
+        [*_row(1, "Trần Văn An"), "Phường Trần Phú"],
+        [*_row(2, "Lê Văn Bình"), "Phường Trần Phú, TP Hà Giang"],
+    ]
+
+    batch = check(world.workplace_officer, "members", world.workplace, xlsx([header, *rows]))
+
+    assert outcomes(batch) == {2: "new", 3: "new"}
+    assert {batch.rows.get(number=n).values["residence_commune_id"] for n in (2, 3)} == {
+        hà_giang_2.pk
+    }
+    assert old.pk != hà_giang_2.pk

@@ -14,6 +14,7 @@ from lienhe213.accounts.models import Role, RoleAssignment, User
 from lienhe213.core.models import AuditEvent
 from lienhe213.organizations.models import Organization
 from lienhe213.organizations.services import create_organization
+from lienhe213.organizations.tests.pre_2025 import tran_phu_of_ha_giang
 
 LIST_URL = "/api/v1/organizations/"
 ID_FILTERS = {"parent", "subtree_of"}
@@ -431,3 +432,29 @@ def test_list_queries_do_not_grow_with_rows(world, django_assert_max_num_queries
         response = client.get(LIST_URL, {"kind": "cell"})
 
     assert response.json()["count"] > 20
+
+
+def test_create_refuses_a_pre_2025_unit_on_the_field(world):
+    old = tran_phu_of_ha_giang(world.commune_a)
+    before = Organization.objects.count()
+
+    response = client_for(world.provincial_officer).post(
+        LIST_URL,
+        {
+            "name": "Chi bộ Y",
+            "kind": "cell",
+            "side": "residential",
+            "parent": world.commune_a_committee.pk,
+            "administrative_unit": old.pk,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "administrative_unit": [
+            "Phường Trần Phú ceased to exist on 30/06/2025: choose the administrative unit "
+            "in force on that date."
+        ]
+    }
+    assert Organization.objects.count() == before

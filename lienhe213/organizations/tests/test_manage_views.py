@@ -11,6 +11,7 @@ from lienhe213.core.models import AuditEvent
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Community, Organization, OrganizationHistory
 from lienhe213.organizations.services import create_organization
+from lienhe213.organizations.tests.pre_2025 import tran_phu_of_ha_giang
 
 History = OrganizationHistory
 
@@ -497,4 +498,33 @@ def test_commune_clerk_cannot_merge_even_with_a_confirmed_post(client, world):
     )
 
     assert response.status_code == 403
+    assert _tree_state() == before
+
+
+def test_create_form_never_offers_a_pre_2025_unit_and_refuses_one_by_name(officer_client, world):
+    old = tran_phu_of_ha_giang(world.commune_a)
+    Organization.objects.filter(pk=world.commune_a_committee.pk).update(administrative_unit=old)
+    before = _tree_state()
+    url = reverse("organizations:create", args=[world.commune_a_committee.pk])
+
+    offered = _options(officer_client.get(url).content.decode(), "administrative_unit")
+    response = officer_client.post(
+        url,
+        {
+            "name": "Chi bộ tổ 3",
+            "kind": "cell",
+            "side": "residential",
+            "administrative_unit": old.pk,
+            "valid_from": "2025-07-01",
+        },
+    )
+
+    assert sorted(offered) == sorted([str(world.commune_a.pk), str(world.commune_b.pk)])
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "administrative_unit": [
+            "Phường Trần Phú ceased to exist on 30/06/2025: choose the administrative unit "
+            "in force on that date."
+        ]
+    }
     assert _tree_state() == before
