@@ -1,0 +1,115 @@
+"""REST API of the guidance, through the services the pages call and with the same
+scoping: ``guidance/entries/`` (every signed-in user; ``?q=`` folded search, ``?step=``),
+``{id}/`` with every wording and the reader's province notes, ``{id}/note/`` (a
+province's officers: 403 for anyone else, a province out of their reach is 400, a
+stale ``version`` 409), ``guidance/walkthrough/`` (the reader's checklists) and
+``guidance/walkthrough/dismiss/``."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lienhe213.core.api import stale_aware, validated_input
+from lienhe213.core.errors import DomainError
+from lienhe213.guidance import access, services
+from lienhe213.guidance.filters import EntryFilter
+from lienhe213.guidance.models import GuidanceEntry, ProvinceNote
+from lienhe213.guidance.serializers import (
+    ChecklistSerializer,
+    DismissSerializer,
+    EntryDetailSerializer,
+    EntrySerializer,
+    NoteInSerializer,
+    NoteSerializer,
+)
+from lienhe213.guidance.walkthrough import checklists
+
+
+class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[GuidanceEntry]):
+    """The texts of the rules, for every signed-in user."""
+
+    serializer_class = EntrySerializer
+    filterset_class = EntryFilter
+
+    def get_queryset(self) -> QuerySet[GuidanceEntry]:
+        return GuidanceEntry.objects.visible_to(self.request.user).with_current()
+
+    def _detail(self, entry: GuidanceEntry) -> Response:
+        notes = ProvinceNote.objects.visible_to(self.request.user).filter(entry=entry).with_names()
+        context = {**self.get_serializer_context(), "notes": list(notes)}
+        return Response(EntryDetailSerializer(entry, context=context).data)
+
+    @extend_schema(
+        summary="One text with every wording and the reader's province notes",
+        responses=EntryDetailSerializer,
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self._detail(access.get_entry_for_user(request.user, int(pk)))
+
+    @extend_schema(
+        summary="Write, change or clear (empty text) a province's note under a text",
+        request=NoteInSerializer,
+        responses={200: NoteSerializer, 204: None},
+    )
+    @action(detail=True, methods=["post"])
+    def note(self, request: Request, pk: str) -> Response:
+        entry = access.get_entry_for_user(request.user, int(pk))
+        provinces = {p.pk: p for p in access.note_provinces(request.user)}
+        if not provinces:
+            raise exceptions.PermissionDenied(
+                _("Only a provincial officer writes the province's notes.")
+            )
+        data = validated_input(NoteInSerializer, request)
+        province = provinces.get(data["province"])
+        if province is None:
+            raise DomainError(_("Choose your own province."), field="province")
+
+        def stored() -> int:
+            note = ProvinceNote.objects.filter(entry=entry, province=province).first()
+            return note.version if note else 0
+
+        result = stale_aware(
+            lambda: services.save_province_note(
+                by=request.user,
+                entry=entry,
+                province=province,
+                text=data["text"],
+                version=data["version"],
+            ),
+            version=data["version"],
+            stored=stored,
+        )
+        if isinstance(result, Response):
+            return result
+        if result is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(NoteSerializer(result).data)
+
+
+class WalkthroughView(APIView):
+    @extend_schema(
+        summary="The newcomer checklists the reader has not dismissed",
+        responses=ChecklistSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        data = [vars(c) for c in checklists(request.user)]
+        return Response(ChecklistSerializer(data, many=True).data)
+
+
+class WalkthroughDismissView(APIView):
+    @extend_schema(
+        summary="Dismiss the newcomer checklist of one of the reader's committee roles",
+        request=DismissSerializer,
+        responses={204: None},
+    )
+    def post(self, request: Request) -> Response:
+        data: dict[str, Any] = validated_input(DismissSerializer, request)
+        services.dismiss_walkthrough(by=request.user, role=data["role"])
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,79 @@
+"""API representations of guidance entries, their wordings and the province notes,
+and the bodies of the note and walkthrough steps."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from lienhe213.guidance.models import GuidanceEntry, GuidanceVersion, ProvinceNote, Step
+from lienhe213.guidance.services import MAX_NOTE
+
+
+@extend_schema_field({"allOf": [{"type": "string", "enum": list(Step.values)}]})
+class StepField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Step.choices, **kwargs)
+
+
+class VersionSerializer(serializers.ModelSerializer[GuidanceVersion]):
+    class Meta:
+        model = GuidanceVersion
+        fields = ["number", "summary", "text", "confirmed", "valid_from", "reason"]
+
+
+class NoteSerializer(serializers.ModelSerializer[ProvinceNote]):
+    province_name = serializers.CharField(source="province.name", read_only=True)
+
+    class Meta:
+        model = ProvinceNote
+        fields = ["id", "province", "province_name", "text", "updated_at", "version"]
+
+
+class EntrySerializer(serializers.ModelSerializer[GuidanceEntry]):
+    """An entry with its current wording (the list)."""
+
+    step = StepField(read_only=True)
+    summary = serializers.CharField(source="current_version.summary", read_only=True)
+    text = serializers.CharField(source="current_version.text", read_only=True)
+    confirmed = serializers.BooleanField(source="current_version.confirmed", read_only=True)
+
+    class Meta:
+        model = GuidanceEntry
+        fields = ["id", "key", "step", "title", "source", "summary", "text", "confirmed", "version"]
+
+
+class EntryDetailSerializer(EntrySerializer):
+    """An entry with every wording, newest first, and the notes the reader may read."""
+
+    versions = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField()
+
+    class Meta(EntrySerializer.Meta):
+        fields = [*EntrySerializer.Meta.fields, "versions", "notes"]
+
+    @extend_schema_field(VersionSerializer(many=True))
+    def get_versions(self, entry: GuidanceEntry) -> list[dict[str, Any]]:
+        return list(VersionSerializer(entry.versions.order_by("-number"), many=True).data)
+
+    @extend_schema_field(NoteSerializer(many=True))
+    def get_notes(self, entry: GuidanceEntry) -> list[dict[str, Any]]:
+        return list(NoteSerializer(self.context.get("notes", []), many=True).data)
+
+
+class NoteInSerializer(serializers.Serializer[Any]):
+    province = serializers.IntegerField()
+    text = serializers.CharField(max_length=MAX_NOTE, allow_blank=True)
+    version = serializers.IntegerField(min_value=0)
+
+
+class DismissSerializer(serializers.Serializer[Any]):
+    role = serializers.CharField(max_length=30)
+
+
+class ChecklistSerializer(serializers.Serializer[Any]):
+    role = serializers.CharField()
+    role_label = serializers.CharField()
+    organization_name = serializers.CharField()
+    does = serializers.CharField()
+    items = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
