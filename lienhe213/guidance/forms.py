@@ -46,6 +46,13 @@ class NoteForm(DomainErrorMixin, forms.Form):
         if len(provinces) == 1:
             field.widget = forms.HiddenInput()
 
+    def clean(self) -> dict[str, Any] | None:
+        # The province is usually a hidden input: a forged one is said above the form.
+        if "province" in self.errors:
+            del self.errors["province"]
+            self.add_error(None, _("You write the notes of your own province only."))
+        return super().clean()
+
 
 class ReviseForm(DomainErrorMixin, forms.Form):
     """A new wording of an official entry (administrators)."""
