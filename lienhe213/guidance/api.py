@@ -19,15 +19,15 @@ from rest_framework.views import APIView
 from lienhe213.core.api import stale_aware, validated_input
 from lienhe213.core.errors import DomainError
 from lienhe213.guidance import access, services
-from lienhe213.guidance.filters import EntryFilter
+from lienhe213.guidance.filters import GuidanceEntryFilter
 from lienhe213.guidance.models import GuidanceEntry, ProvinceNote
 from lienhe213.guidance.serializers import (
-    ChecklistSerializer,
-    DismissSerializer,
-    EntryDetailSerializer,
-    EntrySerializer,
-    NoteInSerializer,
-    NoteSerializer,
+    WalkthroughChecklistSerializer,
+    WalkthroughDismissSerializer,
+    GuidanceEntryDetailSerializer,
+    GuidanceEntrySerializer,
+    ProvinceNoteInSerializer,
+    ProvinceNoteSerializer,
 )
 from lienhe213.guidance.walkthrough import checklists
 
@@ -35,8 +35,8 @@ from lienhe213.guidance.walkthrough import checklists
 class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[GuidanceEntry]):
     """The texts of the rules, for every signed-in user."""
 
-    serializer_class = EntrySerializer
-    filterset_class = EntryFilter
+    serializer_class = GuidanceEntrySerializer
+    filterset_class = GuidanceEntryFilter
 
     def get_queryset(self) -> QuerySet[GuidanceEntry]:
         return GuidanceEntry.objects.visible_to(self.request.user).with_current()
@@ -44,19 +44,19 @@ class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[GuidanceEntry]
     def _detail(self, entry: GuidanceEntry) -> Response:
         notes = ProvinceNote.objects.visible_to(self.request.user).filter(entry=entry).with_names()
         context = {**self.get_serializer_context(), "notes": list(notes)}
-        return Response(EntryDetailSerializer(entry, context=context).data)
+        return Response(GuidanceEntryDetailSerializer(entry, context=context).data)
 
     @extend_schema(
         summary="One text with every wording and the reader's province notes",
-        responses=EntryDetailSerializer,
+        responses=GuidanceEntryDetailSerializer,
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         return self._detail(access.get_entry_for_user(request.user, int(pk)))
 
     @extend_schema(
         summary="Write, change or clear (empty text) a province's note under a text",
-        request=NoteInSerializer,
-        responses={200: NoteSerializer, 204: None},
+        request=ProvinceNoteInSerializer,
+        responses={200: ProvinceNoteSerializer, 204: None},
     )
     @action(detail=True, methods=["post"])
     def note(self, request: Request, pk: str) -> Response:
@@ -66,13 +66,14 @@ class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[GuidanceEntry]
             raise exceptions.PermissionDenied(
                 _("Only a provincial officer writes the province's notes.")
             )
-        data = validated_input(NoteInSerializer, request)
+        data = validated_input(ProvinceNoteInSerializer, request)
         province = provinces.get(data["province"])
         if province is None:
             raise DomainError(_("Choose your own province."), field="province")
 
         def stored() -> int:
-            note = ProvinceNote.objects.filter(entry=entry, province=province).first()
+            notes = ProvinceNote.objects.visible_to(request.user)
+            note = notes.filter(entry=entry, province=province).first()
             return note.version if note else 0
 
         result = stale_aware(
@@ -90,26 +91,26 @@ class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[GuidanceEntry]
             return result
         if result is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(NoteSerializer(result).data)
+        return Response(ProvinceNoteSerializer(result).data)
 
 
 class WalkthroughView(APIView):
     @extend_schema(
         summary="The newcomer checklists the reader has not dismissed",
-        responses=ChecklistSerializer(many=True),
+        responses=WalkthroughChecklistSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         data = [vars(c) for c in checklists(request.user)]
-        return Response(ChecklistSerializer(data, many=True).data)
+        return Response(WalkthroughChecklistSerializer(data, many=True).data)
 
 
 class WalkthroughDismissView(APIView):
     @extend_schema(
         summary="Dismiss the newcomer checklist of one of the reader's committee roles",
-        request=DismissSerializer,
+        request=WalkthroughDismissSerializer,
         responses={204: None},
     )
     def post(self, request: Request) -> Response:
-        data: dict[str, Any] = validated_input(DismissSerializer, request)
+        data: dict[str, Any] = validated_input(WalkthroughDismissSerializer, request)
         services.dismiss_walkthrough(by=request.user, role=data["role"])
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -9,7 +9,7 @@ from lienhe213.guidance.models import GuidanceEntry, Step
 from lienhe213.guidance.queries import GuidanceEntryQuerySet
 
 
-class EntryFilter(django_filters.FilterSet):
+class GuidanceEntryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="search", label=_("Search (accents optional)"), max_length=100
     )

@@ -16,13 +16,13 @@ class StepField(serializers.ChoiceField):
         super().__init__(choices=Step.choices, **kwargs)
 
 
-class VersionSerializer(serializers.ModelSerializer[GuidanceVersion]):
+class GuidanceWordingSerializer(serializers.ModelSerializer[GuidanceVersion]):
     class Meta:
         model = GuidanceVersion
         fields = ["number", "summary", "text", "confirmed", "valid_from", "reason"]
 
 
-class NoteSerializer(serializers.ModelSerializer[ProvinceNote]):
+class ProvinceNoteSerializer(serializers.ModelSerializer[ProvinceNote]):
     province_name = serializers.CharField(source="province.name", read_only=True)
 
     class Meta:
@@ -30,7 +30,7 @@ class NoteSerializer(serializers.ModelSerializer[ProvinceNote]):
         fields = ["id", "province", "province_name", "text", "updated_at", "version"]
 
 
-class EntrySerializer(serializers.ModelSerializer[GuidanceEntry]):
+class GuidanceEntrySerializer(serializers.ModelSerializer[GuidanceEntry]):
     """An entry with its current wording (the list)."""
 
     step = StepField(read_only=True)
@@ -43,35 +43,35 @@ class EntrySerializer(serializers.ModelSerializer[GuidanceEntry]):
         fields = ["id", "key", "step", "title", "source", "summary", "text", "confirmed", "version"]
 
 
-class EntryDetailSerializer(EntrySerializer):
+class GuidanceEntryDetailSerializer(GuidanceEntrySerializer):
     """An entry with every wording, newest first, and the notes the reader may read."""
 
     versions = serializers.SerializerMethodField()
     notes = serializers.SerializerMethodField()
 
-    class Meta(EntrySerializer.Meta):
-        fields = [*EntrySerializer.Meta.fields, "versions", "notes"]
+    class Meta(GuidanceEntrySerializer.Meta):
+        fields = [*GuidanceEntrySerializer.Meta.fields, "versions", "notes"]
 
-    @extend_schema_field(VersionSerializer(many=True))
+    @extend_schema_field(GuidanceWordingSerializer(many=True))
     def get_versions(self, entry: GuidanceEntry) -> list[dict[str, Any]]:
-        return list(VersionSerializer(entry.versions.order_by("-number"), many=True).data)
+        return list(GuidanceWordingSerializer(entry.versions.order_by("-number"), many=True).data)
 
-    @extend_schema_field(NoteSerializer(many=True))
+    @extend_schema_field(ProvinceNoteSerializer(many=True))
     def get_notes(self, entry: GuidanceEntry) -> list[dict[str, Any]]:
-        return list(NoteSerializer(self.context.get("notes", []), many=True).data)
+        return list(ProvinceNoteSerializer(self.context.get("notes", []), many=True).data)
 
 
-class NoteInSerializer(serializers.Serializer[Any]):
+class ProvinceNoteInSerializer(serializers.Serializer[Any]):
     province = serializers.IntegerField()
     text = serializers.CharField(max_length=MAX_NOTE, allow_blank=True)
     version = serializers.IntegerField(min_value=0)
 
 
-class DismissSerializer(serializers.Serializer[Any]):
+class WalkthroughDismissSerializer(serializers.Serializer[Any]):
     role = serializers.CharField(max_length=30)
 
 
-class ChecklistSerializer(serializers.Serializer[Any]):
+class WalkthroughChecklistSerializer(serializers.Serializer[Any]):
     role = serializers.CharField()
     role_label = serializers.CharField()
     organization_name = serializers.CharField()
