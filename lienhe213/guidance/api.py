@@ -22,12 +22,12 @@ from lienhe213.guidance import access, services
 from lienhe213.guidance.filters import GuidanceEntryFilter
 from lienhe213.guidance.models import GuidanceEntry, ProvinceNote
 from lienhe213.guidance.serializers import (
-    WalkthroughChecklistSerializer,
-    WalkthroughDismissSerializer,
     GuidanceEntryDetailSerializer,
     GuidanceEntrySerializer,
     ProvinceNoteInSerializer,
     ProvinceNoteSerializer,
+    WalkthroughChecklistSerializer,
+    WalkthroughDismissSerializer,
 )
 from lienhe213.guidance.walkthrough import checklists
 

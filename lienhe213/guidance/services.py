@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import AnyUser
+from lienhe213.accounts.models import User
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
 from lienhe213.core.locking import check_version
@@ -26,6 +27,11 @@ from lienhe213.organizations.models import Organization
 MAX_SUMMARY = 600
 MAX_TEXT = 20000
 MAX_NOTE = 4000
+
+
+def _user(by: AnyUser | None) -> User | None:
+    """The account to name as author (None for the loader or an anonymous caller)."""
+    return by if isinstance(by, User) else None
 
 
 @dataclass
@@ -53,7 +59,7 @@ def _add_version(
         text=text,
         confirmed=confirmed,
         valid_from=timezone.now(),
-        created_by=by if by is not None and getattr(by, "pk", None) else None,
+        created_by=_user(by),
         reason=reason,
     )
     entry.current_version = version
@@ -210,7 +216,7 @@ def save_province_note(
                         entry=entry,
                         province=province,
                         text=text,
-                        author=by if getattr(by, "pk", None) else None,
+                        author=_user(by),
                         updated_at=timezone.now(),
                     )
             except IntegrityError as err:  # written by someone else at the same moment
@@ -240,7 +246,7 @@ def save_province_note(
             raise DomainError(_("The note is the same as before."), field="text")
         before = note.text
         note.text = text
-        note.author = by if getattr(by, "pk", None) else None  # type: ignore[assignment]
+        note.author = _user(by)
         note.updated_at = timezone.now()
         note.version += 1
         note.save()

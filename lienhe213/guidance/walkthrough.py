@@ -73,7 +73,7 @@ def checklists(user: AnyUser) -> list[Checklist]:
     for assignment in sorted(assignments_of(user), key=lambda a: a.organization.path):
         first.setdefault(assignment.role, assignment.organization)
     held = [role for role in WALKTHROUGH_ROLES if role in first]
-    if not held:
+    if not held or user.pk is None:
         return []
     dismissed = set(
         WalkthroughDismissal.objects.filter(user_id=user.pk).values_list("role", flat=True)
