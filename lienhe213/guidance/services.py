@@ -202,9 +202,8 @@ def save_province_note(
         note = (
             ProvinceNote.objects.select_for_update().filter(entry=entry, province=province).first()
         )
-        shown = version if version is not None else None
         if note is None:
-            if shown not in (None, 0):
+            if version not in (None, 0):
                 raise DomainError(
                     _("This record was changed by someone else meanwhile. Reload it and try again.")
                 )
@@ -231,7 +230,7 @@ def save_province_note(
                 changes={"text": [None, text]},
             )
             return note
-        check_version(note, shown, what="record")
+        check_version(note, version, what="record")
         if not text:
             audit.record(
                 by=by,
