@@ -2,7 +2,8 @@
 scoping: ``guidance/entries/`` (every signed-in user; ``?q=`` folded search, ``?step=``),
 ``{id}/`` with every wording and the reader's province notes, ``{id}/note/`` (a
 province's officers: 403 for anyone else, a province out of their reach is 400, a
-stale ``version`` 409), ``guidance/walkthrough/`` (the reader's checklists) and
+stale ``version`` 409), ``{id}/revise/`` (administrators: a new wording, 403 for anyone
+else, a stale ``version`` 409), ``guidance/walkthrough/`` (the reader's checklists) and
 ``guidance/walkthrough/dismiss/``."""
 
 from typing import Any
@@ -17,13 +18,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lienhe213.core.api import stale_aware, validated_input
-from lienhe213.core.errors import DomainError
+from lienhe213.core.errors import DomainError, StepRefused
 from lienhe213.guidance import access, services
 from lienhe213.guidance.filters import GuidanceEntryFilter
 from lienhe213.guidance.models import GuidanceEntry, ProvinceNote
 from lienhe213.guidance.serializers import (
     GuidanceEntryDetailSerializer,
     GuidanceEntrySerializer,
+    GuidanceReviseSerializer,
     ProvinceNoteInSerializer,
     ProvinceNoteSerializer,
     WalkthroughChecklistSerializer,
@@ -92,6 +94,42 @@ class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[GuidanceEntry]
         if result is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(ProvinceNoteSerializer(result).data)
+
+    @extend_schema(
+        summary="Publish a new wording of a text (administrators; the old one is kept)",
+        request=GuidanceReviseSerializer,
+        responses={201: GuidanceEntryDetailSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def revise(self, request: Request, pk: str) -> Response:
+        entry = access.get_entry_for_user(request.user, int(pk))
+        try:
+            access.require_reviser(request.user)
+        except StepRefused as err:
+            raise exceptions.PermissionDenied(err.message) from err
+        data = validated_input(GuidanceReviseSerializer, request)
+        result = stale_aware(
+            lambda: services.revise_entry(
+                by=request.user,
+                entry=entry,
+                summary=data["summary"],
+                text=data["text"],
+                confirmed=data["confirmed"],
+                reason=data["reason"],
+                version=data["version"],
+            ),
+            version=data["version"],
+            stored=lambda: (
+                GuidanceEntry.objects.visible_to(request.user)
+                .values_list("version", flat=True)
+                .get(pk=entry.pk)
+            ),
+        )
+        if isinstance(result, Response):
+            return result
+        response = self._detail(access.get_entry_for_user(request.user, entry.pk))
+        response.status_code = status.HTTP_201_CREATED
+        return response
 
 
 class WalkthroughView(APIView):

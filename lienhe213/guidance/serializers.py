@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lienhe213.guidance.models import GuidanceEntry, GuidanceVersion, ProvinceNote, Step
-from lienhe213.guidance.services import MAX_NOTE
+from lienhe213.guidance.services import MAX_NOTE, MAX_SUMMARY, MAX_TEXT
 
 
 @extend_schema_field({"allOf": [{"type": "string", "enum": list(Step.values)}]})
@@ -65,6 +65,14 @@ class ProvinceNoteInSerializer(serializers.Serializer[Any]):
     province = serializers.IntegerField()
     text = serializers.CharField(max_length=MAX_NOTE, allow_blank=True)
     version = serializers.IntegerField(min_value=0)
+
+
+class GuidanceReviseSerializer(serializers.Serializer[Any]):
+    summary = serializers.CharField(max_length=MAX_SUMMARY)
+    text = serializers.CharField(max_length=MAX_TEXT)
+    confirmed = serializers.BooleanField(default=False)
+    reason = serializers.CharField(max_length=300)
+    version = serializers.IntegerField(min_value=1)
 
 
 class WalkthroughDismissSerializer(serializers.Serializer[Any]):

@@ -191,6 +191,11 @@ ENDPOINTS: dict[str, tuple[str, Callable[[Any], str], Callable[[Any, Any], Any] 
         lambda w: f"/api/v1/guidance/entries/{_entry()}/note/",
         lambda w, user: {"province": w.province.pk, "text": "Ghi chú", "version": 0},
     ),
+    "guidance-entry-revise": (
+        "post",
+        lambda w: f"/api/v1/guidance/entries/{_entry()}/revise/",
+        lambda w, user: {"summary": "S", "text": "T", "reason": "R", "version": 1},
+    ),
     "guidance-walkthrough": ("get", lambda w: "/api/v1/guidance/walkthrough/", None),
     "guidance-walkthrough-dismiss": (
         "post",
@@ -234,6 +239,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "guidance-entry-list":   (401, 200,   200,   200,   200,   200,   200),
     "guidance-entry-detail": (401, 200,   200,   200,   200,   200,   200),
     "guidance-entry-note":   (401, 403,   403,   403,   403,   403,   200),
+    "guidance-entry-revise": (401, 403,   403,   403,   403,   403,   403),
     "guidance-walkthrough":  (401, 200,   200,   200,   200,   200,   200),
     "guidance-walkthrough-dismiss": (401, 400, 400, 400, 204,  400,   400),
 }
@@ -267,9 +273,10 @@ def test_the_matrix_covers_every_endpoint():
 
 
 def guidance_state() -> tuple[Any, ...]:
-    from lienhe213.guidance.models import ProvinceNote, WalkthroughDismissal
+    from lienhe213.guidance.models import GuidanceVersion, ProvinceNote, WalkthroughDismissal
 
     return (
+        sorted(GuidanceVersion.objects.values_list("pk", "text")),
         sorted(ProvinceNote.objects.values_list("pk", "text", "version")),
         sorted(WalkthroughDismissal.objects.values_list("user_id", "role")),
     )

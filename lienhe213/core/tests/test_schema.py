@@ -63,6 +63,7 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/guidance/entries/",
         "/api/v1/guidance/entries/{id}/",
         "/api/v1/guidance/entries/{id}/note/",
+        "/api/v1/guidance/entries/{id}/revise/",
         "/api/v1/guidance/walkthrough/",
         "/api/v1/guidance/walkthrough/dismiss/",
         "/api/v1/imports/",

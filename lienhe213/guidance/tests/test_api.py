@@ -105,6 +105,25 @@ def test_another_provinces_officer_is_refused_by_a_forged_province(world, texts,
     assert guidance_state() == before
 
 
+def test_an_administrator_publishes_a_wording_and_a_stale_one_is_a_conflict(world, texts):
+    target = entry("qd213-dieu-2-khoan-7")
+    url = f"/api/v1/guidance/entries/{target.pk}/revise/"
+    body = {"summary": "S", "text": "T", "confirmed": True, "reason": "Đối chiếu", "version": 1}
+    api = _api(world.root_user)
+
+    published = api.post(url, body, format="json")
+    before = guidance_state()
+    stale = api.post(url, {**body, "text": "U"}, format="json")
+
+    assert published.status_code == 201
+    assert [(v["number"], v["text"]) for v in published.json()["versions"]] == [
+        (2, "T"),
+        (1, target.current_version.text),
+    ]
+    assert (stale.status_code, stale.json()["version"]) == (409, 2)
+    assert guidance_state() == before
+
+
 def test_the_walkthrough_lists_and_dismisses(world):
     api = _api(world.workplace_officer)
 
@@ -164,6 +183,11 @@ ENDPOINTS = {
         lambda w: f"/api/v1/guidance/entries/{entry('qd213-dieu-1').pk}/note/",
         _note_body,
     ),
+    "entry-revise": (
+        "post",
+        lambda w: f"/api/v1/guidance/entries/{entry('qd213-dieu-1').pk}/revise/",
+        lambda w: {"summary": "S", "text": "T", "reason": "R", "version": 1},
+    ),
     "walkthrough": ("get", lambda w: "/api/v1/guidance/walkthrough/", None),
     "walkthrough-dismiss": (
         "post",
@@ -179,6 +203,7 @@ MATRIX = {
     "entry-detail":        (401, 200,    200,   200,  200,   200,  200,  200,  200),
     "entry-missing":       (401, 404,    404,   404,  404,   404,  404,  404,  404),
     "entry-note":          (401, 403,    403,   403,  403,   403,  403,  200,  200),
+    "entry-revise":        (401, 403,    403,   403,  403,   403,  403,  403,  201),
     "walkthrough":         (401, 200,    200,   200,  200,   200,  200,  200,  200),
     "walkthrough-dismiss": (401, 400,    400,   204,  400,   204,  400,  400,  400),
 }
