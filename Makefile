@@ -21,6 +21,7 @@ install:
 
 run: install pdf-deps
 	$(PY) manage.py migrate -v0
+	$(PY) manage.py load_guidance -v0
 	$(PY) manage.py seed_demo --preset $(PRESET) --if-empty   # prints the demo logins
 	$(PY) manage.py run_due
 	@# The task worker (letter batches, e-mail digests) runs beside the server and stops with it.

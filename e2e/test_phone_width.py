@@ -98,6 +98,9 @@ NOT_PAGES = {
     "feedback:close": "POST only",
     "feedback:forward": "POST only",
     "feedback:poster": "a PDF download",
+    "guidance:note": "POST only (the entry page's form)",
+    "guidance:revise": "POST only (the entry page's form)",
+    "guidance:dismiss_walkthrough": "POST only (the home page's checklist)",
 }
 
 RAW_CODE_PATTERNS = {
@@ -282,7 +285,19 @@ def _seed() -> dict[str, Any]:
         community="Tổ 1",
         body="Tối thứ bảy hát karaoke rất to đến 1 giờ sáng.",
     )
+    from lienhe213.guidance import services as guidance_services
+    from lienhe213.guidance.models import GuidanceEntry
+
+    guidance_entry = GuidanceEntry.objects.get(key="hd33-mau-3-213-noi-dung")
+    guidance_services.save_province_note(
+        by=User.objects.get(username="tinh"),
+        entry=guidance_entry,
+        province=province,
+        text="Chi bộ gửi phiếu nhận xét về đảng ủy xã trước ngày 10/12; xem "
+        "https://tuyenquang.dcs.vn/huong-dan-thuc-hien-quy-dinh-213-ve-phieu-nhan-xet",
+    )
     return {
+        "guidance_entry": guidance_entry,
         "province": province,
         "commune": commune,
         "cell": cell,
@@ -420,6 +435,8 @@ PAGES: list[tuple[str, Any]] = [
     ("feedback:detail", _on("resident_report")),
     ("reports:feedback", _on("commune", "year")),
     ("reports:feedback", _on("cell", "year")),
+    ("guidance:index", NONE),
+    ("guidance:detail", _on("guidance_entry")),
 ]
 
 

@@ -19,6 +19,7 @@ from lienhe213.feedback.api import (
     PublicSubmitView,
     ReportViewSet,
 )
+from lienhe213.guidance.api import EntryViewSet, WalkthroughDismissView, WalkthroughView
 from lienhe213.imports.api import ImportViewSet
 from lienhe213.meetings.api import MeetingViewSet
 from lienhe213.members.api import MemberViewSet, PersonalDataView
@@ -58,6 +59,7 @@ router.register("commendations", CommendationViewSet, basename="commendation")
 router.register("imports", ImportViewSet, basename="import")
 router.register("feedback/reports", ReportViewSet, basename="feedback-report")
 router.register("feedback/channels", ChannelViewSet, basename="feedback-channel")
+router.register("guidance/entries", EntryViewSet, basename="guidance-entry")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
@@ -71,5 +73,11 @@ urlpatterns = [
     path("feedback/public/submit/", PublicSubmitView.as_view(), name="feedback-submit"),
     path("feedback/public/status/", PublicStatusView.as_view(), name="feedback-status"),
     path("feedback/public/<str:slug>/", PublicChannelView.as_view(), name="feedback-public"),
+    path("guidance/walkthrough/", WalkthroughView.as_view(), name="guidance-walkthrough"),
+    path(
+        "guidance/walkthrough/dismiss/",
+        WalkthroughDismissView.as_view(),
+        name="guidance-walkthrough-dismiss",
+    ),
     *router.urls,
 ]

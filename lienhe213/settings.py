@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "lienhe213.reports",
     "lienhe213.imports",
     "lienhe213.feedback",
+    "lienhe213.guidance",
     "lienhe213.demo",
 ]
 

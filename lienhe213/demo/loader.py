@@ -52,6 +52,7 @@ from lienhe213.demo.book_writer import calendar, write_book
 from lienhe213.demo.feedback_writer import write_feedback
 from lienhe213.demo.people import derived_name_fields
 from lienhe213.demo.plans import ORG_VALID_FROM, PRESETS, Plan
+from lienhe213.guidance.services import load_guidance
 from lienhe213.meetings.models import Meeting
 from lienhe213.members.models import Member
 from lienhe213.notices.models import Notice
@@ -351,6 +352,8 @@ def build_preset(
     with transaction.atomic():
         load_administrative_units()
         clock.lap("administrative units")
+        load_guidance()
+        clock.lap("guidance texts")
         plan = PRESETS[preset](seed)
         clock.lap("plan")
         codes = {o.commune for o in plan.organizations if o.commune}

@@ -62,6 +62,7 @@ def _items(context: Any) -> list[MenuItem]:
         ("imports", "imports:list", _("Import"), context.get("can_import")),
         ("accounts", "accounts:account_list", _("Accounts"), context.get("can_manage_roles")),
         ("audit", "accounts:audit", _("Audit"), context.get("can_view_audit")),
+        ("guidance", "guidance:index", _("Rules"), True),
     ]
     counts = {
         "home": (context.get("inbox_waiting") or 0, _("waiting")),

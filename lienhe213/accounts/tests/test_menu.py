@@ -33,6 +33,7 @@ def _menu(client, user, url="/"):
                 "Notices",
                 "Residents' reports",
                 "Reports",
+                "Rules",
             ],
         ),
         (
@@ -46,12 +47,13 @@ def _menu(client, user, url="/"):
                 "Residents' reports",
                 "Reports",
                 "Import",
+                "Rules",
             ],
         ),
         (
             "workplace_officer",
             ["Home", "Tracking book", "Annual comments", "Members"],
-            ["Notifications", "Organizations", "Notices", "Reports", "Import"],
+            ["Notifications", "Organizations", "Notices", "Reports", "Import", "Rules"],
         ),
         (
             "provincial_officer",
@@ -66,10 +68,15 @@ def _menu(client, user, url="/"):
                 "Import",
                 "Accounts",
                 "Audit",
+                "Rules",
             ],
         ),
-        ("member_user", ["Home", "Meetings", "Annual comments", "Notifications"], ["Members"]),
-        ("stranger", ["Home", "Notifications"], ["Members"]),
+        (
+            "member_user",
+            ["Home", "Meetings", "Annual comments", "Notifications"],
+            ["Members", "Rules"],
+        ),
+        ("stranger", ["Home", "Notifications"], ["Members", "Rules"]),
     ],
 )
 def test_the_bar_holds_the_roles_main_pages_and_the_sheet_the_others(

@@ -66,6 +66,12 @@ def _account(name: str) -> Callable[[Any], str]:
     return lambda w: f"/api/v1/accounts/{getattr(w, name).pk}/"
 
 
+def _entry() -> int:
+    from lienhe213.guidance.models import GuidanceEntry
+
+    return GuidanceEntry.objects.get(key="qd213-dieu-1").pk
+
+
 def _new_member(w: Any) -> dict[str, Any]:
     return {
         "family_name": "Trần",
@@ -176,6 +182,26 @@ ENDPOINTS: dict[str, tuple[str, Callable[[Any], str], Callable[[Any, Any], Any] 
     ),
     "auth-logout": ("post", lambda w: "/api/v1/auth/logout/", None),
     "me-data": ("get", lambda w: "/api/v1/me/data/", None),
+    # The guidance (the texts are loaded first): every signed-in user
+    # reads; only the province's officers write its note; a role not held is a 400.
+    "guidance-entry-list": ("get", lambda w: "/api/v1/guidance/entries/?q=mien", None),
+    "guidance-entry-detail": ("get", lambda w: f"/api/v1/guidance/entries/{_entry()}/", None),
+    "guidance-entry-note": (
+        "post",
+        lambda w: f"/api/v1/guidance/entries/{_entry()}/note/",
+        lambda w, user: {"province": w.province.pk, "text": "Ghi chú", "version": 0},
+    ),
+    "guidance-entry-revise": (
+        "post",
+        lambda w: f"/api/v1/guidance/entries/{_entry()}/revise/",
+        lambda w, user: {"summary": "S", "text": "T", "reason": "R", "version": 1},
+    ),
+    "guidance-walkthrough": ("get", lambda w: "/api/v1/guidance/walkthrough/", None),
+    "guidance-walkthrough-dismiss": (
+        "post",
+        lambda w: "/api/v1/guidance/walkthrough/dismiss/",
+        lambda w, user: {"role": "cell_secretary"},
+    ),
 }
 
 # fmt: off
@@ -210,6 +236,12 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "auth-password":       (401, 204,     204,   204,   204,   204,   204),
     "auth-logout":         (401, 204,     204,   204,   204,   204,   204),
     "me-data":             (401, 404,     200,   404,   404,   404,   404),
+    "guidance-entry-list":   (401, 200,   200,   200,   200,   200,   200),
+    "guidance-entry-detail": (401, 200,   200,   200,   200,   200,   200),
+    "guidance-entry-note":   (401, 403,   403,   403,   403,   403,   200),
+    "guidance-entry-revise": (401, 403,   403,   403,   403,   403,   403),
+    "guidance-walkthrough":  (401, 200,   200,   200,   200,   200,   200),
+    "guidance-walkthrough-dismiss": (401, 400, 400, 400, 204,  400,   400),
 }
 # fmt: on
 
@@ -240,8 +272,22 @@ def test_the_matrix_covers_every_endpoint():
     assert set(MATRIX) == set(ENDPOINTS)
 
 
+def guidance_state() -> tuple[Any, ...]:
+    from lienhe213.guidance.models import GuidanceVersion, ProvinceNote, WalkthroughDismissal
+
+    return (
+        sorted(GuidanceVersion.objects.values_list("pk", "text")),
+        sorted(ProvinceNote.objects.values_list("pk", "text", "version")),
+        sorted(WalkthroughDismissal.objects.values_list("user_id", "role")),
+    )
+
+
 @pytest.mark.parametrize(("endpoint", "cast", "expected"), CASES)
 def test_permission_matrix(world, endpoint, cast, expected):
+    if endpoint.startswith("guidance-"):
+        from lienhe213.guidance.services import load_guidance
+
+        load_guidance()
     user = world.user(cast)
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:
@@ -249,13 +295,13 @@ def test_permission_matrix(world, endpoint, cast, expected):
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     method, url, body = ENDPOINTS[endpoint]
     data = body(world, user) if body else None
-    before = database_state()
+    before = (database_state(), guidance_state())
 
     response = getattr(client, method)(url(world), data, format="json" if data else None)
 
     assert response.status_code == expected, response.content
     if expected >= 400:
-        assert database_state() == before
+        assert (database_state(), guidance_state()) == before
 
 
 @pytest.mark.parametrize(

@@ -1096,3 +1096,95 @@ def test_import_steps_posted(client, world, view, who, expected):
 
     _assert_status(response, expected, url)
     assert ImportBatch.objects.values_list("status", "version").get() == ("ready", 2)
+
+
+# The guidance: every signed-in user reads the texts; a province's officers write its
+# notes (403 for anyone else, nothing written); an administrator publishes a wording.
+@pytest.mark.parametrize("view", ["guidance:index", "guidance:detail"])
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("anonymous", "login"),
+        ("stranger", 200),
+        ("member_user", 200),
+        ("secretary_a1", 200),
+        ("commune_clerk", 200),
+        ("workplace_officer", 200),
+        ("provincial_officer", 200),
+        ("root_user", 200),
+    ],
+)
+def test_guidance_pages(client, world, view, who, expected):
+    from lienhe213.guidance.models import GuidanceEntry
+    from lienhe213.guidance.services import load_guidance
+
+    load_guidance()
+    args = [GuidanceEntry.objects.get(key="qd213-dieu-1").pk] if view == "guidance:detail" else []
+    url = reverse(view, args=args)
+
+    response = _get(client, world, who, url)
+
+    _assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize(
+    ("view", "who", "expected"),
+    [
+        ("guidance:note", "anonymous", "login"),
+        ("guidance:note", "stranger", 403),
+        ("guidance:note", "member_user", 403),
+        ("guidance:note", "secretary_a1", 403),
+        ("guidance:note", "commune_clerk", 403),
+        ("guidance:note", "workplace_officer", 403),
+        ("guidance:note", "provincial_officer", 302),
+        ("guidance:note", "root_user", 302),
+        ("guidance:revise", "anonymous", "login"),
+        ("guidance:revise", "member_user", 403),
+        ("guidance:revise", "commune_clerk", 403),
+        ("guidance:revise", "provincial_officer", 403),
+        ("guidance:revise", "root_user", 302),
+    ],
+)
+def test_guidance_writes(client, world, view, who, expected):
+    from lienhe213.guidance.models import GuidanceEntry, GuidanceVersion, ProvinceNote
+    from lienhe213.guidance.services import load_guidance
+
+    load_guidance()
+    target = GuidanceEntry.objects.get(key="qd213-dieu-1")
+    url = reverse(view, args=[target.pk])
+    user = world.user(who)
+    if user is not None:
+        client.force_login(user)
+    data = {
+        "province": world.province.pk,
+        "text": "Ghi chú",
+        "summary": "Tóm tắt",
+        "reason": "Đối chiếu",
+        "version": 0 if view == "guidance:note" else 1,
+    }
+
+    response = client.post(url, data)
+
+    _assert_status(response, expected, url)
+    if expected != 302:
+        assert not ProvinceNote.objects.exists()
+        assert GuidanceVersion.objects.filter(entry=target).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("anonymous", "login"), ("stranger", 302), ("commune_clerk", 302)],
+)
+def test_walkthrough_dismissal(client, world, who, expected):
+    from lienhe213.guidance.models import WalkthroughDismissal
+
+    url = reverse("guidance:dismiss_walkthrough")
+    user = world.user(who)
+    if user is not None:
+        client.force_login(user)
+
+    response = client.post(url, {"role": "commune_clerk"})
+
+    _assert_status(response, expected, url)
+    dismissed = list(WalkthroughDismissal.objects.values_list("role", flat=True))
+    assert dismissed == (["commune_clerk"] if who == "commune_clerk" else [])

@@ -238,3 +238,13 @@ def test_the_demo_people_are_greeted_by_their_names(seeded: str) -> None:
     client = Client()
     client.force_login(User.objects.get(username="chibo"))
     assert "Trần Văn Bình" in client.get("/").content.decode()
+
+
+def test_the_demo_has_the_guidance_texts(seeded: str) -> None:
+    from lienhe213.guidance.models import GuidanceEntry
+    from lienhe213.guidance.texts import OFFICIAL_TEXTS
+
+    assert sorted(GuidanceEntry.objects.values_list("key", flat=True)) == sorted(
+        text.key for text in OFFICIAL_TEXTS
+    )
+    assert not GuidanceEntry.objects.filter(current_version__isnull=True).exists()
