@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/", include("lienhe213.reports.urls")),
     path("imports/", include("lienhe213.imports.urls")),
     path("feedback/", include("lienhe213.feedback.urls")),
+    path("training/", include("lienhe213.training.urls")),
     path("r/", include((public_urlpatterns, "feedback"), namespace="residents")),
     path("", include("lienhe213.documents.urls")),
     path("api/v1/", include("lienhe213.api_urls")),
