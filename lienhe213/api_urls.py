@@ -37,6 +37,7 @@ from lienhe213.reports.api import (
     IndicatorsView,
     ReviewView,
 )
+from lienhe213.training.api import MaterialViewSet, SessionViewSet
 
 app_name = "api"
 
@@ -58,6 +59,8 @@ router.register("commendations", CommendationViewSet, basename="commendation")
 router.register("imports", ImportViewSet, basename="import")
 router.register("feedback/reports", ReportViewSet, basename="feedback-report")
 router.register("feedback/channels", ChannelViewSet, basename="feedback-channel")
+router.register("training/sessions", SessionViewSet, basename="training-session")
+router.register("training/materials", MaterialViewSet, basename="training-material")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
