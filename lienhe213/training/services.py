@@ -45,7 +45,7 @@ MAX_PLACE = 200
 MAX_LINK = 500
 PDF_MAGIC = b"%PDF-"
 DOCX_PART = "word/document.xml"
-SESSION_FIELDS = ("topic", "date", "starts_at", "place", "online_link", "audience", "state")
+SESSION_FIELDS = ("topic", "date", "place", "online_link", "audience", "state")
 
 
 def _user(by: AnyUser | None) -> Any:
@@ -156,7 +156,10 @@ def plan_session(
         action="create",
         obj=session,
         scope_path=organizer.path,
-        changes=audit.snapshot(session, SESSION_FIELDS),
+        changes={
+            **audit.snapshot(session, SESSION_FIELDS),
+            "starts_at": starts_at.isoformat() if starts_at else None,
+        },
     )
     return session
 
