@@ -30,7 +30,7 @@ from lienhe213.core.api import stale_aware, validated_input
 from lienhe213.organizations.access import get_organization_for_user
 from lienhe213.training import access, services
 from lienhe213.training.filters import SessionFilter
-from lienhe213.training.models import TrainingSession
+from lienhe213.training.models import TrainingMaterial, TrainingSession
 from lienhe213.training.serializers import (
     AttendanceSerializer,
     InviteResultSerializer,
@@ -171,6 +171,8 @@ class MaterialViewSet(viewsets.GenericViewSet[Any]):
     """A material of a session the user may read: its file, or its removal."""
 
     serializer_class = MaterialSerializer
+    # For the schema's path parameter only: every read goes through the gatekeeper.
+    queryset = TrainingMaterial.objects.none()
 
     @extend_schema(
         request=None,
