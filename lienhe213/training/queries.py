@@ -2,7 +2,7 @@
 people a session's audience names."""
 
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
@@ -76,7 +76,7 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
 def audience_users(
     organizer: "Organization", audience: str, year: int
-) -> "models.QuerySet[object]":
+) -> "models.QuerySet[Any, int]":
     """The ids of the active users a session's ``audience`` names over ``organizer``'s
     subtree (current organizations only), for a session in ``year``:
 

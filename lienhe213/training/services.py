@@ -175,7 +175,7 @@ def invite(*, by: AnyUser, session: TrainingSession, version: int | None = None)
         raise DomainError(_("Only a planned session invites people."))
     users = set(audience_users(session.organizer, session.audience, session.date.year))
     already = set(session.invitations.values_list("user_id", flat=True))
-    new = sorted(int(u) for u in users - already)  # type: ignore[call-overload]
+    new = sorted(users - already)
     if not users:
         raise DomainError(_("Nobody with an account matches the session's audience yet."))
     now = timezone.now()
@@ -319,7 +319,7 @@ def check_upload(upload: UploadedFile) -> str:
             field="file",
         )
     name = (upload.name or "").lower()
-    kind = detect_type(upload.file)
+    kind = detect_type(upload.file) if upload.file is not None else None
     if kind is None or not name.endswith(f".{kind}"):
         raise DomainError(
             _("Only PDF or Word (.docx) files can be uploaded, and the file must be one."),
