@@ -50,9 +50,9 @@ from lienhe213.demo.activity_writer import (
 from lienhe213.demo.book import BOOK_SHAPES, Book, plan_book
 from lienhe213.demo.book_writer import calendar, write_book
 from lienhe213.demo.feedback_writer import write_feedback
-from lienhe213.demo.training_writer import write_training
 from lienhe213.demo.people import derived_name_fields
 from lienhe213.demo.plans import ORG_VALID_FROM, PRESETS, Plan
+from lienhe213.demo.training_writer import write_training
 from lienhe213.meetings.models import Meeting
 from lienhe213.members.models import Member
 from lienhe213.notices.models import Notice
