@@ -98,6 +98,11 @@ NOT_PAGES = {
     "feedback:close": "POST only",
     "feedback:forward": "POST only",
     "feedback:poster": "a PDF download",
+    "training:invite": "POST only",
+    "training:cancel": "POST only",
+    "training:add_material": "POST only (a file upload)",
+    "training:remove_material": "POST only",
+    "training:material": "a PDF or DOCX download",
 }
 
 RAW_CODE_PATTERNS = {
@@ -282,7 +287,11 @@ def _seed() -> dict[str, Any]:
         community="Tổ 1",
         body="Tối thứ bảy hát karaoke rất to đến 1 giờ sáng.",
     )
+    from lienhe213.training.models import TrainingSession
+
+    training = TrainingSession.objects.filter(organizer=commune, state="held").order_by("pk")
     return {
+        "training": training.first(),
         "province": province,
         "commune": commune,
         "cell": cell,
@@ -420,6 +429,10 @@ PAGES: list[tuple[str, Any]] = [
     ("feedback:detail", _on("resident_report")),
     ("reports:feedback", _on("commune", "year")),
     ("reports:feedback", _on("cell", "year")),
+    ("training:index", NONE),
+    ("training:plan", NONE),
+    ("training:detail", _on("training")),
+    ("training:attendance", _on("training")),
 ]
 
 

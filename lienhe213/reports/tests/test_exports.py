@@ -66,7 +66,9 @@ def test_the_report_pdf_prints_the_rows_of_the_workbook(client, world):
     assert len(rows) == 44  # with the three training figures (ADR 0015)
     for label, value in rows:
         printed = f"{value:.1f}" if isinstance(value, float) else str(value)
-        assert f"{label} {printed}" in text
+        if value is None:  # a share with nothing to divide: an empty cell in both
+            printed = ""
+        assert f"{label} {printed}".strip() in text
     for name, *_figures in workbook["Organizations"].iter_rows(min_row=2, values_only=True):
         assert name in text
 
