@@ -101,6 +101,11 @@ NOT_PAGES = {
     "guidance:note": "POST only (the entry page's form)",
     "guidance:revise": "POST only (the entry page's form)",
     "guidance:dismiss_walkthrough": "POST only (the home page's checklist)",
+    "training:invite": "POST only",
+    "training:cancel": "POST only",
+    "training:add_material": "POST only (a file upload)",
+    "training:remove_material": "POST only",
+    "training:material": "a PDF or DOCX download",
 }
 
 RAW_CODE_PATTERNS = {
@@ -287,6 +292,7 @@ def _seed() -> dict[str, Any]:
     )
     from lienhe213.guidance import services as guidance_services
     from lienhe213.guidance.models import GuidanceEntry
+    from lienhe213.training.models import TrainingSession
 
     guidance_entry = GuidanceEntry.objects.get(key="hd33-mau-3-213-noi-dung")
     guidance_services.save_province_note(
@@ -294,10 +300,12 @@ def _seed() -> dict[str, Any]:
         entry=guidance_entry,
         province=province,
         text="Chi bộ gửi phiếu nhận xét về đảng ủy xã trước ngày 10/12; xem "
-        "https://tuyenquang.dcs.vn/huong-dan-thuc-hien-quy-dinh-213-ve-phieu-nhan-xet",
+        "https://example.vn/huong-dan-thuc-hien-quy-dinh-213-ve-phieu-nhan-xet-cua-chi-bo",
     )
+    training = TrainingSession.objects.filter(organizer=commune, state="held").order_by("pk")
     return {
         "guidance_entry": guidance_entry,
+        "training": training.first(),
         "province": province,
         "commune": commune,
         "cell": cell,
@@ -437,6 +445,10 @@ PAGES: list[tuple[str, Any]] = [
     ("reports:feedback", _on("cell", "year")),
     ("guidance:index", NONE),
     ("guidance:detail", _on("guidance_entry")),
+    ("training:index", NONE),
+    ("training:plan", NONE),
+    ("training:detail", _on("training")),
+    ("training:attendance", _on("training")),
 ]
 
 

@@ -38,6 +38,7 @@ from lienhe213.reports.api import (
     IndicatorsView,
     ReviewView,
 )
+from lienhe213.training.api import MaterialViewSet, SessionViewSet
 
 app_name = "api"
 
@@ -60,6 +61,8 @@ router.register("imports", ImportViewSet, basename="import")
 router.register("feedback/reports", ReportViewSet, basename="feedback-report")
 router.register("feedback/channels", ChannelViewSet, basename="feedback-channel")
 router.register("guidance/entries", EntryViewSet, basename="guidance-entry")
+router.register("training/sessions", SessionViewSet, basename="training-session")
+router.register("training/materials", MaterialViewSet, basename="training-material")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "lienhe213.imports",
     "lienhe213.feedback",
     "lienhe213.guidance",
+    "lienhe213.training",
     "lienhe213.demo",
 ]
 
@@ -354,6 +355,12 @@ FEEDBACK_MAX_FORM_HOURS = 24
 # The largest body the public form accepts, in bytes (its fields hold about 2,400
 # characters; Vietnamese letters take up to 3 bytes each once encoded).
 FEEDBACK_MAX_BYTES = 16 * 1024
+
+# Training sessions (ADR 0015): materials are PDF or DOCX files up to this size, stored
+# through Django's storage under MEDIA_ROOT (never served as public media: a view checks
+# access and streams them).
+TRAINING_MAX_UPLOAD_MB = int(os.environ.get("LIENHE213_TRAINING_MAX_UPLOAD_MB", "10"))
+MEDIA_ROOT = Path(os.environ.get("LIENHE213_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("imports/", include("lienhe213.imports.urls")),
     path("feedback/", include("lienhe213.feedback.urls")),
     path("guidance/", include("lienhe213.guidance.urls")),
+    path("training/", include("lienhe213.training.urls")),
     path("r/", include((public_urlpatterns, "feedback"), namespace="residents")),
     path("", include("lienhe213.documents.urls")),
     path("api/v1/", include("lienhe213.api_urls")),

@@ -5,7 +5,13 @@ from typing import Any
 from django.http import HttpRequest
 
 from lienhe213.accounts import inbox
-from lienhe213.accounts.access import Capability, has_capability, own_member_id
+from lienhe213.accounts.access import (
+    Capability,
+    has_capability,
+    own_member_id,
+    roles_of,
+    sees_everything,
+)
 from lienhe213.reminders.models import Notification
 
 
@@ -50,6 +56,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             )
         )
         or own_member_id(user) is not None,
+        # Training sessions (ADR 0015): those who plan them and those invited — anyone
+        # holding a role (the invitees are secretaries, clerks and members); no query.
+        "can_view_training": sees_everything(user) or bool(roles_of(user)),
         # One COUNT on the partial index of unread rows.
         "unread_notifications": Notification.objects.visible_to(user).unread().count(),
         # Counted by the home page and kept a while per user: no query here.

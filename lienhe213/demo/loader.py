@@ -52,6 +52,7 @@ from lienhe213.demo.book_writer import calendar, write_book
 from lienhe213.demo.feedback_writer import write_feedback
 from lienhe213.demo.people import derived_name_fields
 from lienhe213.demo.plans import ORG_VALID_FROM, PRESETS, Plan
+from lienhe213.demo.training_writer import write_training
 from lienhe213.guidance.services import load_guidance
 from lienhe213.meetings.models import Meeting
 from lienhe213.members.models import Member
@@ -112,6 +113,7 @@ class SeedResult:
     notices: int = 0
     notice_replies: int = 0
     resident_reports: int = 0
+    training_sessions: int = 0
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
 
@@ -400,6 +402,14 @@ def build_preset(
             seed=seed, today=today, demo_cell_id=orgs[plan.demo_residential_cell]["id"]
         )
         clock.lap("residents' feedback")
+        result.training_sessions = write_training(
+            seed=seed,
+            today=today,
+            province_id=orgs[0]["id"],
+            commune_id=orgs[plan.demo_commune_committee]["id"],
+            workplace_id=orgs[plan.demo_workplace_committee]["id"],
+        )
+        clock.lap("training sessions")
         root = Organization.objects.get(pk=orgs[0]["id"])
         result.organizations = len(orgs)
         result.grassroots = sum(1 for o in orgs if o["kind"] in Organization.GRASSROOTS_KINDS)

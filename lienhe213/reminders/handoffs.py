@@ -18,7 +18,7 @@ from lienhe213.accounts.models import Role, RoleAssignment, User
 from lienhe213.reminders.models import Kind, Notification
 from lienhe213.reminders.queries import RecipientIndex, _ancestor_paths
 
-__all__ = ["CELL", "COMMUNE", "WORKPLACE", "Kind", "notify"]
+__all__ = ["CELL", "COMMUNE", "WORKPLACE", "Kind", "notify", "notify_users"]
 
 # The role whose job the next step is, as ``run_due`` names them (ADR 0006): never the
 # province or the administrators, who hold every capability everywhere.
@@ -84,3 +84,37 @@ def notify(
         ignore_conflicts=True,
     )
     return sorted(users)
+
+
+def notify_users(
+    *,
+    kind: str,
+    key: str,
+    object_id: int,
+    params: dict[str, Any],
+    users: Iterable[int],
+    by: Any = None,
+) -> list[int]:
+    """Tell the named ``users`` (active accounts only, never the actor ``by``) of a step
+    meant for each of them — an invitation to a training session, its cancellation —
+    rather than the holders of a role. The same idempotent ``key`` as ``notify``; call
+    it inside the step's transaction. Returns the users told."""
+    actor = getattr(by, "pk", None)
+    wanted = {int(user_id) for user_id in users} - {actor}
+    told = sorted(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
+    now = timezone.now()
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                user_id=user_id,
+                kind=kind,
+                key=key,
+                object_id=object_id,
+                params=params,
+                created_at=now,
+            )
+            for user_id in told
+        ],
+        ignore_conflicts=True,
+    )
+    return told

@@ -40,6 +40,9 @@ class Kind(models.TextChoices):
     # Residents' feedback (ADR 0014): a new report, and one left unhandled too long.
     FEEDBACK_RECEIVED = "feedback_received", _("New resident's report")
     FEEDBACK_OVERDUE = "feedback_overdue", _("Resident's report unhandled (escalated)")
+    # Training sessions (ADR 0015): an invitation, and a session called off.
+    TRAINING_INVITED = "training_invited", _("Invitation to a training session")
+    TRAINING_CANCELLED = "training_cancelled", _("Training session cancelled")
 
 
 # The kinds a step of the loop writes at once (``reminders.handoffs``), as opposed to
@@ -53,6 +56,8 @@ HANDOFF_KINDS = (
     Kind.COMMENT_RETURNED,
     Kind.NOTICE_SENT,
     Kind.FEEDBACK_RECEIVED,
+    Kind.TRAINING_INVITED,
+    Kind.TRAINING_CANCELLED,
 )
 
 
@@ -76,6 +81,8 @@ TARGET_VIEWS: dict[str, str] = {
     Kind.NOTICE_SENT: "notices:detail",
     Kind.FEEDBACK_RECEIVED: "feedback:detail",
     Kind.FEEDBACK_OVERDUE: "feedback:detail",
+    Kind.TRAINING_INVITED: "training:detail",
+    Kind.TRAINING_CANCELLED: "training:detail",
 }
 
 
@@ -144,6 +151,23 @@ class Notification(models.Model):
     def message(self) -> str:
         """The sentence shown for this notification, in the active language."""
         p = self.params
+        if self.kind in (Kind.TRAINING_INVITED, Kind.TRAINING_CANCELLED):
+            values = {
+                "topic": p.get("topic", ""),
+                "organizer": p.get("organizer", ""),
+                "day": _day(p.get("on")),
+                "place": p.get("place") or "—",
+            }
+            if self.kind == Kind.TRAINING_CANCELLED:
+                text = gettext(
+                    "The training session “%(topic)s” of %(organizer)s on %(day)s is cancelled."
+                )
+            else:
+                text = gettext(
+                    "%(organizer)s invites you to the training session “%(topic)s” on "
+                    "%(day)s at %(place)s."
+                )
+            return text % values
         if self.kind in HANDOFF_KINDS:
             return _handoff_message(self.kind, p)
         if self.kind in (Kind.MEETING_DUE, Kind.MEETING_OVERDUE):

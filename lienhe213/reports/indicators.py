@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.accounts.access import AnyUser
+from lienhe213.accounts.models import RoleAssignment
 from lienhe213.comments.models import (
     FORM_ITEMS,
     CommentRequest,
@@ -58,6 +60,8 @@ from lienhe213.registry.queries import (
 )
 from lienhe213.registry.reconciliation import reconcile
 from lienhe213.reports.history import Tree, tree_day, tree_on
+from lienhe213.training.models import Invitation
+from lienhe213.training.queries import STAFF_ROLES
 
 MEETINGS_PER_YEAR = 2
 
@@ -135,6 +139,9 @@ FIGURES: dict[str, Promise] = {
     "notices_acknowledged": _("Notices acknowledged"),
     "notices_needing_answer": _("Notices needing an answer"),
     "notices_answered_on_time": _("Answered on time"),
+    "staff_to_train": _("Cell secretaries and commune clerks"),
+    "staff_trained": _("Of them, trained in the period"),
+    "staff_trained_share": _("Share trained (%)"),
 }
 # Figures shown for each child organization (the drill-down table).
 CHILD_FIGURES = (
@@ -149,6 +156,7 @@ CHILD_FIGURES = (
     "comments_returned",
     "good_example_share",
     "notices_sent",
+    "staff_trained_share",
 )
 CATEGORY_B_REASONS = (Reason.SPECIAL_MISSION, Reason.REMOTE_POST, Reason.ABROAD, Reason.ILLNESS)
 CATEGORY_A_REASONS = (
@@ -451,6 +459,7 @@ def compute(
     _count_cells_with_links(scope, residence_rows, held_per_cell)
     distribution = _count_comments(scope)
     _count_notices(scope)
+    _count_training(scope)
     check = reconcile(on=on, organization=organization)
 
     _add_rates(scope.totals)
@@ -666,6 +675,41 @@ def _count_notices(scope: _Scope) -> None:
             _sum_into(scope.totals, rows, aggregates)
 
 
+TRAINING_FIGURES = ["staff_to_train", "staff_trained"]
+
+
+def _count_training(scope: _Scope) -> None:
+    """The cell secretaries and commune clerks of the subtree — a role granted by the
+    reference day and still held over a current organization in it, counted by that
+    organization — and those of them who
+    attended a held training session dated in the period, whoever organized it (ADR
+    0015). One ``GROUP BY``; a person holding both roles, or one role in two
+    organizations, counts in each."""
+    end = timezone.make_aware(
+        datetime.datetime.combine(scope.on + datetime.timedelta(days=1), datetime.time.min)
+    )
+    trained = Invitation.objects.trained_between(scope.period.start, scope.period.end).filter(
+        user_id=OuterRef("user_id")
+    )
+    holders = (
+        RoleAssignment.objects.current()
+        .filter(
+            role__in=STAFF_ROLES,
+            user__is_active=True,
+            organization__in=scope.organizations_under(),
+            granted_at__lt=end,
+        )
+        .annotate(trained=Exists(trained))
+    )
+    aggregates = {
+        "staff_to_train": Count("pk"),
+        "staff_trained": Count("pk", filter=Q(trained=True)),
+    }
+    rows = _grouped(holders, ["organization_id"], aggregates)
+    _roll_up(rows, ["organization_id"], scope.child_of, scope.per_child, TRAINING_FIGURES)
+    _sum_into(scope.totals, rows, TRAINING_FIGURES)
+
+
 def _child_rows(
     children: list[Organization], per_child: Mapping[int, Counts]
 ) -> list[tuple[Organization, Counts]]:
@@ -692,4 +736,7 @@ def _add_rates(figures: dict[str, Any]) -> None:
     )
     figures["good_example_share"] = _percent(
         figures.get("good_example", 0), figures.get("comments_returned", 0)
+    )
+    figures["staff_trained_share"] = _percent(
+        figures.get("staff_trained", 0), figures.get("staff_to_train", 0)
     )

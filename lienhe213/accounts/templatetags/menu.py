@@ -57,6 +57,7 @@ def _items(context: Any) -> list[MenuItem]:
         ("meetings", "meetings:index", _("Meetings"), context.get("can_view_meetings")),
         ("notices", "notices:index", _("Notices"), context.get("can_view_notices")),
         ("feedback", "feedback:index", _("Residents' reports"), context.get("can_view_feedback")),
+        ("training", "training:index", _("Training"), context.get("can_view_training")),
         ("comments", "comments:index", _("Annual comments"), context.get("can_view_comments")),
         ("reports", "reports:index", _("Reports"), context.get("can_view_organizations")),
         ("imports", "imports:list", _("Import"), context.get("can_import")),

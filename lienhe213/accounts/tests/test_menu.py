@@ -32,6 +32,7 @@ def _menu(client, user, url="/"):
                 "Members",
                 "Notices",
                 "Residents' reports",
+                "Training",
                 "Reports",
                 "Rules",
             ],
@@ -45,6 +46,7 @@ def _menu(client, user, url="/"):
                 "Meetings",
                 "Notices",
                 "Residents' reports",
+                "Training",
                 "Reports",
                 "Import",
                 "Rules",
@@ -53,7 +55,7 @@ def _menu(client, user, url="/"):
         (
             "workplace_officer",
             ["Home", "Tracking book", "Annual comments", "Members"],
-            ["Notifications", "Organizations", "Notices", "Reports", "Import", "Rules"],
+            ["Notifications", "Organizations", "Notices", "Training", "Reports", "Import", "Rules"],
         ),
         (
             "provincial_officer",
@@ -64,6 +66,7 @@ def _menu(client, user, url="/"):
                 "Meetings",
                 "Notices",
                 "Residents' reports",
+                "Training",
                 "Annual comments",
                 "Import",
                 "Accounts",
@@ -74,7 +77,7 @@ def _menu(client, user, url="/"):
         (
             "member_user",
             ["Home", "Meetings", "Annual comments", "Notifications"],
-            ["Members", "Rules"],
+            ["Members", "Training", "Rules"],
         ),
         ("stranger", ["Home", "Notifications"], ["Members", "Rules"]),
     ],

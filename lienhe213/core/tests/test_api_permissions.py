@@ -549,3 +549,82 @@ def test_imports(world, cast, expected, django_capture_on_commit_callbacks):
     batch.refresh_from_db()
     assert batch.status == ("committing" if expected[3] == 202 else "ready")
     assert Member.objects.count() == members_before
+
+
+# --- training sessions (ADR 0015): the organizer side plans and steps; an invitee reads.
+@pytest.mark.parametrize(
+    ("cast", "expected"),
+    [
+        # (list, detail, plan for commune A, invite, upload, material download)
+        ("anonymous", (401, 401, 401, 401, 401, 401)),
+        ("stranger", (200, 404, 404, 404, 404, 404)),
+        ("member_user", (200, 404, 404, 404, 404, 404)),
+        ("other_clerk", (200, 404, 404, 404, 404, 404)),
+        ("secretary_a1", (200, 200, 404, 403, 403, 200)),
+        ("commune_clerk", (200, 200, 201, 200, 201, 200)),
+        ("provincial_officer", (200, 200, 201, 200, 201, 200)),
+    ],
+)
+def test_training_sessions(world, cast, expected, settings, tmp_path):
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from lienhe213.training import services as training_services
+    from lienhe213.training.models import TrainingMaterial, TrainingSession
+
+    settings.MEDIA_ROOT = tmp_path
+    day = timezone.localdate() + dt.timedelta(days=3)
+    session = training_services.plan_session(
+        by=world.commune_clerk,
+        organizer=world.commune_a_committee,
+        topic="Quy định 213",
+        date=day,
+        place="Hội trường",
+        audience="cell_secretaries",
+    )
+    training_services.invite(by=world.commune_clerk, session=session)
+    material = training_services.add_material(
+        by=world.commune_clerk,
+        session=session,
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    session.refresh_from_db()
+    user = world.user(cast)
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    base = "/api/v1/training"
+    sessions_before = TrainingSession.objects.count()
+
+    answers = (
+        client.get(f"{base}/sessions/").status_code,
+        client.get(f"{base}/sessions/{session.pk}/").status_code,
+        client.post(
+            f"{base}/sessions/",
+            {
+                "organizer": world.commune_a_committee.pk,
+                "topic": "Buổi 2",
+                "date": day.isoformat(),
+                "place": "Xã",
+                "audience": "commune_clerks",
+            },
+            format="json",
+        ).status_code,
+        client.post(
+            f"{base}/sessions/{session.pk}/invite/", {"version": session.version}, format="json"
+        ).status_code,
+        client.post(
+            f"{base}/sessions/{session.pk}/materials/",
+            {"file": SimpleUploadedFile("b.pdf", b"%PDF-1.4\n%%EOF\n")},
+            format="multipart",
+        ).status_code,
+        client.get(f"{base}/materials/{material.pk}/download/").status_code,
+    )
+
+    assert answers == expected
+    planned = 1 if expected[2] == 201 else 0
+    assert TrainingSession.objects.count() == sessions_before + planned
+    assert TrainingMaterial.objects.count() == (2 if expected[4] == 201 else 1)

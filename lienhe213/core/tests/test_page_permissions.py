@@ -1188,3 +1188,62 @@ def test_walkthrough_dismissal(client, world, who, expected):
     _assert_status(response, expected, url)
     dismissed = list(WalkthroughDismissal.objects.values_list("role", flat=True))
     assert dismissed == (["commune_clerk"] if who == "commune_clerk" else [])
+
+
+# --- training sessions (ADR 0015): the list and the plan form, a session of commune A
+# with its attendance form and a material; posting a cancellation changes nothing
+# unless the organizer side sends it.
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        # (list, plan form, session, attendance form, material, cancel posted)
+        ("anonymous", ("login", "login", "login", "login", "login", "login")),
+        ("stranger", (200, 403, 404, 404, 404, 404)),
+        ("member_user", (200, 403, 404, 404, 404, 404)),
+        ("secretary_a1", (200, 403, 200, 403, 200, 403)),
+        ("other_clerk", (200, 200, 404, 404, 404, 404)),
+        ("workplace_officer", (200, 200, 404, 404, 404, 404)),
+        ("commune_clerk", (200, 200, 200, 200, 200, 302)),
+        ("provincial_officer", (200, 200, 200, 200, 200, 302)),
+        ("root_user", (200, 200, 200, 200, 200, 302)),
+    ],
+)
+def test_training_pages(client, world, who, expected, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lienhe213.training import services as training_services
+    from lienhe213.training.models import TrainingSession
+
+    settings.MEDIA_ROOT = tmp_path
+    session = training_services.plan_session(
+        by=world.commune_clerk,
+        organizer=world.commune_a_committee,
+        topic="Quy định 213",
+        date=timezone.localdate() + datetime.timedelta(days=3),
+        place="Hội trường",
+        audience="cell_secretaries",
+    )
+    training_services.invite(by=world.commune_clerk, session=session)
+    material = training_services.add_material(
+        by=world.commune_clerk,
+        session=session,
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    session.refresh_from_db()
+    user = world.user(who)
+    if user is not None:
+        client.force_login(user)
+    urls = [
+        reverse("training:index"),
+        reverse("training:plan"),
+        reverse("training:detail", args=[session.pk]),
+        reverse("training:attendance", args=[session.pk]),
+        reverse("training:material", args=[material.pk]),
+    ]
+
+    for url, status in zip(urls, expected, strict=False):
+        _assert_status(client.get(url), status, url)
+    cancel = reverse("training:cancel", args=[session.pk])
+    _assert_status(client.post(cancel, {"version": session.version}), expected[-1], cancel)
+    cancelled = TrainingSession.objects.get(pk=session.pk).state == "cancelled"
+    assert cancelled == (expected[-1] == 302)

@@ -113,6 +113,14 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/reports/review/",
         "/api/v1/role-assignments/",
         "/api/v1/role-assignments/{id}/",
+        "/api/v1/training/materials/{id}/",
+        "/api/v1/training/materials/{id}/download/",
+        "/api/v1/training/sessions/",
+        "/api/v1/training/sessions/{id}/",
+        "/api/v1/training/sessions/{id}/attendance/",
+        "/api/v1/training/sessions/{id}/cancel/",
+        "/api/v1/training/sessions/{id}/invite/",
+        "/api/v1/training/sessions/{id}/materials/",
     ]
     assert sorted(schema["paths"]["/api/v1/members/{id}/"]) == ["get", "patch"]
     assert sorted(schema["paths"]["/api/v1/links/{id}/"]) == ["get"]

@@ -65,6 +65,10 @@ def test_commune_report_of_a_year(world):
         "notices_acknowledged": 0,
         "notices_needing_answer": 1,
         "notices_answered_on_time": 0,
+        # the cast's roles were granted today, after the year (ADR 0015)
+        "staff_to_train": 0,
+        "staff_trained": 0,
+        "staff_trained_share": None,
     }
     assert report.reasons["abroad"] == 1
     assert sum(report.reasons.values()) == 1
@@ -224,7 +228,7 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(world, more, django_a
     with CaptureQueriesContext(connection) as queries:
         report_of(world, "provincial_officer", world.province)
 
-    assert len(queries) == 22  # the tree of the day: organizations, their later events, children
+    assert len(queries) == 23  # the tree of the day: organizations, their later events, children
 
 
 def test_workplace_report_counts_its_side_of_the_link(world):
@@ -295,6 +299,10 @@ def test_province_report_counts_the_books_problems_and_each_familys_child_figure
         "notices_acknowledged": 0,
         "notices_needing_answer": 1,
         "notices_answered_on_time": 0,
+        # the cast's roles were granted today, after the year (ADR 0015)
+        "staff_to_train": 0,
+        "staff_trained": 0,
+        "staff_trained_share": None,
     }
     # The workplace side counts both members' links, comments and notices.
     workplace = rows["Đảng bộ Sở Giáo dục và Đào tạo"]

@@ -138,7 +138,7 @@ def test_the_review_keeps_its_query_count(world, more):
     with CaptureQueriesContext(connection) as queries:
         review_of(world, "provincial_officer", world.province)
 
-    assert len(queries) == 2 * 22 + 4
+    assert len(queries) == 2 * 23 + 4
 
 
 # --- the pages and the API ---------------------------------------------------------------
