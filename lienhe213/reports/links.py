@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Min
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -326,26 +326,50 @@ def names_in_words(names: list[str]) -> str:
     return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
-def across(report: Report, asked: Period, *, user: AnyUser) -> dict[str, object]:
-    """What a report says in words across a restructuring (ADR 0018), for the page and
-    the API: ``notes``, the sentences on the units whose records before a merger it
-    counts, or that a not-yet-founded organization stands for; ``successor``, where an
-    organization that ended before the period's end went (``None`` otherwise), with
-    the URL of its successor's report for the period asked when the user may see it.
-    """
+def successor_in_words(report: Report) -> str:
+    """Where the organization went when it ended before the period's end (ADR 0018),
+    in words; empty while it stands."""
+    went = report.successor
+    if went is None:
+        return ""
+    name = report.name_of(report.organization)
+    last_day = date_format(went.on - datetime.timedelta(days=1), "d/m/Y")
+    if went.organization is None:
+        text = gettext("%(name)s ceased to exist on %(date)s.") % {"name": name, "date": last_day}
+    else:
+        text = gettext("%(name)s was merged into %(successor)s on %(date)s.") % {
+            "name": name,
+            "successor": went.organization.name,
+            "date": date_format(went.on, "d/m/Y"),
+        }
+    if not report.ended_before:
+        text += " " + gettext("The figures below run to %(date)s.") % {"date": last_day}
+    return text
+
+
+def notes_in_words(report: Report) -> list[str]:
+    """The sentences on the units whose records before a merger the report counts, or
+    that an organization not yet founded at the period's end stands for (ADR 0018)."""
     org = report.organization
-    day = report.tree_day or report.period.end
     notes = [
         gettext("Including the records of %(names)s before %(date)s.")
         % {"names": names_in_words(merged.names), "date": date_format(merged.on, "d/m/Y")}
         for merged in report.merged_in
     ]
     formerly = report.formerly.get(org.pk, [])
-    if org.valid_from > day and formerly:
+    if org.valid_from > (report.tree_day or report.period.end) and formerly:
         notes.append(
             gettext("Founded on %(date)s from %(names)s: these are their records.")
             % {"names": names_in_words(formerly), "date": date_format(org.valid_from, "d/m/Y")}
         )
+    return notes
+
+
+def across(report: Report, asked: Period, *, user: AnyUser) -> dict[str, object]:
+    """What a report says in words across a restructuring (ADR 0018), for the page and
+    the API: ``notes`` (``notes_in_words``) and ``successor``, where an organization
+    that ended before the period's end went (``None`` otherwise), with the URL of its
+    successor's report for the period asked when the user may see it."""
     went = report.successor
     successor: dict[str, object] | None = None
     if went is not None:
@@ -354,27 +378,13 @@ def across(report: Report, asked: Period, *, user: AnyUser) -> dict[str, object]
             target is not None
             and Organization.objects.visible_to(user).filter(pk=target.pk).exists()
         )
-        last_day = date_format(went.on - datetime.timedelta(days=1), "d/m/Y")
-        if target is None:
-            text = gettext("%(name)s ceased to exist on %(date)s.") % {
-                "name": report.name_of(org),
-                "date": last_day,
-            }
-        else:
-            text = gettext("%(name)s was merged into %(successor)s on %(date)s.") % {
-                "name": report.name_of(org),
-                "successor": target.name,
-                "date": date_format(went.on, "d/m/Y"),
-            }
-        if not report.ended_before:
-            text += " " + gettext("The figures below run to %(date)s.") % {"date": last_day}
         successor = {
             "id": target.pk if target is not None and visible else None,
             "name": target.name if target is not None else "",
             "on": went.on,
-            "text": text,
+            "text": successor_in_words(report),
             "url": f"{reverse('reports:organization', args=[target.pk])}?{period_query(asked)}"
             if target is not None and visible
             else "",
         }
-    return {"notes": notes, "successor": successor}
+    return {"notes": notes_in_words(report), "successor": successor}
