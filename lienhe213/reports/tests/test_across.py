@@ -400,3 +400,22 @@ def test_the_exports_carry_the_same_sentences(client, world):
     assert notes(world.commune_b_committee, 2026) == [f"{B} was merged into {NEW} on 01/07/2025."]
     assert notes(world.province, 2024) == []
     assert notes(world.commune_b_committee, 2026, fmt="pdf") == []  # renders
+
+
+def test_an_ended_unit_stays_behind_its_gatekeeper_and_refuses_a_bad_period(client, world):
+    records(world)
+    restructure(world)
+    old = world.commune_a_committee.pk
+    client.force_login(world.stranger)
+    api = APIClient()
+    api.force_authenticate(world.provincial_officer)
+    url = reverse("reports:organization", args=[old])
+
+    assert client.get(url, {"year": 2026}).status_code == 404
+    client.force_login(world.provincial_officer)
+    refused = client.get(url, {"from": "2026-02-01", "to": "2026-01-01"})
+    assert refused.status_code == 400
+    assert 'class="actions years"' not in text(refused)
+    assert "was merged into" not in text(refused)
+    bad = api.get("/api/v1/reports/indicators/", {"organization": old, "year": "1999"})
+    assert bad.status_code == 400 and "successor" not in bad.json()
