@@ -26,7 +26,7 @@ from lienhe213.core.api import stale_aware, validated_input
 from lienhe213.feedback.access import get_feedback_organization_for_user
 from lienhe213.feedback.models import ResidentReport
 from lienhe213.organizations.access import get_organization_for_user
-from lienhe213.reports import access, services
+from lienhe213.reports import access, links, services
 from lienhe213.reports.feedback import FeedbackRow, feedback_figures
 from lienhe213.reports.filters import CommendationFilter
 from lienhe213.reports.forms import PeriodForm
@@ -75,6 +75,7 @@ class IndicatorsView(APIView):
             "organization": org.pk,
             "name": report.name_of(org),
             "formerly": report.formerly.get(org.pk, []),
+            **links.across(report, form.period, user=user),
             "tree_day": report.tree_day,
             "year": report.period.year,
             "start": report.period.start,

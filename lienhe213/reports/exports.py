@@ -25,6 +25,7 @@ from lienhe213.core.exports import (
 from lienhe213.registry.models import Reason
 from lienhe213.reports.charts import distribution
 from lienhe213.reports.indicators import CHILD_FIGURES, FIGURES, Report
+from lienhe213.reports.links import notes_in_words, successor_in_words
 
 if TYPE_CHECKING:
     from lienhe213.reports.review import Review
@@ -63,6 +64,9 @@ def report_sheets(report: Report) -> list[Sheet]:
         for reason, count in report.reasons.items()
     ]
     figures.append([_("Reconciliation problems open"), report.problems_open])
+    # across a restructuring (ADR 0018): whose records it includes, where it went
+    notes = [*notes_in_words(report), successor_in_words(report)]
+    figures += [[_("Note"), note] for note in notes if note]
     header = f"{report.name_of(report.organization)} · {period_label(report)}"
     children: list[list[Any]] = [
         [_display_name(report, child)] + [values[name] for name in CHILD_FIGURES]

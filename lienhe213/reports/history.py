@@ -27,6 +27,15 @@ from lienhe213.organizations.models import Organization, OrganizationHistory
 History = OrganizationHistory
 
 
+@dataclass(frozen=True)
+class Merged:
+    """Units merged into an organization on ``on`` (their first day in it), by the
+    names they last bore (ADR 0018)."""
+
+    on: datetime.date
+    names: list[str]
+
+
 @dataclass
 class Tree:
     """One organization's subtree on ``day``.
@@ -39,6 +48,8 @@ class Tree:
     each of them. ``follows_paths``: the subtree is the one today's paths give (its
     own path covers it, and every organization counts in the child its path lies
     under), so a list narrowed by today's paths shows the same rows (ADR 0008).
+    ``merged_in``: the units merged into the organization between the period's first
+    day and ``day``, whose records before the merger its report counts (ADR 0018).
     """
 
     day: datetime.date
@@ -48,6 +59,7 @@ class Tree:
     names: dict[int, str]
     formerly: dict[int, list[str]] = field(default_factory=dict)
     follows_paths: bool = False
+    merged_in: list[Merged] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -96,6 +108,7 @@ def tree_on(org: Organization, *, day: datetime.date, start: datetime.date) -> T
         follows_paths=org.pk in rows
         and covering == [rows[org.pk].path]
         and _follows_paths(rows, org.pk, children, child_of),
+        merged_in=_merged_in(rows, org.pk, start=start, day=day),
     )
 
 
@@ -280,6 +293,22 @@ def _follows_paths(
     return under == len(child_of)
 
 
+def _merged_in(
+    rows: dict[int, _Row], top: int, *, start: datetime.date, day: datetime.date
+) -> list[Merged]:
+    """The units merged into ``top`` (directly or through a chain) after ``start`` and
+    on or before ``day``, grouped by the day of the merger, earliest first: a report of
+    a period starting before a merger counts their records before that day."""
+    by_day: dict[datetime.date, list[str]] = defaultdict(list)
+    for pk, row in rows.items():
+        if row.valid_until is None or row.merged_into is None or not _leads_to(rows, pk, top):
+            continue
+        merged_on = row.valid_until + datetime.timedelta(days=1)
+        if start < merged_on <= day:
+            by_day[merged_on].append(row.name)
+    return [Merged(on, sorted(names, key=fold)) for on, names in sorted(by_day.items())]
+
+
 def _leads_to(rows: dict[int, _Row], pk: int, target: int) -> bool:
     """Whether ``pk`` was merged, directly or through a chain of mergers, into ``target``."""
     seen: set[int] = set()
@@ -290,3 +319,33 @@ def _leads_to(rows: dict[int, _Row], pk: int, target: int) -> bool:
         seen.add(current)
         current = rows[current].merged_into if current in rows else None
     return False
+
+
+# --- what a report says across a restructuring (ADR 0018) ----------------------------
+
+
+@dataclass(frozen=True)
+class Successor:
+    """Where an organization went: the unit standing today that took it over, directly
+    or through a chain of mergers, and the day the organization ended into it; or, for
+    a unit dissolved without one, ``organization`` is ``None``."""
+
+    organization: Organization | None
+    on: datetime.date
+
+
+def successor(org: Organization) -> Successor | None:
+    """Where ``org`` went when it ended: its successor followed along ``merged_into``
+    to the last one (the unit that holds its records today), or ``None`` while it
+    stands."""
+    if org.valid_until is None:
+        return None
+    current = org
+    seen = {org.pk}
+    while current.merged_into_id is not None and current.merged_into_id not in seen:
+        seen.add(current.merged_into_id)
+        current = Organization.objects.get(pk=current.merged_into_id)
+    return Successor(
+        organization=current if current.pk != org.pk else None,
+        on=org.valid_until + datetime.timedelta(days=1),
+    )

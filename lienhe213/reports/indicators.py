@@ -59,7 +59,14 @@ from lienhe213.registry.queries import (
     step_in_period,
 )
 from lienhe213.registry.reconciliation import reconcile
-from lienhe213.reports.history import Tree, tree_day, tree_on
+from lienhe213.reports.history import (
+    Merged,
+    Successor,
+    Tree,
+    successor,
+    tree_day,
+    tree_on,
+)
 from lienhe213.training.models import Invitation
 from lienhe213.training.queries import STAFF_ROLES
 
@@ -189,6 +196,18 @@ class Report:
     # The tree agrees with today's paths (``Tree.follows_paths``): the lists, which
     # narrow by today's paths, can show the same rows as the figures.
     follows_paths: bool = False
+    # Across a restructuring (ADR 0018): the units merged into the organization during
+    # the period, whose records before the merger it counts; where it went when it
+    # ended before the period's end (the figures stop at its last day, and a period
+    # starting after it has none).
+    merged_in: list[Merged] = field(default_factory=list)
+    successor: Successor | None = None
+
+    @property
+    def ended_before(self) -> bool:
+        """The organization ended before the period started: the report has no figures
+        of its own, only where it went."""
+        return self.successor is not None and self.successor.on <= self.period.start
 
     def name_of(self, org: Organization) -> str:
         """The name ``org`` bore on the report's tree day (today's when unknown)."""
@@ -441,7 +460,17 @@ def compute(
 
     The caller has fetched ``organization`` through its gatekeeper. The query count is
     fixed: one for the subtree, one per family and side, and reconciliation's own.
+
+    Across a restructuring (ADR 0018): an organization that ended before the period's
+    end is counted up to its last day (its successor counts the rest), and one that
+    ended before the period started has no figures, only its successor.
     """
+    went = successor(organization)
+    if went is not None and organization.valid_until is not None:
+        if organization.valid_until < period.start:
+            return _empty(organization, period, went)
+        if organization.valid_until < period.end:
+            period = Period(period.start, organization.valid_until)
     on = period.reference_day(today)
     tree, children = _subtree(organization, period)
     scope = _Scope(
@@ -476,7 +505,35 @@ def compute(
         names=tree.names,
         formerly=tree.formerly,
         follows_paths=tree.follows_paths,
+        merged_in=tree.merged_in,
+        successor=went,
     )
+
+
+def _empty(organization: Organization, period: Period, went: Successor) -> Report:
+    """The report of an organization over a period that starts after its end: no
+    figures (zeros, not the rows its successor now counts), no children, and where it
+    went."""
+    return Report(
+        organization=organization,
+        period=period,
+        on=went.on - datetime.timedelta(days=1),
+        figures={name: None if name in RATES else 0 for name in FIGURES},
+        reasons={reason: 0 for reason in Reason.values},
+        distribution=_zero_distribution(),
+        problems={},
+        tree_day=went.on - datetime.timedelta(days=1),
+        names={organization.pk: organization.name},
+        successor=went,
+    )
+
+
+def _zero_distribution() -> dict[str, dict[str, int]]:
+    distribution: dict[str, dict[str, int]] = defaultdict(dict)
+    for name in _distribution_aggregates():
+        item, level = name.split("__")
+        distribution[item][level] = 0
+    return dict(distribution)
 
 
 def _count_working_members(scope: _Scope) -> "models.QuerySet[Member, Any]":
@@ -728,6 +785,9 @@ def below_grassroots(org: Organization) -> bool:
     member's party unit (a grassroots committee or a cell drills down to its cells),
     rather than in the one holding the link's workplace committee (ADR 0008)."""
     return org.is_grassroots or org.kind == Organization.Kind.CELL
+
+
+RATES = ("attendance_rate", "good_example_share")
 
 
 def _add_rates(figures: dict[str, Any]) -> None:

@@ -6,13 +6,18 @@ that says something else (ADR 0008)."""
 import datetime
 from urllib.parse import urlencode
 
+from django.db.models import Min
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
+from lienhe213.meetings.models import Meeting
 from lienhe213.organizations.models import Organization
 from lienhe213.organizations.queries import paths_condition
+from lienhe213.registry.models import ResidenceLink
 from lienhe213.reports.indicators import Period, Report, below_grassroots
 
 # The link figures that count a step dated in the period, and the book's filter of it.
@@ -290,3 +295,96 @@ def related_lists(org: Organization) -> list[tuple[Promise, str]]:
     lists.append((_("Links of the subtree"), _url("registry:subtree_links", org.pk)))
     lists.append((_("Comment requests of the subtree"), _url("comments:subtree", org.pk)))
     return lists
+
+
+FIRST_YEAR = 2020  # the reports' first year (``PeriodForm``)
+
+
+def year_links(
+    org: Organization, period: Period, today: datetime.date, *, user: AnyUser
+) -> list[tuple[int, str, bool]]:
+    """``(year, url, shown)`` for each year from the earliest letter or meeting the user
+    may see (the current year when there is none) to the current one, and the year
+    shown: the report of any past year is one tap away (ADR 0018). Two queries."""
+    earliest = [
+        ResidenceLink.objects.visible_to(user).aggregate(first=Min("issued_on"))["first"],
+        Meeting.objects.visible_to(user).aggregate(first=Min("date"))["first"],
+    ]
+    first = min([day.year for day in earliest if day is not None] + [today.year])
+    last = max(today.year, period.year or today.year)
+    url = reverse("reports:organization", args=[org.pk])
+    return [
+        (year, f"{url}?{urlencode({'year': year})}", year == period.year)
+        for year in range(max(first, FIRST_YEAR), last + 1)
+    ]
+
+
+def names_in_words(names: list[str]) -> str:
+    """``["A", "B", "C"]`` as "A, B and C" (translated)."""
+    if len(names) <= 1:
+        return "".join(names)
+    return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def successor_in_words(report: Report) -> str:
+    """Where the organization went when it ended before the period's end (ADR 0018),
+    in words; empty while it stands."""
+    went = report.successor
+    if went is None:
+        return ""
+    name = report.name_of(report.organization)
+    last_day = date_format(went.on - datetime.timedelta(days=1), "d/m/Y")
+    if went.organization is None:
+        text = gettext("%(name)s ceased to exist on %(date)s.") % {"name": name, "date": last_day}
+    else:
+        text = gettext("%(name)s was merged into %(successor)s on %(date)s.") % {
+            "name": name,
+            "successor": went.organization.name,
+            "date": date_format(went.on, "d/m/Y"),
+        }
+    if not report.ended_before:
+        text += " " + gettext("The figures below run to %(date)s.") % {"date": last_day}
+    return text
+
+
+def notes_in_words(report: Report) -> list[str]:
+    """The sentences on the units whose records before a merger the report counts, or
+    that an organization not yet founded at the period's end stands for (ADR 0018)."""
+    org = report.organization
+    notes = [
+        gettext("Including the records of %(names)s before %(date)s.")
+        % {"names": names_in_words(merged.names), "date": date_format(merged.on, "d/m/Y")}
+        for merged in report.merged_in
+    ]
+    formerly = report.formerly.get(org.pk, [])
+    if org.valid_from > (report.tree_day or report.period.end) and formerly:
+        notes.append(
+            gettext("Founded on %(date)s from %(names)s: these are their records.")
+            % {"names": names_in_words(formerly), "date": date_format(org.valid_from, "d/m/Y")}
+        )
+    return notes
+
+
+def across(report: Report, asked: Period, *, user: AnyUser) -> dict[str, object]:
+    """What a report says in words across a restructuring (ADR 0018), for the page and
+    the API: ``notes`` (``notes_in_words``) and ``successor``, where an organization
+    that ended before the period's end went (``None`` otherwise), with the URL of its
+    successor's report for the period asked when the user may see it."""
+    went = report.successor
+    successor: dict[str, object] | None = None
+    if went is not None:
+        target = went.organization
+        visible = (
+            target is not None
+            and Organization.objects.visible_to(user).filter(pk=target.pk).exists()
+        )
+        successor = {
+            "id": target.pk if target is not None and visible else None,
+            "name": target.name if target is not None else "",
+            "on": went.on,
+            "text": successor_in_words(report),
+            "url": f"{reverse('reports:organization', args=[target.pk])}?{period_query(asked)}"
+            if target is not None and visible
+            else "",
+        }
+    return {"notes": notes_in_words(report), "successor": successor}

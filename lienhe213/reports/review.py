@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from lienhe213.accounts.access import AnyUser
 from lienhe213.comments.models import CommentRequest, Recommendation
 from lienhe213.comments.queries import RETURNED_STATUSES
-from lienhe213.organizations.models import Organization
+from lienhe213.organizations.models import Organization, OrganizationHistory
 from lienhe213.registry.queries import link_scope_condition
 from lienhe213.reports.history import tree_day, tree_on
 from lienhe213.reports.indicators import FIGURES, Counts, Period, Report, compute
@@ -175,6 +175,7 @@ def build_review(
     ]
     ranked: list[UnitScore] = []
     unranked: list[UnitScore] = []
+    renamed = _renamed(report, previous, [organization, *(child for child, _f in report.children)])
     for child, figures in report.children:
         if child.side == Organization.Side.WORKPLACE:
             continue
@@ -182,7 +183,7 @@ def build_review(
         unit = UnitScore(
             organization=child,
             name=report.name_of(child),
-            formerly=report.formerly.get(child.pk, []),
+            formerly=_formerly(report, renamed, child),
             score=unit_score(parts),
             parts=parts,
             figures=figures,
@@ -210,7 +211,7 @@ def build_review(
         organization=organization,
         year=year,
         name=report.name_of(organization),
-        formerly=report.formerly.get(organization.pk, []),
+        formerly=_formerly(report, renamed, organization),
         report=report,
         previous=previous,
         rows=rows,
@@ -221,6 +222,40 @@ def build_review(
         decided=by_status[Commendation.Status.DECIDED],
         rejected=by_status[Commendation.Status.REJECTED],
     )
+
+
+def _renamed(report: Report, previous: Report, orgs: list[Organization]) -> dict[int, str]:
+    """The name each of ``orgs`` bore on the previous year's tree day, for those renamed
+    between it and this year's (the first rename after it gives it, as
+    ``Organization.name_on`` does); one query."""
+    start, end = previous.tree_day, report.tree_day
+    if start is None or end is None:
+        return {}
+    before: dict[int, str] = {}
+    events = (
+        OrganizationHistory.objects.filter(
+            kind=OrganizationHistory.Kind.RENAMED,
+            organization__in=[org.pk for org in orgs],
+            effective_date__gt=start,
+            effective_date__lte=end,
+        )
+        .order_by("effective_date", "pk")
+        .values_list("organization_id", "old_name")
+    )
+    for pk, old_name in events:
+        before.setdefault(pk, old_name)
+    return before
+
+
+def _formerly(report: Report, renamed: dict[int, str], org: Organization) -> list[str]:
+    """What a unit of the review was before it changed (ADR 0018): the name it bore at
+    the end of the year compared with, when it was renamed since, then the units merged
+    into it."""
+    former = list(report.formerly.get(org.pk, []))
+    before = renamed.get(org.pk)
+    if before and before != report.name_of(org) and before not in former:
+        former.insert(0, before)
+    return former
 
 
 def review_body(review: Review) -> dict[str, Any]:

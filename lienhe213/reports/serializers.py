@@ -23,10 +23,31 @@ class ChildSerializer(serializers.Serializer[Any]):
     figures = serializers.DictField(child=serializers.FloatField(allow_null=True))
 
 
+class SuccessorSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(
+        allow_null=True, help_text=_("None when the user may not see the successor.")
+    )
+    name = serializers.CharField(help_text=_("Empty for a unit dissolved without successor."))
+    on = serializers.DateField(help_text=_("The first day after the organization ended."))
+    text = serializers.CharField(help_text=_("Where the organization went, in words."))
+    url = serializers.CharField(help_text=_("The successor's report for the same period."))
+
+
 class IndicatorsSerializer(serializers.Serializer[Any]):
     organization = serializers.IntegerField()
     name = serializers.CharField(help_text=_("The name borne at the end of the period."))
     formerly = serializers.ListField(child=serializers.CharField())
+    notes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_("The units whose records before a merger the report counts, in words."),
+    )
+    successor = SuccessorSerializer(
+        allow_null=True,
+        help_text=_(
+            "Where the organization went when it ended before the period's end; its "
+            "figures stop at its last day, and are zero for a period after it."
+        ),
+    )
     tree_day = serializers.DateField(help_text=_("The day whose tree and names are used."))
     year = serializers.IntegerField(allow_null=True)
     start = serializers.DateField()

@@ -63,6 +63,8 @@ def organization_report(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         "organization": org,
         "form": form,
         "report": report,
+        "years": links.year_links(org, form.period, today, user=request.user),
+        "across": links.across(report, form.period, user=request.user),
         "labels": FIGURES,
         "child_figures": [(name, FIGURES[name]) for name in CHILD_FIGURES],
         "period_query": links.period_query(form.period),
