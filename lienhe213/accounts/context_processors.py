@@ -5,8 +5,22 @@ from typing import Any
 from django.http import HttpRequest
 
 from lienhe213.accounts import inbox
-from lienhe213.accounts.access import Capability, has_capability, own_member_id
+from lienhe213.accounts.access import (
+    Capability,
+    has_capability,
+    manages_accounts,
+    own_member_id,
+    representative_assignments,
+    roles_of,
+    sees_everything,
+)
+from lienhe213.accounts.models import Role
 from lienhe213.reminders.models import Notification
+
+
+def _representative_only(user: Any) -> bool:
+    roles = {role for role, _path in roles_of(user)}
+    return roles == {Role.COMMUNITY_REPRESENTATIVE} and not sees_everything(user)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -18,6 +32,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "can_view_audit": has_capability(user, Capability.VIEW_AUDIT),
         "can_view_organizations": has_capability(user, Capability.VIEW_ORGANIZATIONS),
         "can_manage_roles": has_capability(user, Capability.MANAGE_ROLES),
+        # The account and role pages: also a commune clerk, who appoints the community
+        # representatives of the commune's cells.
+        "can_manage_accounts": manages_accounts(user),
         "can_import": has_capability(user, Capability.IMPORT_RECORDS),
         "can_view_tracking_book": any(
             has_capability(user, capability)
@@ -50,6 +67,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             )
         )
         or own_member_id(user) is not None,
+        # A community representative's own pages (ADR 0014); an account holding that
+        # role alone is offered nothing else, not even the members' list.
+        "can_write_opinions": bool(representative_assignments(user)),
+        "representative_only": _representative_only(user),
         # One COUNT on the partial index of unread rows.
         "unread_notifications": Notification.objects.visible_to(user).unread().count(),
         # Counted by the home page and kept a while per user: no query here.

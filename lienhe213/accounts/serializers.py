@@ -6,7 +6,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from lienhe213.accounts.models import Role, RoleAssignment, User
+from lienhe213.accounts.models import RepresentativeKind, Role, RoleAssignment, User
 from lienhe213.core.fields import VisiblePrimaryKeyField
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
@@ -72,6 +72,7 @@ class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
             "organization",
             "organization_name",
             "role",
+            "representative_kind",
             "granted_by",
             "granted_by_username",
             "granted_at",
@@ -85,6 +86,13 @@ class GrantRoleSerializer(serializers.Serializer[Any]):
     user = serializers.PrimaryKeyRelatedField(label=_("account"), queryset=User.objects.all())
     organization = VisiblePrimaryKeyField(model=Organization, label=_("organization"))
     role = serializers.ChoiceField(label=_("role"), choices=Role.choices)
+    representative_kind = serializers.ChoiceField(
+        label=_("representative of"),
+        choices=RepresentativeKind.choices,
+        required=False,
+        default="",
+        help_text=_("Only for a community representative (required then): whom they speak for."),
+    )
 
 
 class AccountRoleSerializer(serializers.ModelSerializer[RoleAssignment]):

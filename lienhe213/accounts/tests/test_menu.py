@@ -46,6 +46,7 @@ def _menu(client, user, url="/"):
                 "Residents' reports",
                 "Reports",
                 "Import",
+                "Accounts",
             ],
         ),
         (
