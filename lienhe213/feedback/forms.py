@@ -87,7 +87,11 @@ class OpinionForm(DomainErrorForm):
     known). ``token`` is the form's one-time code against a double submit; ``cell`` is
     offered only to one who represents several cells."""
 
-    cell = forms.TypedChoiceField(label=_("Residential cell"), coerce=int)
+    cell = forms.TypedChoiceField(
+        label=_("Residential cell"),
+        coerce=int,
+        error_messages={"required": _("Choose the cell you write to.")},
+    )
     topic = forms.ChoiceField(label=_("What is it about?"), choices=Topic.choices)
     member_name = forms.CharField(
         label=_("The party member's name, as you know it"), max_length=services.MAX_NAME
@@ -100,7 +104,13 @@ class OpinionForm(DomainErrorForm):
             "What you and the people of the community see of the member. At most 2,000 characters."
         ),
     )
-    token = forms.UUIDField(widget=forms.HiddenInput)
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form is out of date. Reload the page and write again."),
+            "invalid": _("This form is out of date. Reload the page and write again."),
+        },
+    )
 
     def __init__(self, *args: Any, cells: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
