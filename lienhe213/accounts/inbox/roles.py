@@ -138,7 +138,9 @@ def _resident_reports(user: AnyUser, org: Organization) -> Task:
             row["cell__name"],
             row["since"],
             page_url("feedback:detail", row["pk"]),
-            note=f"{writer} {row['representative_name']}" if writer else row["community"],
+            note=_("%(kind)s: %(name)s") % {"kind": writer, "name": row["representative_name"]}
+            if writer
+            else row["community"],
         )
 
     return Task(
