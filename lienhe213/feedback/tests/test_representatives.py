@@ -385,6 +385,24 @@ def test_the_workplace_never_reads_the_opinions(client, world, representative_a2
     assert "Hoa Trần Thị" not in response.content.decode()
 
 
+def test_the_export_names_the_writer_of_an_opinion(client, world, representative_a2):
+    import io
+
+    from openpyxl import load_workbook
+
+    opinion(world, representative_a2, world.cell_a2)
+    client.force_login(world.commune_clerk)
+
+    response = client.get(
+        reverse("feedback:queue", args=[world.commune_a_committee.pk]), {"format": "xlsx"}
+    )
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
+    assert "Written by" in values
+    assert "Head of the Front work committee: Hoa Trần Thị" in values
+
+
 def test_the_api_lists_the_opinions_with_their_writer(world, representative_a2):
     written = opinion(world, representative_a2, world.cell_a2)
     send_report(services.open_channel(by=world.secretary_a2, cell=world.cell_a2))
