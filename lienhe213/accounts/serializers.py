@@ -4,6 +4,7 @@ rules are the services'."""
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lienhe213.accounts.models import RepresentativeKind, Role, RoleAssignment, User
@@ -56,8 +57,20 @@ class PasswordChangeSerializer(serializers.Serializer[Any]):
     )
 
 
+@extend_schema_field(
+    {
+        "allOf": [{"type": "string", "enum": ["", *RepresentativeKind.values]}],
+        "description": "Whom a community representative speaks for; empty for every other role.",
+    }
+)
+class RepresentativeKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=[("", ""), *RepresentativeKind.choices], **kwargs)
+
+
 class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
     username = serializers.CharField(source="user.username", read_only=True)
+    representative_kind = RepresentativeKindField(read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     granted_by_username = serializers.CharField(
         source="granted_by.username", allow_null=True, read_only=True

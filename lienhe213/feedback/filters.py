@@ -5,6 +5,7 @@ from typing import Any
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from lienhe213.core.filters import IdFilter, YearFilter
 from lienhe213.feedback.models import ResidentReport, Topic
 from lienhe213.organizations.filters import VisibleOrganizationFilter
 from lienhe213.organizations.models import Organization
@@ -24,10 +25,10 @@ class ReportFilter(django_filters.FilterSet):
         method="filter_opinions",
         help_text=_("True: only the representatives' written opinions; false: only residents'."),
     )
-    member = django_filters.NumberFilter(
+    member = IdFilter(
         label=_("member"), field_name="member_id", help_text=_("Matched to this member.")
     )
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         label=_("year"), field_name="received_at__year", help_text=_("Received in this year.")
     )
 
