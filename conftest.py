@@ -2,6 +2,7 @@
 two residential cells in the first, and a workplace grassroots committee."""
 
 import datetime
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -12,7 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
-from lienhe213.accounts.models import Role, RoleAssignment, User
+from lienhe213.accounts.models import RepresentativeKind, Role, RoleAssignment, User
 from lienhe213.members.models import Member
 from lienhe213.members.services import create_member
 from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
@@ -50,6 +51,30 @@ class World:
     def user(self, name: str) -> User | None:
         """The cast member called ``name``; "anonymous" gives None."""
         return None if name == "anonymous" else getattr(self, name)
+
+    @functools.cached_property
+    def representative_a1(self) -> User:
+        """The head of the community of cell A1 (Tổ 1), a community representative:
+        made the first time a test asks for them, so the cast of every other test (its
+        accounts, roles and counts) stays as it was."""
+        user = make_user("totruong1", first_name="Bình", last_name="Lê Văn")
+        RoleAssignment.objects.create(
+            user=user,
+            organization=self.cell_a1,
+            role=Role.COMMUNITY_REPRESENTATIVE,
+            representative_kind=RepresentativeKind.COMMUNITY_HEAD,
+        )
+        return user
+
+
+def with_representative(casts: Any, statuses: Any) -> list[tuple[str, Any]]:
+    """``(cast, status)`` pairs of a positional permission matrix whose second cast is
+    the stranger, with the community representative of cell A1 added after them with
+    the stranger's status: the role grants nothing beyond their own opinions, so every
+    other page and endpoint answers them as it answers an account without a role."""
+    pairs = list(zip(casts, statuses, strict=True))
+    assert pairs[1][0] == "stranger"
+    return [*pairs[:2], ("representative_a1", pairs[1][1]), *pairs[2:]]
 
 
 def make_user(username: str, **extra: Any) -> User:

@@ -41,7 +41,7 @@ pytestmark = pytest.mark.e2e
 # The demo's accounts (lienhe213.demo.loader.DEMO_ACCOUNTS) and one the test adds with no
 # role; None is the visitor who has not logged in. The demo's "admin" is left out: the
 # administrator's role has the provincial officer's capabilities, on the same pages.
-ACCOUNTS = (None, "khach", "dangvien", "chibo", "xa", "coquan", "tinh")
+ACCOUNTS = (None, "khach", "dangvien", "mattran", "chibo", "xa", "coquan", "tinh")
 
 # Named routes that are not pages a person opens: what happens instead.
 NOT_PAGES = {
@@ -438,6 +438,8 @@ PAGES: list[tuple[str, Any]] = [
     ("residents:public", _on("channel")),
     ("residents:status", NONE),
     ("feedback:index", NONE),
+    ("feedback:opinions", NONE),
+    ("feedback:opinion_new", NONE),
     ("feedback:queue", _on("cell")),
     ("feedback:queue", _on("commune")),
     ("feedback:detail", _on("resident_report")),

@@ -14,6 +14,7 @@ from lienhe213.comments.api import CampaignViewSet, CommentRequestViewSet
 from lienhe213.documents.api import DocumentViewSet
 from lienhe213.feedback.api import (
     ChannelViewSet,
+    OpinionViewSet,
     PublicChannelView,
     PublicStatusView,
     PublicSubmitView,
@@ -59,6 +60,7 @@ router.register("documents", DocumentViewSet, basename="document")
 router.register("commendations", CommendationViewSet, basename="commendation")
 router.register("imports", ImportViewSet, basename="import")
 router.register("feedback/reports", ReportViewSet, basename="feedback-report")
+router.register("feedback/opinions", OpinionViewSet, basename="feedback-opinion")
 router.register("feedback/channels", ChannelViewSet, basename="feedback-channel")
 router.register("guidance/entries", EntryViewSet, basename="guidance-entry")
 router.register("training/sessions", SessionViewSet, basename="training-session")

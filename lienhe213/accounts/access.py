@@ -38,6 +38,9 @@ class Capability(Enum):
     # (organizations: MANAGE_ORGANIZATIONS, members: EDIT_MEMBERS, tracking book:
     # RECEIVE_LETTERS).
     IMPORT_RECORDS = "import_records"
+    # Residents' feedback: give a residential cell's community representatives their
+    # accounts (the role ``Role.COMMUNITY_REPRESENTATIVE`` and nothing else).
+    APPOINT_REPRESENTATIVES = "appoint_representatives"
 
 
 _COMMITTEE_ROLES = {
@@ -93,7 +96,14 @@ ROLE_CAPABILITIES: dict[Capability, set[Role]] = {
         Role.COMMUNE_CLERK,
         Role.WORKPLACE_OFFICER,
     },
+    Capability.APPOINT_REPRESENTATIVES: {
+        Role.ADMINISTRATOR,
+        Role.PROVINCIAL_OFFICER,
+        Role.COMMUNE_CLERK,
+    },
 }
+# The community representative is in no set above: they write opinions for their cell
+# and read their own (``feedback.access``), and nothing else.
 
 # A role may only grant roles at or below its own rank.
 ROLE_RANK = {
@@ -103,6 +113,7 @@ ROLE_RANK = {
     Role.WORKPLACE_OFFICER: 3,
     Role.CELL_SECRETARY: 2,
     Role.MEMBER: 1,
+    Role.COMMUNITY_REPRESENTATIVE: 1,
 }
 
 AnyUser = User | AnonymousUser
@@ -192,6 +203,34 @@ def highest_rank_at(user: AnyUser, path: str) -> int:
     return max(ranks, default=0)
 
 
+def manages_role(user: AnyUser, role: str, path: str) -> bool:
+    """Whether ``user`` may grant or withdraw ``role`` over the node at ``path``: where
+    they manage roles, or — the community representative role only — where they
+    appoint representatives (a commune clerk over the cells of the commune)."""
+    if has_capability(user, Capability.MANAGE_ROLES, path):
+        return True
+    return role == Role.COMMUNITY_REPRESENTATIVE and has_capability(
+        user, Capability.APPOINT_REPRESENTATIVES, path
+    )
+
+
+def manages_accounts(user: AnyUser, path: str | None = None) -> bool:
+    """Whether ``user`` opens the account and role pages (anywhere, or over the node at
+    ``path``): those who manage roles, and those who appoint representatives."""
+    return has_capability(user, Capability.MANAGE_ROLES, path) or has_capability(
+        user, Capability.APPOINT_REPRESENTATIVES, path
+    )
+
+
+def representative_assignments(user: AnyUser) -> list[RoleAssignment]:
+    """The user's community representative roles over current residential cells."""
+    return [
+        a
+        for a in assignments_of(user)
+        if a.role == Role.COMMUNITY_REPRESENTATIVE and a.organization.is_residential_cell
+    ]
+
+
 def own_member_id(user: AnyUser) -> int | None:
     """The member record of a user with the member role (self-only access)."""
     if not user.is_authenticated or not isinstance(user, User):
@@ -203,8 +242,9 @@ def own_member_id(user: AnyUser) -> int | None:
 
 # Roles that handle other members' personal data: their accounts sign in with a second
 # factor wherever two-factor sign-in is required (``TWO_FACTOR_REQUIRED``, on by default
-# in production); a member who sees only themself may turn it on, and is then asked too.
-SECOND_FACTOR_ROLES = frozenset(Role) - {Role.MEMBER}
+# in production); a member who sees only themself may turn it on, and is then asked too,
+# and so may a community representative, who reads only the opinions they wrote.
+SECOND_FACTOR_ROLES = frozenset(Role) - {Role.MEMBER, Role.COMMUNITY_REPRESENTATIVE}
 
 
 def needs_second_factor(user: AnyUser) -> bool:

@@ -32,7 +32,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lienhe213.accounts import services
-from lienhe213.accounts.access import AnyUser, Capability, has_capability, needs_second_factor
+from lienhe213.accounts.access import AnyUser, manages_accounts, manages_role, needs_second_factor
 from lienhe213.accounts.authentication import SecondFactorDone, token_expires
 from lienhe213.accounts.filters import AccountFilter, RoleAssignmentFilter
 from lienhe213.accounts.models import RoleAssignment, User
@@ -242,8 +242,9 @@ class LogoutView(APIView):
 
 
 def _require_manage_roles(user: AnyUser, path: str | None = None) -> None:
-    """403 unless ``user`` manages roles anywhere, or over the node at ``path``."""
-    if not has_capability(user, Capability.MANAGE_ROLES, path):
+    """403 unless ``user`` manages roles or appoints community representatives
+    anywhere, or over the node at ``path`` (``access.manages_accounts``)."""
+    if not manages_accounts(user, path):
         raise exceptions.PermissionDenied
 
 
@@ -268,7 +269,9 @@ class RoleAssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[RoleA
     @extend_schema(
         summary="Grant a role over an organization's subtree",
         description="Only inside the organizations you manage, never a role above your own "
-        "there; the member role only for an account linked to a member record.",
+        "there; the member role only for an account linked to a member record. A commune "
+        "clerk grants only the community representative role, over a residential cell of "
+        "the commune, saying whom the representative speaks for.",
         request=GrantRoleSerializer,
         responses={201: RoleAssignmentSerializer},
     )
@@ -276,7 +279,8 @@ class RoleAssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[RoleA
         user = request.user
         _require_manage_roles(user)
         data = validated_input(GrantRoleSerializer, request)
-        _require_manage_roles(user, data["organization"].path)
+        if not manages_role(user, data["role"], data["organization"].path):
+            raise exceptions.PermissionDenied
         assignment = services.grant_role(by=user, **data)
         return Response(RoleAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
@@ -284,7 +288,8 @@ class RoleAssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[RoleA
     def destroy(self, request: Request, pk: str) -> Response:
         user = request.user
         assignment = get_object_or_404(self.get_queryset(), pk=_int_or_404(pk))
-        _require_manage_roles(user, assignment.organization.path)
+        if not manages_role(user, assignment.role, assignment.organization.path):
+            raise exceptions.PermissionDenied
         services.revoke_role(by=user, assignment=assignment)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

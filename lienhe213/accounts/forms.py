@@ -6,8 +6,15 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lienhe213.accounts.access import ROLE_RANK, AnyUser, Capability, highest_rank_at
-from lienhe213.accounts.models import Role, User, account_named
+from lienhe213.accounts.access import (
+    ROLE_RANK,
+    AnyUser,
+    Capability,
+    has_capability,
+    highest_rank_at,
+    manages_role,
+)
+from lienhe213.accounts.models import RepresentativeKind, Role, User, account_named
 from lienhe213.core.forms import DateInput, DomainErrorMixin
 from lienhe213.core.models import AuditEvent
 from lienhe213.members.models import Member
@@ -110,9 +117,11 @@ class ManagedOrganizationField(forms.ModelChoiceField):  # type: ignore[type-arg
 
 
 class GrantRoleForm(DomainErrorMixin, forms.Form):
-    """Grant a role under one organization: the roles offered are those not above the
-    user's own rank there, the organizations those of its subtree the user manages.
-    ``grant_role`` checks the same rules again for the organization actually chosen."""
+    """Grant a role under one organization: the roles offered are those the user grants
+    there (``access.manages_role``, not above their own rank), the organizations those
+    of its subtree where they grant one; a commune clerk grants only the community
+    representative role, over the commune's residential cells. ``grant_role`` checks the
+    same rules again for the organization actually chosen."""
 
     username = forms.CharField(
         label=_("Username"),
@@ -123,6 +132,12 @@ class GrantRoleForm(DomainErrorMixin, forms.Form):
     organization = ManagedOrganizationField(
         label=_("Organization"), queryset=Organization.objects.none()
     )
+    representative_kind = forms.ChoiceField(
+        label=_("Representative of"),
+        required=False,
+        choices=[("", _("Not a community representative")), *RepresentativeKind.choices],
+        help_text=_("Only for a community representative: whom they speak for."),
+    )
 
     def __init__(
         self, *args: Any, user: AnyUser, organization: Organization, **kwargs: Any
@@ -130,13 +145,16 @@ class GrantRoleForm(DomainErrorMixin, forms.Form):
         super().__init__(*args, **kwargs)
         rank = highest_rank_at(user, organization.path)
         self.fields["role"].choices = [  # type: ignore[attr-defined]
-            (role.value, role.label) for role in Role if ROLE_RANK[role] <= rank
+            (role.value, role.label)
+            for role in Role
+            if ROLE_RANK[role] <= rank and manages_role(user, role, organization.path)
         ]
+        managed = Organization.objects.visible_to(user, Capability.MANAGE_ROLES)
+        cells = Organization.objects.visible_to(user, Capability.APPOINT_REPRESENTATIVES).filter(
+            kind=Organization.Kind.CELL, side=Organization.Side.RESIDENTIAL
+        )
         self.fields["organization"].queryset = (  # type: ignore[attr-defined]
-            Organization.objects.visible_to(user, Capability.MANAGE_ROLES)
-            .current()
-            .in_subtree(organization)
-            .select_related("parent")
+            (managed | cells).current().in_subtree(organization).select_related("parent")
         )
         self.fields["organization"].initial = organization.pk
 
@@ -177,9 +195,16 @@ class AccountForm(DomainErrorMixin, forms.Form):
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if not has_capability(user, Capability.MANAGE_ROLES):
+            # Who only appoints community representatives links no member record.
+            del self.fields["party_card_number"]
+            del self.fields["member_id"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if "member_id" not in self.fields:
+            data["member"] = None
+            return data
         card = (data.get("party_card_number") or "").strip()
         member_id = data.get("member_id")
         members = Member.objects.visible_to(self.user)

@@ -18,6 +18,18 @@ class Role(models.TextChoices):
     CELL_SECRETARY = "cell_secretary", _("Cell secretary")
     WORKPLACE_OFFICER = "workplace_officer", _("Workplace committee officer")
     MEMBER = "member", _("Member")
+    # The Front work committee head or the head of the community of a residential cell:
+    # writes opinions on the members living there and reads their own, nothing else
+    # (ADR 0014, "Community representatives").
+    COMMUNITY_REPRESENTATIVE = "community_representative", _("Community representative")
+
+
+class RepresentativeKind(models.TextChoices):
+    """Whom a community representative speaks for: the Front work committee of the
+    village or residential group, or the community itself (its head)."""
+
+    FRONT_COMMITTEE_HEAD = "front_committee_head", _("Head of the Front work committee")
+    COMMUNITY_HEAD = "community_head", _("Head of the community")
 
 
 def normalize_username(value: str) -> str:
@@ -99,6 +111,10 @@ class RoleAssignment(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     granted_at = models.DateTimeField(auto_now_add=True)
+    # Set exactly for the community representative role: whom they speak for.
+    representative_kind = models.CharField(
+        _("representative of"), max_length=30, choices=RepresentativeKind.choices, blank=True
+    )
 
     objects = RoleAssignmentQuerySet.as_manager()
 
@@ -109,7 +125,14 @@ class RoleAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organization", "role"], name="role_assignment_unique"
-            )
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="community_representative") & ~models.Q(representative_kind="")
+                )
+                | (~models.Q(role="community_representative") & models.Q(representative_kind="")),
+                name="role_assignment_representative_kind",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,24 +29,33 @@ class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
 
     def managed_by(self, user: "AnyUser") -> "RoleAssignmentQuerySet":
         """The role assignments ``user`` manages: those under a subtree where they hold
-        MANAGE_ROLES (superusers: all)."""
-        from lienhe213.accounts.access import Capability, scope_paths, sees_everything
+        MANAGE_ROLES, and the community representatives under a subtree where they
+        appoint them (superusers: all)."""
+        from lienhe213.accounts.access import sees_everything
 
         if sees_everything(user):
             return self
-        paths = scope_paths(user, Capability.MANAGE_ROLES)
-        return self.filter(paths_condition("organization__path", paths))
+        return self.filter(_managed_condition(user))
 
     def visible_to(self, user: "AnyUser") -> "RoleAssignmentQuerySet":
         """The role assignments ``user`` may read: those they manage and their own."""
-        from lienhe213.accounts.access import Capability, scope_paths, sees_everything
+        from lienhe213.accounts.access import sees_everything
 
         if sees_everything(user):
             return self
-        paths = scope_paths(user, Capability.MANAGE_ROLES)
-        return self.filter(
-            paths_condition("organization__path", paths) | models.Q(user_id=user.pk or 0)
-        )
+        return self.filter(_managed_condition(user) | models.Q(user_id=user.pk or 0))
+
+
+def _managed_condition(user: "AnyUser") -> models.Q:
+    from lienhe213.accounts.access import Capability, scope_paths
+    from lienhe213.accounts.models import Role
+
+    appointed = models.Q(role=Role.COMMUNITY_REPRESENTATIVE) & paths_condition(
+        "organization__path", scope_paths(user, Capability.APPOINT_REPRESENTATIVES)
+    )
+    return paths_condition("organization__path", scope_paths(user, Capability.MANAGE_ROLES)) | (
+        appointed
+    )
 
 
 def audit_paths(user: "AnyUser") -> list[str] | None:
@@ -58,16 +67,15 @@ def audit_paths(user: "AnyUser") -> list[str] | None:
 
 
 def assignments_in_scope(user: "AnyUser") -> "QuerySet[RoleAssignment]":
-    """The role assignments ``user`` manages: those under a subtree where they hold
-    MANAGE_ROLES (superusers: all)."""
+    """The role assignments ``user`` manages (``RoleAssignment.objects.managed_by``)."""
     from lienhe213.accounts.models import RoleAssignment
 
     return RoleAssignment.objects.managed_by(user)
 
 
 def accounts_in_scope(user: "AnyUser") -> "QuerySet[User]":
-    """The accounts ``user`` manages: those holding a role inside their MANAGE_ROLES
-    scope (superusers: every account, also those without a role)."""
+    """The accounts ``user`` manages: those holding a role they manage
+    (``assignments_in_scope``; superusers: every account, also those without a role)."""
     from lienhe213.accounts.access import sees_everything
     from lienhe213.accounts.models import User
 
@@ -105,19 +113,18 @@ def accounts_with_roles(accounts: "QuerySet[User]") -> "QuerySet[User]":
 
 def describe_accounts(by: "AnyUser", accounts: "list[User]") -> None:
     """Attach to each account (fetched with ``accounts_with_roles``) the roles ``by``
-    may see (``shown_roles``: those inside their MANAGE_ROLES scope) and whether ``by``
+    may see (``shown_roles``: those they manage, ``access.manages_role``) and whether ``by``
     may enable or disable it (``can_toggle``), and whether it has two-factor sign-in
     on (``has_two_factor``)."""
-    from lienhe213.accounts.access import Capability, scope_paths, sees_everything
+    from lienhe213.accounts.access import manages_role, sees_everything
     from lienhe213.accounts.services.accounts import account_refusal
 
-    paths = scope_paths(by, Capability.MANAGE_ROLES)
     with_app = {account.pk for account in accounts if account.two_factor_enabled}
     everything = sees_everything(by)
     for account in accounts:
         held = list(account.role_assignments.all())
         account.shown_roles = [  # type: ignore[attr-defined]
-            a for a in held if everything or any(a.organization.path.startswith(p) for p in paths)
+            a for a in held if everything or manages_role(by, a.role, a.organization.path)
         ]
         roles = [(a.role, a.organization.path) for a in held]
         account.can_toggle = account_refusal(by, account, roles) is None  # type: ignore[attr-defined]

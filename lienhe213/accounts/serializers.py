@@ -4,9 +4,10 @@ rules are the services'."""
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lienhe213.accounts.models import Role, RoleAssignment, User
+from lienhe213.accounts.models import RepresentativeKind, Role, RoleAssignment, User
 from lienhe213.core.fields import VisiblePrimaryKeyField
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
@@ -56,8 +57,20 @@ class PasswordChangeSerializer(serializers.Serializer[Any]):
     )
 
 
+@extend_schema_field(
+    {
+        "allOf": [{"type": "string", "enum": ["", *RepresentativeKind.values]}],
+        "description": "Whom a community representative speaks for; empty for every other role.",
+    }
+)
+class RepresentativeKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=[("", ""), *RepresentativeKind.choices], **kwargs)
+
+
 class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
     username = serializers.CharField(source="user.username", read_only=True)
+    representative_kind = RepresentativeKindField(read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     granted_by_username = serializers.CharField(
         source="granted_by.username", allow_null=True, read_only=True
@@ -72,6 +85,7 @@ class RoleAssignmentSerializer(serializers.ModelSerializer[RoleAssignment]):
             "organization",
             "organization_name",
             "role",
+            "representative_kind",
             "granted_by",
             "granted_by_username",
             "granted_at",
@@ -85,6 +99,13 @@ class GrantRoleSerializer(serializers.Serializer[Any]):
     user = serializers.PrimaryKeyRelatedField(label=_("account"), queryset=User.objects.all())
     organization = VisiblePrimaryKeyField(model=Organization, label=_("organization"))
     role = serializers.ChoiceField(label=_("role"), choices=Role.choices)
+    representative_kind = serializers.ChoiceField(
+        label=_("representative of"),
+        choices=RepresentativeKind.choices,
+        required=False,
+        default="",
+        help_text=_("Only for a community representative (required then): whom they speak for."),
+    )
 
 
 class AccountRoleSerializer(serializers.ModelSerializer[RoleAssignment]):

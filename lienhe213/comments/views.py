@@ -499,8 +499,9 @@ def commune_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def _evidence(user: Any, item: CommentRequest) -> dict[str, Any]:
     """The evidence panel: the member's attendance at the cell's meetings of the last
     twelve months, the notices about the member (both directions), the open follow-ups
-    naming the member, the residents' reports matched to the member and the link's
-    history, each read through its ``visible_to``
+    naming the member, the residents' reports matched to the member, the community
+    representatives' written opinions of the campaign's year and the link's history,
+    each read through its ``visible_to``
     and in a fixed number of queries."""
     today = timezone.localdate()
     cell_id = item.link.residence_cell_id
@@ -533,6 +534,11 @@ def _evidence(user: Any, item: CommentRequest) -> dict[str, Any]:
         .order_by("due_on", "id"),
         "history": LinkEvent.objects.filter(link_id=item.link_id).order_by("at", "id"),
         "resident_reports": feedback_queries.evidence_for(user, item.member_id),
+        # On record for the cell's meeting with the Front work committee and the
+        # community before the year's comment (ADR 0014, community representatives).
+        "representative_opinions": feedback_queries.representative_opinions_for(
+            user, item.member_id, item.campaign.year
+        ),
     }
 
 

@@ -59,9 +59,11 @@ class Pagination(LimitOffsetPagination):
 
 
 def validated_input(
-    serializer_class: type[serializers.Serializer[Any]], request: Request
+    serializer_class: type[serializers.Serializer[Any]], request: Request, *, query: bool = False
 ) -> dict[str, Any]:
-    """The request body checked by ``serializer_class`` (400 with field errors if not)."""
-    serializer = serializer_class(data=request.data, context={"request": request})
+    """The request body, or with ``query`` its query parameters, checked by
+    ``serializer_class`` (400 with field errors if not)."""
+    data = request.query_params if query else request.data
+    serializer = serializer_class(data=data, context={"request": request})
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)

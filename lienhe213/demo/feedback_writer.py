@@ -2,6 +2,11 @@
 commune's residential cells and a few reports each over the last four months — the
 older ones matched to a linked member or closed, the recent ones waiting for the cell.
 
+The community representatives of those cells (the demo accounts ``mattran``,
+``totruong``, ``totruong2``) have written a few opinions too: the older ones matched to
+a linked member, so they are on record for this year's Front meeting, the recent ones
+waiting in the queue, marked with their writer.
+
 Written in bulk like the rest of the demo (no audit row, notification or notice of their
 own: the seed's one import event covers them); deterministic for a seed. A report's
 receipt is random and thrown away, as a resident would lose it.
@@ -12,6 +17,7 @@ import random
 
 from django.utils import timezone
 
+from lienhe213.accounts.models import Role, RoleAssignment
 from lienhe213.feedback import services
 from lienhe213.feedback.models import FeedbackChannel, ResidentReport, receipt_digest
 from lienhe213.organizations.models import Organization
@@ -35,6 +41,22 @@ TEXTS = (
     ("moved_away", "Gia đình đã bán nhà và chuyển đi nơi khác từ mấy tháng trước."),
 )
 NAMES = ("Ông Hùng", "Chị Lan ở số 12", "Anh Tuấn", "Bà Thu", "Chú Bình", "Cô Hạnh")
+# What a Front work committee head or the head of a community writes.
+OPINIONS = (
+    (
+        "good_conduct",
+        "Ban công tác Mặt trận ghi nhận đồng chí tích cực tham gia phong trào toàn dân "
+        "đoàn kết xây dựng đời sống văn hóa ở khu dân cư.",
+    ),
+    (
+        "good_conduct",
+        "Đồng chí và gia đình chấp hành tốt quy ước của tổ, đóng góp đầy đủ các khoản vận động.",
+    ),
+    (
+        "concern",
+        "Đồng chí ít khi dự họp tổ dân phố, nhân dân đề nghị chi bộ nhắc nhở.",
+    ),
+)
 # Cells of the demo commune that get a page, the demo secretary's first.
 CELLS = 4
 
@@ -93,5 +115,52 @@ def write_feedback(*, seed: int, today: datetime.date, demo_cell_id: int) -> int
                 report.close_reason = "handled"
                 report.note = "Chi bộ đã trao đổi với đồng chí."
                 report.closed_at = handled
+    reports += _opinions(seed=seed, today=today, cells=cells)
     ResidentReport.objects.bulk_create(reports)
     return len(reports)
+
+
+def _opinions(
+    *, seed: int, today: datetime.date, cells: list[Organization]
+) -> list[ResidentReport]:
+    """Two opinions of each community representative of ``cells``: one a month old,
+    matched to a linked member of the cell when it has one, and one of last week still
+    waiting. Its own random stream, so the residents' reports stay as they were."""
+    rng = random.Random(seed * 104729 + 14)
+    assignments = (
+        RoleAssignment.objects.filter(organization__in=cells, role=Role.COMMUNITY_REPRESENTATIVE)
+        .select_related("user", "organization")
+        .order_by("organization__path", "user__username")
+    )
+    opinions: list[ResidentReport] = []
+    for assignment in assignments:
+        cell, writer = assignment.organization, assignment.user
+        links = list(
+            ResidenceLink.objects.filter(residence_cell=cell, status=ResidenceLink.Status.ACTIVE)
+            .order_by("pk")
+            .values_list("pk", "member_id", "member__given_name")[:20]
+        )
+        for age in (30 + rng.randint(0, 5), 4 + rng.randint(0, 3)):
+            day = today - datetime.timedelta(days=age)
+            received = timezone.make_aware(datetime.datetime.combine(day, datetime.time(8, 15)))
+            topic, body = rng.choice(OPINIONS)
+            link = rng.choice(links) if links else None
+            opinion = ResidentReport(
+                cell=cell,
+                topic=topic,
+                member_name=f"Đồng chí {link[2]}" if link else rng.choice(NAMES),
+                community=cell.community.name if cell.community else cell.name,
+                body=body,
+                receipt_digest=receipt_digest(services.new_receipt()),
+                received_at=received,
+                handle_by=services.handle_by_for(cell, day),
+                submitted_by=writer,
+                representative_kind=assignment.representative_kind,
+                representative_name=services.representative_name(writer),
+            )
+            if age > 20 and link is not None:
+                opinion.link_id, opinion.member_id = link[0], link[1]
+                opinion.matched_at = received + datetime.timedelta(days=3)
+                opinion.status = ResidentReport.Status.HANDLING
+            opinions.append(opinion)
+    return opinions

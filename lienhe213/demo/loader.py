@@ -78,6 +78,10 @@ class DemoAccount:
     # The person's name, which the pages greet them by (the member's account takes the
     # member's own name).
     full_name: str = ""
+    # A community representative: whom they speak for, and which of the demo commune's
+    # residential cells (0: the demo secretary's cell, 1: the next one) is theirs.
+    representative_kind: str = ""
+    cell: int = 0
 
 
 # In the order demo_logins prints them.
@@ -90,6 +94,29 @@ DEMO_ACCOUNTS = (
         "coquan", Role.WORKPLACE_OFFICER, "workplace grassroots committee", "Phạm Quốc Huy"
     ),
     DemoAccount("dangvien", Role.MEMBER, "working member"),
+    # The community representatives of the demo commune's first cells (ADR 0014).
+    DemoAccount(
+        "mattran",
+        Role.COMMUNITY_REPRESENTATIVE,
+        "Front work committee head of the demo cell",
+        "Hoàng Văn Sơn",
+        representative_kind="front_committee_head",
+    ),
+    DemoAccount(
+        "totruong",
+        Role.COMMUNITY_REPRESENTATIVE,
+        "head of the demo cell's community",
+        "Đỗ Thị Mai",
+        representative_kind="community_head",
+    ),
+    DemoAccount(
+        "totruong2",
+        Role.COMMUNITY_REPRESENTATIVE,
+        "head of the next cell's community",
+        "Vàng Seo Lử",
+        representative_kind="community_head",
+        cell=1,
+    ),
 )
 
 
@@ -288,7 +315,20 @@ def _write_accounts(plan: Plan, orgs: list[dict[str, Any]]) -> int:
             ]
         )
     }
+    demo_cell = by_id[orgs[plan.demo_residential_cell]["id"]]
+    next_cell = (
+        Organization.objects.filter(
+            parent_id=demo_cell.parent_id,
+            kind=Organization.Kind.CELL,
+            side=Organization.Side.RESIDENTIAL,
+        )
+        .exclude(pk=demo_cell.pk)
+        .order_by("path")
+        .first()
+    )
+    cells = [demo_cell, next_cell or demo_cell]
     where = {
+        **{a.username: cells[a.cell] for a in DEMO_ACCOUNTS if a.representative_kind},
         "admin": by_id[orgs[0]["id"]],
         "tinh": by_id[orgs[0]["id"]],
         "xa": by_id[orgs[plan.demo_commune_committee]["id"]],
@@ -310,7 +350,11 @@ def _write_accounts(plan: Plan, orgs: list[dict[str, Any]]) -> int:
         )
         admin = admin or user
         RoleAssignment.objects.create(
-            user=user, organization=where[account.username], role=account.role, granted_by=admin
+            user=user,
+            organization=where[account.username],
+            role=account.role,
+            granted_by=admin,
+            representative_kind=account.representative_kind,
         )
     return len(DEMO_ACCOUNTS)
 

@@ -11,8 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from lienhe213.accounts.access import AnyUser, Capability, has_capability, roles_of
-from lienhe213.accounts.models import Role
+from lienhe213.accounts.access import (
+    AnyUser,
+    Capability,
+    has_capability,
+    representative_assignments,
+    roles_of,
+)
+from lienhe213.accounts.models import Role, RoleAssignment
 from lienhe213.core import audit
 from lienhe213.core.errors import StepRefused
 from lienhe213.feedback.models import FeedbackChannel, ResidentReport
@@ -100,3 +106,39 @@ def get_feedback_organization_for_user(user: AnyUser, pk: object) -> Organizatio
     if not may_handle(user, org):
         raise PermissionDenied
     return org
+
+
+# --- community representatives ---------------------------------------------------------
+
+
+def representation_of(user: AnyUser, cell: Organization) -> RoleAssignment | None:
+    """The community representative role ``user`` holds over ``cell`` (their kind of
+    representative is on it), or None."""
+    return next((a for a in representative_assignments(user) if a.organization_id == cell.pk), None)
+
+
+def represented_cells(user: AnyUser) -> list[Organization]:
+    """The residential cells ``user`` writes opinions to, in tree order."""
+    cells = {a.organization_id: a.organization for a in representative_assignments(user)}
+    return sorted(cells.values(), key=lambda org: org.path)
+
+
+def get_represented_cell_for_user(user: AnyUser, pk: object) -> Organization:
+    """One of the cells ``user`` represents; 404 for any other id (a forged one
+    reveals nothing)."""
+    try:
+        wanted = int(str(pk))
+    except ValueError as exc:
+        raise Http404 from exc
+    for cell in represented_cells(user):
+        if cell.pk == wanted:
+            return cell
+    raise Http404
+
+
+def get_opinion_for_user(user: AnyUser, pk: object) -> ResidentReport:
+    """An opinion ``user`` wrote to a cell they still represent (404 otherwise)."""
+    try:
+        return ResidentReport.objects.opinions_of(user).select_related("cell").get(pk=int(str(pk)))
+    except (ResidentReport.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc

@@ -12,6 +12,9 @@ the user may not see is 404), ``{id}/phone/`` (the resident's phone for the cell
 secretary and the commune clerk, audited; 403 for anyone else), ``{id}/match/``,
 ``{id}/close/``, ``{id}/forward/`` (403 for those who see but do not handle; a rule is
 400; a stale ``version`` is 409), and ``feedback/channels/`` to create a cell's page.
+
+A community representative: ``feedback/opinions/`` lists their own opinions and writes a
+new one (``token`` against a double submit), ``feedback/opinions/{id}/`` reads one.
 """
 
 from collections.abc import Callable
@@ -38,6 +41,8 @@ from lienhe213.feedback.serializers import (
     ChannelCreateSerializer,
     ChannelOutSerializer,
     ChannelSerializer,
+    OpinionCreateSerializer,
+    OpinionSerializer,
     ReceiptLookupSerializer,
     ReceiptSerializer,
     ReceiptStatusSerializer,
@@ -130,6 +135,55 @@ class PublicStatusView(_Public):
         if value is None:
             raise exceptions.NotFound
         return Response({"status": value})
+
+
+class OpinionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[ResidentReport]
+):
+    """A community representative's own opinions (``ResidentReport.objects.opinions_of``,
+    newest first) and a new one (``submit_opinion``). 403 for anyone who represents no
+    cell; a cell they do not represent, or another's opinion, is 404."""
+
+    serializer_class = OpinionSerializer
+
+    def _require_representative(self) -> None:
+        if not access.represented_cells(self.request.user):
+            raise PermissionDenied
+
+    def get_queryset(self) -> QuerySet[ResidentReport]:
+        return (
+            ResidentReport.objects.opinions_of(self.request.user)
+            .select_related("cell")
+            .order_by("-received_at", "-pk")
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._require_representative()
+        return super().list(request, *args, **kwargs)
+
+    def get_object(self) -> ResidentReport:
+        self._require_representative()
+        return access.get_opinion_for_user(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(
+        summary="Write an opinion to a cell you represent",
+        request=OpinionCreateSerializer,
+        responses={201: OpinionSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        self._require_representative()
+        data = validated_input(OpinionCreateSerializer, request)
+        cell = access.get_represented_cell_for_user(request.user, data["cell"])
+        opinion = services.submit_opinion(
+            by=request.user,
+            cell=cell,
+            topic=data["topic"],
+            member_name=data["member_name"],
+            body=data["body"],
+            token=data["token"],
+        )
+        fresh = access.get_opinion_for_user(request.user, opinion.pk)
+        return Response(OpinionSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
 class ChannelViewSet(viewsets.GenericViewSet[Any]):

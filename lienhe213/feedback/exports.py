@@ -25,6 +25,16 @@ def _day(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localtime(moment).date() if moment else None
 
 
+def writer(report: ResidentReport) -> str:
+    """Who wrote an opinion (whom they speak for, their name); "" for a resident."""
+    if not report.is_opinion:
+        return ""
+    return _("%(kind)s: %(name)s") % {
+        "kind": report.get_representative_kind_display(),
+        "name": report.representative_name,
+    }
+
+
 def columns() -> list[tuple[str, int]]:
     return [
         (pgettext("row number column", "No."), 6),
@@ -33,6 +43,7 @@ def columns() -> list[tuple[str, int]]:
         (_label("topic"), 22),
         (_label("member_name"), 24),
         (_label("community"), 18),
+        (_("Written by"), 30),
         (_label("body"), 50),
         (_label("status"), 14),
         (_label("member"), 24),
@@ -49,6 +60,7 @@ def row(number: int, report: ResidentReport) -> list[Any]:
         report.get_topic_display(),
         report.member_name,
         report.community,
+        writer(report),
         report.body,
         report.get_status_display(),
         report.member.full_name if report.member else "",

@@ -81,6 +81,45 @@ class ReportForm(DomainErrorForm):
     )
 
 
+class OpinionForm(DomainErrorForm):
+    """A community representative's written opinion: the same topics as the public
+    form, the member's name as they know it and the text; no phone (the account is
+    known). ``token`` is the form's one-time code against a double submit; ``cell`` is
+    offered only to one who represents several cells."""
+
+    cell = forms.TypedChoiceField(
+        label=_("Residential cell"),
+        coerce=int,
+        error_messages={"required": _("Choose the cell you write to.")},
+    )
+    topic = forms.ChoiceField(label=_("What is it about?"), choices=Topic.choices)
+    member_name = forms.CharField(
+        label=_("The party member's name, as you know it"), max_length=services.MAX_NAME
+    )
+    body = forms.CharField(
+        label=_("Your opinion"),
+        max_length=services.MAX_BODY,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "What you and the people of the community see of the member. At most 2,000 characters."
+        ),
+    )
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form is out of date. Reload the page and write again."),
+            "invalid": _("This form is out of date. Reload the page and write again."),
+        },
+    )
+
+    def __init__(self, *args: Any, cells: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].choices = [(cell.pk, cell.name) for cell in cells]  # type: ignore[attr-defined]
+        if len(cells) == 1:
+            self.fields["cell"].initial = cells[0].pk
+            self.fields["cell"].widget = forms.HiddenInput()
+
+
 class StatusForm(forms.Form):
     receipt = forms.CharField(label=_("Receipt code"), max_length=64)
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lienhe213.accounts.models import RepresentativeKind
 from lienhe213.feedback.queries import ResidentReportQuerySet
 
 
@@ -161,6 +162,24 @@ class ResidentReport(models.Model):
         related_name="+",
     )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    # A community representative's written opinion (ADR 0014): who wrote it, and whom
+    # they spoke for and their name as of that day, kept even if the role ends later.
+    # Empty for a resident's anonymous report.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    representative_kind = models.CharField(
+        _("representative of"), max_length=30, choices=RepresentativeKind.choices, blank=True
+    )
+    representative_name = models.CharField(_("representative's name"), max_length=150, blank=True)
+    # The one-time code of the representative's form: the same form sent twice is
+    # stored once (``services.submit_opinion``).
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     phone_erased_at = models.DateTimeField(_("phone erased at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -174,6 +193,7 @@ class ResidentReport(models.Model):
             models.Index(fields=["cell", "status", "received_at"]),
             models.Index(fields=["status", "handle_by"]),
             models.Index(fields=["member", "received_at"]),
+            models.Index(fields=["submitted_by", "received_at"]),
         ]
         constraints = [
             models.CheckConstraint(
@@ -186,10 +206,20 @@ class ResidentReport(models.Model):
                 | models.Q(member__isnull=False, link__isnull=False),
                 name="resident_report_member_with_link",
             ),
+            models.CheckConstraint(
+                condition=models.Q(representative_kind="", representative_name="")
+                | (~models.Q(representative_kind="") & ~models.Q(representative_name="")),
+                name="resident_report_representative_named",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_topic_display()} ({self.received_at:%d/%m/%Y})"
+
+    @property
+    def is_opinion(self) -> bool:
+        """Written by a community representative, not a resident."""
+        return bool(self.representative_kind)
 
     @property
     def is_matched(self) -> bool:

@@ -48,6 +48,22 @@ class ResidentReportQuerySet(models.QuerySet["ResidentReport"]):
             return self.none()
         return self.filter(paths_condition("cell__path", paths))
 
+    def opinions_of(self, user: "AnyUser") -> "ResidentReportQuerySet":
+        """The gatekeeper of a community representative: the opinions ``user`` wrote
+        to the cells they represent now (``access.representative_assignments``), and
+        nothing else — not another representative's, not a resident's report, not an
+        opinion to a cell whose role they no longer hold."""
+        from lienhe213.accounts import access
+
+        cells = [a.organization_id for a in access.representative_assignments(user)]
+        if not cells:
+            return self.none()
+        return self.filter(submitted_by_id=user.pk, cell_id__in=cells)
+
+    def opinions(self) -> "ResidentReportQuerySet":
+        """Written by a community representative."""
+        return self.exclude(representative_kind="")
+
     def under(self, org: "Organization") -> "ResidentReportQuerySet":
         """Reports to ``org``'s cell, or to any cell below it."""
         return self.filter(cell__path__under=org.path)
@@ -84,6 +100,25 @@ def evidence_for(user: "AnyUser", member_id: int) -> "ResidentReportQuerySet":
         .about_member(member_id)
         .select_related("cell", "notice")
         .order_by("-received_at", "-pk")[:EVIDENCE_REPORTS]
+    )
+
+
+def representative_opinions_for(
+    user: "AnyUser", member_id: int, year: int
+) -> "ResidentReportQuerySet":
+    """The community representatives' written opinions matched to the member and
+    received in ``year``, oldest first, as the cell's meeting with the Front work
+    committee and the community before the year's comment has them on record: the
+    ones ``user`` may read (the residence side)."""
+    from lienhe213.feedback.models import ResidentReport
+
+    return (
+        ResidentReport.objects.visible_to(user)
+        .about_member(member_id)
+        .opinions()
+        .received_in(year)
+        .select_related("cell")
+        .order_by("received_at", "pk")
     )
 
 

@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lienhe213.accounts.models import RepresentativeKind
 from lienhe213.feedback import services
 from lienhe213.feedback.models import CloseReason, ResidentReport, Topic
 
@@ -40,6 +42,17 @@ class TopicField(serializers.ChoiceField):
 class ForwardKindField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=list(services.FORWARD_KINDS), **kwargs)
+
+
+@extend_schema_field(
+    {
+        "allOf": [{"type": "string", "enum": ["", *RepresentativeKind.values]}],
+        "description": "Whom the representative speaks for.",
+    }
+)
+class RepresentativeKindField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=[("", ""), *RepresentativeKind.choices], **kwargs)
 
 
 class ChannelSerializer(serializers.Serializer[Any]):
@@ -86,6 +99,17 @@ class ReportSerializer(serializers.ModelSerializer[ResidentReport]):
         source="member.full_name", read_only=True, default=None
     )
     has_phone = serializers.SerializerMethodField()
+    representative_kind = RepresentativeKindField(
+        read_only=True,
+        help_text=_(
+            "Whom the community representative who wrote it speaks for; empty for a "
+            "resident's report."
+        ),
+    )
+    representative_name = serializers.CharField(
+        read_only=True,
+        help_text=_("The community representative who wrote it; empty for a resident's report."),
+    )
 
     class Meta:
         model = ResidentReport
@@ -96,6 +120,8 @@ class ReportSerializer(serializers.ModelSerializer[ResidentReport]):
             "topic",
             "member_name",
             "community",
+            "representative_kind",
+            "representative_name",
             "body",
             "has_phone",
             "received_at",
@@ -147,3 +173,41 @@ class ReportForwardSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField(required=False)
     kind = ForwardKindField()
     note = serializers.CharField()
+
+
+class OpinionSerializer(serializers.ModelSerializer[ResidentReport]):
+    """A community representative's own opinion as they read it: what they wrote and
+    its state, nothing of its handling (no more than a resident's receipt tells)."""
+
+    status = StatusField(read_only=True)
+    topic = TopicField(read_only=True)
+    cell_name = serializers.CharField(source="cell.name", read_only=True)
+
+    class Meta:
+        model = ResidentReport
+        fields = [
+            "id",
+            "cell",
+            "cell_name",
+            "topic",
+            "member_name",
+            "body",
+            "received_at",
+            "status",
+        ]
+        read_only_fields = fields
+
+
+class OpinionCreateSerializer(serializers.Serializer[Any]):
+    cell = serializers.IntegerField(
+        label=_("residential cell"), help_text=_("A cell you represent.")
+    )
+    topic = TopicField()
+    member_name = serializers.CharField(max_length=services.MAX_NAME)
+    body = serializers.CharField(max_length=services.MAX_BODY)
+    token = serializers.UUIDField(
+        help_text=_(
+            "A new random identifier for each opinion: sending the same one again is "
+            "refused (400) and stores nothing more."
+        )
+    )

@@ -1,7 +1,8 @@
 """Every write of residents' feedback.
 
 A resident's report arrives through ``submit_report`` (anonymous, the only write nobody
-signs in for); the cell or the commune then matches it to a linked member
+signs in for), a community representative's written opinion through ``submit_opinion``
+(into the same queue, naming its writer); the cell or the commune then matches it to a linked member
 (``match_report``), forwards it to the workplace as a notice (``forward_report``) or
 closes it (``close_report``). ``run_due`` escalates the unhandled ones
 (``escalate_overdue_reports``) and erases the phones kept too long
@@ -14,16 +15,17 @@ import datetime
 import re
 import secrets
 import unicodedata
+import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import AnyUser
 from lienhe213.core import audit
-from lienhe213.core.errors import DomainError
+from lienhe213.core.errors import DomainError, StepRefused
 from lienhe213.core.escalation import stamp_escalated
 from lienhe213.core.locking import check_version
 from lienhe213.feedback import access
@@ -195,16 +197,94 @@ def submit_report(
         scope_path=cell.path,
         changes={"topic": topic, "phone_given": bool(number)},
     )
+    _tell_the_cell(report)
+    return report, receipt
+
+
+def representative_name(user: Any) -> str:
+    """How a representative is named on their opinions: the account's full name, else
+    its username."""
+    return str(user.get_full_name() or user.get_username())[:150]
+
+
+@transaction.atomic
+def submit_opinion(
+    *,
+    by: AnyUser,
+    cell: Organization,
+    topic: str,
+    member_name: str,
+    body: str,
+    token: uuid.UUID | None = None,
+) -> ResidentReport:
+    """Record a community representative's written opinion on a member living in
+    ``cell`` and tell the cell's secretary, as a resident's report is.
+
+    Only for the cell ``by`` represents (``StepRefused`` otherwise). The opinion enters
+    the same queue, is handled, matched, forwarded and escalated as a report is, and
+    names its writer: the kind of representative and their name as of today. No phone
+    (the account is known) and no receipt (the representative reads its state on their
+    own list). ``token`` is the form's one-time code: the same form sent twice (a double
+    tap, the back button) is refused the second time and stores nothing more.
+    """
+    assignment = access.representation_of(by, cell)
+    if assignment is None or not cell.is_current:
+        raise StepRefused(
+            _("Only a community representative of “%(cell)s” writes opinions to it.")
+            % {"cell": cell.name}
+        )
+    if topic not in Topic.values:
+        raise DomainError(_("Choose what your opinion is about."), field="topic")
+    name = clean_text(member_name, field="member_name", limit=MAX_NAME)
+    text = clean_text(body, field="body", limit=MAX_BODY)
+    if token is not None and ResidentReport.objects.filter(submission_token=token).exists():
+        raise DomainError(_("This opinion was already sent."))
+    now = timezone.now()
+    community = cell.community.name if cell.community is not None else cell.name
+    report = ResidentReport(
+        cell=cell,
+        topic=topic,
+        member_name=name,
+        community=community[:MAX_COMMUNITY],
+        body=text,
+        # Nobody is ever given this receipt: an opinion is followed on its writer's list.
+        receipt_digest=receipt_digest(new_receipt()),
+        received_at=now,
+        handle_by=handle_by_for(cell, timezone.localdate(now)),
+        submitted_by=_user(by),
+        representative_kind=assignment.representative_kind,
+        representative_name=representative_name(by),
+        submission_token=token,
+    )
+    try:
+        with transaction.atomic():
+            report.save(force_insert=True)
+    except IntegrityError as exc:
+        # The same form, sent again by another request between the check and the save.
+        raise DomainError(_("This opinion was already sent.")) from exc
+    audit.record(
+        by=by,
+        action="create",
+        obj=report,
+        scope_path=cell.path,
+        changes={"topic": topic, "representative_kind": assignment.representative_kind},
+    )
+    _tell_the_cell(report)
+    return report
+
+
+def _tell_the_cell(report: ResidentReport) -> None:
+    """Notify the cell's secretary of a new report or opinion (ADR 0013)."""
+    cell = report.cell
     handoffs.notify(
         kind=handoffs.Kind.FEEDBACK_RECEIVED,
         key=f"{handoffs.Kind.FEEDBACK_RECEIVED}:{report.pk}",
         object_id=report.pk,
-        params={"cell": cell.name, "on": timezone.localdate(now).isoformat()},
+        params={"cell": cell.name, "on": timezone.localdate(report.received_at).isoformat()},
         path=cell.path,
         roles=handoffs.CELL,
         may_see=lambda user: ResidentReport.objects.visible_to(user).filter(pk=report.pk).exists(),
     )
-    return report, receipt
 
 
 def report_status(*, receipt: str) -> str | None:

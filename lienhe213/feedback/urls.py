@@ -5,6 +5,8 @@ from lienhe213.feedback import views
 app_name = "feedback"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("opinions/", views.opinions, name="opinions"),
+    path("opinions/new/", views.opinion_new, name="opinion_new"),
     path("org/<int:org_pk>/", views.queue, name="queue"),
     path("org/<int:org_pk>/page/", views.open_channel, name="open_channel"),
     path("org/<int:org_pk>/notice.pdf", views.poster, name="poster"),

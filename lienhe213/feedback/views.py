@@ -11,6 +11,7 @@ gatekeeper (``feedback.access``: 404 when the user may not see it, 403 when they
 it but not handle it); the services decide the rest.
 """
 
+import uuid
 from typing import Any
 
 import segno
@@ -114,6 +115,67 @@ def status(request: HttpRequest) -> HttpResponse:
     return render(
         request, "feedback/status.html", {"form": form, "state": state, "looked_up": looked_up}
     )
+
+
+# --- community representatives ---------------------------------------------------------
+
+
+def _represented_cells(user: Any) -> list[Organization]:
+    """The cells the user represents; 403 for anyone who represents none."""
+    cells = access.represented_cells(user)
+    if not cells:
+        raise PermissionDenied
+    return cells
+
+
+@login_required
+def opinions(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A community representative's "My opinions": what they wrote, newest first, with
+    its state (received, being handled, closed) and nothing more — not the handler's
+    note, not whom it was matched to: no more than a resident's receipt tells."""
+    cells = _represented_cells(request.user)
+    written = (
+        ResidentReport.objects.opinions_of(request.user)
+        .select_related("cell")
+        .order_by("-received_at", "-pk")
+    )
+    context = {
+        "cells": cells,
+        "page": peek_page(written, request.GET.get("page")),
+        "query": query_without_page(request),
+    }
+    return render_page(request, "feedback/opinions.html", context, "results")
+
+
+@login_required
+def opinion_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Write an opinion to a cell the user represents (``submit_opinion``); a forged
+    cell is 404, a form sent twice is refused once stored."""
+    cells = _represented_cells(request.user)
+    if request.method != "POST":
+        form = forms.OpinionForm(initial={"token": uuid.uuid4()}, cells=cells)
+        return render(request, "feedback/opinion_form.html", {"form": form})
+    if "cell" in request.POST:  # a cell they do not represent: 404, as any forged id
+        access.get_represented_cell_for_user(request.user, request.POST["cell"])
+    form = forms.OpinionForm(request.POST, cells=cells)
+    if form.is_valid():
+        data = form.cleaned_data
+        cell = access.get_represented_cell_for_user(request.user, data["cell"])
+        try:
+            services.submit_opinion(
+                by=request.user,
+                cell=cell,
+                topic=data["topic"],
+                member_name=data["member_name"],
+                body=data["body"],
+                token=data["token"],
+            )
+        except DomainError as err:
+            form.add_domain_error(err)
+        else:
+            messages.success(request, _("Your opinion was sent to the cell."))
+            return redirect("feedback:opinions")
+    return render(request, "feedback/opinion_form.html", {"form": form}, status=400)
 
 
 # --- handling --------------------------------------------------------------------------

@@ -39,6 +39,7 @@ class EntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[GuidanceEntry]
 
     serializer_class = GuidanceEntrySerializer
     filterset_class = GuidanceEntryFilter
+    lookup_value_regex = r"\d+"  # any other id is a 404 of the router, never an int() error
 
     def get_queryset(self) -> QuerySet[GuidanceEntry]:
         return GuidanceEntry.objects.visible_to(self.request.user).with_current()

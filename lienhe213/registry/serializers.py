@@ -217,7 +217,12 @@ class ClassificationSerializer(serializers.ModelSerializer[ExemptionDecision]):
 
 
 class FindingSerializer(serializers.Serializer[Any]):
-    kind = serializers.CharField(help_text=_("What kind of problem, e.g. overdue_letters."))
+    kind = serializers.CharField(
+        help_text=_(
+            "What kind of problem, as a fixed name a program can rely on; "
+            "the label says it in words."
+        )
+    )
     label = serializers.CharField()  # type: ignore[assignment]  # shadows Field.label
     object_type = serializers.CharField(help_text=_("member, link or decision: what ids name."))
     count = serializers.IntegerField()

@@ -9,12 +9,12 @@ it is about and in which state, unique per user, so running it again inserts not
 
 import datetime
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -254,11 +254,41 @@ def create_due_notifications(*, on: datetime.date, summary: DueSummary | None = 
     _follow_up_reminders(batch, index, on)
     _feedback_reminders(batch, index, since)
     with transaction.atomic():
-        Notification.objects.bulk_create(batch.rows, batch_size=500, ignore_conflicts=True)
-    # Every row inserted now carries this run's exact timestamp.
-    created = Notification.objects.filter(created_at=now).values("kind").annotate(n=Count("pk"))
-    summary.created = {row["kind"]: row["n"] for row in created}
+        fresh = _not_yet_stored(batch.rows)
+        Notification.objects.bulk_create(fresh, batch_size=500, ignore_conflicts=True)
+        summary.created = _inserted_by_kind(fresh, now)
     return summary
+
+
+def _not_yet_stored(rows: list[Notification]) -> list[Notification]:
+    """The rows of a batch whose (user, key) no notification holds yet: what this run
+    inserts. A second run at the same instant finds the first run's rows here."""
+    stored: set[tuple[int, str]] = set()
+    keys = sorted({row.key for row in rows})
+    for start in range(0, len(keys), 500):
+        stored.update(
+            Notification.objects.filter(key__in=keys[start : start + 500]).values_list(
+                "user_id", "key"
+            )
+        )
+    return [row for row in rows if (row.user_id, row.key) not in stored]
+
+
+def _inserted_by_kind(fresh: list[Notification], now: datetime.datetime) -> dict[str, int]:
+    """How many of ``fresh`` this run inserted, by kind: each is counted only if its
+    (user, key) row now carries this run's timestamp, so a row another run inserted
+    between the read and the insert (the insert skipped it) is not counted here."""
+    wanted = {(row.user_id, row.key) for row in fresh}
+    counts: Counter[str] = Counter()
+    keys = sorted({key for _user, key in wanted})
+    for start in range(0, len(keys), 500):
+        inserted = Notification.objects.filter(
+            key__in=keys[start : start + 500], created_at=now
+        ).values_list("user_id", "key", "kind")
+        for user_id, key, kind in inserted:
+            if (user_id, key) in wanted:
+                counts[kind] += 1
+    return dict(counts)
 
 
 def release_stale_claims(*, now: datetime.datetime | None = None) -> int:

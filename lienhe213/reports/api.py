@@ -37,6 +37,7 @@ from lienhe213.reports.serializers import (
     CommendationConflictSerializer,
     CommendationSerializer,
     DecideSerializer,
+    FeedbackFiguresQuerySerializer,
     IndicatorsSerializer,
     ProposeSerializer,
     RejectSerializer,
@@ -139,24 +140,13 @@ class FeedbackFiguresView(APIView):
 
     @extend_schema(
         summary="Residents' feedback figures of a commune or a cell for a year",
-        parameters=[
-            OpenApiParameter("organization", int, required=True),
-            OpenApiParameter("year", int, required=True),
-        ],
+        parameters=[FeedbackFiguresQuerySerializer],
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        errors = {
-            name: ["This field is required."]
-            for name in ("organization", "year")
-            if not str(request.query_params.get(name, "")).isdigit()
-        }
-        if errors:
-            raise exceptions.ValidationError(errors)
-        org = get_feedback_organization_for_user(request.user, request.query_params["organization"])
-        year = int(request.query_params["year"])
-        if not 2020 <= year <= 2100:
-            raise exceptions.ValidationError({"year": ["Between 2020 and 2100."]})
+        query = validated_input(FeedbackFiguresQuerySerializer, request, query=True)
+        org = get_feedback_organization_for_user(request.user, query["organization"])
+        year = query["year"]
         rows, total = feedback_figures(
             ResidentReport.objects.visible_to(request.user), org, year=year
         )

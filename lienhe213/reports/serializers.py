@@ -33,6 +33,18 @@ class SuccessorSerializer(serializers.Serializer[Any]):
     url = serializers.CharField(help_text=_("The successor's report for the same period."))
 
 
+class FeedbackFiguresQuerySerializer(serializers.Serializer[Any]):
+    """The query of the residents' feedback figures: which commune or cell, which year.
+    Whether the reader may see the organization is the gatekeeper's answer (404/403)."""
+
+    organization = serializers.IntegerField(
+        label=_("organization"),
+        min_value=1,
+        help_text=_("A residential cell or a commune committee whose reports you handle."),
+    )
+    year = serializers.IntegerField(label=_("year"), min_value=2020, max_value=2100)
+
+
 class IndicatorsSerializer(serializers.Serializer[Any]):
     organization = serializers.IntegerField()
     name = serializers.CharField(help_text=_("The name borne at the end of the period."))

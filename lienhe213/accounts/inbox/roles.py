@@ -4,6 +4,7 @@ docs/domain.md §4.1–4.5; the reads are the domain apps' QuerySet methods)."""
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -17,8 +18,9 @@ from lienhe213.accounts.inbox.items import (
     full_name,
     page_url,
 )
-from lienhe213.accounts.models import Role
+from lienhe213.accounts.models import RepresentativeKind, Role
 from lienhe213.comments.models import CommentRequest
+from lienhe213.feedback.models import ResidentReport, Topic
 from lienhe213.meetings.models import FollowUp, Meeting
 from lienhe213.meetings.queries import cells_to_plan_meeting, cells_without_recent_meeting
 from lienhe213.notices.models import Notice
@@ -96,6 +98,7 @@ def _cell_tasks(user: AnyUser, cell: Organization, today: datetime.date) -> list
             since_label=_("Drafted on"),
         ),
         _notices(user, cell),
+        _resident_reports(user, cell),
         Task(
             "follow_up",
             _("Follow-ups due"),
@@ -119,6 +122,45 @@ def _cell_tasks(user: AnyUser, cell: Organization, today: datetime.date) -> list
 def _shorten(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _resident_reports(user: AnyUser, org: Organization) -> Task:
+    """Residents' reports to ``org``'s cell, or to the cells of its commune, that nobody
+    matched or closed yet (ADR 0014), oldest first: a representative's opinion names its
+    writer's kind, a resident's report the community it came from."""
+    kinds = dict(RepresentativeKind.choices)
+    topics = dict(Topic.choices)
+
+    def item(row: dict[str, Any]) -> InboxItem:
+        writer = kinds.get(row["representative_kind"])
+        return InboxItem(
+            f"{topics.get(row['topic'], '')}: {_shorten(row['member_name'], 40)}",
+            row["cell__name"],
+            row["since"],
+            page_url("feedback:detail", row["pk"]),
+            note=_("%(kind)s: %(name)s") % {"kind": writer, "name": row["representative_name"]}
+            if writer
+            else row["community"],
+        )
+
+    return Task(
+        "resident_reports",
+        _("Residents' reports waiting"),
+        ResidentReport.objects.visible_to(user).under(org).unhandled(),
+        "received_at",
+        (
+            "pk",
+            "topic",
+            "member_name",
+            "community",
+            "cell__name",
+            "representative_kind",
+            "representative_name",
+        ),
+        item,
+        page_url("feedback:queue", org.pk),
+        _("Received on"),
+    )
 
 
 def _notices(user: AnyUser, org: Organization) -> Task:
@@ -190,6 +232,7 @@ def _commune_tasks(user: AnyUser, commune: Organization, today: datetime.date) -
             page_url("meetings:overdue", commune.pk),
         ),
         _notices(user, commune),
+        _resident_reports(user, commune),
     ]
 
 

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from lienhe213.accounts import access
-from lienhe213.accounts.models import Role, RoleAssignment, User, account_named, normalize_username
+from lienhe213.accounts.models import (
+    RepresentativeKind,
+    Role,
+    RoleAssignment,
+    User,
+    account_named,
+    normalize_username,
+)
 from lienhe213.accounts.throttles import Lockout
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
@@ -31,17 +38,25 @@ def home_path(user: User) -> str:
 
 @transaction.atomic
 def grant_role(
-    *, by: access.AnyUser, user: User, organization: Organization, role: str
+    *,
+    by: access.AnyUser,
+    user: User,
+    organization: Organization,
+    role: str,
+    representative_kind: str = "",
 ) -> RoleAssignment:
     """Grant ``role`` over ``organization``'s subtree.
 
     Only inside the grantor's own scope, and never a role stronger than the grantor's
-    own there: a provincial officer cannot make an administrator.
+    own there: a provincial officer cannot make an administrator. A commune clerk grants
+    the community representative role alone, over a residential cell of the commune
+    (``access.manages_role``); that role names whom the representative speaks for
+    (``representative_kind``), which no other role takes.
     """
     if role not in Role.values:
         raise DomainError(_("Choose one of the roles."), field="role")
     role = Role(role)
-    if not access.has_capability(by, access.Capability.MANAGE_ROLES, organization.path):
+    if not access.manages_role(by, role, organization.path):
         raise DomainError(
             _("You may not assign roles in “%(org)s”.") % {"org": organization.name},
             field="organization",
@@ -52,17 +67,42 @@ def grant_role(
         raise DomainError(_("This organization no longer exists."), field="organization")
     if role == Role.MEMBER and user.member_id is None:
         raise DomainError(_("This account is not linked to a member record."), field="role")
+    if role == Role.COMMUNITY_REPRESENTATIVE:
+        if not organization.is_residential_cell:
+            raise DomainError(
+                _("A community representative speaks for the community of a residential cell."),
+                field="organization",
+            )
+        if representative_kind not in RepresentativeKind.values:
+            raise DomainError(
+                _("Choose whom the representative speaks for."), field="representative_kind"
+            )
+    elif representative_kind:
+        raise DomainError(
+            _("Only a community representative speaks for a community."),
+            field="representative_kind",
+        )
     assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, organization=organization, role=role, defaults={"granted_by": by}
+        user=user,
+        organization=organization,
+        role=role,
+        defaults={"granted_by": by, "representative_kind": representative_kind},
     )
     if not created:
         raise DomainError(_("This person already has this role here."), field="role")
+    changes: dict[str, Any] = {
+        "user": user.username,
+        "role": role.value,
+        "organization": organization.pk,
+    }
+    if representative_kind:
+        changes["representative_kind"] = representative_kind
     audit.record(
         by=by,
         action="grant",
         obj=assignment,
         scope_path=organization.path,
-        changes={"user": user.username, "role": role.value, "organization": organization.pk},
+        changes=changes,
     )
     access.forget_roles(user)
     return assignment
@@ -72,7 +112,7 @@ def grant_role(
 def revoke_role(*, by: access.AnyUser, assignment: RoleAssignment) -> None:
     """Withdraw a role, under the same rules as granting it."""
     org = assignment.organization
-    if not access.has_capability(by, access.Capability.MANAGE_ROLES, org.path):
+    if not access.manages_role(by, assignment.role, org.path):
         raise DomainError(_("You may not assign roles in “%(org)s”.") % {"org": org.name})
     if access.ROLE_RANK[Role(assignment.role)] > access.highest_rank_at(by, org.path):
         raise DomainError(_("You may not withdraw a role above your own."))
@@ -94,10 +134,13 @@ def new_temporary_password() -> str:
 
 def _account_scope_path(by: access.AnyUser, member: Member | None) -> str:
     """Where an account's audit rows belong: its member record's unit, else the most
-    general subtree in which the creator manages roles (empty for superusers)."""
+    general subtree in which the creator manages roles or appoints representatives
+    (empty for superusers)."""
     if member is not None:
         return member.unit_path
-    paths = access.scope_paths(by, access.Capability.MANAGE_ROLES)
+    paths = access.scope_paths(by, access.Capability.MANAGE_ROLES) or access.scope_paths(
+        by, access.Capability.APPOINT_REPRESENTATIVES
+    )
     return paths[0] if paths else ""
 
 
@@ -114,16 +157,17 @@ def create_account(
 ) -> User:
     """Create a login for a person, without any role (roles are granted separately).
 
-    Only users who manage roles somewhere may create accounts. A member record may be
-    linked only if the creator may see it and no other account holds it: the member
-    role later shows that record, and only that one, to the account. Without a password
+    Only users who manage roles or appoint community representatives somewhere may
+    create accounts. A member record may be linked only by one who manages roles, if
+    they may see it and no other account holds it: the member role later shows that
+    record, and only that one, to the account. Without a password
     the account cannot log in until one is set; the audit row never holds the password.
     A password given here is temporary: its owner must replace it before doing anything
     else (``User.must_change_password``).
     The username is stored normalised (``normalize_username``: "ＸＡ " is "xa"), and
     refused when an account already normalises the same.
     """
-    if not access.has_capability(by, access.Capability.MANAGE_ROLES):
+    if not access.manages_accounts(by):
         raise DomainError(_("You may not create accounts."))
     typed, username = username.strip(), normalize_username(username)
     if not username:
@@ -143,6 +187,8 @@ def create_account(
             validate_email(email)
         except ValidationError as exc:
             raise DomainError(_("Enter a valid e-mail address."), field="email") from exc
+    if member is not None and not access.has_capability(by, access.Capability.MANAGE_ROLES):
+        raise DomainError(_("You may not link this member record."), field="member")
     if member is not None:
         # Locking the record makes two admins linking it at once queue behind each other.
         visible = Member.objects.visible_to(by).select_for_update().filter(pk=member.pk)
@@ -198,8 +244,9 @@ def account_refusal(by: access.AnyUser, user: User, roles: list[tuple[str, str]]
     """Why ``by`` may not enable or disable ``user`` (None when they may).
 
     ``roles`` are the target's ``(role, organization path)`` pairs. Each must lie in a
-    subtree where ``by`` manages roles and rank no higher than ``by``'s own role there
-    (the rule of ``revoke_role``: disabling an account withdraws all its roles at once).
+    subtree where ``by`` manages that role (``access.manages_role``) and rank no higher
+    than ``by``'s own role there (the rule of ``revoke_role``: disabling an account
+    withdraws all its roles at once).
     An account without roles belongs to nobody's subtree: only superusers manage it.
     """
     if user.pk == getattr(by, "pk", None):
@@ -221,7 +268,7 @@ def _management_refusal(by: access.AnyUser, user: User, roles: list[tuple[str, s
     if user.is_superuser or not roles:
         return _("Only a system administrator may change this account.")
     for role, path in roles:
-        if not access.has_capability(by, access.Capability.MANAGE_ROLES, path):
+        if not access.manages_role(by, role, path):
             return _("This account holds roles outside the organizations you manage.")
         if access.ROLE_RANK[Role(role)] > access.highest_rank_at(by, path):
             return _("This account holds a role above your own.")

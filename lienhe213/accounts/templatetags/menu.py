@@ -11,7 +11,9 @@ tag only orders them. The bar follows the user's highest kind of role:
 - a cell's secretary (who sees organizations): home, the tracking book, meetings, the
   annual comments;
 - a member, or an account without a role: home, meetings, the annual comments,
-  notifications.
+  notifications;
+- a community representative: home, their opinions, notifications (and, holding no
+  other role, nothing else, not even the members' list).
 """
 
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ BAR = {
     "office": ("home", "book", "comments", "members"),
     "cell": ("home", "book", "meetings", "comments"),
     "member": ("home", "meetings", "comments", "notifications"),
+    "representative": ("home", "opinions", "notifications"),
 }
 
 
@@ -52,16 +55,22 @@ def _items(context: Any) -> list[MenuItem]:
         ("home", "accounts:home", _("Home"), True),
         ("notifications", "reminders:list", _("Notifications"), True),
         ("organizations", "organizations:tree", _("Organizations"), organizations),
-        ("members", "members:list", _("Members"), True),
+        ("members", "members:list", _("Members"), not context.get("representative_only")),
         ("book", "registry:index", _("Tracking book"), context.get("can_view_tracking_book")),
         ("meetings", "meetings:index", _("Meetings"), context.get("can_view_meetings")),
         ("notices", "notices:index", _("Notices"), context.get("can_view_notices")),
         ("feedback", "feedback:index", _("Residents' reports"), context.get("can_view_feedback")),
         ("training", "training:index", _("Training"), context.get("can_view_training")),
+        ("opinions", "feedback:opinions", _("My opinions"), context.get("can_write_opinions")),
         ("comments", "comments:index", _("Annual comments"), context.get("can_view_comments")),
         ("reports", "reports:index", _("Reports"), context.get("can_view_organizations")),
         ("imports", "imports:list", _("Import"), context.get("can_import")),
-        ("accounts", "accounts:account_list", _("Accounts"), context.get("can_manage_roles")),
+        (
+            "accounts",
+            "accounts:account_list",
+            _("Accounts"),
+            context.get("can_manage_accounts", context.get("can_manage_roles")),
+        ),
         ("audit", "accounts:audit", _("Audit"), context.get("can_view_audit")),
         ("guidance", "guidance:index", _("Rules"), True),
     ]
@@ -87,6 +96,8 @@ def _bar(context: Any) -> tuple[str, ...]:
         return BAR["office"]
     if context.get("can_view_organizations"):
         return BAR["cell"]
+    if context.get("representative_only"):
+        return BAR["representative"]
     return BAR["member"]
 
 

@@ -15,7 +15,7 @@ EXPECTED_CAPABILITIES = {
     Role.ADMINISTRATOR: set(Capability),
     Role.PROVINCIAL_OFFICER: set(Capability),
     Role.COMMUNE_CLERK: {C.VIEW_ORGANIZATIONS, C.VIEW_MEMBERS, C.EDIT_MEMBERS, C.RECEIVE_LETTERS}
-    | {C.CONFIRM_COMMENTS, C.PROPOSE_COMMENDATIONS, C.IMPORT_RECORDS},
+    | {C.CONFIRM_COMMENTS, C.PROPOSE_COMMENDATIONS, C.IMPORT_RECORDS, C.APPOINT_REPRESENTATIVES},
     Role.WORKPLACE_OFFICER: {
         C.VIEW_ORGANIZATIONS,
         C.VIEW_MEMBERS,
@@ -26,6 +26,8 @@ EXPECTED_CAPABILITIES = {
     Role.CELL_SECRETARY: {C.VIEW_ORGANIZATIONS, C.VIEW_MEMBERS, C.ACKNOWLEDGE_LINKS}
     | {C.WRITE_COMMENTS},
     Role.MEMBER: set(),
+    # Writes opinions for its cell and reads its own (feedback.access): no capability.
+    Role.COMMUNITY_REPRESENTATIVE: set(),
 }
 
 
@@ -38,7 +40,10 @@ def fresh(user):
 @pytest.mark.parametrize("capability", list(Capability))
 def test_capability_matrix(world, role, capability):
     user = User.objects.create_user(username="u", member=world.member_a1)
-    RoleAssignment.objects.create(user=user, organization=world.commune_a_committee, role=role)
+    kind = "community_head" if role == Role.COMMUNITY_REPRESENTATIVE else ""
+    RoleAssignment.objects.create(
+        user=user, organization=world.commune_a_committee, role=role, representative_kind=kind
+    )
     expected = capability in EXPECTED_CAPABILITIES[role]
 
     # inside the subtree: the node itself and a cell below it

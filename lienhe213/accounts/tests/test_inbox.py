@@ -258,6 +258,65 @@ def test_a_notice_waits_for_its_recipient_and_past_its_deadline_for_the_province
     assert "late_notice" not in _groups(world.provincial_officer, today=violation.sent_on)
 
 
+def test_residents_reports_wait_for_their_cells_secretary_and_commune_oldest_first(world):
+    import time_machine
+
+    from lienhe213.accounts.models import Role
+    from lienhe213.accounts.services import grant_role
+    from lienhe213.feedback import services as feedback_services
+    from lienhe213.feedback.tests.conftest import send_report
+
+    channel = feedback_services.open_channel(by=world.secretary_a2, cell=world.cell_a2)
+    first_day = datetime.datetime(2025, 12, 1, 9, tzinfo=datetime.UTC)
+    with time_machine.travel(first_day, tick=False):
+        oldest, _receipt = send_report(channel, member_name="Ông Thịnh")
+    with time_machine.travel(first_day + datetime.timedelta(days=3), tick=False):
+        handled, _receipt = send_report(channel)
+    grant_role(
+        by=world.commune_clerk,
+        user=world.stranger,
+        organization=world.cell_a2,
+        role=Role.COMMUNITY_REPRESENTATIVE,
+        representative_kind="front_committee_head",
+    )
+    with time_machine.travel(first_day + datetime.timedelta(days=5), tick=False):
+        written = feedback_services.submit_opinion(
+            by=world.stranger,
+            cell=world.cell_a2,
+            topic="good_conduct",
+            member_name="Anh Đức",
+            body="Gương mẫu.",
+        )
+    feedback_services.close_report(
+        by=world.secretary_a2, report=handled, reason="not_serious", note="Không đáng kể."
+    )
+
+    group = _groups(world.secretary_a2)["resident_reports"]
+    commune = _groups(world.commune_clerk)["resident_reports"]
+
+    assert group.title == "Residents' reports waiting"
+    assert group.count == commune.count == 2
+    assert [(i.name, i.organization, i.since, i.url, i.note) for i in group.items] == [
+        (
+            "A concern about conduct where they live: Ông Thịnh",
+            "Chi bộ tổ 2",
+            datetime.date(2025, 12, 1),
+            reverse("feedback:detail", args=[oldest.pk]),
+            "Tổ 2",
+        ),
+        (
+            "Good conduct: Anh Đức",
+            "Chi bộ tổ 2",
+            datetime.date(2025, 12, 6),
+            reverse("feedback:detail", args=[written.pk]),
+            "Head of the Front work committee: stranger",
+        ),
+    ]
+    assert group.see_all == reverse("feedback:queue", args=[world.cell_a2.pk])
+    assert commune.see_all == reverse("feedback:queue", args=[world.commune_a_committee.pk])
+    assert _holders(world, "resident_reports") == {"secretary_a2", "commune_clerk"}
+
+
 def test_the_province_decides_commendations_and_sees_comments_past_the_deadline(world):
     request = request_at(world, "requested")
     commendation = report_services.propose_commendation(
@@ -338,9 +397,9 @@ def test_the_home_page_runs_the_same_number_of_queries_whatever_the_size(
     request_at(world, "signed", link=world.member_w1.residence_links.get())
 
     # the session, the user, the role assignments (read once for the gatekeepers, the
-    # menu and the inbox), one query per task (six for a clerk, seven for a secretary),
+    # menu and the inbox), one query per task (seven for a clerk, eight for a secretary),
     # the unread notifications and the newcomer checklists dismissed (guidance)
-    for user, bound in ((world.commune_clerk, 11), (world.secretary_a2, 12)):
+    for user, bound in ((world.commune_clerk, 12), (world.secretary_a2, 13)):
         client.force_login(user)
         with django_assert_max_num_queries(bound) as queries:
             response = client.get(reverse("accounts:home"))

@@ -50,6 +50,7 @@ def _menu(client, user, url="/"):
                 "Reports",
                 "Import",
                 "Rules",
+                "Accounts",
             ],
         ),
         (

@@ -60,6 +60,7 @@ def test_users_without_manage_roles_see_their_own_assignments(world):
             "organization": world.cell_a1.pk,
             "organization_name": "Chi bộ tổ 1",
             "role": "cell_secretary",
+            "representative_kind": "",
             "granted_by": None,
             "granted_by_username": None,
             "granted_at": response.json()["results"][0]["granted_at"],

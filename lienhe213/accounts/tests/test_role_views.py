@@ -63,6 +63,7 @@ def test_grant_form_offers_roles_up_to_the_users_rank_and_the_managed_subtree(
         "cell_secretary",
         "workplace_officer",
         "member",
+        "community_representative",
     ]
     assert list(form.fields["organization"].queryset) == [
         world.commune_a_committee,
@@ -381,9 +382,7 @@ def test_users_without_manage_roles_cannot_create_accounts(world):
     before = db_state()
 
     with pytest.raises(DomainError) as exc:
-        create_account(
-            by=world.commune_clerk, username="moi", first_name="", last_name="", email=""
-        )
+        create_account(by=world.secretary_a1, username="moi", first_name="", last_name="", email="")
 
     assert str(exc.value) == "You may not create accounts."
     assert db_state() == before
@@ -565,10 +564,20 @@ def test_navigation_and_organization_page_link_to_role_management(client, world)
     assert f'href="{roles_url(world.cell_a1)}"' in html
 
 
-def test_clerks_see_no_role_management_links(client, world):
-    client.force_login(world.commune_clerk)
+def test_secretaries_see_no_role_management_links(client, world):
+    client.force_login(world.secretary_a1)
 
     html = client.get(reverse("organizations:detail", args=[world.cell_a1.pk])).content.decode()
 
     assert reverse("accounts:account_list") not in html
     assert roles_url(world.cell_a1) not in html
+
+
+def test_clerks_see_the_accounts_and_the_roles_of_their_commune(client, world):
+    # They appoint the community representatives of their cells (ADR 0014).
+    client.force_login(world.commune_clerk)
+
+    html = client.get(reverse("organizations:detail", args=[world.cell_a1.pk])).content.decode()
+
+    assert reverse("accounts:account_list") in html
+    assert roles_url(world.cell_a1) in html

@@ -31,6 +31,8 @@ from lienhe213.accounts.access import (
     Capability,
     has_capability,
     highest_rank_at,
+    manages_accounts,
+    manages_role,
     own_member_id,
     sees_everything,
 )
@@ -170,6 +172,8 @@ def numbers(request: AuthenticatedHttpRequest) -> HttpResponse:
     assignments = (
         RoleAssignment.objects.held_by(request.user)
         .current()
+        # A community representative counts nothing here: their opinions are theirs.
+        .exclude(role=Role.COMMUNITY_REPRESENTATIVE)
         .select_related("organization")
         .order_by("organization__path", "role")
     )
@@ -240,7 +244,7 @@ def role_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     grants a role through ``grant_role``."""
     user = request.user
     org = get_organization_for_user(user, pk)
-    if not has_capability(user, Capability.MANAGE_ROLES, org.path):
+    if not manages_accounts(user, org.path):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = GrantRoleForm(data, user=user, organization=org)
@@ -252,6 +256,7 @@ def role_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 user=chosen["username"],
                 organization=chosen["organization"],
                 role=chosen["role"],
+                representative_kind=chosen["representative_kind"],
             )
         except DomainError as err:
             form.add_domain_error(err)
@@ -267,7 +272,9 @@ def role_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     page = peek_page(assignments, request.GET.get("page"))
     rank = highest_rank_at(user, org.path)
     for assignment in page.rows:
-        assignment.can_revoke = ROLE_RANK[Role(assignment.role)] <= rank  # type: ignore[attr-defined]
+        assignment.can_revoke = ROLE_RANK[  # type: ignore[attr-defined]
+            Role(assignment.role)
+        ] <= rank and manages_role(user, assignment.role, assignment.organization.path)
     context = {
         "organization": org,
         "form": form,
@@ -283,7 +290,7 @@ def role_revoke(request: AuthenticatedHttpRequest, pk: int, assignment_pk: int) 
     """Withdraw one role of the organization's subtree through ``revoke_role``."""
     user = request.user
     org = get_organization_for_user(user, pk)
-    if not has_capability(user, Capability.MANAGE_ROLES, org.path):
+    if not manages_accounts(user, org.path):
         raise PermissionDenied
     assignment = get_object_or_404(
         RoleAssignment.objects.visible_to(user)
@@ -305,7 +312,7 @@ def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Accounts holding a role the user manages, with those roles; searched by
     username or name."""
     user = request.user
-    if not has_capability(user, Capability.MANAGE_ROLES):
+    if not manages_accounts(user):
         raise PermissionDenied
     accounts = accounts_in_scope(user).order_by("username", "pk")
     form = AccountSearchForm(request.GET)
@@ -338,7 +345,7 @@ def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create an account; a temporary password, when asked for, is shown once on the
     answer to the POST and stored nowhere in clear."""
     user = request.user
-    if not has_capability(user, Capability.MANAGE_ROLES):
+    if not manages_accounts(user):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = AccountForm(data, user=user)
@@ -361,7 +368,7 @@ def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def account_set_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Enable or disable an account of the user's scope through ``set_account_active``."""
     user = request.user
-    if not has_capability(user, Capability.MANAGE_ROLES):
+    if not manages_accounts(user):
         raise PermissionDenied
     account = get_object_or_404(accounts_in_scope(user), pk=pk)
     is_active = request.POST.get("is_active") == "1"
@@ -382,7 +389,7 @@ def account_set_active(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 def account_unlock(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """End an account's lockout after failed logins through ``unlock_account``."""
     user = request.user
-    if not has_capability(user, Capability.MANAGE_ROLES):
+    if not manages_accounts(user):
         raise PermissionDenied
     account = get_object_or_404(accounts_in_scope(user), pk=pk)
     try:

@@ -8,8 +8,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from lienhe213.accounts import inbox
-from lienhe213.accounts.access import AuthenticatedHttpRequest, own_member_id
-from lienhe213.accounts.models import Role, RoleAssignment, User
+from lienhe213.accounts.access import (
+    AuthenticatedHttpRequest,
+    own_member_id,
+    representative_assignments,
+)
+from lienhe213.accounts.models import RepresentativeKind, Role, RoleAssignment, User
 from lienhe213.accounts.views.accounts import Section
 from lienhe213.members.models import Member
 
@@ -52,5 +56,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "inbox": sections,
         "inbox_total": sum(section.total for section in sections),
         "sections": member_sections,
+        "representative_of": [
+            (str(RepresentativeKind(a.representative_kind).label), a.organization)
+            for a in representative_assignments(user)
+        ],
     }
     return render(request, "accounts/home.html", context)

@@ -20,8 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lienhe213.accounts.access import (
     AuthenticatedHttpRequest,
-    Capability,
-    has_capability,
+    manages_accounts,
     needs_second_factor,
 )
 from lienhe213.accounts.forms import SecondFactorForm
@@ -184,7 +183,7 @@ def account_two_factor_reset(request: AuthenticatedHttpRequest, pk: int) -> Http
     """Reset the two-factor sign-in of an account in one's scope whose owner lost their
     phone and recovery codes; they set it up again at their next sign-in."""
     user = request.user
-    if not has_capability(user, Capability.MANAGE_ROLES):
+    if not manages_accounts(user):
         raise PermissionDenied
     account = get_object_or_404(accounts_in_scope(user), pk=pk)
     try:

@@ -64,6 +64,7 @@ def test_bulk_request_for_a_workplace_out_of_sight_is_400(api, world, campaign):
     ("name", "status"),
     [
         ("stranger", 404),
+        ("representative_a1", 404),
         ("other_clerk", 404),
         ("secretary_a1", 404),
         ("workplace_officer", 403),

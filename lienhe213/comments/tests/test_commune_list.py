@@ -52,6 +52,7 @@ def spread(world):
     [
         ("anonymous", 302),
         ("stranger", 404),
+        ("representative_a1", 404),
         ("member_user", 404),
         ("workplace_officer", 404),
         ("secretary_a2", 404),

@@ -87,6 +87,7 @@ def test_the_summary_says_what_will_happen_and_changes_nothing(
     [
         ("anonymous", 302),
         ("stranger", 404),
+        ("representative_a1", 404),
         ("other_clerk", 404),
         ("secretary_a1", 404),
         ("member_user", 404),  # a member sees a comment about them once returned
@@ -112,6 +113,7 @@ def test_the_sign_summary_matrix(client, world, who, status):
     [
         ("anonymous", 302),
         ("stranger", 404),
+        ("representative_a1", 404),
         ("other_clerk", 404),
         ("secretary_a2", 403),
         ("workplace_officer", 403),
@@ -298,6 +300,7 @@ def test_another_communes_comment_cannot_be_slipped_in(client, world, waiting):
     [
         ("anonymous", 302, False),
         ("stranger", 404, False),
+        ("representative_a1", 404, False),
         ("other_clerk", 404, False),
         ("secretary_a2", 404, False),
         ("workplace_officer", 404, False),

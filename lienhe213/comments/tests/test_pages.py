@@ -47,6 +47,7 @@ def expect(status, name):
     [
         ("anonymous", 302),
         ("stranger", 404),
+        ("representative_a1", 404),
         ("provincial_officer", 200),
         ("commune_clerk", 200),
         ("other_clerk", 404),
@@ -79,6 +80,7 @@ def test_member_sees_the_page_once_returned(client, world):
     [
         ("anonymous", "workplace", 302),
         ("stranger", "workplace", 404),
+        ("representative_a1", "workplace", 404),
         ("commune_clerk", "workplace", 404),
         ("secretary_a2", "workplace", 404),
         ("workplace_officer", "workplace", 200),

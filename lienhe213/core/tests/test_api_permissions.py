@@ -5,6 +5,11 @@ member (self only), a clerk of another commune (other subtree), the secretary of
 (own subtree, may read but not edit or manage), the clerk of commune A (own subtree, may
 edit members) and the provincial officer (may manage the tree).
 
+A clerk appoints the community representatives of the commune's cells: they create
+accounts (without a member record) and grant that role alone. The community
+representative of cell A1 is answered as the stranger everywhere here (``conftest.
+with_representative``); their own endpoints have their matrix in ``feedback``.
+
 Anonymous requests get 401 (token authentication comes first and asks for credentials);
 ids out of scope are 404 in the URL and 400 in the body; seen but not allowed is 403.
 Every refusal leaves the database as it was.
@@ -20,6 +25,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from conftest import with_representative
 from lienhe213.accounts.models import RoleAssignment, User
 from lienhe213.core.models import AuditEvent
 from lienhe213.members.models import Member
@@ -142,6 +148,16 @@ ENDPOINTS: dict[str, tuple[str, Callable[[Any], str], Callable[[Any, Any], Any] 
             "role": "cell_secretary",
         },
     ),
+    "role-assignment-grant-representative": (
+        "post",
+        lambda w: "/api/v1/role-assignments/",
+        lambda w, user: {
+            "user": w.stranger.pk,
+            "organization": w.cell_a1.pk,
+            "role": "community_representative",
+            "representative_kind": "front_committee_head",
+        },
+    ),
     "role-assignment-revoke": ("delete", _assignment_of("secretary_a1"), None),
     "account-list": ("get", lambda w: "/api/v1/accounts/", None),
     "account-detail": ("get", _account("secretary_a1"), None),
@@ -149,6 +165,11 @@ ENDPOINTS: dict[str, tuple[str, Callable[[Any], str], Callable[[Any, Any], Any] 
         "post",
         lambda w: "/api/v1/accounts/",
         lambda w, user: {"username": "moi", "member": w.member_a1.pk},
+    ),
+    "account-create-plain": (
+        "post",
+        lambda w: "/api/v1/accounts/",
+        lambda w, user: {"username": "moi", "first_name": "Hà", "last_name": "Nguyễn Thị"},
     ),
     "account-disable": ("patch", _account("secretary_a1"), lambda w, user: {"is_active": False}),
     "account-unlock": (
@@ -222,11 +243,13 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "member-own-update":   (401, 404,     403,   404,   404,   404,   200),
     "member-put":          (401, 405,     405,   405,   405,   405,   405),
     "role-assignment-list":   (401, 200,  200,   200,   200,   200,   200),
-    "role-assignment-grant":  (401, 403,  403,   403,   403,   403,   201),
+    "role-assignment-grant":  (401, 403,  403,   400,   403,   403,   201),
+    "role-assignment-grant-representative": (401, 403, 403, 400, 403, 201, 201),
     "role-assignment-revoke": (401, 404,  404,   404,   403,   404,   204),
     "account-list":        (401, 200,     200,   200,   200,   200,   200),
     "account-detail":      (401, 404,     404,   404,   404,   404,   200),
-    "account-create":      (401, 403,     403,   403,   403,   403,   201),
+    "account-create":      (401, 403,     403,   400,   403,   400,   201),
+    "account-create-plain": (401, 403,    403,   201,   403,   201,   201),
     "account-disable":     (401, 404,     404,   404,   404,   404,   200),
     "account-unlock":      (401, 404,     404,   404,   404,   404,   200),
     "notification-list":   (401, 200,     200,   200,   200,   200,   200),
@@ -248,7 +271,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
 CASES = [
     pytest.param(endpoint, cast, status, id=f"{endpoint}-{cast}")
     for endpoint, statuses in MATRIX.items()
-    for cast, status in zip(CASTS, statuses, strict=True)
+    for cast, status in with_representative(CASTS, statuses)
 ]
 
 
@@ -306,7 +329,7 @@ def test_permission_matrix(world, endpoint, cast, expected):
 
 @pytest.mark.parametrize(
     ("cast", "expected"),
-    list(zip(CASTS, (401, 403, 403, 404, 404, 200, 200), strict=True)),
+    with_representative(CASTS, (401, 403, 403, 404, 404, 200, 200)),
 )
 def test_report_indicators_of_commune_a(world, cast, expected):
     # GET /api/v1/reports/indicators/: committees of commune A and above only.
@@ -332,6 +355,7 @@ def test_report_indicators_of_commune_a(world, cast, expected):
         # (list, detail, propose cell A2 for commune A, decide, review of commune A)
         ("anonymous", (401, 401, 401, 401, 401)),
         ("stranger", (200, 404, 400, 404, 403)),
+        ("representative_a1", (200, 404, 400, 404, 403)),
         ("member_user", (200, 200, 400, 403, 403)),
         ("other_clerk", (200, 404, 400, 404, 404)),
         ("secretary_a1", (200, 404, 400, 404, 404)),
@@ -393,6 +417,7 @@ def test_commendations_and_review(world, cast, expected):
         # register request, revoke the letter)
         ("anonymous", (401, 401, 401, 200, 401, 401, 401, 401, 401)),
         ("stranger", (200, 404, 404, 200, 404, 400, 400, 400, 404)),
+        ("representative_a1", (200, 404, 404, 200, 404, 400, 400, 400, 404)),
         ("member_user", (200, 200, 403, 200, 404, 403, 400, 400, 403)),
         ("other_clerk", (200, 404, 404, 200, 404, 400, 400, 400, 404)),
         ("secretary_a2", (200, 200, 403, 200, 404, 403, 403, 403, 403)),
@@ -449,6 +474,7 @@ def test_official_documents(world, cast, expected):
         # (request detail, record the follow-up)
         ("anonymous", (401, 401)),
         ("stranger", (404, 404)),
+        ("representative_a1", (404, 404)),
         ("member_user", (200, 403)),
         ("other_clerk", (404, 404)),
         ("secretary_a1", (404, 404)),
@@ -502,6 +528,7 @@ def test_follow_up_of_a_recommendation(world, cast, expected):
         # while the commit runs there)
         ("anonymous", (401, 401, 401, 401, 401)),
         ("stranger", (200, 404, 404, 404, 400)),
+        ("representative_a1", (200, 404, 404, 404, 400)),
         ("member_user", (200, 404, 404, 404, 400)),
         ("other_clerk", (200, 404, 404, 404, 400)),
         ("secretary_a1", (200, 404, 404, 404, 400)),

@@ -51,6 +51,8 @@ def test_schema_view_lists_the_api(db):
         "/api/v1/documents/{id}/pdf/",
         "/api/v1/documents/{id}/revoke/",
         "/api/v1/feedback/channels/",
+        "/api/v1/feedback/opinions/",
+        "/api/v1/feedback/opinions/{id}/",
         "/api/v1/feedback/public/status/",
         "/api/v1/feedback/public/submit/",
         "/api/v1/feedback/public/{slug}/",

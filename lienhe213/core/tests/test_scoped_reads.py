@@ -26,6 +26,7 @@ SCOPING_METHODS = {
     "managed_by",  # RoleAssignment: those the reader manages
     "entry_points",  # Organization: where the reader works from
     "visible_roots",  # Organization: the tops of the reader's visible subtree
+    "opinions_of",  # ResidentReport: a community representative's own opinions
 }
 
 # (module, Model, start of the chain) that need no ``visible_to``, grouped by reason.

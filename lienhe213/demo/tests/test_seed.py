@@ -135,6 +135,9 @@ def test_hagiang_plan_has_the_2023_sizes(db: Any) -> None:
         ("chibo", Role.CELL_SECRETARY, "Chi bộ tổ dân phố 1"),
         ("coquan", Role.WORKPLACE_OFFICER, "Đảng bộ Sở Giáo dục và Đào tạo"),
         ("dangvien", Role.MEMBER, "Chi bộ Văn phòng Sở"),
+        ("mattran", Role.COMMUNITY_REPRESENTATIVE, "Chi bộ tổ dân phố 1"),
+        ("totruong", Role.COMMUNITY_REPRESENTATIVE, "Chi bộ tổ dân phố 1"),
+        ("totruong2", Role.COMMUNITY_REPRESENTATIVE, "Chi bộ tổ dân phố 8"),
     ],
 )
 def test_demo_accounts_have_their_roles_and_can_log_in(
@@ -147,6 +150,33 @@ def test_demo_accounts_have_their_roles_and_can_log_in(
     )
     assert assignments == [(role, organization)]
     assert Client().login(username=username, password="demo")
+
+
+def test_the_representatives_opinions_are_in_their_cells_queue_and_on_record(
+    seeded: str,
+) -> None:
+    from lienhe213.feedback.models import ResidentReport
+
+    opinions = ResidentReport.objects.opinions().order_by("submitted_by__username", "received_at")
+    rows = list(opinions.values_list("submitted_by__username", "representative_kind", "status"))
+
+    assert [(who, kind) for who, kind, _status in rows] == [
+        ("mattran", "front_committee_head"),
+        ("mattran", "front_committee_head"),
+        ("totruong", "community_head"),
+        ("totruong", "community_head"),
+        ("totruong2", "community_head"),
+        ("totruong2", "community_head"),
+    ]
+    assert [status for _who, _kind, status in rows] == ["handling", "received"] * 3
+    assert opinions.filter(member__isnull=False).count() == 3
+    assert set(opinions.values_list("representative_name", flat=True)) == {
+        "Hoàng Văn Sơn",
+        "Đỗ Thị Mai",
+        "Vàng Seo Lử",
+    }
+    assert "mattran" in seeded
+    assert "Community representative (Head of the Front work committee)" in seeded
 
 
 def test_demo_member_account_is_linked_to_a_working_member(seeded: str) -> None:

@@ -100,6 +100,7 @@ def test_the_status_endpoint_answers_the_state_and_is_throttled(world, channel):
     [
         ("anonymous", 401),
         ("stranger", 0),
+        ("representative_a1", 0),
         ("workplace_officer", 0),
         ("secretary_a1", 0),
         ("secretary_a2", 1),

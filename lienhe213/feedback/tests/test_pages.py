@@ -56,6 +56,7 @@ def test_public_pages_are_open_to_everyone(client, world, channel, who):
     [
         ("anonymous", "login"),
         ("stranger", 403),
+        ("representative_a1", 403),
         ("member_user", 403),
         ("workplace_officer", 403),
         ("secretary_a2", 302),
@@ -76,6 +77,7 @@ def test_index(client, world, who, expected):
     [
         ("anonymous", "login", "login"),
         ("stranger", 404, 404),
+        ("representative_a1", 404, 404),
         ("member_user", 404, 404),
         ("workplace_officer", 404, 404),
         ("secretary_a1", 404, 404),
@@ -102,6 +104,7 @@ def test_queue(client, world, report, who, cell_status, commune_status):
     [
         ("anonymous", "login"),
         ("stranger", 404),
+        ("representative_a1", 404),
         ("workplace_officer", 404),
         ("secretary_a1", 404),
         ("secretary_a2", 200),

@@ -231,3 +231,14 @@ def test_permission_matrix(world, texts, endpoint, cast, expected):
     assert response.status_code == expected, response.content
     if expected >= 400:
         assert guidance_state() == before
+
+
+@pytest.mark.parametrize("path", ["abc/", "1x/revise/", "%F0%93%8E%B4/note/"])
+def test_an_id_that_is_no_number_is_not_found(world, texts, path):
+    before = guidance_state()
+
+    response = _api(world.provincial_officer).post(f"/api/v1/guidance/entries/{path}", {})
+    listed = _api(world.member_user).get(f"/api/v1/guidance/entries/{path}")
+
+    assert (response.status_code, listed.status_code) == (404, 404)
+    assert guidance_state() == before

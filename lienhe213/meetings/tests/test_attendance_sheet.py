@@ -174,6 +174,7 @@ def test_a_refused_sheet_is_shown_again_with_the_reason(client, world, three):
     [
         ("anonymous", 302),
         ("stranger", 404),
+        ("representative_a1", 404),
         ("workplace_officer", 404),
         ("other_clerk", 404),
         ("secretary_a1", 404),

@@ -17,6 +17,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from conftest import with_representative
 from lienhe213.members.models import Member
 from lienhe213.members.services import update_member
 from lienhe213.organizations.services import create_organization
@@ -167,7 +168,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
 CASES = [
     pytest.param(endpoint, cast, status, id=f"{endpoint}-{cast}")
     for endpoint, statuses in MATRIX.items()
-    for cast, status in zip(CASTS, statuses, strict=True)
+    for cast, status in with_representative(CASTS, statuses)
 ]
 
 

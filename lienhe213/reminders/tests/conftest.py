@@ -28,8 +28,8 @@ NOW = datetime.datetime.combine(
 
 @pytest.fixture(autouse=True)
 def frozen_clock() -> Iterator[time_machine.Traveller]:
-    """The clock, for a test that runs the command again later (``shift``): a run counts
-    the notifications it created by its own timestamp."""
+    """The clock, frozen at ``NOW``; a test that runs the command again later moves it
+    with ``shift``."""
     with time_machine.travel(NOW.astimezone(datetime.UTC), tick=False) as traveller:
         yield traveller
 

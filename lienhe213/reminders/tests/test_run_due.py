@@ -63,6 +63,34 @@ def test_running_twice_sends_nothing_twice(emails, frozen_clock):
     assert "digests enqueued: 0" in output
 
 
+def test_a_second_run_at_the_same_instant_counts_only_what_it_inserted(emails):
+    world = emails
+    linked(world)
+    first = run(DAY)
+    before = reminder_state()
+
+    second = run(DAY)
+
+    assert "meeting_overdue=2" in first
+    assert reminder_state() == before
+    assert Notification.objects.filter(kind=Kind.MEETING_OVERDUE).count() == 2
+    assert "meeting_overdue=0" in second
+
+
+def test_a_run_counts_its_own_rows_beside_older_ones_of_the_same_instant(emails):
+    world = emails
+    linked(world)
+    run(DAY)
+    Notification.objects.filter(user=world.commune_clerk).delete()
+
+    output = run(DAY)
+
+    # Only the clerk's notification was inserted again; the secretary's stays from the
+    # first run, with the same timestamp, and is not counted twice.
+    assert "meeting_overdue=1" in output
+    assert notified(world) == {"chibo2": ["meeting_overdue"], "xa": ["meeting_overdue"]}
+
+
 def test_the_digest_lists_the_notifications_with_links_and_marks_them(emails):
     world = emails
     linked(world)

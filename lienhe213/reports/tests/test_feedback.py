@@ -106,3 +106,36 @@ def test_api_permissions_and_figures(world, year_2025, who, expected):
     if expected == 200:
         assert response.data["total"]["received"] == 3
         assert response.data["total"]["share_rated_excellent"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("params", "errors"),
+    [
+        ({}, {"organization", "year"}),
+        ({"year": 2025}, {"organization"}),
+        ({"organization": "abc", "year": 2025}, {"organization"}),
+        ({"organization": 0, "year": 2025}, {"organization"}),
+        ({"organization": "CELL", "year": "2025x"}, {"year"}),
+        ({"organization": "CELL", "year": 2019}, {"year"}),
+        ({"organization": "CELL", "year": 2101}, {"year"}),
+        ({"organization": "CELL", "year": "99999999999999999999"}, {"year"}),
+    ],
+)
+def test_api_bad_parameters_are_refused_by_field(world, year_2025, params, errors):
+    api = APIClient()
+    api.force_authenticate(world.secretary_a2)
+    query = {k: (world.cell_a2.pk if v == "CELL" else v) for k, v in params.items()}
+
+    response = api.get("/api/v1/reports/feedback/", query)
+
+    assert response.status_code == 400
+    assert set(response.data) == errors
+
+
+def test_api_a_forged_organization_id_is_not_found(world, year_2025):
+    api = APIClient()
+    api.force_authenticate(world.secretary_a2)
+
+    response = api.get("/api/v1/reports/feedback/", {"organization": 987654, "year": 2025})
+
+    assert response.status_code == 404

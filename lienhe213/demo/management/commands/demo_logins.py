@@ -22,14 +22,11 @@ def write_logins(out: OutputWrapper) -> None:
     for account in DEMO_ACCOUNTS:
         assignment = assignments.get(account.username)
         if assignment is not None:
-            rows.append(
-                (
-                    account.username,
-                    DEMO_PASSWORD,
-                    str(Role(assignment.role).label),
-                    assignment.organization.name,
-                )
-            )
+            role = str(Role(assignment.role).label)
+            if assignment.representative_kind:
+                kind = assignment.get_representative_kind_display()
+                role = f"{role} ({kind})"
+            rows.append((account.username, DEMO_PASSWORD, role, assignment.organization.name))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         out.write(
