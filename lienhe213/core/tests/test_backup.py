@@ -457,6 +457,7 @@ def test_keep_deletes_the_oldest_backups_and_nothing_else(tmp_path):
 # -- media files -------------------------------------------------------------------------
 
 BIG_PDF = pdf_bytes(3 * 1024 * 1024 + 17)  # more than one chunk
+DOCX = docx_bytes()  # made once: a ZIP holds the time it was made
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -475,7 +476,7 @@ def _materials(world) -> list[TrainingMaterial]:
             by=world.commune_clerk, session=session, upload=upload("Bài giảng.pdf", BIG_PDF)
         ),
         training.add_material(
-            by=world.commune_clerk, session=session, upload=upload("Hướng dẫn.docx", docx_bytes())
+            by=world.commune_clerk, session=session, upload=upload("Hướng dẫn.docx", DOCX)
         ),
     ]
 
@@ -554,7 +555,7 @@ def test_a_file_the_database_names_but_the_folder_lacks_is_a_warning_in_the_mani
         f"backup: {lost.file.name}"
     )
     assert "1 media files" in out.getvalue()
-    assert _tree(tmp_path / "restored-media") == {kept.file.name: docx_bytes()}
+    assert _tree(tmp_path / "restored-media") == {kept.file.name: DOCX}
     assert lost.file.name in restore_err.getvalue()
 
 
