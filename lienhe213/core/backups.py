@@ -1,10 +1,11 @@
 """Backups of the whole state of lienhe213 and their restore into an empty database.
 
-The database is the whole state: uploaded import files are kept in
+The state is the database and the media folder. Uploaded import files are kept in
 ``imports.ImportBatch.content`` and the generated letter batches in
 ``documents.DocumentBatch`` (``pdf``, ``archive``); issued documents are rendered again from
-their rows. There are no media files and nothing else is written to disk, so a backup is
-the database alone.
+their rows. The files uploaded through Django's storage (training materials,
+``training.TrainingMaterial.file``) are under ``MEDIA_ROOT`` (``LIENHE213_MEDIA_ROOT``),
+and a backup holds every file found there.
 
 A backup is one uncompressed tar file, ``lienhe213-YYYYMMDD-HHMMSS.tar`` (local time),
 readable without lienhe213:
@@ -12,21 +13,49 @@ readable without lienhe213:
 - ``manifest.json``, first, so that ``tar -xOf FILE manifest.json`` shows it: the format
   and its version, when the backup was made, the engine, the versions of lienhe213,
   Django and the database, the latest migration applied per app, every other file with
-  its size and SHA-256, and the rows of every table;
+  its size and SHA-256, and the rows of every table; since format version 2 also every
+  media file (``media``: its path under ``MEDIA_ROOT``, size and SHA-256) and the files
+  the database names that were not in the media folder (``media_missing``);
 - ``database.dump`` on PostgreSQL: ``pg_dump --format=custom`` (compressed), taken in the
   same snapshot as the manifest's row counts (``pg_export_snapshot``), or
   ``database.sqlite3`` on SQLite: a copy made with SQLite's online backup API, checked
-  with ``PRAGMA integrity_check``; the web server and the worker may keep running.
+  with ``PRAGMA integrity_check``; the web server and the worker may keep running;
+- ``media/…``: every regular file under ``MEDIA_ROOT`` (links, sockets and devices are
+  not files Django's storage writes, and are left out), read after the database was
+  copied and streamed into the archive, never read whole into memory.
+
+The media folder is read after the database's snapshot: a material added meanwhile has
+its file written before its row is committed, so the only file a row of the snapshot can
+lack is one removed during the backup, or lost from disk before it. The backup checks
+every file field of every model (``training.TrainingMaterial.file`` today, found through
+the app registry so that ``core`` imports no domain app) against the files it archived.
+A file the database names but the folder lacks is **a warning, not a failure**: it is
+listed in the manifest (``media_missing``) and by ``manage.py backup`` and ``restore``.
+Refusing the backup would not bring the file back, and would leave the night without any
+backup at all — every night, until someone repairs the row; the warning names the files
+to recover from an older backup.
 
 A restore goes into an empty database only, so that it never overwrites anything. It
 checks everything it can before touching the target (a readable archive of a known
 format version, the target's engine, the checksums, migrations this version knows, an
 empty target) and refuses with a translated message, having changed nothing; then it
 restores (``pg_restore --single-transaction``, or the backup API) and compares the rows of
-every table with the manifest.
+every table with the manifest. Backups of format version 1 (the database alone) are
+still restored, and leave the media folder alone.
+
+A backup of format version 2 restores its media files too, into ``MEDIA_ROOT`` or the
+folder given, which must be missing or empty. Before the target database or folder is
+touched, the restore refuses a member whose path leaves the media folder (absolute, ``..``,
+not in its plain form) or is not a regular file (a link, a device: tar-slip), a file the
+manifest lists but the archive lacks or the reverse, and a size that differs. The files
+are written, each checked against its SHA-256, into a hidden folder beside the target
+before the database is restored, and that folder is renamed to the target once the
+database is restored and checked; any failure removes it (and the parent folders the
+restore made), so no half-written media folder is ever left.
 """
 
 import datetime
+import errno
 import hashlib
 import importlib.metadata
 import io
@@ -35,18 +64,20 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import subprocess
 import tarfile
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
 
 import django
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db import Error as DjangoDatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.executor import MigrationExecutor
@@ -56,16 +87,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 FORMAT = "lienhe213-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 is the database alone (no media files); it is still restored.
+READABLE_VERSIONS = (1, 2)
+MEDIA_PREFIX = "media/"
 MANIFEST = "manifest.json"
 DATA_FILES = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
 ARCHIVE_NAME = re.compile(r"^lienhe213-(\d{8}-\d{6})(?:-(\d+))?\.tar$")
 # Written into every manifest for whoever opens the archive years later; a record of the
 # file, in English like the rest of its keys, not a message to a user.
 CONTENTS = (
-    "The whole state of lienhe213 is its database: uploaded import files "
+    "The state of lienhe213 is its database and its media folder: uploaded import files "
     "(imports.ImportBatch.content) and generated documents (documents.DocumentBatch.pdf, "
-    ".archive) are stored in it, and there are no media files."
+    ".archive) are stored in the database; the files uploaded through Django's storage "
+    "(training.TrainingMaterial.file) are the members under media/, listed in 'media' "
+    "with their path under MEDIA_ROOT. 'media_missing' lists the files the database "
+    "names that were not in the media folder when the backup was made."
 )
 MANIFEST_LIMIT = 64 * 1024 * 1024
 CHUNK = 1024 * 1024
@@ -103,22 +140,26 @@ class BackupError(Exception):
 @dataclass(frozen=True)
 class Restored:
     """What a restore wrote: the backup's manifest, the tables and rows checked against
-    it, and how many migrations of this version the restored database still lacks."""
+    it, how many migrations of this version the restored database still lacks, and the
+    media files written into ``media_root`` (None for a backup without media)."""
 
     manifest: dict[str, Any]
     tables: int
     rows: int
     pending_migrations: int
+    media_files: int = 0
+    media_root: Path | None = None
 
 
 @dataclass(frozen=True)
 class _State:
     """The database as the backup saw it: rows per table, the latest migration applied
-    per app, and the server's version."""
+    per app, the server's version, and the media files its rows name."""
 
     tables: dict[str, int]
     migrations: dict[str, str]
     server_version: str
+    file_references: frozenset[str]
 
 
 def default_backup_dir() -> Path:
@@ -132,11 +173,14 @@ def default_backup_dir() -> Path:
 
 
 def create_backup(destination_dir: Path | str, *, using: str = DEFAULT_DB_ALIAS) -> Path:
-    """Write a backup of the database ``using`` into ``destination_dir`` (created, private
-    to its owner, when missing) and return the archive's path.
+    """Write a backup of the database ``using`` and of the files under ``MEDIA_ROOT``
+    into ``destination_dir`` (created, private to its owner, when missing) and return
+    the archive's path.
 
     The archive appears under its final name only once it is complete, so a backup that
-    failed half-way never looks like one. Raises ``BackupError``.
+    failed half-way never looks like one. A file the database names that is not in the
+    media folder does not fail the backup: it is listed in the manifest's
+    ``media_missing`` (see the module's docstring). Raises ``BackupError``.
     """
     connection = connections[using]
     engine = connection.vendor
@@ -147,6 +191,7 @@ def create_backup(destination_dir: Path | str, *, using: str = DEFAULT_DB_ALIAS)
     if connection.in_atomic_block:
         raise BackupError(_("A backup cannot be made inside a database transaction."))
     destination = Path(destination_dir)
+    media_root = Path(settings.MEDIA_ROOT)
     created = timezone.now()
     try:
         destination.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -157,6 +202,8 @@ def create_backup(destination_dir: Path | str, *, using: str = DEFAULT_DB_ALIAS)
             else:
                 state = _copy_sqlite(connection, data)
             size, digest = _measure(data)
+            media = _media_files(media_root)
+            archived = {entry["path"] for entry in media}
             manifest = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
@@ -169,9 +216,11 @@ def create_backup(destination_dir: Path | str, *, using: str = DEFAULT_DB_ALIAS)
                 "migrations": state.migrations,
                 "files": [{"name": data.name, "size": size, "sha256": digest}],
                 "tables": state.tables,
+                "media": media,
+                "media_missing": sorted(state.file_references - archived),
             }
             partial = Path(work) / "archive.tar"
-            _write_archive(partial, manifest, data, created.timestamp())
+            _write_archive(partial, manifest, data, media_root, created.timestamp())
             return _publish(partial, destination, timezone.localtime(created))
     except OSError as err:
         raise BackupError(
@@ -193,6 +242,7 @@ def _dump_postgresql(settings_dict: Mapping[str, Any], target: Path) -> _State:
             cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
             snapshot, server_version = cursor.fetchone()
             tables, migrations = _read_state(cursor, "postgresql")
+            references = _file_references(cursor, tables)
             _run(
                 [
                     pg_dump,
@@ -209,7 +259,12 @@ def _dump_postgresql(settings_dict: Mapping[str, Any], target: Path) -> _State:
         raise BackupError(_("The database could not be read: %(error)s") % {"error": err}) from err
     finally:
         wrapper.close()
-    return _State(tables=tables, migrations=migrations, server_version=str(server_version))
+    return _State(
+        tables=tables,
+        migrations=migrations,
+        server_version=str(server_version),
+        file_references=references,
+    )
 
 
 def _copy_sqlite(connection: BaseDatabaseWrapper, target: Path) -> _State:
@@ -230,20 +285,118 @@ def _copy_sqlite(connection: BaseDatabaseWrapper, target: Path) -> _State:
                 % {"error": check}
             )
         tables, migrations = _read_state(copy.cursor(), "sqlite")
+        references = _file_references(copy.cursor(), tables)
     except (sqlite3.Error, DjangoDatabaseError) as err:
         raise BackupError(_("The database could not be read: %(error)s") % {"error": err}) from err
     finally:
         copy.close()
-    return _State(tables=tables, migrations=migrations, server_version=sqlite3.sqlite_version)
+    return _State(
+        tables=tables,
+        migrations=migrations,
+        server_version=sqlite3.sqlite_version,
+        file_references=references,
+    )
 
 
-def _write_archive(path: Path, manifest: dict[str, Any], data: Path, mtime: float) -> None:
+def _file_references(cursor: Any, tables: Mapping[str, int]) -> frozenset[str]:
+    """The names every file field of every installed model holds (the files its rows
+    say are in the media folder), read through ``cursor`` in the backup's snapshot."""
+    names: set[str] = set()
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.proxy or not meta.managed or meta.db_table not in tables:
+            continue
+        for field in meta.local_concrete_fields:
+            if isinstance(field, models.FileField):
+                column = _quote(field.column)
+                # Table and column names come from the models and are quoted.
+                cursor.execute(
+                    f"SELECT {column} FROM {_quote(meta.db_table)}"  # noqa: S608
+                    f" WHERE {column} IS NOT NULL AND {column} <> ''"
+                )
+                names.update(str(name) for (name,) in cursor.fetchall())
+    return frozenset(names)
+
+
+def _media_files(root: Path) -> list[dict[str, Any]]:
+    """Every regular file under ``root`` (none when it does not exist), by path in POSIX
+    form, with its size and SHA-256, each read in chunks. Links are not followed."""
+    if not root.exists():
+        return []
+    if not root.is_dir():
+        raise BackupError(_("The media folder %(path)s is not a folder.") % {"path": root})
+
+    def fail(err: OSError) -> None:
+        raise err
+
+    found: list[dict[str, Any]] = []
+    for directory, folders, files in os.walk(root, onerror=fail):
+        folders.sort()
+        for name in sorted(files):
+            path = Path(directory) / name
+            if not stat.S_ISREG(path.lstat().st_mode):
+                continue
+            relative = path.relative_to(root).as_posix()
+            try:
+                relative.encode()
+            except UnicodeEncodeError as err:
+                raise BackupError(
+                    _("The media file %(path)s has a name that is not UTF-8; rename it.")
+                    % {"path": path}
+                ) from err
+            size, digest = _measure(path)
+            found.append({"path": relative, "size": size, "sha256": digest})
+    return found
+
+
+class _HashingReader:
+    """A file read by ``tarfile`` that hashes what it hands over."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.stream.read(size)
+        self.digest.update(chunk)
+        return chunk
+
+
+def _write_archive(
+    path: Path, manifest: dict[str, Any], data: Path, media_root: Path, mtime: float
+) -> None:
+    """The manifest first, then the database file, then the media files, each streamed
+    and each media file hashed again as it is written: a file changed since it was
+    measured for the manifest fails the backup rather than contradict it."""
     encoded = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode()
     with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
         tar.addfile(_member(MANIFEST, len(encoded), mtime), io.BytesIO(encoded))
         with data.open("rb") as stream:
             tar.addfile(_member(data.name, data.stat().st_size, mtime), stream)
+        for entry in manifest["media"]:
+            source = media_root / entry["path"]
+            try:
+                stream = source.open("rb")
+            except FileNotFoundError as err:
+                raise _changed(entry["path"]) from err
+            with stream:
+                if os.fstat(stream.fileno()).st_size != entry["size"]:
+                    raise _changed(entry["path"])
+                reader = _HashingReader(stream)
+                tar.addfile(_member(MEDIA_PREFIX + entry["path"], entry["size"], mtime), reader)
+            if reader.digest.hexdigest() != entry["sha256"]:
+                raise _changed(entry["path"])
     path.chmod(0o600)
+
+
+def _changed(name: str) -> BackupError:
+    return BackupError(
+        _(
+            "The media file %(name)s changed or was removed while the backup was being "
+            "made; no backup was written. Run the backup again."
+        )
+        % {"name": name}
+    )
 
 
 def _member(name: str, size: int, mtime: float) -> tarfile.TarInfo:
@@ -307,15 +460,24 @@ def read_manifest(path: Path | str) -> dict[str, Any]:
         raise _damaged(Path(path)) from err
 
 
-def restore_backup(path: Path | str, *, database: Mapping[str, Any] | None = None) -> Restored:
+def restore_backup(
+    path: Path | str,
+    *,
+    database: Mapping[str, Any] | None = None,
+    media_root: Path | str | None = None,
+) -> Restored:
     """Restore the backup at ``path`` into ``database`` (Django's settings of a
-    database; the default database when None), which must be empty.
+    database; the default database when None), which must be empty, and its media files
+    into ``media_root`` (``MEDIA_ROOT`` when None), which must be missing or empty.
 
-    Refuses, before touching the target, an archive that is missing, damaged, of an
-    unknown format version or from a newer version of lienhe213, a checksum mismatch,
-    a target of another engine and a target that is not empty. Raises ``BackupError``.
+    Refuses, before touching the targets, an archive that is missing, damaged, of an
+    unknown format version or from a newer version of lienhe213, a checksum mismatch, a
+    media member that leaves its folder or is not a regular file, media files that do
+    not match the manifest, a target of another engine, a target database that is not
+    empty and a media folder that is not empty. Raises ``BackupError``.
     """
     archive = Path(path)
+    media_target = Path(media_root if media_root is not None else settings.MEDIA_ROOT)
     owned = database is not None
     try:
         wrapper = _wrapper(database) if database is not None else connections[DEFAULT_DB_ALIAS]
@@ -328,11 +490,35 @@ def restore_backup(path: Path | str, *, database: Mapping[str, Any] | None = Non
             manifest, data = _unpack(archive, Path(work), target_engine=wrapper.vendor)
             _check_migrations_known(manifest)
             _check_empty(wrapper)
-            if wrapper.vendor == "postgresql":
-                _restore_postgresql(wrapper, data)
-            else:
-                _restore_sqlite(wrapper, data)
-        return _verify(wrapper, manifest)
+            media = _media_entries(manifest)
+            restoring_media = manifest["format_version"] >= 2
+            if restoring_media:
+                media_target = _check_media_target(media_target)
+            staging = _MediaStaging(media_target) if restoring_media else None
+            try:
+                if staging is not None:
+                    staging.extract(archive, media)
+                if wrapper.vendor == "postgresql":
+                    _restore_postgresql(wrapper, data)
+                else:
+                    _restore_sqlite(wrapper, data)
+                restored = _verify(wrapper, manifest)
+                if staging is not None:
+                    staging.publish()
+            except BaseException:
+                if staging is not None:
+                    staging.discard()
+                raise
+        if staging is None:
+            return restored
+        return Restored(
+            manifest=restored.manifest,
+            tables=restored.tables,
+            rows=restored.rows,
+            pending_migrations=restored.pending_migrations,
+            media_files=len(media),
+            media_root=media_target,
+        )
     except DjangoDatabaseError as err:
         raise BackupError(
             _("The target database could not be used: %(error)s") % {"error": err}
@@ -373,6 +559,9 @@ def _unpack(archive: Path, work: Path, *, target_engine: str) -> tuple[dict[str,
                     out.write(chunk)
             if digest.hexdigest() != entry["sha256"]:
                 raise _mismatch(entry["name"])
+            for item in _media_entries(manifest):
+                if tar.getmember(MEDIA_PREFIX + item["path"]).size != item["size"]:
+                    raise _mismatch(MEDIA_PREFIX + item["path"])
     except (tarfile.TarError, EOFError) as err:
         raise _damaged(archive) from err
     except OSError as err:
@@ -399,20 +588,83 @@ def _manifest(tar: tarfile.TarFile, archive: Path) -> dict[str, Any]:
         raise _damaged(archive) from err
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(_("%(path)s is not a lienhe213 backup.") % {"path": archive})
-    if manifest.get("format_version") != FORMAT_VERSION:
+    version = manifest.get("format_version")
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise BackupError(
             _(
                 "This backup is in format version %(version)s, which this version of "
-                "lienhe213 cannot read (it reads version %(known)s)."
+                "lienhe213 cannot read (it reads versions %(known)s)."
             )
-            % {"version": manifest.get("format_version"), "known": FORMAT_VERSION}
+            % {
+                "version": manifest.get("format_version"),
+                "known": ", ".join(str(known) for known in READABLE_VERSIONS),
+            }
         )
-    if not _well_formed(manifest) or set(names) != {
-        MANIFEST,
-        DATA_FILES[manifest["engine"]],
-    }:
+    if not _well_formed(manifest):
+        raise _damaged(archive)
+    # Tar-slip: no member may name a place outside the archive's own tree, and every
+    # media member must be a plain file (no link, device or folder); nothing is ever
+    # extracted by its member name, but an archive holding such a member is refused.
+    for member in members:
+        if not _plain_path(member.name):
+            raise _escaping(member.name)
+        if member.name.startswith(MEDIA_PREFIX) and not member.isfile():
+            raise BackupError(
+                _(
+                    "The backup's member %(name)s is not a regular file (a link, a device "
+                    "or a folder); nothing was restored."
+                )
+                % {"name": member.name}
+            )
+    media = _media_entries(manifest)
+    for entry in media:
+        if not _plain_path(entry["path"]):
+            raise _escaping(entry["path"])
+    listed = {MEDIA_PREFIX + entry["path"] for entry in media}
+    present = {name for name in names if name.startswith(MEDIA_PREFIX)}
+    if listed != present:
+        missing = sorted(listed - present)
+        unlisted = sorted(present - listed)
+        raise BackupError(
+            _(
+                "The backup's media files do not match its manifest (listed but missing: "
+                "%(missing)s; present but not listed: %(unlisted)s); nothing was restored."
+            )
+            % {
+                "missing": ", ".join(missing[:SHOWN]) or "-",
+                "unlisted": ", ".join(unlisted[:SHOWN]) or "-",
+            }
+        )
+    if set(names) - present != {MANIFEST, DATA_FILES[manifest["engine"]]}:
         raise _damaged(archive)
     return manifest
+
+
+def _media_entries(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The media files a manifest lists (none in format version 1)."""
+    if manifest.get("format_version") == 1:
+        return []
+    media: list[dict[str, Any]] = manifest["media"]
+    return media
+
+
+def _plain_path(name: str) -> bool:
+    """A relative path in its plain POSIX form (``a/b.pdf``): not absolute, no empty,
+    ``.`` or ``..`` part, no backslash or NUL; it cannot lead outside its folder."""
+    if not name or "\\" in name or "\x00" in name or name.startswith("/"):
+        return False
+    parts = PurePosixPath(name).parts
+    return "/".join(parts) == name and not any(part in (".", "..") for part in parts)
+
+
+def _escaping(name: str) -> BackupError:
+    return BackupError(
+        _(
+            "The backup names a file outside its folder (%(name)s): it may be crafted to "
+            "overwrite other files; nothing was restored."
+        )
+        % {"name": name}
+    )
 
 
 def _well_formed(manifest: dict[str, Any]) -> bool:
@@ -420,6 +672,8 @@ def _well_formed(manifest: dict[str, Any]) -> bool:
     tables = manifest.get("tables")
     migrations = manifest.get("migrations")
     engine = manifest.get("engine")
+    if manifest.get("format_version") != 1 and not _well_formed_media(manifest):
+        return False
     return (
         engine in DATA_FILES
         and isinstance(files, list)
@@ -433,6 +687,32 @@ def _well_formed(manifest: dict[str, Any]) -> bool:
         and isinstance(migrations, dict)
         and all(isinstance(name, str) for name in migrations.values())
     )
+
+
+def _well_formed_media(manifest: dict[str, Any]) -> bool:
+    """``media`` lists each file once with its size and SHA-256, and no file is also a
+    folder of another; ``media_missing`` is a list of names."""
+    media = manifest.get("media")
+    missing = manifest.get("media_missing")
+    if not isinstance(media, list) or not isinstance(missing, list):
+        return False
+    if not all(isinstance(name, str) for name in missing):
+        return False
+    paths: set[str] = set()
+    for entry in media:
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("path"), str)
+            and isinstance(entry.get("size"), int)
+            and entry["size"] >= 0
+            and isinstance(entry.get("sha256"), str)
+            and re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])
+        ):
+            return False
+        paths.add(entry["path"])
+    if len(paths) != len(media):
+        return False
+    return not any(str(parent) in paths for path in paths for parent in PurePosixPath(path).parents)
 
 
 def _single_member(tar: tarfile.TarFile, name: str, archive: Path) -> tarfile.TarInfo:
@@ -495,6 +775,126 @@ def _check_empty(wrapper: BaseDatabaseWrapper) -> None:
             )
             % {"count": len(names), "names": ", ".join(names[:SHOWN])}
         )
+
+
+def _check_media_target(target: Path) -> Path:
+    """The media folder to restore into, with its links resolved: it must be missing or
+    an empty folder, so that a restore never mixes or overwrites files."""
+    resolved = target.resolve()
+    if resolved.exists() or resolved.is_symlink():
+        if not resolved.is_dir():
+            raise BackupError(
+                _("The media folder %(path)s is not a folder; nothing was restored.")
+                % {"path": target}
+            )
+        entries = sorted(os.listdir(resolved))
+        if entries:
+            raise BackupError(
+                _(
+                    "The media folder %(path)s is not empty (%(count)s entries, such as "
+                    "%(names)s). Media files are restored only into an empty folder, so that "
+                    "nothing is overwritten: give a new or empty folder with --media-root."
+                )
+                % {"path": target, "count": len(entries), "names": ", ".join(entries[:SHOWN])}
+            )
+    return resolved
+
+
+class _MediaStaging:
+    """The media files written into a hidden folder beside the target, renamed to the
+    target at the end (one step on one file system), or removed with the parent
+    folders it made."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.folder: Path | None = None
+        self.made: list[Path] = []
+
+    def extract(self, archive: Path, media: list[dict[str, Any]]) -> None:
+        """Write every file listed in the manifest, checked against its size and SHA-256
+        (the paths were checked by ``_manifest``: plain, relative, each once)."""
+        parent = self.target.parent
+        missing = [folder for folder in (parent, *parent.parents) if not folder.exists()]
+        for folder in reversed(missing):
+            folder.mkdir()
+            self.made.append(folder)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-restore-", dir=parent))
+        try:
+            with tarfile.open(archive, "r:") as tar:
+                for entry in media:
+                    self._write(tar, entry)
+        except (tarfile.TarError, EOFError) as err:
+            raise _damaged(archive) from err
+        except OSError as err:
+            raise BackupError(
+                _("The media files could not be written beside %(path)s: %(error)s")
+                % {"path": self.target, "error": err.strerror or err}
+            ) from err
+
+    def _write(self, tar: tarfile.TarFile, entry: dict[str, Any]) -> None:
+        assert self.folder is not None
+        name = MEDIA_PREFIX + entry["path"]
+        member = tar.getmember(name)
+        stream = tar.extractfile(member) if member.isfile() else None
+        if stream is None or member.size != entry["size"]:
+            raise _mismatch(name)
+        destination = self.folder.joinpath(*PurePosixPath(entry["path"]).parts)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with stream, destination.open("xb") as out:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != entry["sha256"]:
+            raise _mismatch(name)
+
+    def publish(self) -> None:
+        """Rename the folder to the target (over an empty folder too). A target that is
+        a mount point cannot be renamed over: the entries are moved into it instead."""
+        assert self.folder is not None
+        try:
+            if self.target.is_dir():
+                self.folder.chmod(stat.S_IMODE(self.target.stat().st_mode))
+            try:
+                os.replace(self.folder, self.target)
+            except OSError as err:
+                if err.errno not in (errno.EBUSY, errno.EXDEV) or not self.target.is_dir():
+                    raise
+                self._move_entries()
+        except OSError as err:
+            raise BackupError(
+                _(
+                    "The database was restored, but the media files could not be moved into "
+                    "%(path)s: %(error)s. Do not use the database: drop it, empty the folder "
+                    "and restore again."
+                )
+                % {"path": self.target, "error": err.strerror or err}
+            ) from err
+        self.folder = None
+        self.made = []
+
+    def _move_entries(self) -> None:
+        assert self.folder is not None
+        moved: list[Path] = []
+        try:
+            for entry in sorted(self.folder.iterdir()):
+                moved.append(Path(shutil.move(entry, self.target / entry.name)))
+        except OSError:
+            for path in moved:
+                shutil.rmtree(path, ignore_errors=True)
+            raise
+        self.folder.rmdir()
+
+    def discard(self) -> None:
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+        for folder in reversed(self.made):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        self.made = []
 
 
 def _restore_postgresql(wrapper: BaseDatabaseWrapper, dump: Path) -> None:

@@ -1,8 +1,11 @@
-"""``manage.py backup [--output DIR] [--keep N]``: write a backup of the database (the
-whole state of lienhe213) as one archive with a manifest; see ``core.backups``.
+"""``manage.py backup [--output DIR] [--keep N]``: write a backup of the database and
+the media folder (the whole state of lienhe213) as one archive with a manifest; see
+``core.backups``.
 
 From cron, once a night; the command exits with status 1 and a message when the backup
-could not be made, so cron's mail reports it.
+could not be made, so cron's mail reports it. Files the database names that are not in
+the media folder do not fail the backup: a warning on the error output lists them (they
+are in the manifest's ``media_missing`` too).
 """
 
 from pathlib import Path
@@ -11,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from lienhe213.core.backups import (
     BackupError,
@@ -25,8 +28,8 @@ from lienhe213.core.backups import (
 class Command(BaseCommand):
     # Marked here, translated when the parser is built (argparse wants str, not lazy).
     help = gettext_noop(
-        "Back up the database (uploaded files and generated documents included) into one "
-        "archive with a manifest of checksums and row counts."
+        "Back up the database and the media folder (uploaded files and generated documents "
+        "included) into one archive with a manifest of checksums and row counts."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -64,13 +67,29 @@ class Command(BaseCommand):
         except OSError as err:
             raise CommandError(str(err)) from err
         self.stdout.write(
-            _("Backup written: %(path)s (%(size)s, %(tables)s tables, %(rows)s rows).")
+            _(
+                "Backup written: %(path)s (%(size)s, %(tables)s tables, %(rows)s rows, "
+                "%(files)s media files)."
+            )
             % {
                 "path": path,
                 "size": filesizeformat(path.stat().st_size),
                 "tables": len(manifest["tables"]),
                 "rows": sum(manifest["tables"].values()),
+                "files": len(manifest["media"]),
             }
         )
+        missing: list[str] = manifest["media_missing"]
+        if missing:
+            self.stderr.write(
+                ngettext(
+                    "Warning: %(count)s file the database names is not in the media folder "
+                    "and is not in the backup: %(names)s",
+                    "Warning: %(count)s files the database names are not in the media folder "
+                    "and are not in the backup: %(names)s",
+                    len(missing),
+                )
+                % {"count": len(missing), "names": ", ".join(missing)}
+            )
         for old in removed:
             self.stdout.write(_("Deleted the older backup %(path)s.") % {"path": old})
