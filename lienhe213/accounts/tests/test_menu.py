@@ -49,8 +49,8 @@ def _menu(client, user, url="/"):
                 "Training",
                 "Reports",
                 "Import",
-                "Rules",
                 "Accounts",
+                "Rules",
             ],
         ),
         (

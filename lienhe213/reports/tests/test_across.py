@@ -231,7 +231,7 @@ def test_a_merged_commune_for_the_year_of_the_merger_stops_at_its_last_day(clien
 def test_the_api_gives_the_successor_in_words_and_its_url(world):
     records(world)
     new = restructure(world)
-    api = APIClient()
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     api.force_authenticate(world.provincial_officer)
 
     body = api.get(
