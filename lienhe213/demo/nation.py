@@ -166,7 +166,7 @@ def plan_nation(
             parent=parent,
             path=f"{parent.path if parent else ''}{org_id}.",
             depth=parent.depth + 1 if parent else 0,
-            **extra,  # type: ignore[arg-type]
+            **extra,
         )
         nation.organizations.append(org)
         return org
@@ -424,16 +424,20 @@ class LinkMaker:
         else:
             issued = today - datetime.timedelta(days=30 + int(random_() * 700))
         deadline = issued + datetime.timedelta(days=14)
-        received = assigned = acknowledged = None
+        received: datetime.date | None = None
+        assigned: datetime.date | None = None
+        acknowledged: datetime.date | None = None
         version = 1
         if status != "issued":
             received = issued + datetime.timedelta(days=1 + int(random_() * 10))
             version += 1
         if status in ("assigned", "active"):
-            assigned = received + datetime.timedelta(days=1 + int(random_() * 5))  # type: ignore[operator]
+            assert received is not None
+            assigned = received + datetime.timedelta(days=1 + int(random_() * 5))
             version += 1
         if status == "active":
-            acknowledged = assigned + datetime.timedelta(days=1 + int(random_() * 10))  # type: ignore[operator]
+            assert assigned is not None
+            acknowledged = assigned + datetime.timedelta(days=1 + int(random_() * 10))
             version += 1
         category = "a" if random_() < 0.04 else "normal"
         assert member.issuer is not None and member.commune_committee is not None

@@ -462,6 +462,9 @@ def build_nation(
                 _copy_file(cursor, TABLES[4], LINK_COLUMNS, spool)
             result.links = links.next_id - 1
             lap("residence links")
+            # Building the member table's indexes sorts millions of keys: give the sorts
+            # the memory to do it in one pass (the server's, for this transaction only).
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
             _restore(cursor, indexes, constraints)
             lap("indexes and constraints")
         _reset_sequences(Community, Organization, History, Member, ResidenceLink)
