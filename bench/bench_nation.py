@@ -148,6 +148,7 @@ def pages(url: str) -> list[tuple[str, float, float, str]]:
 
     django.setup()
     from django.db import OperationalError, connection
+    from django.db.backends.signals import connection_created
     from django.test import Client
     from django.test.utils import setup_test_environment
     from django.utils import timezone
@@ -158,6 +159,14 @@ def pages(url: str) -> list[tuple[str, float, float, str]]:
     from lienhe213.reports.indicators import Period, compute
 
     setup_test_environment()
+    timeout = [0]
+
+    def set_timeout(sender, connection, **kwargs):  # type: ignore[no-untyped-def]
+        if timeout[0]:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET statement_timeout = {timeout[0]}")
+
+    connection_created.connect(set_timeout, weak=False)
     figures: list[tuple[str, float, float, str]] = []
 
     def client_for(username: str) -> Client:
@@ -177,9 +186,11 @@ def pages(url: str) -> list[tuple[str, float, float, str]]:
             queries.append((sql, params))
             return execute(sql, params, many, context)
 
-        # A search that has to walk the nation would run for many minutes: stop it.
+        # A search that has to walk the nation would run for many minutes: stop it (on
+        # every connection opened meanwhile: each request closes its own).
+        timeout[0] = SEARCH_TIMEOUT_S * 1000
         with connection.cursor() as cursor:
-            cursor.execute(f"SET statement_timeout = {SEARCH_TIMEOUT_S * 1000}")
+            cursor.execute(f"SET statement_timeout = {timeout[0]}")
         try:
             with connection.execute_wrapper(keep):
                 response = tinh.get("/members/", {"q": q})
@@ -191,6 +202,7 @@ def pages(url: str) -> list[tuple[str, float, float, str]]:
             )
             continue
         finally:
+            timeout[0] = 0
             with connection.cursor() as cursor:
                 cursor.execute("SET statement_timeout = 0")
         searches = [x for x in queries if "search_text" in x[0] and "LIKE" in x[0]]
