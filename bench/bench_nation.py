@@ -192,10 +192,13 @@ def pages(url: str) -> list[tuple[str, float, float, str]]:
         with connection.cursor() as cursor:
             cursor.execute(f"SET statement_timeout = {timeout[0]}")
         try:
+            started = time.perf_counter()
             with connection.execute_wrapper(keep):
                 response = tinh.get("/members/", {"q": q})
             assert response.status_code == 200, response.status_code
-            ms = c.median_ms(lambda q=q: tinh.get("/members/", {"q": q}), REPEAT)
+            ms = (time.perf_counter() - started) * 1000
+            if ms < 1000:  # a median only where it means something
+                ms = c.median_ms(lambda q=q: tinh.get("/members/", {"q": q}), REPEAT)
         except OperationalError:  # cancelled by the timeout
             figures.append(
                 (f"member search q={q!r}", float("inf"), 150, f"over {SEARCH_TIMEOUT_S} s")
