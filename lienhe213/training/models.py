@@ -96,10 +96,6 @@ class TrainingSession(models.Model):
     def __str__(self) -> str:
         return f"{self.topic} ({self.date:%d/%m/%Y})"
 
-    @property
-    def is_planned(self) -> bool:
-        return self.state == self.State.PLANNED
-
     def can_invite(self) -> bool:
         return self.state == self.State.PLANNED
 
