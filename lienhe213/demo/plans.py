@@ -81,6 +81,10 @@ class Plan:
     demo_residential_cell: int = -1
     demo_workplace_committee: int = -1
     demo_working_member: int = -1
+    # How far back the activity reaches: years of residence meetings before ``today``,
+    # and the first year with a (complete) comment campaign (None: last year only).
+    meeting_years: int = 2
+    first_campaign_year: int | None = None
 
     def add_org(self, spec: OrgSpec) -> int:
         self.organizations.append(spec)

@@ -212,6 +212,41 @@ def _successors(
     return found
 
 
+@dataclass(frozen=True)
+class OldCommune:
+    """A commune of the 63-province map, read from the dataset (no database): its stored
+    code, name and type, its district's, and its 2025 successors (code -> whether the
+    dataset names it the main successor)."""
+
+    code: str
+    name: str
+    division_type: str
+    district_code: str
+    district_name: str
+    successors: dict[str, bool]
+
+
+def pre_2025_communes(province: str) -> list[OldCommune]:
+    """The communes of the pre-2025 province whose GSO code is ``province`` ("02": Hà
+    Giang), in the dataset's order (district, then commune code)."""
+    old_rows, new_rows, converter = _read_dataset()
+    successors = _successors(new_rows, converter)
+    return [
+        OldCommune(
+            code=pre_2025_code(row["wardCode"]),
+            name=" ".join(str(row["ward"]).split()),
+            division_type=_commune_type(str(row["ward"])),
+            district_code=pre_2025_code(row["districtCode"]),
+            district_name=" ".join(str(row["district"]).split()),
+            successors=successors.get(
+                f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}", {}
+            ),
+        )
+        for row in old_rows
+        if row["provinceCode"] == province and row["wardCode"]
+    ]
+
+
 def _save(to_create: list[AdministrativeUnit], to_update: list[AdministrativeUnit]) -> None:
     AdministrativeUnit.objects.bulk_create(to_create, batch_size=500)
     fields = ["name", "name_folded", "level", "division_type", "parent", "valid_from"]
