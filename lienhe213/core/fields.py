@@ -69,6 +69,44 @@ class Under(models.Lookup):  # type: ignore[type-arg]
         )
 
 
+@TreePathField.register_lookup
+class UnderAny(models.Lookup):  # type: ignore[type-arg]
+    """``path__under_any=[...]``: under any of many prefixes, each matched as ``Under``
+    matches one, the alternatives nested in balanced pairs. A report across a
+    restructuring covers its old subtree with thousands of today's paths (ADR 0018); a
+    flat chain of thousands of ORs is an expression thousands deep, which SQLite refuses
+    beyond 1,000 and PostgreSQL plans slowly; nested in pairs it is a dozen deep."""
+
+    lookup_name = "under_any"
+    prepare_rhs = False
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
+        pieces = [Under(self.lhs, path).as_sql(compiler, connection) for path in self.rhs]
+        if not pieces:
+            return "1 = 0", []
+        return _balanced(pieces)
+
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
+        pieces = [Under(self.lhs, path).as_sqlite(compiler, connection) for path in self.rhs]
+        if not pieces:
+            return "1 = 0", []
+        return _balanced(pieces)
+
+
+def _balanced(pieces: Sequence[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+    """``pieces`` joined by OR, nested in halves: ``((a OR b) OR (c OR d))``."""
+    if len(pieces) == 1:
+        return pieces[0]
+    middle = len(pieces) // 2
+    left_sql, left_params = _balanced(pieces[:middle])
+    right_sql, right_params = _balanced(pieces[middle:])
+    return f"({left_sql} OR {right_sql})", [*left_params, *right_params]
+
+
 def import_batch_field(help_text: "str | _StrPromise" = "") -> "models.ForeignKey[Any, Any]":
     """The import (``imports.ImportBatch``) that last created or changed the record;
     empty for records written one at a time (ADR 0011)."""

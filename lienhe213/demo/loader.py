@@ -52,6 +52,7 @@ from lienhe213.demo.book_writer import calendar, write_book
 from lienhe213.demo.feedback_writer import write_feedback
 from lienhe213.demo.people import derived_name_fields
 from lienhe213.demo.plans import ORG_VALID_FROM, PRESETS, Plan
+from lienhe213.demo.reform import ReformResult, apply_reform
 from lienhe213.demo.training_writer import write_training
 from lienhe213.guidance.services import load_guidance
 from lienhe213.meetings.models import Meeting
@@ -59,7 +60,7 @@ from lienhe213.members.models import Member
 from lienhe213.notices.models import Notice
 from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
 from lienhe213.organizations.models import OrganizationHistory as History
-from lienhe213.organizations.units import load_administrative_units
+from lienhe213.organizations.units import load_administrative_units, load_pre_2025_units
 from lienhe213.registry.models import ResidenceLink
 
 DEMO_PASSWORD = "demo"  # noqa: S105  (published demo accounts, printed by demo_logins)
@@ -141,6 +142,7 @@ class SeedResult:
     notice_replies: int = 0
     resident_reports: int = 0
     training_sessions: int = 0
+    reform: ReformResult | None = None
     seconds: float = 0.0
     phases: dict[str, float] = field(default_factory=dict)
 
@@ -297,8 +299,20 @@ def _demo_password_hash() -> str:
     return _DEMO_PASSWORD_HASH
 
 
-def _write_accounts(plan: Plan, orgs: list[dict[str, Any]]) -> int:
-    """The demo accounts, all with the password ``demo``."""
+def _write_admin() -> User:
+    """The superuser, first of the demo accounts (its role comes with the others)."""
+    return User.objects.create(
+        username="admin",
+        password=_demo_password_hash(),
+        is_superuser=True,
+        is_staff=True,
+        first_name=DEMO_ACCOUNTS[0].full_name,
+    )
+
+
+def _write_accounts(plan: Plan, orgs: list[dict[str, Any]], admin: User) -> int:
+    """The demo accounts, all with the password ``demo``; ``orgs`` gives the ids of the
+    plan's organizations as they stand today."""
     password = _demo_password_hash()
     working_member = Member.objects.get(
         party_card_number=plan.members[plan.demo_working_member].person.party_card_number
@@ -336,19 +350,19 @@ def _write_accounts(plan: Plan, orgs: list[dict[str, Any]]) -> int:
         "coquan": by_id[orgs[plan.demo_workplace_committee]["id"]],
         "dangvien": by_id[working_member.organization_id],
     }
-    admin = None
     for account in DEMO_ACCOUNTS:
-        user = User.objects.create(
-            username=account.username,
-            password=password,
-            is_superuser=account.username == "admin",
-            is_staff=account.username == "admin",
-            member=working_member if account.role == Role.MEMBER else None,
-            first_name=(
-                working_member.full_name if account.role == Role.MEMBER else account.full_name
-            ),
+        user = (
+            admin
+            if account.username == admin.username
+            else User.objects.create(
+                username=account.username,
+                password=password,
+                member=working_member if account.role == Role.MEMBER else None,
+                first_name=(
+                    working_member.full_name if account.role == Role.MEMBER else account.full_name
+                ),
+            )
         )
-        admin = admin or user
         RoleAssignment.objects.create(
             user=user,
             organization=where[account.username],
@@ -382,6 +396,24 @@ def _write_book(
     return book, counts, Ids(org_ids, member_ids, counts["first_link"]), holidays
 
 
+def _restructure(
+    plan: Plan,
+    orgs: list[dict[str, Any]],
+    community_ids: list[int],
+    admin: User,
+    result: SeedResult,
+) -> list[dict[str, Any]]:
+    """Apply the plan's 2025 restructuring (``demo.reform``); returns ``orgs`` with the
+    province and the demo commune replaced by the committees that stand for them today."""
+    reform = apply_reform(plan, [o["id"] for o in orgs], community_ids, by=admin)
+    result.reform = reform
+    today = list(orgs)
+    today[0] = {**orgs[0], "id": reform.province}
+    for index, committee in reform.committees.items():
+        today[index] = {**orgs[index], "id": committee}
+    return today
+
+
 def build_preset(
     preset: str,
     *,
@@ -398,10 +430,13 @@ def build_preset(
     with transaction.atomic():
         load_administrative_units()
         clock.lap("administrative units")
-        load_guidance()
-        clock.lap("guidance texts")
         plan = PRESETS[preset](seed)
         clock.lap("plan")
+        if plan.reform is not None:
+            load_pre_2025_units()
+            clock.lap("pre-2025 units")
+        load_guidance()
+        clock.lap("guidance texts")
         codes = {o.commune for o in plan.organizations if o.commune}
         codes |= {m.residence_commune for m in plan.members}
         unit_ids = dict(AdministrativeUnit.objects.filter(code__in=codes).values_list("code", "id"))
@@ -441,7 +476,11 @@ def build_preset(
         result.comments_returned = comments["comments_returned"]
         result.notices = notices["notices"]
         result.notice_replies = notices["notice_replies"]
-        result.accounts = _write_accounts(plan, orgs)
+        admin = _write_admin()
+        if plan.reform is not None:
+            orgs = _restructure(plan, orgs, community_ids, admin, result)
+            clock.lap("restructuring")
+        result.accounts = _write_accounts(plan, orgs, admin)
         result.resident_reports = write_feedback(
             seed=seed, today=today, demo_cell_id=orgs[plan.demo_residential_cell]["id"]
         )

@@ -4,12 +4,16 @@ A ``Plan`` lists the organizations (parents before children), the communities an
 members of a preset as plain records. It is a pure function of the preset and the seed,
 so two runs give the same plan; ``loader`` then writes it to the database in bulk.
 
-``hagiang-2023`` reproduces the size of the Hà Giang provincial party organization in
-2023 (844 grassroots organizations, 73,587 members, 33,585 of them working members
-introduced to their residence; ``book`` adds the few hundred working members outside
-that loop: exempt, not yet classified, letters returned) on the communes of the present
-Tuyên Quang province that cover the former Hà Giang province. Names of agencies follow
-the real ones; people, villages and counts below the grassroots level are invented.
+``hagiang-2023`` reproduces the Hà Giang provincial party organization of 2023 (844
+grassroots organizations, 73,587 members, 33,585 of them working members introduced to
+their residence; ``book`` adds the few hundred working members outside that loop:
+exempt, not yet classified, letters returned) on the administrative units of its day:
+the province, its eleven districts with their committees and its 193 communes. Its
+``reform`` is the 1 July 2025 restructuring, which the loader applies through the
+services (``demo.reform``): Hà Giang's committee merges into that of Tuyên Quang, the
+districts end, the communes merge into the 2025 ones. ``small`` is drawn on the 2025
+units directly. Names of agencies follow the real ones; people, villages and counts
+below the grassroots level are invented.
 """
 
 import datetime
@@ -20,10 +24,15 @@ from dataclasses import dataclass, field
 from vietnam_provinces import Ward
 
 from lienhe213.demo.people import Person, PersonFactory, words
-from lienhe213.organizations.units import commune_code, province_code
+from lienhe213.organizations.units import (
+    OldCommune,
+    commune_code,
+    pre_2025_code,
+    pre_2025_communes,
+)
 
 PROVINCE_CODE = "08"  # Tuyên Quang, which absorbed Hà Giang on 1 July 2025
-HA_GIANG_1 = "00694"  # Phường Hà Giang 1, successor of Trần Phú ward
+HA_GIANG_1 = "00694"  # Phường Hà Giang 1 (the small preset's ward)
 HA_GIANG_2 = "00691"
 ROOT_NAME = "Đảng bộ tỉnh Tuyên Quang"
 ORG_VALID_FROM = datetime.date(2020, 1, 2)
@@ -70,6 +79,27 @@ class MemberSpec:
 
 
 @dataclass
+class ReformSpec:
+    """The 1 July 2025 restructuring that a preset built on the pre-2025 tree applies
+    through the services once its rows are written (``demo.reform``).
+
+    ``province_name`` is the committee founded that day (in ``province_unit``) into which
+    the old provincial committee merges; ``communes`` the 2025 communes whose committees
+    are founded; ``successor`` maps each old commune committee (plan index) to the 2025
+    commune that takes it over, and ``community_successor`` the communities (plan
+    indexes) of a split commune that go to another one; ``renames`` are committees
+    renamed that day (old name -> new name)."""
+
+    on: datetime.date
+    province_name: str
+    province_unit: str
+    communes: list[tuple[str, str, str]]
+    successor: dict[int, str]
+    community_successor: dict[int, str]
+    renames: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class Plan:
     preset: str
     seed: int
@@ -83,6 +113,8 @@ class Plan:
     demo_working_member: int = -1
     # How far back the activity reaches: years of residence meetings before ``today``,
     # and the first year with a (complete) comment campaign (None: last year only).
+    # Set for a preset built on the pre-2025 tree: the 2025 restructuring to apply.
+    reform: ReformSpec | None = None
     meeting_years: int = 2
     first_campaign_year: int | None = None
 
@@ -120,7 +152,7 @@ def _village_names(rng: random.Random, count: int) -> list[str]:
 
 def _short_name(commune_name: str) -> str:
     """ "Xã Lũng Cú" -> "Lũng Cú"; "Phường Hà Giang 1" -> "Hà Giang 1"."""
-    for prefix in ("Phường ", "Xã ", "Đặc khu "):
+    for prefix in ("Phường ", "Xã ", "Đặc khu ", "Thị trấn "):
         if commune_name.startswith(prefix):
             return commune_name[len(prefix) :]
     return commune_name
@@ -130,16 +162,6 @@ def _committee_name(commune_name: str) -> str:
     """ "Xã Lũng Cú" -> "Đảng bộ xã Lũng Cú"."""
     kind, _sep, rest = commune_name.partition(" ")
     return f"Đảng bộ {kind.lower()} {rest}"
-
-
-def ha_giang_communes() -> list[tuple[str, str, str]]:
-    """``(code, name, division type)`` of the present communes that cover the former Hà
-    Giang province (their codes come from its 002xx–01xxx range), in package order."""
-    result = []
-    for ward in Ward.iter_all():
-        if province_code(ward.province_code) == PROVINCE_CODE and int(ward.code) < 2000:
-            result.append((commune_code(ward.code), ward.name, str(ward.division_type.value)))
-    return result
 
 
 _CELLS_BY_CATEGORY = {
@@ -313,10 +335,12 @@ class _Workplace:
     home_commune: str
 
 
-def _workplaces(communes: list[tuple[str, str, str]], total: int) -> list[_Workplace]:
-    """Exactly ``total`` workplace grassroots organizations, schools filling the rest."""
+def _workplaces(
+    communes: list[tuple[str, str, str]], total: int, city: tuple[str, str]
+) -> list[_Workplace]:
+    """Exactly ``total`` workplace grassroots organizations, schools filling the rest;
+    the province's agencies sit in the two wards of ``city``."""
     codes = [code for code, _name, _type in communes]
-    city = [HA_GIANG_1, HA_GIANG_2]
     fixed: list[_Workplace] = []
     for i, name in enumerate(_PARTY_AGENCIES):
         fixed.append(_Workplace(AGENCIES_OF_THE_PARTY, name, "agency", city[i % 2]))
@@ -341,10 +365,8 @@ def _workplaces(communes: list[tuple[str, str, str]], total: int) -> list[_Workp
     for i, name in enumerate(_BORDER_POSTS):
         fixed.append(_Workplace(BORDER_GUARD, name, "border", codes[i * 5 % len(codes)]))
     schools: list[_Workplace] = [
-        _Workplace(PEOPLES_COMMITTEE, "Trường THPT Chuyên Hà Giang", "school", HA_GIANG_1),
-        _Workplace(
-            PEOPLES_COMMITTEE, "Trường Phổ thông Dân tộc nội trú tỉnh", "school", HA_GIANG_2
-        ),
+        _Workplace(PEOPLES_COMMITTEE, "Trường THPT Chuyên Hà Giang", "school", city[0]),
+        _Workplace(PEOPLES_COMMITTEE, "Trường Phổ thông Dân tộc nội trú tỉnh", "school", city[1]),
     ]
     levels = (
         "Trường Mầm non",
@@ -383,7 +405,14 @@ def _apportion(total: int, weights: list[float]) -> list[int]:
 
 
 class _Builder:
-    def __init__(self, preset: str, seed: int) -> None:
+    def __init__(
+        self,
+        preset: str,
+        seed: int,
+        *,
+        root_name: str = ROOT_NAME,
+        root_unit: str = PROVINCE_CODE,
+    ) -> None:
         self.rng = random.Random(seed)
         self.plan = Plan(preset=preset, seed=seed)
         self.people = PersonFactory(self.rng)
@@ -391,12 +420,21 @@ class _Builder:
         self.commune_names: dict[str, str] = {}
         self.minority_share: dict[str, float] = {}
         self.superiors: dict[str, int] = {}
+        self.superior_names: dict[str, str] = {}  # today's name -> the name of the plan's day
         self.root = self.plan.add_org(
-            OrgSpec(ROOT_NAME, "provincial_committee", "both", None, commune=PROVINCE_CODE)
+            OrgSpec(root_name, "provincial_committee", "both", None, commune=root_unit)
         )
 
-    def commune(self, code: str, name: str, division_type: str, communities: int) -> int:
-        """A commune committee with one residential cell per community."""
+    def commune(
+        self,
+        code: str,
+        name: str,
+        division_type: str,
+        communities: int,
+        parent: int | None = None,
+    ) -> int:
+        """A commune committee (under ``parent``, the province by default) with one
+        residential cell per community."""
         plan = self.plan
         is_ward = division_type == "phường"
         committee = plan.add_org(
@@ -404,13 +442,13 @@ class _Builder:
                 _committee_name(name),
                 "grassroots_committee",
                 "residential",
-                self.root,
+                self.root if parent is None else parent,
                 commune=code,
             )
         )
         self.commune_names[code] = name
         self.minority_share[code] = 0.15 if is_ward else 0.6
-        if is_ward:
+        if is_ward or division_type == "thị trấn":
             names = [f"Tổ dân phố {n}" for n in range(1, communities + 1)]
             kind = "residential_group"
         else:
@@ -460,7 +498,13 @@ class _Builder:
     def superior(self, name: str) -> int:
         if name not in self.superiors:
             self.superiors[name] = self.plan.add_org(
-                OrgSpec(name, "superior_committee", "workplace", self.root, commune=PROVINCE_CODE)
+                OrgSpec(
+                    self.superior_names.get(name, name),
+                    "superior_committee",
+                    "workplace",
+                    self.root,
+                    commune=self.plan.organizations[self.root].commune,
+                )
             )
         return self.superiors[name]
 
@@ -568,8 +612,18 @@ def small(seed: int = DEFAULT_SEED) -> Plan:
 
 
 HAGIANG_GRASSROOTS = 844
-# Where the staff of the city's agencies live: shares chosen so that the largest ward,
-# Phường Hà Giang 1, holds about 1,655 linked members as in 2023.
+# The province before 1 July 2025 (its GSO code) and the two wards of its city where the
+# provincial agencies sit: Phường Trần Phú held 1,655 members under the regulation in
+# 2023; with Minh Khai, Ngọc Hà and part of Quang Trung it became Phường Hà Giang 2.
+HA_GIANG_PRE_2025 = "02"
+OLD_ROOT_NAME = "Đảng bộ tỉnh Hà Giang"
+TRAN_PHU = "pre2025-00691"
+MINH_KHAI = "pre2025-00697"
+REFORM_DAY = datetime.date(2025, 7, 1)
+# Committees that bore another name before the restructuring (today's name -> then).
+NAMES_BEFORE_REFORM = {AGENCIES_OF_THE_PARTY: "Đảng bộ Khối các cơ quan tỉnh"}
+# Where the staff of the city's agencies live: shares chosen so that Phường Trần Phú holds
+# about 1,655 linked members, as in 2023.
 CITY_IN_WARD_1 = 0.0975
 CITY_IN_WARD_2 = 0.08
 AWAY_IN_WARD_1 = 0.01
@@ -579,28 +633,91 @@ HAGIANG_LINKED_MEMBERS = 33_585
 HAGIANG_WORKING_MEMBERS = HAGIANG_LINKED_MEMBERS + 815
 
 
+def _district_committee_name(district: str) -> str:
+    """ "Huyện Bắc Mê" -> "Đảng bộ huyện Bắc Mê"; "Thành phố Hà Giang" -> "Đảng bộ thành
+    phố Hà Giang"."""
+    return f"Đảng bộ {district[:1].lower()}{district[1:]}"
+
+
+def _reform(b: _Builder, old: list[OldCommune], committees: dict[str, int]) -> ReformSpec:
+    """The 2025 restructuring of the plan's province: each old commune's committee goes to
+    its main 2025 commune; the communities of a split commune are shared out among its
+    successors in blocks, the main successor first."""
+    new_communes = {
+        commune_code(w.code): (commune_code(w.code), w.name, str(w.division_type.value))
+        for w in Ward.iter_all()
+    }
+    wanted: dict[str, None] = {}
+    successor: dict[int, str] = {}
+    community_successor: dict[int, str] = {}
+    for commune in old:
+        codes = sorted(commune.successors, key=lambda c: (not commune.successors[c], c))
+        wanted.update(dict.fromkeys(codes))
+        successor[committees[commune.code]] = codes[0]
+        if len(codes) > 1:
+            cells = b.community_cells[commune.code]
+            for n, (_cell, community) in enumerate(cells):
+                share = codes[n * len(codes) // len(cells)]
+                if share != codes[0]:
+                    community_successor[community] = share
+    return ReformSpec(
+        on=REFORM_DAY,
+        province_name=ROOT_NAME,
+        province_unit=PROVINCE_CODE,
+        communes=[new_communes[code] for code in wanted],
+        successor=successor,
+        community_successor=community_successor,
+        renames={then: now for now, then in NAMES_BEFORE_REFORM.items()},
+    )
+
+
 def hagiang_2023(seed: int = DEFAULT_SEED) -> Plan:
-    """The Hà Giang provincial party organization at its 2023 size (see module doc)."""
-    b = _Builder("hagiang-2023", seed)
+    """The Hà Giang provincial party organization of 2023 (see module doc): its eleven
+    district committees, 193 commune committees and 651 workplace grassroots
+    organizations on the pre-2025 units, with the 2025 restructuring to apply."""
+    b = _Builder(
+        "hagiang-2023",
+        seed,
+        root_name=OLD_ROOT_NAME,
+        root_unit=pre_2025_code(HA_GIANG_PRE_2025),
+    )
+    b.superior_names = dict(NAMES_BEFORE_REFORM)
     rng = b.rng
-    communes = ha_giang_communes()
+    old = pre_2025_communes(HA_GIANG_PRE_2025)
+    communes = [(c.code, c.name, c.division_type) for c in old]
+    districts: dict[str, int] = {}
     committees: dict[str, int] = {}
     community_counts: dict[str, int] = {}
-    for code, name, division_type in communes:
-        if code == HA_GIANG_1:
-            count = 48
-        elif code == HA_GIANG_2:
-            count = 36
+    for commune in old:
+        if commune.district_code not in districts:
+            districts[commune.district_code] = b.plan.add_org(
+                OrgSpec(
+                    _district_committee_name(commune.district_name),
+                    "district_committee",
+                    "both",
+                    b.root,
+                    commune=commune.district_code,
+                )
+            )
+        if commune.code == TRAN_PHU:
+            count = 30
+        elif commune.division_type == "phường":
+            count = rng.randint(14, 22)
         else:
-            count = rng.randint(12, 30)
-        community_counts[code] = count
-        committees[code] = b.commune(code, name, division_type, count)
+            count = rng.randint(6, 16)
+        community_counts[commune.code] = count
+        committees[commune.code] = b.commune(
+            commune.code,
+            commune.name,
+            commune.division_type,
+            count,
+            parent=districts[commune.district_code],
+        )
 
     residential_total = HAGIANG_MEMBERS - HAGIANG_WORKING_MEMBERS
+    city = (TRAN_PHU, MINH_KHAI)
     weights = [
-        community_counts[code]
-        * (2.2 if code in (HA_GIANG_1, HA_GIANG_2) else 1.0)
-        * rng.uniform(0.8, 1.2)
+        community_counts[code] * (2.2 if code in city else 1.0) * rng.uniform(0.8, 1.2)
         for code, _n, _t in communes
     ]
     for (code, _name, _type), count in zip(
@@ -608,7 +725,7 @@ def hagiang_2023(seed: int = DEFAULT_SEED) -> Plan:
     ):
         b.residents(code, count)
 
-    workplaces = _workplaces(communes, HAGIANG_GRASSROOTS - len(communes))
+    workplaces = _workplaces(communes, HAGIANG_GRASSROOTS - len(communes), city)
     # The Department of Education is the demo workplace account's committee: make it
     # large enough to have cells of its own.
     sizes = _apportion(
@@ -622,21 +739,24 @@ def hagiang_2023(seed: int = DEFAULT_SEED) -> Plan:
 
     def residence(home: str) -> str:
         draw = rng.random()
-        if home in (HA_GIANG_1, HA_GIANG_2):
+        if home in city:
             # Provincial agencies sit in the city; most of their people live there.
             if draw < CITY_IN_WARD_1:
-                return HA_GIANG_1
-            return HA_GIANG_2 if draw < CITY_IN_WARD_1 + CITY_IN_WARD_2 else rng.choice(codes)
+                return TRAN_PHU
+            return MINH_KHAI if draw < CITY_IN_WARD_1 + CITY_IN_WARD_2 else rng.choice(codes)
         if draw < 0.88:
             return home
-        return HA_GIANG_1 if draw < 0.88 + AWAY_IN_WARD_1 else rng.choice(codes)
+        return TRAN_PHU if draw < 0.88 + AWAY_IN_WARD_1 else rng.choice(codes)
 
     education = -1
     for wp, size in zip(workplaces, sizes, strict=True):
         org = b.workplace(wp, size, residence)
         if wp.agency == EDUCATION:
             education = org
-    _mark_demo_accounts(b.plan, committees[HA_GIANG_1], education)
+    _mark_demo_accounts(b.plan, committees[TRAN_PHU], education)
+    b.plan.reform = _reform(b, old, committees)
+    b.plan.meeting_years = 5
+    b.plan.first_campaign_year = 2022
     return b.plan
 
 

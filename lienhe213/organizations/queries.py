@@ -12,11 +12,19 @@ if TYPE_CHECKING:
     from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
 
 
+MANY_PATHS = 64
+
+
 def paths_condition(field: str, paths: Iterable[str]) -> models.Q:
     """``Q`` matching rows whose ``field`` (a tree path) lies under any of ``paths``.
 
-    An empty ``paths`` matches nothing.
+    An empty ``paths`` matches nothing. Past ``MANY_PATHS`` (a subtree of a past day
+    scattered by a restructuring, ADR 0018) the alternatives are nested in pairs by the
+    ``under_any`` lookup, which the databases accept at any number.
     """
+    paths = list(paths)
+    if len(paths) > MANY_PATHS:
+        return models.Q(**{f"{field}__under_any": paths})
     condition = models.Q(pk__in=[])
     for path in paths:
         condition |= models.Q(**{f"{field}__under": path})

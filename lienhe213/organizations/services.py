@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from lienhe213.accounts.access import AnyUser, Capability, has_capability, sees_everything
 from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
+from lienhe213.core.text import fold
 from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
 from lienhe213.organizations.models import OrganizationHistory as History
 
@@ -294,3 +295,107 @@ def merge_organizations(
     }
     audit.record(by=by, action="merge", obj=old, scope_path=old.path, changes=changes)
     return target
+
+
+def _carried_name(name: str, old_unit: AdministrativeUnit, taken: set[str]) -> str:
+    """The name a community keeps in its new commune: its own, or, when the new commune
+    already has a community of that name, followed by its old commune's ("Tổ dân phố 1
+    (Trần Phú)") as the merged communes' residents still call it."""
+    if fold(name) not in taken:
+        return name
+    short = old_unit.name.split(" ", 1)[1] if " " in old_unit.name else old_unit.name
+    for prefix in ("trấn ", "phố "):  # "Thị trấn X", "Thành phố X"
+        short = short.removeprefix(prefix)
+    carried = f"{name} ({short})"
+    if fold(carried) in taken:
+        raise DomainError(
+            _("“%(commune)s” already has a community named “%(name)s”.")
+            % {"commune": old_unit.name, "name": carried},
+            field="community",
+        )
+    return carried
+
+
+@transaction.atomic
+def carry_residences(
+    *,
+    by: AnyUser,
+    old_unit: AdministrativeUnit,
+    committee: Organization,
+    effective_date: datetime.date,
+    community: Community | None = None,
+) -> dict[str, Any]:
+    """Restructuring of the administrative units: the communities of ``old_unit`` (a
+    commune that ceased to exist), or only ``community``, become communities of the
+    commune of ``committee``, which takes them over; so do the cells under ``committee``
+    that still name ``old_unit`` and the members who live there. Run after the links are
+    re-mapped and the old committee merged (or its cell moved), so that the book, the
+    cells and the addresses say the same commune. A community whose name the new commune
+    already uses takes its old commune's name after its own.
+
+    Returns the counts and the communities renamed ({id: (old name, new name)}).
+    """
+    from lienhe213.members.models import Member
+
+    committee = Organization.objects.select_for_update().get(pk=committee.pk)
+    _require_manage(by, committee)
+    _require_current(committee)
+    new_unit = committee.administrative_unit
+    old_unit = AdministrativeUnit.objects.get(pk=old_unit.pk)
+    if new_unit is None or new_unit.level != AdministrativeUnit.Level.COMMUNE:
+        raise DomainError(_("Choose the committee of a commune."), field="committee")
+    require_unit_in_force(new_unit, on=effective_date, field="committee")
+    if old_unit.valid_until is None or old_unit.valid_until >= effective_date:
+        raise DomainError(
+            _("%(name)s is still in force on that date.") % {"name": old_unit.name},
+            field="old_unit",
+        )
+    communities = Community.objects.select_for_update().filter(
+        commune=old_unit, valid_until__isnull=True
+    )
+    if community is not None:
+        communities = communities.filter(pk=community.pk)
+    carried = list(communities.order_by("pk"))
+    taken = {
+        fold(name)
+        for name in Community.objects.filter(
+            commune=new_unit, valid_until__isnull=True
+        ).values_list("name", flat=True)
+    }
+    renamed: dict[int, tuple[str, str]] = {}
+    for item in carried:
+        name = _carried_name(item.name, old_unit, taken)
+        taken.add(fold(name))
+        if name != item.name:
+            renamed[item.pk] = (item.name, name)
+            item.name = name
+        item.commune = new_unit
+    Community.objects.bulk_update(carried, ["commune", "name"], batch_size=500)
+    ids = [c.pk for c in carried]
+    cells = Organization.objects.current().filter(
+        path__under=committee.path, administrative_unit=old_unit
+    )
+    members = Member.objects.filter(residence_commune=old_unit)
+    if community is not None:
+        cells = cells.filter(community_id__in=ids)
+        members = members.filter(residence_community_id__in=ids)
+    counts: dict[str, Any] = {
+        "communities": len(carried),
+        "cells": cells.update(administrative_unit=new_unit),
+        "members": members.update(
+            residence_commune=new_unit, version=F("version") + 1, updated_at=timezone.now()
+        ),
+    }
+    audit.record(
+        by=by,
+        action="update",
+        obj=committee,
+        scope_path=committee.path,
+        changes={
+            "carried_from": old_unit.name,
+            "effective_date": effective_date.isoformat(),
+            **counts,
+            "renamed": [list(names) for names in renamed.values()],
+        },
+    )
+    return {**counts, "renamed": renamed}
