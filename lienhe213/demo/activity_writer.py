@@ -114,7 +114,7 @@ def write_meetings(meetings: MeetingPlan, ids: Ids) -> dict[str, int]:
 def write_follow_ups(
     comments: CommentPlan, *, first_request: int, first_notice: int
 ) -> dict[str, int]:
-    """The workplace's follow-ups of last year's proposals, after their notices."""
+    """The workplace's follow-ups of the past years' proposals, after their notices."""
     rows = [
         {
             "request_id": first_request + number,

@@ -1,5 +1,6 @@
 """The annual comment cycle of a demo preset, planned in memory: last year's campaign
-complete and this year's in progress.
+complete and this year's in progress (and, from ``Plan.first_campaign_year``, a
+complete campaign for every earlier year, each like last year's).
 
 Last year (window and deadline in November–December) every workplace committee asked
 for comments on its linked members (form 3-213; form 4-213 with a purpose for a few
@@ -450,6 +451,25 @@ class _CommentPlanner:
         self.result.requests.extend(requests)
 
 
+def past_years(plan: Plan, today: datetime.date) -> range:
+    """The years of the complete campaigns, oldest first: from
+    ``plan.first_campaign_year`` to last year, and at least last year (the demo
+    accounts and the follow-ups of the proposals rely on it)."""
+    last_year = today.year - 1
+    first = plan.first_campaign_year
+    return range(last_year if first is None else min(first, last_year), last_year + 1)
+
+
+def past_campaign(year: int, days: Days) -> CampaignSpec:
+    """A past year's campaign: window in November, deadline on 15 December."""
+    return CampaignSpec(
+        year=year,
+        opens_on=days.working_day(datetime.date(year, 11, 3)),
+        closes_on=days.working_day(datetime.date(year, 11, 28), forward=False),
+        deadline=days.working_day(datetime.date(year, 12, 15)),
+    )
+
+
 def plan_comments(
     plan: Plan,
     book: Book,
@@ -459,7 +479,8 @@ def plan_comments(
     absent_twice: Collection[int],
     leaving: set[int],
 ) -> CommentPlan:
-    """Last year's campaign, complete, and this year's, open on ``days.today``."""
+    """The past years' campaigns (``past_years``), complete, and this year's, open on
+    ``days.today``; ``campaigns`` in that order."""
     planner = _CommentPlanner(plan, book, index, days, absent_twice=absent_twice, leaving=leaving)
     rng = days.rng
     candidates = [
@@ -472,17 +493,8 @@ def plan_comments(
         uniform.add(candidates[int(rng.random() * len(candidates))])
     planner.result.uniform_cells = uniform
     today = days.today
-    last_year = today.year - 1
-    planner.campaign(
-        CampaignSpec(
-            year=last_year,
-            opens_on=days.working_day(datetime.date(last_year, 11, 3)),
-            closes_on=days.working_day(datetime.date(last_year, 11, 28), forward=False),
-            deadline=days.working_day(datetime.date(last_year, 12, 15)),
-        ),
-        PAST_OUTCOMES,
-        current=False,
-    )
+    for year in past_years(plan, today):
+        planner.campaign(past_campaign(year, days), PAST_OUTCOMES, current=False)
     planner.campaign(
         CampaignSpec(
             year=today.year,
@@ -499,14 +511,17 @@ def plan_comments(
 def plan_follow_ups(
     plan: Plan, book: Book, comments: CommentPlan, days: Days, *, first_notice: int
 ) -> list[NoticeSpec]:
-    """Most of last year's returned proposals (commend / consider handling) followed up
-    by the workplace committee, each with its notice to the residence commune, the rows
-    ``comments.services.record_follow_up`` leaves; the rest still await it. A proposal
-    on a link that ended meanwhile stays awaiting (the notice would have no way)."""
+    """Most of the past years' returned proposals (commend / consider handling) followed
+    up by the workplace committee, each with its notice to the residence commune, the
+    rows ``comments.services.record_follow_up`` leaves; the rest still await it. A
+    proposal on a link that ended meanwhile stays awaiting (the notice would have no
+    way). Every past campaign, not last year's only: an older proposal never followed
+    up would wait, and be reminded of, for years. This year's are not followed up yet."""
     notices: list[NoticeSpec] = []
     rng = days.rng
+    past = {i for i, c in enumerate(comments.campaigns) if c.year < days.today.year}
     for request in comments.requests:
-        if request.campaign != 0 or request.returned_at is None:
+        if request.campaign not in past or request.returned_at is None:
             continue
         if request.recommendation not in FOLLOW_UP_OUTCOMES or rng.random() >= FOLLOWED_UP:
             continue

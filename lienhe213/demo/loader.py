@@ -15,8 +15,9 @@ invariants those services keep:
   bypasses ``save()``;
 - the tracking book (``demo.book``) is written by ``demo.book_writer`` with the rows the
   registry services would have left;
-- two years of residence meetings, last year's comment campaign and this year's, and
-  the notices between the committees (``demo.activity``) are planned from the book and
+- the residence meetings of the last ``Plan.meeting_years`` years, the comment
+  campaigns (last year's, or every year from ``Plan.first_campaign_year``, and this
+  year's), and the notices between the committees (``demo.activity``) are planned from the book and
   written by ``demo.activity_writer`` with the rows their services would have left;
 - one audit event records the import itself.
 """

@@ -1,14 +1,15 @@
-"""Two years of residence meetings of a demo preset, planned in memory.
+"""The residence meetings of a demo preset over ``Plan.meeting_years`` years (two by
+default), planned in memory.
 
 Every residential cell meets its linked members about every six months (docs/domain.md §4.3);
 about one cell in eleven missed its latest meeting (so that the six-month flag has
 something to show), a few more missed an earlier one, some held a thematic or
-extraordinary meeting, and some have their next meeting planned. The rows are those
-``meetings.services`` leaves: a planned meeting invites every member whose link to the
-cell is active on the meeting's day except category A (exempt from activities); a held
-meeting has every attendance recorded; ``version`` is one more for every recorded
-attendance, opinion, follow-up, completed follow-up and for the step to held or
-cancelled.
+extraordinary meeting (as often again in every further two years of history), and some
+have their next meeting planned. The rows are those ``meetings.services`` leaves: a
+planned meeting invites every member whose link to the cell is active on the meeting's
+day except category A (exempt from activities); a held meeting has every attendance
+recorded; ``version`` is one more for every recorded attendance, opinion, follow-up,
+completed follow-up and for the step to held or cancelled.
 """
 
 import datetime
@@ -18,7 +19,13 @@ from lienhe213.demo.plans import Plan
 from lienhe213.demo.timeline import Days, LinkIndex, Stay
 from lienhe213.meetings.queries import months_before
 
-HISTORY_DAYS = 730
+YEAR_DAYS = 365  # the history reaches back ``meeting_years`` times this
+# Thematic and extraordinary meetings: more than six months ago, and not in the oldest
+# months of the history (where a cell may have had nobody to invite yet); their shares
+# are per two years of history.
+EXTRA_LATEST_DAYS = 200
+EXTRA_MARGIN_DAYS = 80
+EXTRA_BLOCK_YEARS = 2
 # Shares of the residential cells.
 SKIPPED_LATEST = 0.09  # no meeting in the last six months: the flag shows
 SKIPPED_EARLIER = 0.04
@@ -224,10 +231,15 @@ class _MeetingPlanner:
         """The cell's periodic meetings, the ``extra`` thematic or extraordinary ones
         (more than six months ago), and the next one if ``plan_next``."""
         today = self.days.today
-        first = today - datetime.timedelta(days=HISTORY_DAYS)
+        years = self.plan.meeting_years
+        first = today - datetime.timedelta(days=YEAR_DAYS * years)
         anchor = self.days.plus(today - datetime.timedelta(days=150), 0, 136)  # 14–150 days ago
-        skipped = 1 + int(self.rng.random() * 2) if skip_earlier else -1
-        for k in range(4, -1, -1):
+        # The half-years back from the anchor, oldest first: the oldest falls before
+        # ``first`` nearly always, the next one sometimes. The earlier meeting missed is
+        # one between those two and the latest (with two years: one of the two before
+        # the latest), so that it does not just shorten the history.
+        skipped = 1 + int(self.rng.random() * (2 * years - 2)) if skip_earlier else -1
+        for k in range(2 * years, -1, -1):
             day = self.days.plus(months_before(anchor, 6 * k), 0, 20) - datetime.timedelta(days=10)
             day = min(day, self.days.yesterday)
             if day < first:
@@ -237,8 +249,9 @@ class _MeetingPlanner:
                     self.meeting(cell, "periodic", day, "cancelled")
                 continue
             self.meeting(cell, "periodic", day, "held")
+        span = YEAR_DAYS * years - EXTRA_LATEST_DAYS - EXTRA_MARGIN_DAYS
         for kind in extra:
-            back = datetime.timedelta(days=200 + int(self.rng.random() * 450))
+            back = datetime.timedelta(days=EXTRA_LATEST_DAYS + int(self.rng.random() * span))
             self.meeting(cell, kind, today - back, "held")
         if plan_next:
             self.meeting(cell, "periodic", self.days.plus(today, 3, 30), "planned")
@@ -281,7 +294,10 @@ def plan_meetings(
     leaving: set[int],
     keep: set[int],
 ) -> MeetingPlan:
-    """The meetings of every residential cell over the two years up to ``days.today``."""
+    """The meetings of every residential cell over the ``plan.meeting_years`` years up
+    to ``days.today``."""
+    if plan.meeting_years < 1:
+        raise ValueError(f"meeting_years must be at least 1, not {plan.meeting_years}")
     planner = _MeetingPlanner(plan, index, days, leaving=leaving, keep=keep)
     rng = days.rng
     demo_cell = plan.demo_residential_cell
@@ -302,11 +318,15 @@ def plan_meetings(
     forced_extra = {demo_cell: "thematic"}
     if in_demo_commune:
         forced_extra[in_demo_commune[0]] = "extraordinary"
+    # As many draws of the extra meetings per cell as there are (begun) two-year blocks
+    # of history; the first block's come first, so that two years draw as they always did.
+    blocks = -(-plan.meeting_years // EXTRA_BLOCK_YEARS)
     for cell in cells:
         extra = tuple(
             kind
+            for block in range(blocks)
             for kind, share in (("thematic", THEMATIC), ("extraordinary", EXTRAORDINARY))
-            if rng.random() < share or forced_extra.get(cell) == kind
+            if rng.random() < share or (block == 0 and forced_extra.get(cell) == kind)
         )
         planner.cell(
             cell,
