@@ -47,6 +47,11 @@ class BookShape:
     moved: int  # an earlier link in another commune closed by the move
     reissued: int  # a first letter returned, the corrected one now active
     category_a_share: float
+    # When set, exactly ``active_then`` links are active at the end of ``counted_on``:
+    # the members whose only situation is an active link are introduced before it as
+    # needed, the rest after it (a preset reproducing a published count of that day).
+    counted_on: datetime.date | None = None
+    active_then: int = 0
 
     @property
     def not_linked(self) -> int:
@@ -76,7 +81,8 @@ SMALL_SHAPE = BookShape(
     category_a_share=0.06,
 )
 
-# 34,400 working members: 33,585 linked (the 2023 figure) and 815 outside the loop.
+# 36,000 working members: 35,185 linked today, 815 outside the loop; 33,585 links active
+# at the end of 2023 (the figure of the 2023 review).
 HAGIANG_SHAPE = BookShape(
     unclassified=120,
     not_introduced=150,
@@ -91,6 +97,8 @@ HAGIANG_SHAPE = BookShape(
     moved=600,
     reissued=150,
     category_a_share=0.05,
+    counted_on=datetime.date(2023, 12, 31),
+    active_then=33_585,
 )
 
 
@@ -432,11 +440,37 @@ class _Planner:
 
     # --- the situations --------------------------------------------------------------
 
-    def active(self, member: int) -> None:
-        day = self.first_issue_day(member)
+    def active(self, member: int, *, then: bool | None = None) -> None:
+        """An active link; with ``then``, one active (or not yet issued) at the end of
+        the shape's ``counted_on``."""
+        latest = datetime.date(2025, 12, 31)
+        counted_on = self.shape.counted_on
+        if then is None or counted_on is None:
+            day = self.first_issue_day(member)
+        elif then:
+            latest = counted_on
+            start = self.campaign(self.grassroots(member))
+            if self.rng.random() < 0.75:
+                day = start
+            else:
+                day = self.day_between(start, counted_on - datetime.timedelta(days=120))
+        else:
+            day = self.day_between(
+                counted_on + datetime.timedelta(days=2), datetime.date(2025, 9, 30)
+            )
         category = self.classify(member, self.decision_day(day))
         link = self.issue(member, category, day)
-        self.activate(link, self.home_cell(member), latest=datetime.date(2025, 12, 31))
+        self.activate(link, self.home_cell(member), latest=latest)
+
+    def active_on(self, day: datetime.date) -> int:
+        """The links planned so far that are active at the end of ``day``."""
+        return sum(
+            1
+            for link in self.book.links
+            if link.acknowledged_on is not None
+            and link.acknowledged_on <= day
+            and (link.ended_on is None or link.ended_on > day)
+        )
 
     def pending(self, member: int) -> None:
         day = self.working_day(
@@ -605,9 +639,10 @@ def plan_book(
             if plan.members[member].residence_community == demo_community:
                 situation[member] = "assigned"
                 break
+    counted = shape.counted_on is not None
     for member in working:
         name = situation.get(member, "active")
-        if name == "unclassified":
+        if name == "unclassified" or (counted and name == "active"):
             continue
         if name == "received":
             planner.recent(member, assigned=False)
@@ -615,6 +650,16 @@ def plan_book(
             planner.recent(member, assigned=True)
         else:
             getattr(planner, name)(member)
+    if shape.counted_on is not None:
+        # The other situations' links first, then as many active ones before the day as
+        # the published count still needs.
+        active = [m for m in working if m not in situation]
+        needed = shape.active_then - planner.active_on(shape.counted_on)
+        if not 0 <= needed <= len(active):
+            raise ValueError("the book's shape cannot reach its count on the day")
+        later = set(planner.rng.sample(range(len(active)), len(active) - needed))
+        for n, member in enumerate(active):
+            planner.active(member, then=n not in later)
     number_letters(planner.book.links)
     return planner.book
 

@@ -229,7 +229,7 @@ class _CommentPlanner:
 
     def member_standing(self, member: int) -> str:
         if member not in self.standing:
-            self.standing[member] = self.days.pick(STANDING)
+            self.standing[member] = self.days.pick(self.plan.standing or STANDING)
         return self.standing[member]
 
     def participants(self, cell: int) -> str:

@@ -20,7 +20,7 @@ exists on their date, as if they had been written after the reform.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
@@ -29,10 +29,12 @@ from django.utils import timezone
 from lienhe213.accounts.models import User
 from lienhe213.comments.models import CommentCampaign
 from lienhe213.demo.plans import Plan, ReformSpec, _committee_name
+from lienhe213.members.models import Member
 from lienhe213.notices.models import Notice, NoticeReply
 from lienhe213.organizations import services as orgs
 from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
 from lienhe213.registry.models import ResidenceLink
+from lienhe213.registry.reconciliation import reconcile
 from lienhe213.registry.services import remap_links
 
 
@@ -47,6 +49,23 @@ class ReformResult:
     links_remapped: int = 0
     rows_readdressed: int = 0
     members_carried: int = 0
+    # The book counted the day before and after (``book_counts``): nothing may be lost.
+    before: dict[str, int] = field(default_factory=dict)
+    after: dict[str, int] = field(default_factory=dict)
+
+
+def book_counts(on: datetime.date) -> dict[str, int]:
+    """What the restructuring must keep: the members, the links and the open ones, and
+    ``check_book``'s findings on ``on`` (the broken invariants and the links held by an
+    ended organization must be none)."""
+    check = reconcile(on=on)
+    return {
+        "members": Member.objects.count(),
+        "links": ResidenceLink.objects.count(),
+        "open_links": ResidenceLink.objects.open().count(),
+        "broken_invariants": sum(f.count for f in check.broken_invariants),
+        **{f"check_{kind}": count for kind, count in check.counts().items()},
+    }
 
 
 def apply_reform(
@@ -55,6 +74,7 @@ def apply_reform(
     reform = plan.reform
     assert reform is not None
     day = reform.on
+    before = book_counts(day - datetime.timedelta(days=1))
     units = {
         u.code: u
         for u in AdministrativeUnit.objects.filter(
@@ -98,9 +118,7 @@ def apply_reform(
         if spec.kind == "cell" and spec.community is not None
     }
     for old_index, code in reform.successor.items():
-        old = Organization.objects.select_related("administrative_unit").get(
-            pk=org_ids[old_index]
-        )
+        old = Organization.objects.select_related("administrative_unit").get(pk=org_ids[old_index])
         old_unit = old.administrative_unit
         assert old_unit is not None
         renamed: dict[int, tuple[str, str]] = {}
@@ -147,6 +165,8 @@ def apply_reform(
         for committee in Organization.objects.current().filter(parent=province, name=then):
             orgs.rename_organization(by=by, organization=committee, name=now, effective_date=day)
             result.renamed += 1
+    result.before = before
+    result.after = book_counts(day - datetime.timedelta(days=1))
     return result
 
 
@@ -213,9 +233,9 @@ def _readdress(
     ):
         community = notice["member__residence_community_id"]
         changes: dict[str, Any] = {}
-        for field in ("sender_id", "recipient_id"):
-            if notice[field] in old_ids:
-                changes[field] = successor(notice[field], community)
+        for side in ("sender_id", "recipient_id"):
+            if notice[side] in old_ids:
+                changes[side] = successor(notice[side], community)
         count += Notice.objects.filter(pk=notice["pk"]).update(**changes)
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
     for reply in NoticeReply.objects.filter(at__gte=start, organization_id__in=old_ids).values(
