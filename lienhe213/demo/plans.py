@@ -424,6 +424,7 @@ class _Builder:
         self.minority_share: dict[str, float] = {}
         self.superiors: dict[str, int] = {}
         self.superior_names: dict[str, str] = {}  # today's name -> the name of the plan's day
+        self.superior_unit = root_unit
         self.root = self.plan.add_org(
             OrgSpec(root_name, "provincial_committee", "both", None, commune=root_unit)
         )
@@ -506,7 +507,7 @@ class _Builder:
                     "superior_committee",
                     "workplace",
                     self.root,
-                    commune=self.plan.organizations[self.root].commune,
+                    commune=self.superior_unit,
                 )
             )
         return self.superiors[name]
@@ -687,6 +688,8 @@ def hagiang_2023(seed: int = DEFAULT_SEED) -> Plan:
         root_unit=pre_2025_code(HA_GIANG_PRE_2025),
     )
     b.superior_names = dict(NAMES_BEFORE_REFORM)
+    # The workplace superiors name no province: the pre-2025 one would outlive its end.
+    b.superior_unit = ""
     rng = b.rng
     old = pre_2025_communes(HA_GIANG_PRE_2025)
     communes = [(c.code, c.name, c.division_type) for c in old]
