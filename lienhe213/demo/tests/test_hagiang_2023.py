@@ -85,6 +85,12 @@ def test_hagiang_2023_reproduces_2023_and_survives_the_restructuring(
     assert ward.name == "Đảng bộ phường Hà Giang 2"
     tran_phu_unit = AdministrativeUnit.objects.get(code="pre2025-00691")
     assert tran_phu_unit.successions.get().new.code == "00691"
+    # The provincial officer of today reads 2023 from the province's own page: the tree
+    # of 2023, its districts by their names.
+    tinh = User.objects.get(username="tinh")
+    then = compute(user=tinh, organization=province, period=Period.for_year(2023), today=TODAY)
+    assert then.figures["active_links"] == 33_585
+    assert "Đảng bộ thành phố Hà Giang" in {then.name_of(o) for o, _figures in then.children}
     report_2025 = _report(province, 2025)
     assert report_2025.merged_in and "Đảng bộ tỉnh Hà Giang" in report_2025.merged_in[0].names
     assert "Đảng bộ phường Hà Giang 2" in set(report_2025.names.values())
