@@ -21,6 +21,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from lienhe213.core.fields import STRICTLY_BELOW
 from lienhe213.core.text import fold
 from lienhe213.organizations.models import Organization, OrganizationHistory
 
@@ -252,13 +253,52 @@ def _child_of(places: _Places, top: int, tops: set[int], children: list[int]) ->
 
 def _covering_paths(rows: dict[int, _Row], child_of: dict[int, int]) -> list[str]:
     """Today's paths that cover the subtree: those of its organizations whose parent is
-    outside it, shortest first, with nested paths removed."""
-    paths = sorted({rows[pk].path for pk in child_of if rows[pk].parent not in child_of}, key=len)
+    outside it, shortest first, with nested paths removed.
+
+    Where every unit below an outside organization belongs to the subtree (the cells of
+    a 2023 tree, moved under a committee founded in 2025), that organization's path
+    "strictly below" (``STRICTLY_BELOW``) stands for them all: one range instead of one
+    per cell (ADR 0019); it covers the same rows."""
+    below: dict[int, list[int]] = defaultdict(list)
+    for pk, row in rows.items():
+        if row.parent is not None:
+            below[row.parent].append(pk)
+    inside: dict[int, bool] = {}
+
+    def all_inside(top: int) -> bool:
+        if top not in inside:
+            stack = list(below[top])
+            ok = True
+            while stack and ok:
+                pk = stack.pop()
+                ok = pk in child_of
+                stack.extend(below[pk])
+            inside[top] = ok
+        return inside[top]
+
+    wanted: set[str] = set()
+    for pk in child_of:
+        parent = rows[pk].parent
+        if parent in child_of:
+            continue
+        if parent is not None and len(below[parent]) > 1 and all_inside(parent):
+            wanted.add(rows[parent].path + STRICTLY_BELOW)
+        else:
+            wanted.add(rows[pk].path)
     covering: list[str] = []
-    for path in paths:
-        if not any(path.startswith(kept) for kept in covering):
+    for path in sorted(wanted, key=len):
+        if not any(_covers(kept, path) for kept in covering):
             covering.append(path)
     return covering
+
+
+def _covers(kept: str, path: str) -> bool:
+    """Whether the cover ``kept`` matches every row ``path`` matches."""
+    base, strict = kept.removesuffix(STRICTLY_BELOW), kept.endswith(STRICTLY_BELOW)
+    other = path.removesuffix(STRICTLY_BELOW)
+    if not other.startswith(base):
+        return False
+    return not strict or other != base or path.endswith(STRICTLY_BELOW)
 
 
 def _formerly(places: _Places, names: dict[int, str], shown: list[int]) -> dict[int, list[str]]:

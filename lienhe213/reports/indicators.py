@@ -15,6 +15,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -356,14 +357,13 @@ def _remapped_after(day: datetime.date) -> dict[int, tuple[int | None, int | Non
     events = (
         LinkEvent.objects.filter(kind=LinkEvent.Kind.REMAPPED, on__gt=day)
         .order_by("link_id", "on", "pk")
-        .values_list("link_id", "before")
+        .values_list(
+            "link_id", "before__residence_cell", "before__residence_commune_organization"
+        )
     )
-    for link_id, before in events:
+    for link_id, cell, commune in events:
         if link_id not in former:
-            former[link_id] = (
-                before.get("residence_cell"),
-                before.get("residence_commune_organization"),
-            )
+            former[link_id] = (cell, commune)
     return former
 
 
@@ -378,14 +378,18 @@ def _as_on_the_day(
     other_side: Q,
     former: Mapping[int, tuple[int | None, int | None]],
     child_of: Mapping[int, int],
+    regrouped: list[int] | None,
 ) -> list[dict[str, Any]]:
     """``rows`` (grouped by today's residence ``keys``) as they stood on the tree day:
     each re-mapped link in ``moved`` (one row per link, one query) leaves the group it
     points at today and joins the one it pointed at then, and enters or leaves the
     subtree with it unless its other side keeps it there. The result has one row per
-    group, like ``rows``."""
+    group, like ``rows``. ``regrouped`` (``_Scope.regrouped_links``) narrows ``moved`` to
+    the links whose group changes, when they are few enough to list."""
     names = list(aggregates)
     corrections: list[dict[str, Any]] = []
+    if regrouped is not None:
+        moved = moved.filter(**{f"{link_key}__in": regrouped})
     per_link = moved.values(link_key, *keys).annotate(
         in_scope_now=Count("pk", filter=in_scope),
         other_side=Count("pk", filter=other_side),
@@ -393,9 +397,10 @@ def _as_on_the_day(
     )
     for row in per_link.order_by():
         cell, commune = former[row[link_key]]
+        in_scope_then = cell in child_of or commune in child_of or row["other_side"]
         if row["in_scope_now"]:
             corrections.append({**{k: row[k] for k in keys}, **{n: -row[n] for n in names}})
-        if cell in child_of or commune in child_of or row["other_side"]:
+        if in_scope_then:
             corrections.append({keys[0]: cell, keys[1]: commune, **{n: row[n] for n in names}})
     if not corrections:
         return rows
@@ -406,6 +411,9 @@ def _as_on_the_day(
         for name in names:
             target[name] += row[name]
     return list(merged.values())
+
+
+REGROUPED_LISTED = 2_000
 
 
 @dataclass
@@ -446,6 +454,24 @@ class _Scope:
 
     def members_under(self) -> "models.QuerySet[Member, Any]":
         return Member.objects.filter(paths_condition("unit_path", self.paths)).values("pk")
+
+    @cached_property
+    def regrouped_links(self) -> list[int] | None:
+        """The re-mapped links whose residence group differs on the tree day: all but
+        those in the same cell of the subtree then and now, which count in that cell
+        either way (``_bucket``) — most links re-mapped by a commune merger (ADR 0019).
+        None when more than ``REGROUPED_LISTED`` (the caller reads them all instead)."""
+        if not self.former:
+            return []
+        now = ResidenceLink.objects.filter(pk__in=self.remapped_link_ids()).values_list(
+            "pk", "residence_cell_id"
+        )
+        regrouped = [
+            pk
+            for pk, cell in now.order_by()
+            if cell is None or cell != self.former[pk][0] or cell not in self.child_of
+        ]
+        return regrouped if len(regrouped) <= REGROUPED_LISTED else None
 
     def remapped_link_ids(self) -> "models.QuerySet[LinkEvent, Any]":
         return LinkEvent.objects.filter(kind=LinkEvent.Kind.REMAPPED, on__gt=self.tree.day).values(
@@ -594,6 +620,7 @@ def _count_links(scope: _Scope) -> list[dict[str, Any]]:
             | Q(member__in=scope.members_under()),
             former=scope.former,
             child_of=scope.child_of,
+            regrouped=scope.regrouped_links,
         )
     _sum_into(scope.totals, residence_rows, aggregates)
     _roll_up(residence_rows, RESIDENCE_KEYS, scope.child_of, scope.per_child, aggregates)
@@ -685,6 +712,7 @@ def _count_comments(scope: _Scope) -> dict[str, dict[str, int]]:
             | Q(link__member__in=scope.members_under()),
             former=scope.former,
             child_of=scope.child_of,
+            regrouped=scope.regrouped_links,
         )
     comment_totals: Counts = {}
     _sum_into(comment_totals, residence_rows, aggregates)
