@@ -4,6 +4,7 @@ restructuring."""
 import datetime
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
@@ -326,6 +327,7 @@ def remap_links(
         )
     }
     events = []
+    audited = []
     for link in locked:
         before = {
             "residence_commune_organization": link.residence_commune_organization_id,
@@ -354,15 +356,20 @@ def remap_links(
                 after=after,
             )
         )
-        audit.record(
-            by=by,
-            action="update",
-            obj=link,
-            scope_path=target.path,
-            changes={"event": Kind.REMAPPED, "before": before, "after": after},
+        audited.append((link, {"event": Kind.REMAPPED, "before": before, "after": after}))
+    # One INSERT for the audit rows: a merged commune re-maps hundreds of links at once.
+    audit.record_many(by=by, action="update", entries=audited, scope_path=target.path)
+    # Every locked link gets the same new places: one UPDATE per batch of ids (a
+    # bulk_update would write a CASE per row).
+    ids = [link.pk for link in locked]
+    for start in range(0, len(ids), 500):
+        batch = ResidenceLink.objects.filter(pk__in=ids[start : start + 500])
+        batch.update(
+            residence_commune_organization=target,
+            version=models.F("version") + 1,
+            updated_at=timezone.now(),
         )
-    ResidenceLink.objects.bulk_update(
-        locked, ["residence_commune_organization", "residence_cell", "version"], batch_size=500
-    )
+        if new_cell is not None:
+            batch.filter(residence_cell__isnull=False).update(residence_cell=new_cell)
     LinkEvent.objects.bulk_create(events, batch_size=500)
     return locked
