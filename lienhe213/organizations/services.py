@@ -297,7 +297,9 @@ def merge_organizations(
     return target
 
 
-def _carried_name(name: str, old_unit: AdministrativeUnit, taken: set[str]) -> str:
+def _carried_name(
+    name: str, old_unit: AdministrativeUnit, new_unit: AdministrativeUnit, taken: set[str]
+) -> str:
     """The name a community keeps in its new commune: its own, or, when the new commune
     already has a community of that name, followed by its old commune's ("Tổ dân phố 1
     (Trần Phú)") as the merged communes' residents still call it."""
@@ -310,7 +312,7 @@ def _carried_name(name: str, old_unit: AdministrativeUnit, taken: set[str]) -> s
     if fold(carried) in taken:
         raise DomainError(
             _("“%(commune)s” already has a community named “%(name)s”.")
-            % {"commune": old_unit.name, "name": carried},
+            % {"commune": new_unit.name, "name": carried},
             field="community",
         )
     return carried
@@ -364,7 +366,7 @@ def carry_residences(
     }
     renamed: dict[int, tuple[str, str]] = {}
     for item in carried:
-        name = _carried_name(item.name, old_unit, taken)
+        name = _carried_name(item.name, old_unit, new_unit, taken)
         taken.add(fold(name))
         if name != item.name:
             renamed[item.pk] = (item.name, name)
