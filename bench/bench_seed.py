@@ -9,8 +9,9 @@
    on SQLite, ``COPY`` on PostgreSQL (psycopg's ``cursor.copy()``, JSON columns passed as
    ``Jsonb``); foreign-key checks off, as the rows arrive table by table;
 3. print both, and the ratio (target: the whole seed within 5x of the raw insert of the
-   same rows); the member table alone is timed the same way, for comparison with the
-   loader's own member phase.
+   same rows), with the time of the 1 July 2025 restructuring the preset applies through
+   the services (ADR 0019); the member table alone is timed the same way, for comparison
+   with the loader's own member phase.
 
 Run: ``.venv/bin/python bench/bench_seed.py`` (SQLite in a temporary directory), or with
 ``DATABASE_URL=postgres://...`` to use scratch databases on that server.
@@ -91,6 +92,11 @@ def main() -> None:
         label = f"raw {raw_name}, same rows"
         print(f"{label:<29} {raw_seconds:8.2f} s  {rate:>9,.0f} rows/s")
         ratio = seed_seconds / raw_seconds
+        restructuring = float(phases.get("restructuring", "nan"))
+        print(
+            f"of it, the 2025 restructuring {restructuring:8.2f} s  (through the services: "
+            "merges, moves, re-mapped links, carried addresses)"
+        )
         print(
             f"ratio whole seed / raw        {ratio:8.2f}x  (target <= {TARGET:.0f}x: "
             f"{'met' if ratio <= TARGET else 'NOT met'})"

@@ -8,6 +8,7 @@ from typing import Any
 from lienhe213.accounts.models import User
 from lienhe213.demo.loader import SeedResult, build_preset
 from lienhe213.members.models import Member
+from lienhe213.organizations.addresses import resolve_address
 from lienhe213.organizations.models import AdministrativeUnit, Organization
 from lienhe213.registry.models import LinkEvent, ResidenceLink
 from lienhe213.reports.indicators import Period, compute
@@ -85,6 +86,9 @@ def test_hagiang_2023_reproduces_2023_and_survives_the_restructuring(
     assert ward.name == "Đảng bộ phường Hà Giang 2"
     tran_phu_unit = AdministrativeUnit.objects.get(code="pre2025-00691")
     assert tran_phu_unit.successions.get().new.code == "00691"
+    # An address written with the old names, as on a 2023 paper form, finds that ward.
+    resolved = resolve_address("Tổ 5, Phường Trần Phú, Thành phố Hà Giang, tỉnh Hà Giang")
+    assert resolved.unit is not None and resolved.unit.code == "00691"
     # The provincial officer of today reads 2023 from the province's own page: the tree
     # of 2023, its districts by their names.
     tinh = User.objects.get(username="tinh")
