@@ -357,9 +357,7 @@ def _remapped_after(day: datetime.date) -> dict[int, tuple[int | None, int | Non
     events = (
         LinkEvent.objects.filter(kind=LinkEvent.Kind.REMAPPED, on__gt=day)
         .order_by("link_id", "on", "pk")
-        .values_list(
-            "link_id", "before__residence_cell", "before__residence_commune_organization"
-        )
+        .values_list("link_id", "before__residence_cell", "before__residence_commune_organization")
     )
     for link_id, cell, commune in events:
         if link_id not in former:
