@@ -93,18 +93,11 @@ class UnderAny(models.Lookup):  # type: ignore[type-arg]
     def as_sql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, list[Any]]:
-        pieces = [Under(self.lhs, path).as_sql(compiler, connection) for path in self.rhs]
+        # compile() picks each piece's vendor form (Under.as_sqlite on SQLite).
+        pieces = [compiler.compile(Under(self.lhs, path)) for path in self.rhs]
         if not pieces:
             return "1 = 0", []
-        return _balanced(pieces)
-
-    def as_sqlite(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
-    ) -> tuple[str, list[Any]]:
-        pieces = [Under(self.lhs, path).as_sqlite(compiler, connection) for path in self.rhs]
-        if not pieces:
-            return "1 = 0", []
-        return _balanced(pieces)
+        return _balanced([(sql, list(params)) for sql, params in pieces])
 
 
 def _balanced(pieces: Sequence[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:

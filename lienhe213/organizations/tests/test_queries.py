@@ -169,3 +169,28 @@ def test_subtree_counts_of_nothing(world):
     assert subtree_counts(Organization.objects.filter(pk=world.cell_a1.pk), {}) == {
         world.cell_a1.pk: 0
     }
+
+
+def test_paths_condition_matches_the_same_rows_whatever_the_number_of_paths(world):
+    """Past ``MANY_PATHS`` the alternatives are nested in pairs (``under_any``): the
+    same rows as one ``under`` per path, and a strictly-below path leaves its own node
+    out (ADR 0019)."""
+    from lienhe213.core.fields import STRICTLY_BELOW
+    from lienhe213.organizations.queries import MANY_PATHS, paths_condition
+
+    cells = [world.cell_a1, world.cell_a2, world.cell_b1]
+    # Many paths that match nothing, then the three cells and commune A strictly below.
+    unknown = [f"{world.province.path}{900_000 + n}." for n in range(MANY_PATHS)]
+    wanted = [*unknown, *(c.path for c in cells)]
+
+    def names(paths):
+        found = Organization.objects.filter(paths_condition("path", paths))
+        return sorted(found.values_list("name", flat=True))
+
+    assert len(wanted) > MANY_PATHS
+    assert names(wanted) == sorted(c.name for c in cells)
+    assert names([c.path for c in cells]) == names(wanted)
+    below_a = world.commune_a_committee.path + STRICTLY_BELOW
+    assert names([below_a]) == sorted([world.cell_a1.name, world.cell_a2.name])
+    assert names([*unknown, below_a]) == names([below_a])
+    assert names([]) == []
