@@ -103,6 +103,26 @@ class Command(BaseCommand):
                 "replies": result.notice_replies,
             }
         )
+        reform = result.reform
+        if reform is not None:
+            self.stdout.write(
+                _(
+                    "Restructuring of 01/07/2025 through the services: %(founded)d committees "
+                    "founded, %(merged)d merged, %(moved)d cells moved, %(renamed)d renamed, "
+                    "%(remapped)d links re-mapped, %(carried)d addresses carried; "
+                    "%(members)d members and %(links)d links before and after, none lost."
+                )
+                % {
+                    "founded": reform.founded,
+                    "merged": reform.merged,
+                    "moved": reform.moved,
+                    "renamed": reform.renamed,
+                    "remapped": reform.links_remapped,
+                    "carried": reform.members_carried,
+                    "members": reform.after["members"],
+                    "links": reform.after["links"],
+                }
+            )
         if options["verbosity"] > 1:
             for phase, seconds in result.phases.items():
                 self.stdout.write(f"  {phase}: {seconds:.2f} s")
