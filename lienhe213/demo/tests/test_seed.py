@@ -122,8 +122,10 @@ def test_hagiang_plan_has_the_2023_sizes(db: Any) -> None:
     assert kinds.count("grassroots_committee") + kinds.count("grassroots_cell") == 844
     assert len(plan.members) == 73_587
     assert sum(1 for m in plan.members if m.employment == "working") == 36_000
-    ward = [m for m in plan.members if m.residence_commune == plans.HA_GIANG_1]
-    assert len(ward) > 3_000
+    # Phường Trần Phú: its residents and the staff of the provincial agencies living there.
+    ward = [m for m in plan.members if m.residence_commune == plans.TRAN_PHU]
+    assert len(ward) > 2_500
+    assert plan.reform is not None and plan.reform.successor[plan.demo_commune_committee] == "00691"
 
 
 @pytest.mark.parametrize(
