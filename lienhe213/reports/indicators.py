@@ -728,13 +728,20 @@ def _count_comments(scope: _Scope) -> dict[str, dict[str, int]]:
 
 
 def _count_uniform_cells(scope: _Scope, residence_rows: Iterable[Mapping[str, Any]]) -> None:
-    """Residence cells whose every returned comment gives the best rating on each item."""
+    """Residence cells whose every returned comment gives the best rating on each item.
+    A cell may have several rows (one per commune its links name: a link re-mapped by a
+    merger keeps its row, ``_Scope.regrouped_links``), so the rows are added up first."""
+    returned: dict[int, int] = defaultdict(int)
+    all_best: dict[int, int] = defaultdict(int)
+    for row in residence_rows:
+        cell = row["link__residence_cell_id"]
+        if cell in scope.child_of:
+            returned[cell] += row["comments_returned"]
+            all_best[cell] += row["all_best"]
     uniform_cells = [
-        {"cell": row["link__residence_cell_id"], "cells_uniform_ratings": 1}
-        for row in residence_rows
-        if row["link__residence_cell_id"] in scope.child_of
-        and row["comments_returned"]
-        and row["comments_returned"] == row["all_best"]
+        {"cell": cell, "cells_uniform_ratings": 1}
+        for cell, count in returned.items()
+        if count and count == all_best[cell]
     ]
     _roll_up(uniform_cells, ["cell"], scope.child_of, scope.per_child, ["cells_uniform_ratings"])
     scope.totals["cells_uniform_ratings"] = len(uniform_cells)

@@ -6,12 +6,14 @@ import datetime
 from typing import Any
 
 from lienhe213.accounts.models import User
+from lienhe213.comments.models import CommentRequest
+from lienhe213.comments.queries import requested_in_period
 from lienhe213.demo.loader import SeedResult, build_preset
 from lienhe213.members.models import Member
 from lienhe213.organizations.addresses import resolve_address
 from lienhe213.organizations.models import AdministrativeUnit, Organization
 from lienhe213.registry.models import LinkEvent, ResidenceLink
-from lienhe213.reports.indicators import Period, compute
+from lienhe213.reports.indicators import Period, _comment_aggregates, compute
 from lienhe213.reports.review import build_review
 
 TODAY = datetime.date(2026, 12, 7)
@@ -22,6 +24,21 @@ END_2023 = datetime.date(2023, 12, 31)
 def _report(org: Organization, year: int) -> Any:
     admin = User.objects.get(username="admin")
     return compute(user=admin, organization=org, period=Period.for_year(year), today=TODAY)
+
+
+def _uniform_cells(year: int) -> int:
+    """Cells whose every comment returned on a request of ``year`` rates best on every
+    item, counted directly."""
+    aggregates = _comment_aggregates()
+    rows = (
+        CommentRequest.objects.filter(
+            requested_in_period(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+        )
+        .values("link__residence_cell_id")
+        .annotate(returned=aggregates["comments_returned"], best=aggregates["all_best"])
+        .order_by()
+    )
+    return sum(1 for row in rows if row["returned"] and row["returned"] == row["best"])
 
 
 def _standing_on(day: datetime.date) -> Any:
@@ -65,6 +82,8 @@ def test_hagiang_2023_reproduces_2023_and_survives_the_restructuring(
     names = set(report.names.values())
     assert {"Đảng bộ thành phố Hà Giang", "Đảng bộ Khối các cơ quan tỉnh"} <= names
     assert _report(old_root, 2022).figures["good_example_share"] >= 79.0
+    # A cell's comments count once, whether their links were re-mapped or not.
+    assert report.figures["cells_uniform_ratings"] == _uniform_cells(2023) > 0
     tran_phu = Organization.objects.get(name="Đảng bộ phường Trần Phú")
     assert 1_600 <= _report(tran_phu, 2023).figures["active_links"] <= 1_700
     # After its end the old committee's report says where it went.
