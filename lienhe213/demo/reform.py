@@ -9,7 +9,7 @@ commune and the old committee merges into it, its cells moving along (the cells 
 split commune's communities that went elsewhere move there first, with their members'
 links); the communities, cells and members' addresses are carried to the 2025 commune,
 and a cell whose community was renamed to stay distinct takes the new name; the district
-committees end, merged into the province's; committees renamed that day are renamed.
+committees, left without units, are dissolved; committees renamed that day are renamed.
 
 What the services cannot do is decide where a row that the plan dated after the reform
 belongs: a letter issued, a notice sent or a campaign opened on or after 1 July 2025
@@ -45,6 +45,7 @@ class ReformResult:
     founded: int = 0
     merged: int = 0
     moved: int = 0
+    dissolved: int = 0
     renamed: int = 0
     links_remapped: int = 0
     rows_readdressed: int = 0
@@ -159,8 +160,8 @@ def apply_reform(
     for district in Organization.objects.current().filter(
         parent=province, kind=Organization.Kind.DISTRICT_COMMITTEE
     ):
-        orgs.merge_organizations(by=by, absorbed=district, into=province, effective_date=day)
-        result.merged += 1
+        orgs.dissolve_organization(by=by, organization=district, effective_date=day)
+        result.dissolved += 1
     for then, now in reform.renames.items():
         for committee in Organization.objects.current().filter(parent=province, name=then):
             orgs.rename_organization(by=by, organization=committee, name=now, effective_date=day)

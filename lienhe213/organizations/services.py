@@ -297,6 +297,40 @@ def merge_organizations(
     return target
 
 
+@transaction.atomic
+def dissolve_organization(
+    *, by: AnyUser, organization: Organization, effective_date: datetime.date
+) -> Organization:
+    """End ``organization`` without a successor on the day before ``effective_date``
+    (the district committees on 1 July 2025). Its units must have gone first (merged,
+    moved or dissolved); what it held stays where it was, read under its old name."""
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    _require_manage(by, org)
+    _require_current(org)
+    if effective_date <= org.valid_from:
+        raise DomainError(
+            _("The dissolution must take effect after the organization was founded."),
+            field="effective_date",
+        )
+    if Organization.objects.current().filter(parent=org).exists():
+        raise DomainError(
+            _("“%(name)s” still has units: merge or move them first.") % {"name": org.name}
+        )
+    org.valid_until = effective_date - datetime.timedelta(days=1)
+    org.save(update_fields=["valid_until"])
+    History.objects.create(
+        organization=org, kind=History.Kind.DISSOLVED, effective_date=effective_date
+    )
+    audit.record(
+        by=by,
+        action="update",
+        obj=org,
+        scope_path=org.path,
+        changes={"event": "dissolved", "valid_until": [None, org.valid_until.isoformat()]},
+    )
+    return org
+
+
 def _carried_name(
     name: str, old_unit: AdministrativeUnit, new_unit: AdministrativeUnit, taken: set[str]
 ) -> str:

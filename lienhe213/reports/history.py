@@ -225,6 +225,16 @@ def _tops_and_children(
     else:  # founded after the day: the units later merged into it stand for it
         tops = {pk for pk in rows if pk != top and _leads_to(rows, pk, top) and places.standing(pk)}
         candidates = list(tops)
+        if len(tops) == 1:
+            # One predecessor (a province's committee merged into the new one): its own
+            # units are the children, as on its page, and they lie under today's paths
+            # of the organization, where its officers may open them (ADR 0019).
+            (single,) = tops
+            candidates = [
+                pk
+                for pk in rows
+                if places.parent[pk] == single and places.home(pk) == pk and pk != single
+            ]
 
     def ended_before_start(pk: int) -> bool:
         until = rows[pk].valid_until

@@ -5,6 +5,9 @@ July 2025. One build (about a minute on SQLite) serves every check."""
 import datetime
 from typing import Any
 
+from django.test import Client
+from django.urls import reverse
+
 from lienhe213.accounts.models import User
 from lienhe213.comments.models import CommentRequest
 from lienhe213.comments.queries import requested_in_period
@@ -114,6 +117,14 @@ def test_hagiang_2023_reproduces_2023_and_survives_the_restructuring(
     then = compute(user=tinh, organization=province, period=Period.for_year(2023), today=TODAY)
     assert then.figures["active_links"] == 33_585
     assert "Đảng bộ thành phố Hà Giang" in {then.name_of(o) for o, _figures in then.children}
+    # … and drills down into a district of 2023, to its communes of the day.
+    client = Client(HTTP_ACCEPT_LANGUAGE="vi")
+    client.force_login(tinh)
+    page = client.get(reverse("reports:organization", args=[province.pk]), {"year": 2023})
+    assert page.status_code == 200 and "Đảng bộ thành phố Hà Giang" in page.content.decode()
+    city = Organization.objects.get(name="Đảng bộ thành phố Hà Giang")
+    page = client.get(reverse("reports:organization", args=[city.pk]), {"year": 2023})
+    assert page.status_code == 200 and "Đảng bộ phường Trần Phú" in page.content.decode()
     report_2025 = _report(province, 2025)
     assert report_2025.merged_in and "Đảng bộ tỉnh Hà Giang" in report_2025.merged_in[0].names
     assert "Đảng bộ phường Hà Giang 2" in set(report_2025.names.values())

@@ -108,13 +108,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 _(
                     "Restructuring of 01/07/2025 through the services: %(founded)d committees "
-                    "founded, %(merged)d merged, %(moved)d cells moved, %(renamed)d renamed, "
+                    "founded, %(merged)d merged, %(dissolved)d dissolved, %(moved)d cells moved, "
+                    "%(renamed)d renamed, "
                     "%(remapped)d links re-mapped, %(carried)d addresses carried; "
                     "%(members)d members and %(links)d links before and after, none lost."
                 )
                 % {
                     "founded": reform.founded,
                     "merged": reform.merged,
+                    "dissolved": reform.dissolved,
                     "moved": reform.moved,
                     "renamed": reform.renamed,
                     "remapped": reform.links_remapped,

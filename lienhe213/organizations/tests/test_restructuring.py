@@ -1,5 +1,6 @@
-"""Carrying a commune's communities, cells and residents to the commune that took it
-over in the 2025 restructuring (ADR 0019)."""
+"""Restructuring services of the 2025 reform (ADR 0019): carrying a commune's
+communities, cells and residents to the commune that took it over, and dissolving a
+committee left without units."""
 
 import datetime
 
@@ -9,7 +10,11 @@ from lienhe213.core.errors import DomainError
 from lienhe213.core.models import AuditEvent
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Community, Organization
-from lienhe213.organizations.services import carry_residences, merge_organizations
+from lienhe213.organizations.services import (
+    carry_residences,
+    dissolve_organization,
+    merge_organizations,
+)
 
 REFORM = datetime.date(2025, 7, 1)
 
@@ -130,3 +135,24 @@ def test_only_those_who_manage_the_new_committee_may_carry(merged, who):
             effective_date=REFORM,
         )
     assert state() == before
+
+
+def test_a_committee_left_without_units_is_dissolved_and_keeps_its_past(merged):
+    world = merged
+    committee = world.commune_b_committee  # merged: ended already
+    with pytest.raises(DomainError, match="no longer exists"):
+        dissolve_organization(by=world.root_user, organization=committee, effective_date=REFORM)
+    before = state()
+    with pytest.raises(DomainError, match="still has units"):
+        dissolve_organization(
+            by=world.root_user, organization=world.commune_a_committee, effective_date=REFORM
+        )
+    assert state() == before
+
+    dissolve_organization(by=world.root_user, organization=world.cell_b1, effective_date=REFORM)
+
+    cell = Organization.objects.get(pk=world.cell_b1.pk)
+    assert cell.valid_until == REFORM - datetime.timedelta(days=1)
+    assert cell.merged_into is None
+    assert cell.history.filter(kind="dissolved", effective_date=REFORM).exists()
+    assert not Organization.objects.current().filter(pk=cell.pk).exists()
