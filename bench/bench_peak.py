@@ -19,8 +19,10 @@ default ``redis://127.0.0.1:6379/14``, emptied first) and runs locust headless
 1. **baseline**: as many users asking for the bare page (one query, one template, the
    same middleware; ``BENCH_PEAK_BARE_SECONDS``, default 20 s), with the same waits;
 2. **peak**: the campaign's last week, every user at its own work with the waits of
-   ``locust_peak.py`` (``BENCH_PEAK_WAIT``, default 0.5–2 s between two requests,
-   far faster than people), ``BENCH_PEAK_SECONDS`` (default 60 s) after a ramp of
+   ``locust_peak.py`` (``BENCH_PEAK_WAIT``, default 1.5–6.5 s between two requests:
+   50 users then ask for a province's busiest hour, about 5 comment steps a second,
+   and each of them is still several times quicker than a person reading and filling
+   forms), ``BENCH_PEAK_SECONDS`` (default 60 s) after a ramp of
    ``BENCH_PEAK_SPAWN_RATE`` users a second (default 10). Target: p99 ≤ 500 ms on
    every step and no error;
 3. **saturation**: the same users without any wait, the same time: what the machine
@@ -74,7 +76,7 @@ SECONDS = int(os.environ.get("BENCH_PEAK_SECONDS", "60"))
 BARE_SECONDS = int(os.environ.get("BENCH_PEAK_BARE_SECONDS", "20"))
 SPAWN_RATE = int(os.environ.get("BENCH_PEAK_SPAWN_RATE", "10"))
 WORKERS = int(os.environ.get("BENCH_PEAK_WORKERS", "2"))
-WAIT = os.environ.get("BENCH_PEAK_WAIT", "0.5,2")
+WAIT = os.environ.get("BENCH_PEAK_WAIT", "1.5,6.5")
 CACHE_URL = os.environ.get("BENCH_PEAK_CACHE_URL", "redis://127.0.0.1:6379/14")
 P99_TARGET_MS = 500.0
 
@@ -508,11 +510,11 @@ def print_headroom(peak: Run, saturation: Run) -> None:
         f"{WORKING_SECONDS // 3600} working hours, the busiest hour ×{PEAK_FACTOR:.0f} the mean: "
         f"{need:.1f} steps/s at the peak; the nation ({PROVINCES} provinces): {nation:.0f} steps/s"
     )
-    for run in (peak, saturation):
+    for run, what in ((peak, "carried"), (saturation, "at most (the capacity)")):
         rate = run.steps_per_second
         per_step = run.total.requests / run.steps if run.total and run.steps else 0.0
         print(
-            f"{run.label}: {rate:.1f} steps/s ({per_step:.1f} requests a step, p99 "
+            f"{run.label}: {what} {rate:.1f} steps/s ({per_step:.1f} requests a step, p99 "
             f"{run.total.p99 if run.total else 0:.0f} ms): {rate / need:.1f}× the province's "
             f"peak, {rate / nation:.2f}× the nation's"
         )
@@ -597,10 +599,14 @@ def report(campaign: Any, counts: dict[str, int], bare: Run, peak: Run, saturati
     print_run(saturation)
     print_headroom(peak, saturation)
     errors = peak.total.failures if peak.total else 0
+    need = WEEK_COMMENTS * STEPS_PER_COMMENT / WORKING_SECONDS * PEAK_FACTOR
+    carried = peak.steps_per_second >= need
     print(
         f"target (peak: p99 ≤ {P99_TARGET_MS:.0f} ms on every step, 0 errors, "
-        f"{sum(counts.values())} users): {'met' if met else 'MISSED'}"
-        f" (p99 of all requests {peak.total.p99 if peak.total else 0:.0f} ms, {errors} errors)"
+        f"{sum(counts.values())} users, at least {need:.1f} steps/s): "
+        f"{'met' if met and carried else 'MISSED'}"
+        f" (p99 of all requests {peak.total.p99 if peak.total else 0:.0f} ms, {errors} errors, "
+        f"{peak.steps_per_second:.1f} steps/s)"
     )
 
 

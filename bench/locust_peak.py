@@ -20,8 +20,10 @@ a person does, and posts the real forms with their CSRF tokens:
   campaign and, now and then, the province's report.
 
 Between two requests each user waits ``BENCH_PEAK_WAIT`` seconds (``min,max``,
-default ``0.5,2``): far faster than a person reading and filling forms, so 50 users
-here load the server like a few hundred people at work.
+default ``1.5,6.5``, set by bench_peak.py for each run): with about two requests a
+comment step, 50 users then ask for a province's busiest hour (about 5 steps a
+second), each several times quicker than a person reading and filling forms;
+``0,0`` is the saturation run.
 
 Any answer other than the one expected (a 4xx or 5xx, a redirect to the login, a
 page saying the step was refused) is a failure; a 409 ("changed meanwhile") would be
@@ -53,7 +55,7 @@ ACCOUNTS_FILE = os.environ.get("BENCH_PEAK_ACCOUNTS", "")
 ACCOUNTS: dict[str, list[dict[str, Any]]] = (
     json.loads(Path(ACCOUNTS_FILE).read_text(encoding="utf-8")) if ACCOUNTS_FILE else {}
 )
-WAIT = [float(x) for x in os.environ.get("BENCH_PEAK_WAIT", "0.5,2").split(",")]
+WAIT = [float(x) for x in os.environ.get("BENCH_PEAK_WAIT", "1.5,6.5").split(",")]
 BULK_MAX = 10  # the most comments a clerk confirms and returns at once
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
