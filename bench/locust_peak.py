@@ -19,11 +19,11 @@ a person does, and posts the real forms with their CSRF tokens:
   its fragment, cached in the shared cache), the province's progress of the
   campaign and, now and then, the province's report.
 
-Between two requests each user waits ``BENCH_PEAK_WAIT`` seconds (``min,max``,
-default ``1.5,6.5``, set by bench_peak.py for each run): with about two requests a
-comment step, 50 users then ask for a province's busiest hour (about 5 steps a
-second), each several times quicker than a person reading and filling forms;
-``0,0`` is the saturation run.
+Between two pieces of work (a task: several requests one after another) each user
+waits ``BENCH_PEAK_WAIT`` seconds (``min,max``, default ``15,40``, set by
+bench_peak.py for each run): 50 users then ask for about a province's busiest hour
+(5 comment steps a second); ``0,0`` is the saturation run. Each user starts its
+first task at a random moment within the mean wait, not all at once.
 
 Any answer other than the one expected (a 4xx or 5xx, a redirect to the login, a
 page saying the step was refused) is a failure; a 409 ("changed meanwhile") would be
@@ -55,7 +55,7 @@ ACCOUNTS_FILE = os.environ.get("BENCH_PEAK_ACCOUNTS", "")
 ACCOUNTS: dict[str, list[dict[str, Any]]] = (
     json.loads(Path(ACCOUNTS_FILE).read_text(encoding="utf-8")) if ACCOUNTS_FILE else {}
 )
-WAIT = [float(x) for x in os.environ.get("BENCH_PEAK_WAIT", "1.5,6.5").split(",")]
+WAIT = [float(x) for x in os.environ.get("BENCH_PEAK_WAIT", "15,40").split(",")]
 BULK_MAX = 10  # the most comments a clerk confirms and returns at once
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -182,6 +182,7 @@ class PeakUser(FastHttpUser):
             _open_window(self.environment)
         while "opened" not in REPORT:
             gevent.sleep(0.05)
+        gevent.sleep(random.uniform(0, (WAIT[0] + WAIT[-1]) / 2))  # not all at once
 
     # --- the requests ---------------------------------------------------------------
 
