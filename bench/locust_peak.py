@@ -20,7 +20,7 @@ a person does, and posts the real forms with their CSRF tokens:
   campaign and, now and then, the province's report.
 
 Between two pieces of work (a task: several requests one after another) each user
-waits ``BENCH_PEAK_WAIT`` seconds (``min,max``, default ``15,40``, set by
+waits ``BENCH_PEAK_WAIT`` seconds (``min,max``, default ``12,36``, set by
 bench_peak.py for each run): 50 users then ask for about a province's busiest hour
 (5 comment steps a second); ``0,0`` is the saturation run. Each user starts its
 first task at a random moment within the mean wait, not all at once.
@@ -55,7 +55,7 @@ ACCOUNTS_FILE = os.environ.get("BENCH_PEAK_ACCOUNTS", "")
 ACCOUNTS: dict[str, list[dict[str, Any]]] = (
     json.loads(Path(ACCOUNTS_FILE).read_text(encoding="utf-8")) if ACCOUNTS_FILE else {}
 )
-WAIT = [float(x) for x in os.environ.get("BENCH_PEAK_WAIT", "15,40").split(",")]
+WAIT = [float(x) for x in os.environ.get("BENCH_PEAK_WAIT", "12,36").split(",")]
 BULK_MAX = 10  # the most comments a clerk confirms and returns at once
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
