@@ -30,6 +30,11 @@ default ``redis://127.0.0.1:6379/14``, emptied first) and runs locust headless
    (default 60 s): what the machine can do at most with this mix, the headroom (its
    p99 is a queue, not a target).
 
+Each user signs in first (the login form, the password, the code of its device);
+each run's window opens once all have, and the sign-in — a burst of password hashing
+— is printed apart. The server runs ``_peak_settings.py``: bench_http.py's settings
+with the cookies not marked Secure, as it answers plain HTTP on the loopback.
+
 For each run it prints, per step (a page or a form posted): requests, requests a
 second, p50, p99 and failures, then the total, the comments moved on in the database
 (signed, confirmed, returned, acknowledged, rated), the workers' CPU time per request
