@@ -61,8 +61,10 @@ lint:
 messages:
 	$(PY) manage.py makemessages -l vi --no-obsolete --add-location file -i ".venv/*" -i ".tools/*" -i "staticfiles/*" -i "bench/*"
 
-# The HTTP benchmark (bench/bench_http.py) loads gunicorn with Debian's wrk.
+# The HTTP benchmarks load gunicorn: bench/bench_http.py with Debian's wrk,
+# bench/bench_peak.py with locust (the uv dependency group "bench", on top of the default ones).
 bench-deps:
+	$(UV) sync --locked --quiet --group bench
 	@command -v wrk >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
