@@ -349,20 +349,35 @@ def _roll_up(
 RESIDENCE_KEYS = ["residence_cell_id", "residence_commune_organization_id"]
 
 
-def _remapped_after(day: datetime.date) -> dict[int, tuple[int | None, int | None]]:
-    """The links re-mapped by restructuring after ``day`` and where each pointed on it:
-    ``{link: (cell, commune)}``, from the "before" of its first re-map after the day
-    (ADR 0009). Links are otherwise never re-pointed (a move opens a new link)."""
-    former: dict[int, tuple[int | None, int | None]] = {}
+@dataclass(frozen=True)
+class _Remapped:
+    """The links re-mapped by restructuring after a day: where each pointed on it,
+    ``{link: (cell, commune)}`` from the "before" of its first re-map after the day
+    (ADR 0009), and the cell it is in today. Links are otherwise never re-pointed (a
+    move opens a new link)."""
+
+    former: dict[int, tuple[int | None, int | None]]
+    cell_now: dict[int, int | None]
+
+
+def _remapped_after(day: datetime.date) -> _Remapped:
+    """One query: the events' two "before" keys and the link's cell today."""
+    remapped = _Remapped(former={}, cell_now={})
     events = (
         LinkEvent.objects.filter(kind=LinkEvent.Kind.REMAPPED, on__gt=day)
         .order_by("link_id", "on", "pk")
-        .values_list("link_id", "before__residence_cell", "before__residence_commune_organization")
+        .values_list(
+            "link_id",
+            "before__residence_cell",
+            "before__residence_commune_organization",
+            "link__residence_cell_id",
+        )
     )
-    for link_id, cell, commune in events:
-        if link_id not in former:
-            former[link_id] = (cell, commune)
-    return former
+    for link_id, cell, commune, cell_now in events:
+        if link_id not in remapped.former:
+            remapped.former[link_id] = (cell, commune)
+            remapped.cell_now[link_id] = cell_now
+    return remapped
 
 
 def _as_on_the_day(
@@ -425,7 +440,7 @@ class _Scope:
     period: Period
     on: datetime.date
     tree: Tree
-    former: dict[int, tuple[int | None, int | None]]
+    remapped: _Remapped
     totals: Counts = field(default_factory=dict)
     per_child: dict[int, Counts] = field(default_factory=lambda: defaultdict(dict))
 
@@ -453,20 +468,19 @@ class _Scope:
     def members_under(self) -> "models.QuerySet[Member, Any]":
         return Member.objects.filter(paths_condition("unit_path", self.paths)).values("pk")
 
+    @property
+    def former(self) -> dict[int, tuple[int | None, int | None]]:
+        return self.remapped.former
+
     @cached_property
     def regrouped_links(self) -> list[int] | None:
         """The re-mapped links whose residence group differs on the tree day: all but
         those in the same cell of the subtree then and now, which count in that cell
         either way (``_bucket``) — most links re-mapped by a commune merger (ADR 0019).
         None when more than ``REGROUPED_LISTED`` (the caller reads them all instead)."""
-        if not self.former:
-            return []
-        now = ResidenceLink.objects.filter(pk__in=self.remapped_link_ids()).values_list(
-            "pk", "residence_cell_id"
-        )
         regrouped = [
             pk
-            for pk, cell in now.order_by()
+            for pk, cell in self.remapped.cell_now.items()
             if cell is None or cell != self.former[pk][0] or cell not in self.child_of
         ]
         return regrouped if len(regrouped) <= REGROUPED_LISTED else None
@@ -503,7 +517,7 @@ def compute(
         period=period,
         on=on,
         tree=tree,
-        former=_remapped_after(tree.day),
+        remapped=_remapped_after(tree.day),
     )
     members = _count_working_members(scope)
     reasons = _count_classification(scope, members)
