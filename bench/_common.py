@@ -36,22 +36,32 @@ def is_postgres(url: str) -> bool:
 
 
 @contextmanager
+def postgres_database(url: str, name: str, template: str = "") -> Iterator[str]:
+    """Yield the URL of a new database ``name`` on ``url``'s PostgreSQL server (a copy of
+    the database ``template`` when given); drop it afterwards."""
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
 def scratch_database(label: str) -> Iterator[str]:
     """Yield the URL of a new, empty database; remove it afterwards."""
     url = base_url()
     if url and is_postgres(url):
-        import psycopg
-
         parts = urlsplit(url)
         name = f"{parts.path.lstrip('/') or 'lienhe213'}_bench_{label}_{uuid.uuid4().hex[:6]}"
-        admin = urlunsplit(parts._replace(path="/postgres"))
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield urlunsplit(parts._replace(path=f"/{name}"))
-        finally:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with postgres_database(url, name) as created:
+            yield created
         return
     if url:
         raise SystemExit("DATABASE_URL must be a PostgreSQL URL (or unset for SQLite)")

@@ -69,7 +69,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -152,20 +152,12 @@ def peak_database() -> Iterator[str]:
     if given:
         if not c.is_postgres(given):
             raise SystemExit("bench_peak runs on PostgreSQL: BENCH_MEMBERS_DATABASE_URL")
-        import psycopg
-
-        parts = urlsplit(given)
-        source = parts.path.lstrip("/")
-        name = f"{source}_peak_{uuid.uuid4().hex[:6]}"
-        admin = urlunsplit(parts._replace(path="/postgres"))
+        source = urlsplit(given).path.lstrip("/")
         c.title(f"copying {source} (the run writes to its copy)")
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-        try:
-            yield urlunsplit(parts._replace(path=f"/{name}"))
-        finally:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with c.postgres_database(
+            given, f"{source}_peak_{uuid.uuid4().hex[:6]}", template=source
+        ) as copy:
+            yield copy
         return
     base = c.base_url()
     if not base or not c.is_postgres(base):
