@@ -85,6 +85,22 @@ def grant(user: User, org: Organization, role: Role) -> None:
     RoleAssignment.objects.create(user=user, organization=org, role=role)
 
 
+def login_as(client: Client, world: World, who: str) -> None:
+    """Sign ``client`` in as the cast member ``who`` ("anonymous": stay signed out)."""
+    user = world.user(who)
+    if user is not None:
+        client.force_login(user)
+
+
+def assert_page_status(response: Any, expected: int | str, url: str) -> None:
+    """``expected`` is a status code, or "login": sent to the login page and back."""
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"] == f"/login/?next={url}"
+    else:
+        assert response.status_code == expected
+
+
 def member_fields(org: Organization, **overrides: Any) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "family_name": "Nguyễn",

@@ -4,12 +4,12 @@ handling pages do."""
 import pytest
 from django.urls import reverse
 
+from conftest import assert_page_status, login_as
 from lienhe213.core.models import AuditEvent
 from lienhe213.feedback.models import ResidentReport
 from lienhe213.feedback.tests.conftest import send_report
 from lienhe213.notices.models import Notice
 
-LOGIN = "/login/"
 CAST = [
     "anonymous",
     "stranger",
@@ -24,20 +24,6 @@ CAST = [
 ]
 
 
-def _as(client, world, who):
-    user = world.user(who)
-    if user is not None:
-        client.force_login(user)
-
-
-def _check(response, expected, url):
-    if expected == "login":
-        assert response.status_code == 302
-        assert response["Location"] == f"{LOGIN}?next={url}"
-    else:
-        assert response.status_code == expected
-
-
 @pytest.fixture
 def report(channel):
     return send_report(channel)[0]
@@ -45,7 +31,7 @@ def report(channel):
 
 @pytest.mark.parametrize("who", CAST)
 def test_public_pages_are_open_to_everyone(client, world, channel, who):
-    _as(client, world, who)
+    login_as(client, world, who)
 
     assert client.get(reverse("residents:public", args=[channel.slug])).status_code == 200
     assert client.get(reverse("residents:status")).status_code == 200
@@ -67,9 +53,9 @@ def test_public_pages_are_open_to_everyone(client, world, channel, who):
 )
 def test_index(client, world, who, expected):
     url = reverse("feedback:index")
-    _as(client, world, who)
+    login_as(client, world, who)
 
-    _check(client.get(url), expected, url)
+    assert_page_status(client.get(url), expected, url)
 
 
 @pytest.mark.parametrize(
@@ -89,14 +75,14 @@ def test_index(client, world, who, expected):
     ],
 )
 def test_queue(client, world, report, who, cell_status, commune_status):
-    _as(client, world, who)
+    login_as(client, world, who)
     for org, expected in (
         (world.cell_a2, cell_status),
         (world.commune_a_committee, commune_status),
     ):
         url = reverse("feedback:queue", args=[org.pk])
 
-        _check(client.get(url), expected, url)
+        assert_page_status(client.get(url), expected, url)
 
 
 @pytest.mark.parametrize(
@@ -116,9 +102,9 @@ def test_queue(client, world, report, who, cell_status, commune_status):
 )
 def test_detail(client, world, report, who, expected):
     url = reverse("feedback:detail", args=[report.pk])
-    _as(client, world, who)
+    login_as(client, world, who)
 
-    _check(client.get(url), expected, url)
+    assert_page_status(client.get(url), expected, url)
 
 
 @pytest.mark.parametrize(
@@ -134,13 +120,13 @@ def test_detail(client, world, report, who, expected):
 )
 def test_close(client, world, report, who, expected):
     url = reverse("feedback:close", args=[report.pk])
-    _as(client, world, who)
+    login_as(client, world, who)
 
     response = client.post(
         url, {"version": 1, "reason": "not_serious", "note": "Không nghiêm trọng."}
     )
 
-    _check(response, expected, url)
+    assert_page_status(response, expected, url)
     closed = ResidentReport.objects.get(pk=report.pk).status == "closed"
     assert closed == (expected == 302)
 
@@ -157,9 +143,9 @@ def test_close(client, world, report, who, expected):
 )
 def test_open_channel(client, world, who, expected):
     url = reverse("feedback:open_channel", args=[world.cell_a2.pk])
-    _as(client, world, who)
+    login_as(client, world, who)
 
-    _check(client.post(url), expected, url)
+    assert_page_status(client.post(url), expected, url)
 
 
 @pytest.mark.parametrize(
@@ -174,11 +160,11 @@ def test_open_channel(client, world, who, expected):
 )
 def test_poster(client, world, channel, who, expected):
     url = reverse("feedback:poster", args=[world.cell_a2.pk])
-    _as(client, world, who)
+    login_as(client, world, who)
 
     response = client.get(url)
 
-    _check(response, expected, url)
+    assert_page_status(response, expected, url)
     if expected == 200:
         assert response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF-")

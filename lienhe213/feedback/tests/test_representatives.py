@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from conftest import make_user
+from conftest import assert_page_status, login_as, make_user
 from lienhe213.accounts import services as account_services
 from lienhe213.accounts.models import Role, RoleAssignment
 from lienhe213.comments.tests.conftest import request_at
@@ -24,7 +24,6 @@ from lienhe213.feedback.models import ResidentReport
 from lienhe213.feedback.tests.conftest import report_state, send_report
 from lienhe213.reminders.models import Notification
 
-LOGIN = "/login/"
 API = "/api/v1/feedback/opinions/"
 IN_2025 = datetime.datetime(2025, 11, 20, 9, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
@@ -66,20 +65,6 @@ def page_data(cell, **overrides):
     return data
 
 
-def _as(client, world, who):
-    user = world.user(who)
-    if user is not None:
-        client.force_login(user)
-
-
-def _check(response, expected, url):
-    if expected == "login":
-        assert response.status_code == 302
-        assert response["Location"] == f"{LOGIN}?next={url}"
-    else:
-        assert response.status_code == expected
-
-
 # --- the matrix of their own pages and endpoints ----------------------------------------
 
 OWN_CAST = [
@@ -99,9 +84,9 @@ OWN_CAST = [
 @pytest.mark.parametrize(("who", "expected", "_api"), OWN_CAST)
 def test_own_pages_matrix(client, world, view, who, expected, _api):
     url = reverse(view)
-    _as(client, world, who)
+    login_as(client, world, who)
 
-    _check(client.get(url), expected, url)
+    assert_page_status(client.get(url), expected, url)
 
 
 @pytest.mark.parametrize(("who", "_page", "expected"), OWN_CAST)
@@ -140,7 +125,7 @@ def test_own_endpoints_matrix(world, who, _page, expected):
 )
 def test_the_representative_does_not_handle_even_their_own_opinion(client, world, who, expected):
     mine = opinion(world, world.representative_a1, world.cell_a1)
-    _as(client, world, who)
+    login_as(client, world, who)
 
     queue = client.get(reverse("feedback:queue", args=[world.cell_a1.pk]))
     detail = client.get(reverse("feedback:detail", args=[mine.pk]))

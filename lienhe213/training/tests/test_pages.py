@@ -7,12 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import assert_page_status, login_as
 from lienhe213.reminders.models import Notification
 from lienhe213.training import services
 from lienhe213.training.models import Invitation, TrainingMaterial, TrainingSession
 from lienhe213.training.tests.conftest import pdf_bytes, plan, stored_files, training_state, upload
 
-LOGIN = "/login/"
 CAST = [
     "anonymous",
     "stranger",
@@ -25,20 +25,6 @@ CAST = [
     "provincial_officer",
     "root_user",
 ]
-
-
-def _as(client, world, who):
-    user = world.user(who)
-    if user is not None:
-        client.force_login(user)
-
-
-def _check(response, expected, url):
-    if expected == "login":
-        assert response.status_code == 302
-        assert response["Location"] == f"{LOGIN}?next={url}"
-    else:
-        assert response.status_code == expected
 
 
 @pytest.fixture
@@ -69,7 +55,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("who", CAST)
 def test_page_matrix(client, world, invited, who):
-    _as(client, world, who)
+    login_as(client, world, who)
     urls = [
         reverse("training:index"),
         reverse("training:detail", args=[invited.pk]),
@@ -78,19 +64,19 @@ def test_page_matrix(client, world, invited, who):
     ]
 
     for url, expected in zip(urls, EXPECTED[who], strict=True):
-        _check(client.get(url), expected, url)
+        assert_page_status(client.get(url), expected, url)
 
 
 @pytest.mark.parametrize("who", CAST)
 def test_material_download_matrix(client, world, invited, who):
     material = invited.materials.get()
     url = reverse("training:material", args=[material.pk])
-    _as(client, world, who)
+    login_as(client, world, who)
 
     response = client.get(url)
 
     expected = EXPECTED[who][1]
-    _check(response, expected, url)
+    assert_page_status(response, expected, url)
     if expected == 200:
         assert b"".join(response.streaming_content).startswith(b"%PDF-")
         assert response["Content-Type"] == "application/pdf"
@@ -110,12 +96,12 @@ def test_material_download_matrix(client, world, invited, who):
 def test_step_matrix(client, world, invited, who, expected):
     """Cancel as each: only the organizer side changes anything."""
     url = reverse("training:cancel", args=[invited.pk])
-    _as(client, world, who)
+    login_as(client, world, who)
     before = training_state()
 
     response = client.post(url, {"version": invited.version})
 
-    _check(response, expected, url)
+    assert_page_status(response, expected, url)
     invited.refresh_from_db()
     assert (invited.state == "cancelled") == (expected == 302)
     if expected != 302:
