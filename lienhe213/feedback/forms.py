@@ -44,6 +44,16 @@ def refused_as_robot(started: str, website: str, now: float | None = None) -> bo
     return not settings.FEEDBACK_MIN_SECONDS <= elapsed <= settings.FEEDBACK_MAX_FORM_HOURS * 3600
 
 
+def topic_field() -> forms.ChoiceField:
+    """What the report is about, with no topic chosen in advance: a resident who does not
+    look at the list must not send "concern" by default."""
+    return forms.ChoiceField(
+        label=_("What is it about?"),
+        choices=[("", _("Choose what it is about")), *Topic.choices],
+        error_messages={"required": _("Choose what it is about.")},
+    )
+
+
 class DomainErrorForm(DomainErrorMixin, forms.Form):
     """A form whose input a feedback service checks; its refusals show on the form."""
 
@@ -51,7 +61,7 @@ class DomainErrorForm(DomainErrorMixin, forms.Form):
 class ReportForm(DomainErrorForm):
     """What a resident writes; the service checks the text again (plain text, sizes)."""
 
-    topic = forms.ChoiceField(label=_("What is it about?"), choices=Topic.choices)
+    topic = topic_field()
     member_name = forms.CharField(
         label=_("The party member's name, as you know it"), max_length=services.MAX_NAME
     )
@@ -92,7 +102,7 @@ class OpinionForm(DomainErrorForm):
         coerce=int,
         error_messages={"required": _("Choose the cell you write to.")},
     )
-    topic = forms.ChoiceField(label=_("What is it about?"), choices=Topic.choices)
+    topic = topic_field()
     member_name = forms.CharField(
         label=_("The party member's name, as you know it"), max_length=services.MAX_NAME
     )

@@ -192,3 +192,14 @@ def test_a_resident_reads_the_page_in_vietnamese(world, channel):
 
     assert "Góp ý với chi bộ" in page
     assert "Bà con có thể cho chi bộ biết" in page
+
+
+def test_no_topic_is_chosen_in_advance_and_one_must_be(client, world, channel):
+    page = client.get(url(channel)).content.decode()
+    assert '<option value="" selected>Choose what it is about</option>' in page
+
+    response = client.post(url(channel), form_data(topic=""), REMOTE_ADDR="10.0.0.1")
+
+    assert response.status_code == 400  # the form again, with its error
+    assert "Choose what it is about." in response.content.decode()
+    assert not ResidentReport.objects.exists()
