@@ -222,36 +222,34 @@ def _readdress(
     def successor(old: int, community: int | None) -> int:
         return target.get((old, community)) or target[(old, None)]
 
-    moves: dict[int, list[int]] = defaultdict(list)
+    # (model, field, new committee) -> the rows to point there, one UPDATE each.
+    moves: dict[tuple[Any, str, int], list[int]] = defaultdict(list)
     for link_id, old, community in ResidenceLink.objects.filter(
         issued_on__gte=day, residence_commune_organization_id__in=old_ids
     ).values_list("pk", "residence_commune_organization_id", "member__residence_community_id"):
-        moves[successor(old, community)].append(link_id)
-    count = 0
-    for new, link_ids in moves.items():
-        count += ResidenceLink.objects.filter(pk__in=link_ids).update(
-            residence_commune_organization_id=new
-        )
+        moves[
+            (ResidenceLink, "residence_commune_organization_id", successor(old, community))
+        ].append(link_id)
     notices = Notice.objects.filter(sent_on__gte=day).filter(
         Q(sender_id__in=old_ids) | Q(recipient_id__in=old_ids)
     )
     for notice in notices.values(
         "pk", "sender_id", "recipient_id", "member__residence_community_id"
     ):
-        community = notice["member__residence_community_id"]
-        changes: dict[str, Any] = {}
         for side in ("sender_id", "recipient_id"):
             if notice[side] in old_ids:
-                changes[side] = successor(notice[side], community)
-        count += Notice.objects.filter(pk=notice["pk"]).update(**changes)
+                new = successor(notice[side], notice["member__residence_community_id"])
+                moves[(Notice, side, new)].append(notice["pk"])
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-    for reply in NoticeReply.objects.filter(at__gte=start, organization_id__in=old_ids).values(
-        "pk", "organization_id", "notice__member__residence_community_id"
-    ):
-        count += NoticeReply.objects.filter(pk=reply["pk"]).update(
-            organization_id=successor(
-                reply["organization_id"], reply["notice__member__residence_community_id"]
+    for pk, old, community in NoticeReply.objects.filter(
+        at__gte=start, organization_id__in=old_ids
+    ).values_list("pk", "organization_id", "notice__member__residence_community_id"):
+        moves[(NoticeReply, "organization_id", successor(old, community))].append(pk)
+    count = 0
+    for (model, field_name, new), pks in moves.items():
+        for begin in range(0, len(pks), 500):
+            count += model.objects.filter(pk__in=pks[begin : begin + 500]).update(
+                **{field_name: new}
             )
-        )
     count += CommentCampaign.objects.filter(opens_on__gte=day).update(province=province)
     return count
