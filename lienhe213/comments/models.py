@@ -107,6 +107,7 @@ class CommentRequest(models.Model):
         "registry.ResidenceLink",
         verbose_name=_("residence link"),
         on_delete=models.PROTECT,
+        db_index=False,  # the index (link, status) below serves the lookups by link
         related_name="comment_requests",
     )
     member = models.ForeignKey(
@@ -149,6 +150,9 @@ class CommentRequest(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status"]),
             models.Index(fields=["workplace_organization", "campaign"]),
+            # A commune's or a cell's requests at one step are found through their
+            # links (the inbox, the progress): by link, then by status.
+            models.Index(fields=["link", "status"]),
         ]
         constraints = [
             models.UniqueConstraint(

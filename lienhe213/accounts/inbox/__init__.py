@@ -7,7 +7,10 @@ organization (the links a commune must receive, the comments a cell must sign…
 the date each row has been waiting since and the pages it leads to. A task costs one
 query whatever the size of the data: its first ``INBOX_ROWS`` rows, oldest first, each
 carrying the task's total (window functions, so no separate COUNT); the home page's
-queries grow with the roles a person holds, never with the rows.
+queries grow with the roles a person holds, never with the rows. Building the tasks
+and compiling their SQL costs several times more than running it, so each process
+keeps them a while, keyed on everything they are built from (``core.prepared``,
+ADR 0020): a visit runs the same SQL again with fresh rows.
 
 ``roles`` holds the tasks of each role, ``items`` what the inbox shows. The package sits
 beside ``dashboards.py`` rather than in ``queries.py`` for the same reason: it is no
@@ -16,24 +19,50 @@ pages they lead to (docs/style.md allows the better place, said why).
 """
 
 import datetime
-from typing import Any
+from collections.abc import Hashable
 
 from django.core.cache import cache
-from django.db.models import Count, F, QuerySet, Window
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from lienhe213.accounts.access import AnyUser, assignments_of, roles_of, sees_everything
-from lienhe213.accounts.inbox.items import InboxGroup, InboxItem, InboxSection, Task, local_day
+from lienhe213.accounts.access import (
+    AnyUser,
+    assignments_of,
+    own_member_id,
+    roles_of,
+    sees_everything,
+)
+from lienhe213.accounts.inbox.items import (
+    INBOX_ROWS,
+    InboxGroup,
+    InboxItem,
+    InboxSection,
+    Task,
+    first_rows,
+    local_day,
+)
 from lienhe213.accounts.inbox.roles import TASKS, shortcuts
 from lienhe213.accounts.models import Role
+from lienhe213.core.prepared import Plans
 from lienhe213.organizations.models import Organization
 
-__all__ = ["InboxGroup", "InboxItem", "InboxSection", "Task", "inbox", "menu_total"]
+__all__ = [
+    "INBOX_ROWS",
+    "InboxGroup",
+    "InboxItem",
+    "InboxSection",
+    "Task",
+    "first_rows",
+    "inbox",
+    "menu_total",
+]
 
-INBOX_ROWS = 5
 # The menu's count is kept this long per user; every visit of the home page renews it.
 TOTAL_SECONDS = 15 * 60
 INBOX_ROLES = frozenset(TASKS)
+# The built tasks of the people a process served lately (their labels are translated
+# and their organizations' names read when built: kept a few minutes at most).
+_PLANS: Plans[list[tuple[Role, Organization, list[Task]]]] = Plans(size=512, seconds=300)
 
 
 def has_inbox(user: AnyUser) -> bool:
@@ -57,23 +86,26 @@ def _assignments(user: AnyUser) -> list[tuple[Role, Organization]]:
 
 
 def _tasks(user: AnyUser, today: datetime.date) -> list[tuple[Role, Organization, list[Task]]]:
-    return [(role, org, TASKS[role](user, org, today)) for role, org in _assignments(user)]
-
-
-def first_rows(task: Task) -> "QuerySet[Any]":
-    """The task's first ``INBOX_ROWS`` rows, oldest first (never-dated ones first), as
-    dicts of its fields with ``inbox_since`` and ``inbox_total``, the number of all its
-    rows: one query (the window's count is taken over every row the WHERE keeps, before
-    the LIMIT)."""
-    return (
-        task.rows.annotate(inbox_since=F(task.since), inbox_total=Window(Count("pk")))
-        .order_by(F(task.since).asc(nulls_first=True), "pk")
-        .values(*task.fields, "inbox_since", "inbox_total")[:INBOX_ROWS]
+    assignments = _assignments(user)
+    # Everything the tasks' SQL and labels are built from: who asks, with which roles
+    # over which organizations (where they sit in the tree, what they are called),
+    # on which day, in which language.
+    key: Hashable = (
+        user.pk,
+        sees_everything(user),
+        own_member_id(user),
+        tuple(roles_of(user)),
+        tuple((role, org.pk, org.path, org.name, org.kind) for role, org in assignments),
+        today,
+        get_language(),
+    )
+    return _PLANS.get(
+        key, lambda: [(role, org, TASKS[role](user, org, today)) for role, org in assignments]
     )
 
 
 def _group(task: Task) -> InboxGroup:
-    rows = list(first_rows(task))
+    rows = task.prepared.rows()
     items = [task.item({**row, "since": local_day(row["inbox_since"])}) for row in rows]
     count = rows[0]["inbox_total"] if rows else 0
     label = task.since_label or _("Waiting since")

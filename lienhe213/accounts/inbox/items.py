@@ -4,16 +4,20 @@ is (``Task``), and how the rows of the usual kinds of task become items."""
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienhe213.core.prepared import PreparedValues
 from lienhe213.notices.models import Kind as NoticeKind
 from lienhe213.notices.models import Notice
 from lienhe213.organizations.models import Organization
+
+INBOX_ROWS = 5
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,23 @@ class Task:
     item: Callable[[dict[str, Any]], InboxItem]
     see_all: str
     since_label: str = ""
+
+    @cached_property
+    def prepared(self) -> PreparedValues:
+        """The task's first rows (``first_rows``), compiled once."""
+        return PreparedValues(first_rows(self))
+
+
+def first_rows(task: Task) -> "QuerySet[Any]":
+    """The task's first ``INBOX_ROWS`` rows, oldest first (never-dated ones first), as
+    dicts of its fields with ``inbox_since`` and ``inbox_total``, the number of all its
+    rows: one query (the window's count is taken over every row the WHERE keeps, before
+    the LIMIT)."""
+    return (
+        task.rows.annotate(inbox_since=F(task.since), inbox_total=Window(Count("pk")))
+        .order_by(F(task.since).asc(nulls_first=True), "pk")
+        .values(*task.fields, "inbox_since", "inbox_total")[:INBOX_ROWS]
+    )
 
 
 @dataclass

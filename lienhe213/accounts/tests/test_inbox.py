@@ -9,13 +9,16 @@ import re
 import pytest
 from django.urls import reverse
 
-from conftest import member_fields
-from lienhe213.accounts import inbox
+from conftest import grant, member_fields
+from lienhe213.accounts import access, inbox
+from lienhe213.accounts.inbox.roles import TASKS
+from lienhe213.accounts.models import Role
 from lienhe213.comments.tests.conftest import BEST_FORM_3, request_at
 from lienhe213.meetings import services as meeting_services
 from lienhe213.members.services import create_member
 from lienhe213.notices.models import Kind as NoticeKind
 from lienhe213.notices.tests.conftest import send
+from lienhe213.organizations.services import rename_organization
 from lienhe213.registry import services as registry_services
 from lienhe213.registry.tests.conftest import MONDAY, classify, link_at
 from lienhe213.reports import services as report_services
@@ -479,3 +482,51 @@ def test_each_role_starts_its_own_work_from_the_inbox(client, world):
         reverse("registry:book", args=[world.cell_a2.pk]),
         reverse("meetings:cell", args=[world.cell_a2.pk]),
     ]
+
+
+@pytest.mark.parametrize("role", sorted(inbox.INBOX_ROLES))
+def test_building_a_roles_tasks_reads_nothing(world, role, django_assert_num_queries):
+    # Each process keeps the built tasks and runs their SQL again (ADR 0020): that is
+    # only right if building them embeds no row read from the database.
+    org = {
+        Role.ADMINISTRATOR: world.province,
+        Role.PROVINCIAL_OFFICER: world.province,
+        Role.COMMUNE_CLERK: world.commune_a_committee,
+        Role.CELL_SECRETARY: world.cell_a2,
+        Role.WORKPLACE_OFFICER: world.workplace,
+    }[role]
+    user = world.root_user
+    access.assignments_of(user)  # the request's one read of the roles, already made
+
+    with django_assert_num_queries(0):
+        tasks = TASKS[role](user, org, TODAY)
+
+    assert tasks
+
+
+def test_the_kept_tasks_follow_a_new_role_and_a_new_name(world):
+    introduced(world, "issued", 1)
+    clerk = world.commune_clerk
+    assert [s.organization.name for s in inbox.inbox(clerk, today=TODAY)] == [
+        world.commune_a_committee.name
+    ]
+
+    rename_organization(
+        by=world.root_user,
+        organization=world.commune_a_committee,
+        name="Đảng bộ xã Mới",
+        effective_date=world.commune_a_committee.valid_from,
+    )
+    access.forget_roles(clerk)  # a new request reads the roles again
+    renamed = [s.organization.name for s in inbox.inbox(clerk, today=TODAY)]
+    grant(clerk, world.cell_a2, Role.CELL_SECRETARY)
+    access.forget_roles(clerk)
+    sections = inbox.inbox(clerk, today=TODAY)
+
+    assert renamed == ["Đảng bộ xã Mới"]
+
+    assert [(s.role_label, s.organization.name) for s in sections] == [
+        (str(Role.COMMUNE_CLERK.label), "Đảng bộ xã Mới"),
+        (str(Role.CELL_SECRETARY.label), world.cell_a2.name),
+    ]
+    assert [g.key for g in sections[0].groups] == ["receive"]
