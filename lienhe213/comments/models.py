@@ -107,7 +107,6 @@ class CommentRequest(models.Model):
         "registry.ResidenceLink",
         verbose_name=_("residence link"),
         on_delete=models.PROTECT,
-        db_index=False,  # the index (link, status) below serves the lookups by link
         related_name="comment_requests",
     )
     member = models.ForeignKey(
@@ -150,9 +149,10 @@ class CommentRequest(models.Model):
         indexes = [
             models.Index(fields=["campaign", "status"]),
             models.Index(fields=["workplace_organization", "campaign"]),
-            # A commune's or a cell's requests at one step are found through their
-            # links (the inbox, the progress): by link, then by status.
-            models.Index(fields=["link", "status"]),
+            # The requests of a commune or a cell at one step (the inbox): the few
+            # at that step, joined to the residence's links (SQLite and PostgreSQL
+            # both start from it rather than from every request of the commune).
+            models.Index(fields=["status", "link"]),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -140,7 +140,8 @@ class ResidenceLinkQuerySet(models.QuerySet["ResidenceLink"]):
         """Links held at the residence by ``org``'s subtree (its commune or its cells)."""
         orgs = _organizations_under([org.path])
         return self.filter(
-            models.Q(residence_commune_organization__in=orgs) | models.Q(residence_cell__in=orgs)
+            models.Q(residence_commune_organization__among=orgs)
+            | models.Q(residence_cell__among=orgs)
         )
 
     def at_workplace(self, org: "Organization") -> "ResidenceLinkQuerySet":

@@ -4,11 +4,16 @@ members linked to it; field minimization is flagged for residence-only viewers."
 import datetime
 
 import pytest
+from django.db import connection
+from django.db.models import Q
 from django.http import Http404
 
+from conftest import member_fields
 from lienhe213.accounts.models import User
 from lienhe213.members.access import can_edit
 from lienhe213.members.models import Member
+from lienhe213.members.services import create_member
+from lienhe213.organizations.models import Organization
 from lienhe213.registry import services
 from lienhe213.registry.access import get_link_for_user, residence_only
 from lienhe213.registry.models import ResidenceLink
@@ -99,3 +104,29 @@ def test_visibility_follows_the_link_to_a_new_commune(world):
     assert sees(world.other_clerk, world.member_w1)
     assert not sees(world.commune_clerk, world.member_w1)
     assert not sees(world.secretary_a2, world.member_w1)
+
+
+def test_links_at_a_residence_are_those_its_commune_or_its_cells_hold(world):
+    # ``at_residence`` ORs the commune and the cell through the ``among`` lookup:
+    # the same rows as ``__in`` on each database, written for the index of each key.
+    held = link_at(world, "assigned")
+    newcomer = create_member(
+        by=world.root_user,
+        **member_fields(
+            world.workplace_cell,
+            party_card_number="70999997",
+            residence_commune=world.commune_a_committee.administrative_unit,
+        ),
+    )
+    elsewhere = link_at(world, "issued", member=newcomer)
+    links = ResidenceLink.objects.at_residence(world.cell_a2)
+    commune_links = ResidenceLink.objects.at_residence(world.commune_a_committee)
+    under = Organization.objects.filter(path__under=world.commune_a_committee.path).values("pk")
+    with_in = ResidenceLink.objects.filter(
+        Q(residence_commune_organization__in=under) | Q(residence_cell__in=under)
+    )
+
+    assert list(links) == [held]
+    assert set(commune_links) == set(with_in) == {held, elsewhere}
+    written = "= ANY(ARRAY(" if connection.vendor == "postgresql" else " IN (SELECT"
+    assert written in str(commune_links.query)
