@@ -220,6 +220,11 @@ else:
     DATABASES["default"]["TEST"] = {
         "NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}",
     }
+    # No JIT compilation: the pages' queries are short, and a plan whose estimate is
+    # large (a province's members walked in name order) paid 0.5-1 s compiling a
+    # query that then ran in 0.1-0.3 s (ADR 0021). DATABASE_URL's own options win.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join(filter(None, ["-c jit=off", options.get("options", "")]))
 # PostgreSQL keeps psycopg's default client-side binding: server-side prepared
 # statements turned LIKE searches into slow generic plans (docs/performance.md).
 

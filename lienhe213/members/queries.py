@@ -1,6 +1,6 @@
 """Reusable reads of members: scoping, search and Vietnamese ordering."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 
@@ -10,7 +10,6 @@ if TYPE_CHECKING:
     import datetime
 
     from lienhe213.accounts.access import AnyUser, Capability
-    from lienhe213.members.models import Member
     from lienhe213.organizations.models import Organization
 
 
@@ -44,28 +43,37 @@ class MemberQuerySet(models.QuerySet["Member"]):
         if paths:
             condition |= paths_condition("unit_path", paths)
             if capability == access.Capability.VIEW_MEMBERS:
-                condition |= models.Q(pk__in=self._linked_at_residence(paths))
+                condition |= models.Q(self._linked_at_residence(paths))
         own = access.own_member_id(user)
         if own is not None and capability == access.Capability.VIEW_MEMBERS:
             condition |= models.Q(pk=own)
         return self.filter(condition)
 
-    def _linked_at_residence(self, paths: list[str]) -> "models.QuerySet[Member, Any]":
-        """Ids of members with an open residence link held under ``paths``, as a
-        subquery (no duplicate rows; the reverse relation keeps members free of any
-        import of the tracking book)."""
+    def _linked_at_residence(self, paths: list[str]) -> models.Exists:
+        """Whether the member has an open residence link (issued, received, assigned
+        or active) held under ``paths``.
+
+        A correlated EXISTS, probed through the index of the member's one open link,
+        not ``pk IN (ids of the linked members)``: PostgreSQL hashes such a list only
+        while it fits ``work_mem`` and otherwise searches it again for every member,
+        which made a province's search over the nation run for minutes; SQLite runs
+        the EXISTS too 4× faster for a ward (bench/bench_nation.py, ADR 0021).
+        """
         from lienhe213.organizations.models import Organization
         from lienhe213.organizations.queries import paths_condition
 
+        links = self.model._meta.get_field("residence_links").related_model
         # Foreign keys in the ids under the paths (not path matches on joined rows), so
-        # the subquery starts from the links' own indexes (ADR 0004).
+        # the ids are read once and each probe only looks them up (ADR 0004).
         orgs = Organization.objects.filter(paths_condition("path", paths)).values("pk")
-        held = models.Q(residence_links__residence_commune_organization__in=orgs) | models.Q(
-            residence_links__residence_cell__in=orgs
+        return models.Exists(
+            links._default_manager.filter(  # type: ignore[union-attr]
+                models.Q(residence_commune_organization__in=orgs)
+                | models.Q(residence_cell__in=orgs),
+                member_id=models.OuterRef("pk"),
+                status__in=RESIDENCE_OPEN_STATUSES,
+            )
         )
-        return self.model._default_manager.filter(
-            held, residence_links__status__in=RESIDENCE_OPEN_STATUSES
-        ).values("pk")
 
     def departed_before(self, day: "datetime.date") -> "MemberQuerySet":
         """Members who left the party or died before ``day``, and did not come back.
