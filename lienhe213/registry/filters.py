@@ -203,9 +203,9 @@ class WorkplaceFilter(django_filters.FilterSet):
         open_links = ResidenceLink.objects.open().values("member_id")
         if value == "unclassified":
             in_force = ExemptionDecision.objects.in_force(on=self.on).values("member_id")
-            return queryset.exclude(pk__in=in_force).exclude(pk__in=open_links)
+            return queryset.filter(pk__not_among=in_force).filter(pk__not_among=open_links)
         if value == "no_link":
-            return queryset.exclude(pk__in=open_links)
+            return queryset.filter(pk__not_among=open_links)
         if value == "overdue":
             return queryset.filter(
                 pk__in=ResidenceLink.objects.overdue(on=self.on).values("member_id")

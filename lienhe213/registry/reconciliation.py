@@ -126,8 +126,8 @@ def _unclassified(book: _Book) -> Finding:
         _("Working members not yet classified"),
         "member",
         _ids(
-            book.working.exclude(pk__in=book.in_force.values("member_id"))
-            .exclude(pk__in=book.with_open_link)
+            book.working.filter(pk__not_among=book.in_force.values("member_id"))
+            .filter(pk__not_among=book.with_open_link)
             .values_list("pk", flat=True)
         ),
     )
@@ -141,8 +141,8 @@ def _not_introduced(book: _Book) -> Finding:
         "member",
         _ids(
             book.working.filter(pk__in=normal_or_a.values("member_id"))
-            .exclude(pk__in=book.in_force.filter(category=Category.B).values("member_id"))
-            .exclude(pk__in=book.with_open_link)
+            .filter(pk__not_among=book.in_force.filter(category=Category.B).values("member_id"))
+            .filter(pk__not_among=book.with_open_link)
             .values_list("pk", flat=True)
         ),
     )
@@ -223,7 +223,7 @@ def _expired_b(book: _Book) -> Finding:
         _ids(
             ExemptionDecision.objects.not_revoked()
             .filter(category=Category.B, valid_until__lt=book.on, member__in=book.working)
-            .exclude(member__in=book.in_force.values("member_id"))
+            .filter(member__not_among=book.in_force.values("member_id"))
             .values_list("pk", flat=True)
         ),
     )

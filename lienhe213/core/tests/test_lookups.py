@@ -1,0 +1,36 @@
+"""The lookups that write a subquery for each database's planner (ADR 0021)."""
+
+from django.db import connection
+
+from lienhe213.members.models import Member
+from lienhe213.registry.models import ResidenceLink
+from lienhe213.registry.tests.conftest import link_at
+
+
+def test_not_among_keeps_the_rows_the_subquery_does_not_name(world):
+    link_at(world, "active")  # member_w1 has an open link
+    linked = ResidenceLink.objects.open().values("member_id")
+
+    without = Member.objects.filter(pk__not_among=linked)
+    by_exclude = Member.objects.exclude(pk__in=linked)
+
+    assert world.member_w1 not in without
+    assert set(without) == set(by_exclude) == set(Member.objects.exclude(pk=world.member_w1.pk))
+    assert set(without) >= {world.member_a1, world.member_b1}
+    written = "NOT EXISTS (SELECT 1 FROM" if connection.vendor == "postgresql" else "NOT IN (SELECT"
+    assert written in str(without.query)
+
+
+def test_not_among_through_a_foreign_key_and_an_empty_subquery(world):
+    link = link_at(world, "active")
+    others = Member.objects.exclude(pk=world.member_w1.pk).values("pk")
+    everyone = ResidenceLink.objects.values("member_id")
+
+    assert list(ResidenceLink.objects.filter(member__not_among=others)) == [link]
+    assert not ResidenceLink.objects.filter(member__not_among=everyone).exists()
+    # A subquery known to be empty names nobody: every row is kept.
+    for empty in (
+        Member.objects.none().values("pk"),
+        Member.objects.filter(pk__in=[]).values("pk"),
+    ):
+        assert Member.objects.filter(pk__not_among=empty).count() == Member.objects.count() == 3
