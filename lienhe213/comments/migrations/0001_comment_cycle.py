@@ -6,439 +6,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("members", "0001_initial"),
-        ("organizations", "0001_initial"),
-        ("registry", "0002_public_holidays_2023_2027"),
+        ('members', '0001_initial'),
+        ('organizations', '0001_initial'),
+        ('registry', '0002_public_holidays_2023_2027'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="CommentCampaign",
+            name='CommentCampaign',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                ("opens_on", models.DateField(verbose_name="window opens")),
-                ("closes_on", models.DateField(verbose_name="window closes")),
-                ("deadline", models.DateField(verbose_name="deadline for return")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "opened_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="opened by",
-                    ),
-                ),
-                (
-                    "province",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="comment_campaigns",
-                        to="organizations.organization",
-                        verbose_name="provincial committee",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('opens_on', models.DateField(verbose_name='window opens')),
+                ('closes_on', models.DateField(verbose_name='window closes')),
+                ('deadline', models.DateField(verbose_name='deadline for return')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('opened_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='opened by')),
+                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comment_campaigns', to='organizations.organization', verbose_name='provincial committee')),
             ],
             options={
-                "verbose_name": "comment campaign",
-                "verbose_name_plural": "comment campaigns",
-                "ordering": ["-year", "province_id"],
+                'verbose_name': 'comment campaign',
+                'verbose_name_plural': 'comment campaigns',
+                'ordering': ['-year', 'province_id'],
             },
         ),
         migrations.CreateModel(
-            name="CommentRequest",
+            name='CommentRequest',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "form",
-                    models.CharField(
-                        choices=[("3-213", "Form 3-213"), ("4-213", "Form 4-213")],
-                        max_length=5,
-                        verbose_name="form",
-                    ),
-                ),
-                (
-                    "purpose",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("cadre_work", "Cadre work"),
-                            ("commendation", "Commendation"),
-                            ("discipline", "Discipline"),
-                        ],
-                        max_length=20,
-                        verbose_name="purpose",
-                    ),
-                ),
-                ("requested_on", models.DateField(verbose_name="requested on")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("requested", "Requested"),
-                            ("drafted", "Drafted"),
-                            ("signed", "Signed by the cell"),
-                            ("confirmed", "Confirmed by the commune"),
-                            ("returned", "Returned to the workplace"),
-                            ("acknowledged", "Acknowledged by the workplace"),
-                            ("used", "Used in the rating"),
-                        ],
-                        default="requested",
-                        max_length=12,
-                        verbose_name="status",
-                    ),
-                ),
-                ("version", models.PositiveIntegerField(default=1, editable=False)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "campaign",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="requests",
-                        to="comments.commentcampaign",
-                        verbose_name="campaign",
-                    ),
-                ),
-                (
-                    "link",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="comment_requests",
-                        to="registry.residencelink",
-                        verbose_name="residence link",
-                    ),
-                ),
-                (
-                    "member",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="comment_requests",
-                        to="members.member",
-                        verbose_name="member",
-                    ),
-                ),
-                (
-                    "requested_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="requested by",
-                    ),
-                ),
-                (
-                    "workplace_organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="comment_requests",
-                        to="organizations.organization",
-                        verbose_name="workplace committee",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('form', models.CharField(choices=[('3-213', 'Form 3-213'), ('4-213', 'Form 4-213')], max_length=5, verbose_name='form')),
+                ('purpose', models.CharField(blank=True, choices=[('cadre_work', 'Cadre work'), ('commendation', 'Commendation'), ('discipline', 'Discipline')], max_length=20, verbose_name='purpose')),
+                ('requested_on', models.DateField(verbose_name='requested on')),
+                ('status', models.CharField(choices=[('requested', 'Requested'), ('drafted', 'Drafted'), ('signed', 'Signed by the cell'), ('confirmed', 'Confirmed by the commune'), ('returned', 'Returned to the workplace'), ('acknowledged', 'Acknowledged by the workplace'), ('used', 'Used in the rating')], default='requested', max_length=12, verbose_name='status')),
+                ('version', models.PositiveIntegerField(default=1, editable=False)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='comments.commentcampaign', verbose_name='campaign')),
+                ('link', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comment_requests', to='registry.residencelink', verbose_name='residence link')),
+                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comment_requests', to='members.member', verbose_name='member')),
+                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                ('workplace_organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comment_requests', to='organizations.organization', verbose_name='workplace committee')),
             ],
             options={
-                "verbose_name": "comment request",
-                "verbose_name_plural": "comment requests",
-                "ordering": ["campaign_id", "id"],
+                'verbose_name': 'comment request',
+                'verbose_name_plural': 'comment requests',
+                'ordering': ['campaign_id', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Comment",
+            name='Comment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "front_meeting_on",
-                    models.DateField(
-                        blank=True, null=True, verbose_name="Front work committee meeting"
-                    ),
-                ),
-                (
-                    "front_meeting_participants",
-                    models.TextField(blank=True, verbose_name="participants"),
-                ),
-                (
-                    "item_1",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("good", "Sets a good example"),
-                            ("fair", "Sets an example"),
-                            ("not_yet", "Does not yet set an example"),
-                        ],
-                        max_length=20,
-                        verbose_name="1. Setting an example",
-                    ),
-                ),
-                (
-                    "item_2",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("leading", "Exemplary, leads the way"),
-                            ("exemplary", "Exemplary"),
-                            ("not_yet", "Not yet exemplary"),
-                        ],
-                        max_length=20,
-                        verbose_name="2. Civic duties and persuading family and residents",
-                    ),
-                ),
-                (
-                    "item_3",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("full", "Takes part fully"),
-                            ("partial", "Takes part, not fully"),
-                            ("none", "Does not take part"),
-                        ],
-                        max_length=20,
-                        verbose_name="3. Attending the residence's meetings",
-                    ),
-                ),
-                (
-                    "item_4",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("regular_active", "Regular and active"),
-                            ("regular", "Regular"),
-                            ("irregular", "Not yet regular"),
-                        ],
-                        max_length=20,
-                        verbose_name="4. Keeping contact with the cell and the Front committee",
-                    ),
-                ),
-                (
-                    "item_5",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("very_active", "Very active"),
-                            ("active", "Active"),
-                            ("not_yet", "Not yet active"),
-                        ],
-                        max_length=20,
-                        verbose_name="5. Mobilizing residents",
-                    ),
-                ),
-                (
-                    "recommendation",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("commend", "Commend"),
-                            ("no_proposal", "No proposal"),
-                            ("consider_handling", "Consider handling"),
-                        ],
-                        max_length=20,
-                        verbose_name="6. Recommendation",
-                    ),
-                ),
-                ("other_comments", models.TextField(blank=True, verbose_name="7. Other comments")),
-                (
-                    "item_a",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("good", "Sets a good example"),
-                            ("fair", "Sets an example"),
-                            ("not_yet", "Does not yet set an example"),
-                        ],
-                        max_length=20,
-                        verbose_name="a. Setting an example",
-                    ),
-                ),
-                (
-                    "item_b",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("good", "Does well"),
-                            ("done", "Does"),
-                            ("not_yet", "Does not yet"),
-                        ],
-                        max_length=20,
-                        verbose_name="b. Civic duties and family participation",
-                    ),
-                ),
-                (
-                    "item_c",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("good", "Does well"),
-                            ("done", "Does"),
-                            ("not_yet", "Does not yet"),
-                        ],
-                        max_length=20,
-                        verbose_name="c. Persuading family, unity in the area",
-                    ),
-                ),
-                (
-                    "signed_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="signed at"),
-                ),
-                (
-                    "confirmed_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="confirmed at"),
-                ),
-                (
-                    "returned_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="returned at"),
-                ),
-                (
-                    "acknowledged_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="acknowledged at"),
-                ),
-                (
-                    "rating_level",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("excellent", "Completed tasks excellently"),
-                            ("good", "Completed tasks well"),
-                            ("completed", "Completed tasks"),
-                            ("not_completed", "Did not complete tasks"),
-                        ],
-                        max_length=20,
-                        verbose_name="rating level",
-                    ),
-                ),
-                (
-                    "rating_note",
-                    models.TextField(blank=True, verbose_name="how the comment was used"),
-                ),
-                ("member_answer", models.TextField(blank=True, verbose_name="member's answer")),
-                (
-                    "answered_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
-                ),
-                ("version", models.PositiveIntegerField(default=1, editable=False)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                (
-                    "acknowledged_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="acknowledged by",
-                    ),
-                ),
-                (
-                    "confirmed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="confirmed by",
-                    ),
-                ),
-                (
-                    "signed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="signed by",
-                    ),
-                ),
-                (
-                    "request",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="comment",
-                        to="comments.commentrequest",
-                        verbose_name="request",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('front_meeting_on', models.DateField(blank=True, null=True, verbose_name='Front work committee meeting')),
+                ('front_meeting_participants', models.TextField(blank=True, verbose_name='participants')),
+                ('item_1', models.CharField(blank=True, choices=[('good', 'Sets a good example'), ('fair', 'Sets an example'), ('not_yet', 'Does not yet set an example')], max_length=20, verbose_name='1. Setting an example')),
+                ('item_2', models.CharField(blank=True, choices=[('leading', 'Exemplary, leads the way'), ('exemplary', 'Exemplary'), ('not_yet', 'Not yet exemplary')], max_length=20, verbose_name='2. Civic duties and persuading family and residents')),
+                ('item_3', models.CharField(blank=True, choices=[('full', 'Takes part fully'), ('partial', 'Takes part, not fully'), ('none', 'Does not take part')], max_length=20, verbose_name="3. Attending the residence's meetings")),
+                ('item_4', models.CharField(blank=True, choices=[('regular_active', 'Regular and active'), ('regular', 'Regular'), ('irregular', 'Not yet regular')], max_length=20, verbose_name='4. Keeping contact with the cell and the Front committee')),
+                ('item_5', models.CharField(blank=True, choices=[('very_active', 'Very active'), ('active', 'Active'), ('not_yet', 'Not yet active')], max_length=20, verbose_name='5. Mobilizing residents')),
+                ('recommendation', models.CharField(blank=True, choices=[('commend', 'Commend'), ('no_proposal', 'No proposal'), ('consider_handling', 'Consider handling')], max_length=20, verbose_name='6. Recommendation')),
+                ('other_comments', models.TextField(blank=True, verbose_name='7. Other comments')),
+                ('item_a', models.CharField(blank=True, choices=[('good', 'Sets a good example'), ('fair', 'Sets an example'), ('not_yet', 'Does not yet set an example')], max_length=20, verbose_name='a. Setting an example')),
+                ('item_b', models.CharField(blank=True, choices=[('good', 'Does well'), ('done', 'Does'), ('not_yet', 'Does not yet')], max_length=20, verbose_name='b. Civic duties and family participation')),
+                ('item_c', models.CharField(blank=True, choices=[('good', 'Does well'), ('done', 'Does'), ('not_yet', 'Does not yet')], max_length=20, verbose_name='c. Persuading family, unity in the area')),
+                ('signed_at', models.DateTimeField(blank=True, null=True, verbose_name='signed at')),
+                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
+                ('returned_at', models.DateTimeField(blank=True, null=True, verbose_name='returned at')),
+                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged at')),
+                ('rating_level', models.CharField(blank=True, choices=[('excellent', 'Completed tasks excellently'), ('good', 'Completed tasks well'), ('completed', 'Completed tasks'), ('not_completed', 'Did not complete tasks')], max_length=20, verbose_name='rating level')),
+                ('rating_note', models.TextField(blank=True, verbose_name='how the comment was used')),
+                ('member_answer', models.TextField(blank=True, verbose_name="member's answer")),
+                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
+                ('version', models.PositiveIntegerField(default=1, editable=False)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acknowledged by')),
+                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
+                ('signed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed by')),
+                ('request', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='comment', to='comments.commentrequest', verbose_name='request')),
             ],
             options={
-                "verbose_name": "comment",
-                "verbose_name_plural": "comments",
-                "ordering": ["request_id"],
+                'verbose_name': 'comment',
+                'verbose_name_plural': 'comments',
+                'ordering': ['request_id'],
             },
         ),
         migrations.AddConstraint(
-            model_name="commentcampaign",
-            constraint=models.UniqueConstraint(
-                fields=("province", "year"),
-                name="comment_campaign_one_per_province_year",
-                violation_error_message="This province already has a campaign for that year.",
-            ),
+            model_name='commentcampaign',
+            constraint=models.UniqueConstraint(fields=('province', 'year'), name='comment_campaign_one_per_province_year', violation_error_message='This province already has a campaign for that year.'),
         ),
         migrations.AddConstraint(
-            model_name="commentcampaign",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("closes_on__gte", models.F("opens_on")),
-                    ("deadline__gte", models.F("opens_on")),
-                ),
-                name="comment_campaign_dates_in_order",
-            ),
+            model_name='commentcampaign',
+            constraint=models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on')), ('deadline__gte', models.F('opens_on'))), name='comment_campaign_dates_in_order'),
         ),
         migrations.AddIndex(
-            model_name="commentrequest",
-            index=models.Index(
-                fields=["campaign", "status"], name="comments_co_campaig_b19abe_idx"
-            ),
+            model_name='commentrequest',
+            index=models.Index(fields=['campaign', 'status'], name='comments_co_campaig_b19abe_idx'),
         ),
         migrations.AddIndex(
-            model_name="commentrequest",
-            index=models.Index(
-                fields=["workplace_organization", "campaign"], name="comments_co_workpla_0d66a7_idx"
-            ),
+            model_name='commentrequest',
+            index=models.Index(fields=['workplace_organization', 'campaign'], name='comments_co_workpla_0d66a7_idx'),
         ),
         migrations.AddConstraint(
-            model_name="commentrequest",
-            constraint=models.UniqueConstraint(
-                fields=("campaign", "member", "purpose"),
-                name="comment_request_once_per_campaign_and_purpose",
-                violation_error_message="A comment on this member is already requested.",
-            ),
+            model_name='commentrequest',
+            constraint=models.UniqueConstraint(fields=('campaign', 'member', 'purpose'), name='comment_request_once_per_campaign_and_purpose', violation_error_message='A comment on this member is already requested.'),
         ),
         migrations.AddConstraint(
-            model_name="commentrequest",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("form", "3-213"), ("purpose", "")),
-                    models.Q(
-                        ("form", "4-213"),
-                        ("purpose__in", ["cadre_work", "commendation", "discipline"]),
-                    ),
-                    _connector="OR",
-                ),
-                name="comment_request_purpose_only_for_form_4",
-            ),
+            model_name='commentrequest',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('form', '3-213'), ('purpose', '')), models.Q(('form', '4-213'), ('purpose__in', ['cadre_work', 'commendation', 'discipline'])), _connector='OR'), name='comment_request_purpose_only_for_form_4'),
         ),
     ]

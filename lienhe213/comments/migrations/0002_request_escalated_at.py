@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("comments", "0001_comment_cycle"),
+        ('comments', '0001_comment_cycle'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="commentrequest",
-            name="escalated_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="escalated at"),
+            model_name='commentrequest',
+            name='escalated_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='escalated at'),
         ),
     ]

@@ -6,82 +6,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("comments", "0002_request_escalated_at"),
-        ("notices", "0002_notice_kind_commendation_outcome"),
+        ('comments', '0002_request_escalated_at'),
+        ('notices', '0002_notice_kind_commendation_outcome'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="RecommendationFollowUp",
+            name='RecommendationFollowUp',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("commended", "Commended"),
-                            ("not_commended", "Considered, not commended"),
-                            ("disciplined", "Disciplined"),
-                            ("reminded", "Reminded or criticized"),
-                            ("no_violation", "Reviewed, no violation found"),
-                        ],
-                        max_length=20,
-                        verbose_name="outcome",
-                    ),
-                ),
-                ("decided_on", models.DateField(verbose_name="decided on")),
-                (
-                    "decision_reference",
-                    models.CharField(blank=True, max_length=100, verbose_name="decision reference"),
-                ),
-                ("note", models.TextField(blank=True, verbose_name="note")),
-                (
-                    "recorded_at",
-                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
-                ),
-                (
-                    "notice",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="notices.notice",
-                        verbose_name="notice to the residence",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="recorded by",
-                    ),
-                ),
-                (
-                    "request",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="follow_up",
-                        to="comments.commentrequest",
-                        verbose_name="request",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('outcome', models.CharField(choices=[('commended', 'Commended'), ('not_commended', 'Considered, not commended'), ('disciplined', 'Disciplined'), ('reminded', 'Reminded or criticized'), ('no_violation', 'Reviewed, no violation found')], max_length=20, verbose_name='outcome')),
+                ('decided_on', models.DateField(verbose_name='decided on')),
+                ('decision_reference', models.CharField(blank=True, max_length=100, verbose_name='decision reference')),
+                ('note', models.TextField(blank=True, verbose_name='note')),
+                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
+                ('notice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='notices.notice', verbose_name='notice to the residence')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('request', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='follow_up', to='comments.commentrequest', verbose_name='request')),
             ],
             options={
-                "verbose_name": "follow-up of a recommendation",
-                "verbose_name_plural": "follow-ups of recommendations",
-                "ordering": ["request_id"],
+                'verbose_name': 'follow-up of a recommendation',
+                'verbose_name_plural': 'follow-ups of recommendations',
+                'ordering': ['request_id'],
             },
         ),
     ]
