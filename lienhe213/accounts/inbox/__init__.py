@@ -62,7 +62,7 @@ TOTAL_SECONDS = 15 * 60
 INBOX_ROLES = frozenset(TASKS)
 # The built tasks of the people a process served lately (their labels are translated
 # and their organizations' names read when built: kept a few minutes at most).
-_PLANS: Plans[list[tuple[Role, Organization, list[Task]]]] = Plans(size=512, seconds=300)
+_PLANS: Plans[list[tuple[Role, Organization, list[Task]]]] = Plans(size=256, seconds=300)
 
 
 def has_inbox(user: AnyUser) -> bool:

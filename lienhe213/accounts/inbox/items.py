@@ -40,7 +40,7 @@ class Task:
 
     key: str
     title: str
-    rows: "QuerySet[Any]"
+    rows: "QuerySet[Any] | None"  # given up once ``prepared`` (a kept task holds its SQL)
     since: str
     fields: tuple[str, ...]
     item: Callable[[dict[str, Any]], InboxItem]
@@ -49,8 +49,10 @@ class Task:
 
     @cached_property
     def prepared(self) -> PreparedValues:
-        """The task's first rows (``first_rows``), compiled once."""
-        return PreparedValues(first_rows(self))
+        """The task's first rows (``first_rows``), compiled on their first run."""
+        prepared = PreparedValues(first_rows(self))
+        self.rows = None
+        return prepared
 
 
 def first_rows(task: Task) -> "QuerySet[Any]":
@@ -58,6 +60,8 @@ def first_rows(task: Task) -> "QuerySet[Any]":
     dicts of its fields with ``inbox_since`` and ``inbox_total``, the number of all its
     rows: one query (the window's count is taken over every row the WHERE keeps, before
     the LIMIT)."""
+    if task.rows is None:
+        raise ValueError(f"task {task.key!r} was prepared: its QuerySet is given up")
     return (
         task.rows.annotate(inbox_since=F(task.since), inbox_total=Window(Count("pk")))
         .order_by(F(task.since).asc(nulls_first=True), "pk")
