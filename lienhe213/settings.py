@@ -222,9 +222,14 @@ else:
     }
     # No JIT compilation: the pages' queries are short, and a plan whose estimate is
     # large (a province's members walked in name order) paid 0.5-1 s compiling a
-    # query that then ran in 0.1-0.3 s (ADR 0021). DATABASE_URL's own options win.
+    # query that then ran in 0.1-0.3 s. work_mem 32 MB: a subtree's member ids (a
+    # province of the nation: 283,000) are hashed once instead of searched again for
+    # every link, which made the province's report run for many minutes (ADR 0021).
+    # DATABASE_URL's own options come after these and win.
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = " ".join(filter(None, ["-c jit=off", options.get("options", "")]))
+    options["options"] = " ".join(
+        filter(None, ["-c jit=off -c work_mem=32MB", options.get("options", "")])
+    )
 # PostgreSQL keeps psycopg's default client-side binding: server-side prepared
 # statements turned LIKE searches into slow generic plans (docs/performance.md).
 
