@@ -111,8 +111,46 @@ def _balanced(pieces: Sequence[tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
     return f"({left_sql} OR {right_sql})", [*left_params, *right_params]
 
 
+class _IdsLookup(models.Lookup):  # type: ignore[type-arg]
+    """A key matched against a subquery of ids, written for each database's planner
+    (ADR 0021): ``sql`` on SQLite, ``postgresql_sql`` on PostgreSQL, each with the
+    compiled ``{key}`` and ``{ids}``."""
+
+    sql = ""
+    postgresql_sql = ""
+    # What a subquery known to be empty (``none()``, ``pk__in=[]``) matches.
+    empty_matches_all = False
+
+    def _render(
+        self, template: str, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
+        key, key_params = self.process_lhs(compiler, connection)
+        try:
+            ids, ids_params = self.process_rhs(compiler, connection)
+        except EmptyResultSet:
+            if self.empty_matches_all:
+                raise FullResultSet from None
+            raise
+        ordered = sorted(
+            [(template.index("{key}"), key_params), (template.index("{ids}"), ids_params)],
+            key=lambda pair: pair[0],
+        )
+        params = [param for _position, group in ordered for param in group]
+        return template.format(key=key, ids=ids), params
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
+        return self._render(self.sql, compiler, connection)
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, list[Any]]:
+        return self._render(self.postgresql_sql, compiler, connection)
+
+
 @models.ForeignKey.register_lookup
-class Among(models.Lookup):  # type: ignore[type-arg]
+class Among(_IdsLookup):
     """``<foreign key>__among=<ids queryset>``: the key is one of the subquery's ids,
     for a narrowing ORed across two keys (a link held at a residence: by its commune
     or by its cell).
@@ -126,25 +164,13 @@ class Among(models.Lookup):  # type: ignore[type-arg]
     searched row by row, which a member or link set would make quadratic."""
 
     lookup_name = "among"
-
-    def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
-    ) -> tuple[str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
-
-    def as_postgresql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
-    ) -> tuple[str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+    sql = "{key} IN {ids}"
+    postgresql_sql = "{key} = ANY(ARRAY{ids})"
 
 
 @models.ForeignKey.register_lookup
 @models.BigAutoField.register_lookup
-class NotAmong(models.Lookup):  # type: ignore[type-arg]
+class NotAmong(_IdsLookup):
     """``<key>__not_among=<ids queryset>``: the key is none of the subquery's ids (which
     are never NULL: foreign keys and primary keys), e.g. the working members without
     an open link.
@@ -153,35 +179,14 @@ class NotAmong(models.Lookup):  # type: ignore[type-arg]
     PostgreSQL ``NOT IN`` cannot become an anti-join (a NULL in the list would change
     its meaning), and a list larger than ``work_mem`` is searched again for every row:
     ``check_book`` over the nation stalled on it. Written ``NOT EXISTS`` over the same
-    subquery there, it is planned as a hash anti-join."""
+    subquery there, it is planned as a hash anti-join. A subquery known to be empty
+    names no row: every row is kept, as ``exclude(pk__in=…)`` keeps them."""
 
     lookup_name = "not_among"
-
-    def _sides(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
-    ) -> tuple[str, list[Any], str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        try:
-            rhs, rhs_params = self.process_rhs(compiler, connection)
-        except EmptyResultSet:
-            # A subquery known to be empty (``none()``, ``pk__in=[]``) names no row:
-            # every row is kept, as ``exclude(pk__in=…)`` keeps them.
-            raise FullResultSet from None
-        return lhs, list(lhs_params), rhs, list(rhs_params)
-
-    def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
-    ) -> tuple[str, list[Any]]:
-        lhs, lhs_params, rhs, rhs_params = self._sides(compiler, connection)
-        return f"{lhs} NOT IN {rhs}", [*lhs_params, *rhs_params]
-
-    def as_postgresql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
-    ) -> tuple[str, list[Any]]:
-        lhs, lhs_params, rhs, rhs_params = self._sides(compiler, connection)
-        # Both sides are compiled SQL with their own parameters, never values.
-        sql = f"NOT EXISTS (SELECT 1 FROM {rhs} AS among (id) WHERE among.id = {lhs})"  # noqa: S608
-        return sql, [*rhs_params, *lhs_params]
+    sql = "{key} NOT IN {ids}"
+    # Both sides are compiled SQL with their own parameters, never values.
+    postgresql_sql = "NOT EXISTS (SELECT 1 FROM {ids} AS among (id) WHERE among.id = {key})"
+    empty_matches_all = True
 
 
 def import_batch_field(help_text: "str | _StrPromise" = "") -> "models.ForeignKey[Any, Any]":
