@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     import datetime
 
     from lienhe213.accounts.access import AnyUser, Capability
+    from lienhe213.members.models import Member  # noqa: F401  (the base class's "Member")
     from lienhe213.organizations.models import Organization
 
 
