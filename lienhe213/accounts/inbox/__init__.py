@@ -5,7 +5,7 @@ Each role over its organization has a few tasks. A task is one of the domain app
 QuerySet reads, chained on that app's ``visible_to`` and narrowed to the role's
 organization (the links a commune must receive, the comments a cell must sign…), with
 the date each row has been waiting since and the pages it leads to. A task costs one
-query whatever the size of the data: its first ``INBOX_ROWS`` rows, oldest first, each
+query whatever the size of the data: its first ``items.INBOX_ROWS`` rows, oldest first, each
 carrying the task's total (window functions, so no separate COUNT); the home page's
 queries grow with the roles a person holds, never with the rows. Building the tasks
 and compiling their SQL costs several times more than running it, so each process
@@ -33,12 +33,10 @@ from lienhe213.accounts.access import (
     sees_everything,
 )
 from lienhe213.accounts.inbox.items import (
-    INBOX_ROWS,
     InboxGroup,
     InboxItem,
     InboxSection,
     Task,
-    first_rows,
     local_day,
 )
 from lienhe213.accounts.inbox.roles import TASKS, shortcuts
@@ -46,16 +44,7 @@ from lienhe213.accounts.models import Role
 from lienhe213.core.prepared import Plans
 from lienhe213.organizations.models import Organization
 
-__all__ = [
-    "INBOX_ROWS",
-    "InboxGroup",
-    "InboxItem",
-    "InboxSection",
-    "Task",
-    "first_rows",
-    "inbox",
-    "menu_total",
-]
+__all__ = ["InboxGroup", "InboxItem", "InboxSection", "Task", "inbox", "menu_total"]
 
 # The menu's count is kept this long per user; every visit of the home page renews it.
 TOTAL_SECONDS = 15 * 60
