@@ -63,6 +63,7 @@ from lienhe213.organizations.models import AdministrativeUnit, Community, Organi
 from lienhe213.organizations.models import OrganizationHistory as History
 from lienhe213.organizations.units import load_administrative_units, load_pre_2025_units
 from lienhe213.registry.models import ResidenceLink
+from lienhe213.reports import summaries
 
 DEMO_PASSWORD = "demo"  # noqa: S105  (published demo accounts, printed by demo_logins)
 # make_password("demo") with a fixed salt: hashing is slow on purpose (about a second
@@ -494,6 +495,8 @@ def build_preset(
             workplace_id=orgs[plan.demo_workplace_committee]["id"],
         )
         clock.lap("training sessions")
+        summaries.rebuild()
+        clock.lap("report counts")
         root = Organization.objects.get(pk=orgs[0]["id"])
         result.organizations = len(orgs)
         result.grassroots = sum(1 for o in orgs if o["kind"] in Organization.GRASSROOTS_KINDS)

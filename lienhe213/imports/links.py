@@ -39,6 +39,7 @@ from lienhe213.members.models import Member, PreviousPartyCard
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.holidays import letter_deadline
 from lienhe213.registry.models import Category, LetterForm, LinkEvent, ResidenceLink
+from lienhe213.reports import summaries
 
 Status = ResidenceLink.Status
 RESIDENTIAL = (Organization.Side.RESIDENTIAL, Organization.Side.BOTH)
@@ -381,6 +382,7 @@ def write(batch: ImportBatch, rows: list[dict[str, Any]], today: datetime.date) 
     created = ResidenceLink.objects.filter(import_batch=batch).values(
         "pk", "status", "issued_on", "received_on", "assigned_on", "residence_cell_id"
     )
+    summaries.added(links=[link["pk"] for link in created])
     user_id = batch.created_by_id
     note = _("Imported from “%(file)s”.") % {"file": batch.file_name}
     events: list[dict[str, Any]] = []

@@ -21,6 +21,7 @@ from lienhe213.meetings.queries import forget_meeting_flags
 from lienhe213.members.models import Member
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import Category, ResidenceLink
+from lienhe213.reports import summaries
 
 
 def _user(by: AnyUser) -> Any:
@@ -149,8 +150,9 @@ def record_attendance(
         before = audit.snapshot(attendance, ["status", "excuse_reason"])
     attendance.status = status
     attendance.excuse_reason = excuse_reason
-    attendance.save()
-    _bump(meeting)
+    with summaries.changing(meetings=[meeting]):
+        attendance.save()
+        _bump(meeting)
     audit.record(
         by=by,
         action="update",
@@ -217,8 +219,9 @@ def record_attendances(
         if diff:
             changes[str(attendance.member_id)] = diff
             changed.append(attendance)
-    Attendance.objects.bulk_update(changed, ["status", "excuse_reason"])
-    _bump(meeting)
+    with summaries.changing(meetings=[meeting]):
+        Attendance.objects.bulk_update(changed, ["status", "excuse_reason"])
+        _bump(meeting)
     audit.record(
         by=by,
         action="update",
@@ -364,7 +367,8 @@ def mark_held(
         )
     meeting.place, meeting.agenda = place, agenda
     meeting.status = Meeting.Status.HELD
-    _bump(meeting, "status", "place", "agenda")
+    with summaries.changing(meetings=[meeting]):
+        _bump(meeting, "status", "place", "agenda")
     audit.record(
         by=by,
         action="update",

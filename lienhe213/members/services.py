@@ -15,6 +15,7 @@ from lienhe213.core.locking import check_version
 from lienhe213.members.models import Member, PreviousPartyCard
 from lienhe213.organizations.models import Organization
 from lienhe213.organizations.services import require_unit_in_force
+from lienhe213.reports import summaries
 
 EDITABLE_FIELDS = (
     "family_name",
@@ -166,7 +167,9 @@ def update_member(*, by: AnyUser, member: Member, version: int | None, **changes
     if not changed:
         return current
     current.version += 1
-    _validate_and_save(current)
+    # A new party unit moves the member's links on the report's party-unit side.
+    with summaries.changing(members=[current] if "organization" in changed else []):
+        _validate_and_save(current)
     old_card = (changed.get("party_card_number") or [""])[0]
     if old_card:  # the card exchange: the old number stays the member's (history, matching)
         PreviousPartyCard.objects.get_or_create(

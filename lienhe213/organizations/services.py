@@ -218,7 +218,10 @@ def move_organization(
     old_parent_id = org.parent_id
     old_path = org.path
     new_path = f"{target.path}{org.pk}."
-    _repath_subtree(old_path, new_path, target.depth + 1 - org.depth)
+    from lienhe213.reports import summaries
+
+    with summaries.changing(**summaries.rows_under(old_path)):
+        _repath_subtree(old_path, new_path, target.depth + 1 - org.depth)
     Organization.objects.filter(pk=org.pk).update(parent=target)
     org.refresh_from_db()
     History.objects.create(

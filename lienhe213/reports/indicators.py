@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from lienhe213.accounts.access import AnyUser
+from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.accounts.models import RoleAssignment
 from lienhe213.comments.models import (
     FORM_ITEMS,
@@ -60,6 +60,7 @@ from lienhe213.registry.queries import (
     step_in_period,
 )
 from lienhe213.registry.reconciliation import reconcile
+from lienhe213.reports import summaries
 from lienhe213.reports.history import (
     Merged,
     Successor,
@@ -68,6 +69,8 @@ from lienhe213.reports.history import (
     tree_day,
     tree_on,
 )
+from lienhe213.reports.models import Tally, TallyState
+from lienhe213.reports.summaries import LINK_STEP_FIGURES, MEETING_FIGURES
 from lienhe213.training.models import Invitation
 from lienhe213.training.queries import STAFF_ROLES
 
@@ -236,13 +239,6 @@ def _subtree(org: Organization, period: Period) -> tuple[Tree, list[Organization
 
 # The conditions below are shared with the lists each figure links to (the tracking
 # book's period filters, the comment and notice lists), so that both cannot drift.
-LINK_STEP_FIGURES = {
-    "letters_issued": "issued",
-    "letters_received": "received",
-    "letters_returned": "returned",
-    "moved_in": "moved_in",
-    "moved_out": "moved_out",
-}
 
 
 def _link_aggregates(period: Period, on: datetime.date) -> dict[str, Count]:
@@ -521,8 +517,11 @@ def compute(
     )
     members = _count_working_members(scope)
     reasons = _count_classification(scope, members)
-    residence_rows = _count_links(scope)
-    held_per_cell = _count_meetings(scope)
+    if _reads_tallies(scope, today):
+        residence_rows, held_per_cell = _read_tallies(scope, children)
+    else:
+        residence_rows = _count_links(scope)
+        held_per_cell = _count_meetings(scope)
     _count_cells_with_links(scope, residence_rows, held_per_cell)
     distribution = _count_comments(scope)
     _count_notices(scope)
@@ -641,9 +640,6 @@ def _count_links(scope: _Scope) -> list[dict[str, Any]]:
     return residence_rows
 
 
-MEETING_FIGURES = ["meetings_held", "attendance_invited", "attendance_present"]
-
-
 def _count_meetings(scope: _Scope) -> dict[int, int]:
     """The meetings the subtree's cells held in the period and their attendance;
     returns the number held by each cell."""
@@ -668,6 +664,62 @@ def _count_meetings(scope: _Scope) -> dict[int, int]:
     for name in MEETING_FIGURES:
         scope.totals[name] = sum(row[name] for row in rows if row["cell_id"] in scope.child_of)
     return {row["cell_id"]: row["meetings_held"] for row in rows}
+
+
+def _reads_tallies(scope: _Scope, today: datetime.date) -> bool:
+    """Whether the link and meeting figures can be read from the maintained counts
+    (ADR 0022): a calendar year that has ended, on a tree that follows today's paths with
+    no link re-mapped since and no unit ended during the year, for a reader who sees
+    the whole subtree, once the counts are built. Otherwise they are counted live."""
+    period, org = scope.period, scope.organization
+    if period.year is None or period != Period.for_year(period.year) or today <= period.end:
+        return False
+    if scope.former or not scope.tree.follows_paths:
+        return False
+    if not all(
+        has_capability(scope.user, capability, org.path)
+        for capability in (Capability.VIEW_MEMBERS, Capability.VIEW_ORGANIZATIONS)
+    ):
+        return False
+    ended_during = Organization.objects.filter(
+        path__under=org.path, valid_until__gte=period.start, valid_until__lt=period.end
+    )
+    return TallyState.objects.filter(~Exists(ended_during)).exists()  # built, in one query
+
+
+def _read_tallies(
+    scope: _Scope, children: list[Organization]
+) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """The link and meeting figures from the maintained counts: the total from the
+    organization's own (either side), a child's from its residence side and its
+    workplace side (``_Scope.workplace_key``), the meetings from the cells'. Returns, as
+    ``_count_links`` and ``_count_meetings`` do, each cell's active links and the
+    meetings it held."""
+    org, year = scope.organization, scope.period.year
+    assert year is not None
+    tallies = summaries.read([org.pk, *(child.pk for child in children)], year)
+    Side = Tally.Side
+    sides = (Side.RESIDENCE, Side.PARTY_UNIT if below_grassroots(org) else Side.WORKPLACE)
+    own = tallies.get(org.pk, {}).get(Side.EITHER, {})
+    for name in (*summaries.LINK_FIGURES, *MEETING_FIGURES):
+        scope.totals[name] = own.get(name, 0)
+    for child in children:
+        counts = tallies.get(child.pk, {})
+        target = scope.per_child[child.pk]
+        for name in summaries.LINK_FIGURES:
+            target[name] = sum(counts.get(side, {}).get(name, 0) for side in sides)
+        for name in MEETING_FIGURES:
+            target[name] = counts.get(Side.EITHER, {}).get(name, 0)
+    cells = {
+        cell: counts
+        for cell, counts in summaries.cells(org.path, year).items()
+        if cell in scope.child_of
+    }
+    residence_rows = [
+        {"residence_cell_id": cell, "active_links": counts.get("active_links", 0)}
+        for cell, counts in cells.items()
+    ]
+    return residence_rows, {cell: counts.get("meetings_held", 0) for cell, counts in cells.items()}
 
 
 CELL_FIGURES = ["cells_with_links", "meetings_required", "cells_meeting_requirement"]

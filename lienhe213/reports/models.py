@@ -139,3 +139,49 @@ class Commendation(models.Model):
     @property
     def subject(self) -> object:
         return self.organization if self.organization_id else self.member
+
+
+class Tally(models.Model):
+    """One maintained count of the report's figures (ADR 0022): ``value`` of ``figure``
+    for ``year`` over ``organization``'s subtree, on one ``side``. Each row adds up what
+    every organization under ``organization`` holds, so a report reads one row per
+    figure for its organization and one per child. Flows (letters issued…) count the
+    rows dated in ``year``; stocks (active links, overdue letters) are written as their
+    change over ``year``, and read as the sum of the years up to the report's."""
+
+    class Side(models.TextChoices):
+        EITHER = "t", _("either side (the total)")
+        RESIDENCE = "r", _("residence")
+        WORKPLACE = "w", _("workplace committee")
+        PARTY_UNIT = "u", _("party unit")
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    side = models.CharField(max_length=1, choices=Side.choices)
+    figure = models.CharField(max_length=40)
+    value = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("report count")
+        verbose_name_plural = _("report counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "side", "figure"], name="tally_one_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.year} {self.side}: {self.value}"
+
+
+class TallyState(models.Model):
+    """Whether the counts were built (``manage.py summaries --rebuild``) and when: a
+    database upgraded from before them holds none, and reports read the rows live
+    until they are built."""
+
+    built_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"built {self.built_at:%Y-%m-%d %H:%M}"

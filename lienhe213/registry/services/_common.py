@@ -15,6 +15,7 @@ from lienhe213.registry.models import (
     LinkEvent,
     ResidenceLink,
 )
+from lienhe213.reports import summaries
 
 Status = ResidenceLink.Status
 EndReason = ResidenceLink.EndReason
@@ -37,10 +38,11 @@ def _lock(link: ResidenceLink, version: int | None) -> ResidenceLink:
 def _apply(link: ResidenceLink, changes: dict[str, Any]) -> dict[str, Any]:
     """Save ``changes`` on the locked ``link``; returns the values they replaced."""
     before = audit.snapshot(link, changes)
-    for name, value in changes.items():
-        setattr(link, name, value)
-    link.version += 1
-    link.save(update_fields=[*changes, "version", "updated_at"])
+    with summaries.changing(links=[link]):
+        for name, value in changes.items():
+            setattr(link, name, value)
+        link.version += 1
+        link.save(update_fields=[*changes, "version", "updated_at"])
     return before
 
 

@@ -34,6 +34,7 @@ from lienhe213.registry.services._common import (
     _user,
 )
 from lienhe213.reminders import handoffs
+from lienhe213.reports import summaries
 
 # --- letters --------------------------------------------------------------------------
 
@@ -74,6 +75,7 @@ def _create_links(
     try:
         with transaction.atomic():
             ResidenceLink.objects.bulk_create(links)
+            summaries.added(links=links)
     except IntegrityError as exc:
         raise DomainError(
             _("A letter was issued for one of these members at the same time. Try again.")

@@ -42,6 +42,7 @@ from lienhe213.registry.services.classification import (
 from lienhe213.registry.services.letters import (
     _create_links,
 )
+from lienhe213.reports import summaries
 
 # --- life-cycle changes ---------------------------------------------------------------
 
@@ -362,14 +363,15 @@ def remap_links(
     # Every locked link gets the same new places: one UPDATE per batch of ids (a
     # bulk_update would write a CASE per row).
     ids = [link.pk for link in locked]
-    for start in range(0, len(ids), 500):
-        batch = ResidenceLink.objects.filter(pk__in=ids[start : start + 500])
-        batch.update(
-            residence_commune_organization=target,
-            version=models.F("version") + 1,
-            updated_at=timezone.now(),
-        )
-        if new_cell is not None:
-            batch.filter(residence_cell__isnull=False).update(residence_cell=new_cell)
+    with summaries.changing(links=ids):
+        for start in range(0, len(ids), 500):
+            batch = ResidenceLink.objects.filter(pk__in=ids[start : start + 500])
+            batch.update(
+                residence_commune_organization=target,
+                version=models.F("version") + 1,
+                updated_at=timezone.now(),
+            )
+            if new_cell is not None:
+                batch.filter(residence_cell__isnull=False).update(residence_cell=new_cell)
     LinkEvent.objects.bulk_create(events, batch_size=500)
     return locked

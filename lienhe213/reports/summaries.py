@@ -1,0 +1,316 @@
+"""The counts the reports read instead of the rows (ADR 0022): the link and meeting
+figures of each organization's subtree, per calendar year, kept current by the services
+that change those rows, in their transaction.
+
+Each row of ``Tally`` adds up what every organization under its organization holds, so
+a report reads its organization's row and its children's, whatever the size of the
+subtree. A link counts on four sides: ``t``, under any organization either side of it
+lies under (the report's total, as ``link_scope_condition``); ``r``, under its
+residence (its cell, or its commune before a cell is assigned); ``w``, under its
+workplace committee; ``u``, under the member's party unit. A held meeting counts under
+its cell, on side ``t``.
+
+A service that changes rows says which, with ``changing`` (before and after) or
+``added``: the counts of those rows are computed from the database before and after,
+and the difference is added to the stored rows. ``rebuild`` computes every count from
+scratch; ``differences`` compares the stored counts with that computation.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from lienhe213.meetings.models import Meeting
+from lienhe213.organizations.models import Organization
+from lienhe213.registry.models import ResidenceLink
+from lienhe213.registry.queries import LINK_STEPS, link_scope_condition
+from lienhe213.reports.models import Tally, TallyState
+
+Key = tuple[int, int, str, str]  # organization, year, side, figure
+Side = Tally.Side
+
+# The report's link figures counted on the day of a step (``registry.queries.LINK_STEPS``).
+LINK_STEP_FIGURES = {
+    "letters_issued": "issued",
+    "letters_received": "received",
+    "letters_returned": "returned",
+    "moved_in": "moved_in",
+    "moved_out": "moved_out",
+}
+# Figures read as they stood on the year's last day: stored as their change in a year.
+STOCKS = ("active_links", "letters_overdue")
+LINK_FIGURES = (*LINK_STEP_FIGURES, *STOCKS)
+MEETING_FIGURES = ("meetings_held", "attendance_invited", "attendance_present")
+
+LINK_COLUMNS = (
+    "issued_on",
+    "received_on",
+    "returned_on",
+    "acknowledged_on",
+    "ended_on",
+    "deadline",
+    "residence_cell__path",
+    "residence_commune_organization__path",
+    "workplace_organization__path",
+    "member__unit_path",
+)
+CHUNK = 5_000
+
+
+def _under(path: str | None) -> list[int]:
+    """The organizations a row at ``path`` lies under: its own and its ancestors'."""
+    return [int(part) for part in path.split(".") if part] if path else []
+
+
+def _interval(
+    counts: Counter[Key], places: list[tuple[int, str]], figure: str, start: Any, stop: Any
+) -> None:
+    """A row that counts in ``figure`` from ``start`` until the day before ``stop`` (never
+    when it stops first): +1 in the year it starts, -1 in the year it stops, so that the
+    sum of the years up to Y is whether it counted on 31/12/Y."""
+    if start is None or (stop is not None and stop <= start):
+        return
+    if stop is not None and stop.year == start.year:
+        return
+    for org, side in places:
+        counts[org, start.year, side, figure] += 1
+        if stop is not None:
+            counts[org, stop.year, side, figure] -= 1
+
+
+def _link_counts(rows: Iterable[Mapping[str, Any]]) -> Counter[Key]:
+    """The counts of the links ``rows`` (``LINK_COLUMNS``), by the definitions of ADR
+    0008: a step dated in a year; active on 31/12 (acknowledged by then and not ended);
+    overdue on 31/12 (issued, deadline passed, and not received, returned or ended)."""
+    counts: Counter[Key] = Counter()
+    day = datetime.timedelta(days=1)
+    for row in rows:
+        cell = row["residence_cell__path"]
+        commune = row["residence_commune_organization__path"]
+        workplace = _under(row["workplace_organization__path"])
+        unit = _under(row["member__unit_path"])
+        residence = _under(cell or commune)
+        either = {*residence, *_under(commune), *workplace, *unit}
+        places = [
+            *((org, Side.EITHER) for org in either),
+            *((org, Side.RESIDENCE) for org in residence),
+            *((org, Side.WORKPLACE) for org in workplace),
+            *((org, Side.PARTY_UNIT) for org in unit),
+        ]
+        for figure, step in LINK_STEP_FIGURES.items():
+            on = row[LINK_STEPS[step]]
+            if on is not None:
+                for org, side in places:
+                    counts[org, on.year, side, figure] += 1
+        _interval(counts, places, "active_links", row["acknowledged_on"], row["ended_on"])
+        if row["deadline"] is not None and row["issued_on"] is not None:
+            closed = [
+                on
+                for on in (row["received_on"], row["returned_on"], row["ended_on"])
+                if on is not None
+            ]
+            _interval(
+                counts,
+                places,
+                "letters_overdue",
+                max(row["issued_on"], row["deadline"] + day),
+                min(closed) if closed else None,
+            )
+    return counts
+
+
+def _meeting_counts(meetings: "Any") -> Counter[Key]:
+    """The counts of the held meetings among ``meetings``: held, invitations, present."""
+    counts: Counter[Key] = Counter()
+    invited = Q(attendances__invited=True)
+    rows = (
+        meetings.held_between(None, None)
+        .values("date", "cell__path")
+        .annotate(
+            meetings_held=Count("pk", distinct=True),
+            attendance_invited=Count("attendances", filter=invited),
+            attendance_present=Count(
+                "attendances", filter=invited & Q(attendances__status="present")
+            ),
+        )
+        .order_by()
+    )
+    for row in rows:
+        for org in _under(row["cell__path"]):
+            for figure in MEETING_FIGURES:
+                counts[org, row["date"].year, Side.EITHER, figure] += row[figure]
+    return counts
+
+
+def _counts_of(links: list[int], meetings: list[int]) -> Counter[Key]:
+    counts: Counter[Key] = Counter()
+    for start in range(0, len(links), CHUNK):
+        rows = ResidenceLink.objects.filter(pk__in=links[start : start + CHUNK])
+        counts.update(_link_counts(rows.values(*LINK_COLUMNS)))
+    for start in range(0, len(meetings), CHUNK):
+        rows = Meeting.objects.filter(pk__in=meetings[start : start + CHUNK])
+        counts.update(_meeting_counts(rows))
+    return counts
+
+
+def _add(delta: Mapping[Key, int]) -> None:
+    """Add ``delta`` to the stored rows, in key order (concurrent writers lock the rows
+    they share in the same order)."""
+    rows = [(*key, value) for key, value in sorted(delta.items()) if value]
+    if not rows:
+        return
+    table = Tally._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (organization_id, year, side, figure, value)"  # noqa: S608
+            " VALUES (%s, %s, %s, %s, %s)"
+            " ON CONFLICT (organization_id, year, side, figure)"
+            f" DO UPDATE SET value = {table}.value + excluded.value",
+            rows,
+        )
+
+
+def _ids(rows: Iterable[Any]) -> list[int]:
+    return [row if isinstance(row, int) else row.pk for row in rows]
+
+
+@contextmanager
+def changing(
+    *, links: Iterable[Any] = (), meetings: Iterable[Any] = (), members: Iterable[Any] = ()
+) -> Iterator[None]:
+    """Around a change of ``links`` and ``meetings`` (rows or ids, locked by the
+    caller), or of ``members``' party units (their links): their counts before and
+    after, the difference added to the stored rows."""
+    link_ids, meeting_ids = _ids(links), _ids(meetings)
+    member_ids = _ids(members)
+    if member_ids:
+        link_ids += ResidenceLink.objects.filter(member__in=member_ids).values_list("pk", flat=True)
+    before = _counts_of(link_ids, meeting_ids)
+    yield
+    after = _counts_of(link_ids, meeting_ids)
+    after.subtract(before)
+    _add(after)
+
+
+def rows_under(path: str) -> dict[str, list[int]]:
+    """The links either side of which lies under ``path``, and the meetings of the
+    cells there: what a move of that subtree changes (``changing(**rows_under(path))``)."""
+    return {
+        "links": list(
+            ResidenceLink.objects.filter(link_scope_condition([path])).values_list("pk", flat=True)
+        ),
+        "meetings": list(
+            Meeting.objects.filter(cell__path__under=path).values_list("pk", flat=True)
+        ),
+    }
+
+
+def added(*, links: Iterable[Any] = (), meetings: Iterable[Any] = ()) -> None:
+    """Count new ``links`` and ``meetings`` (rows or ids)."""
+    _add(_counts_of(_ids(links), _ids(meetings)))
+
+
+# --- from scratch ----------------------------------------------------------------------
+
+
+def computed() -> Counter[Key]:
+    """Every count, from the rows (streamed, ``CHUNK`` links at a time)."""
+    counts: Counter[Key] = Counter()
+    rows = ResidenceLink.objects.order_by().values(*LINK_COLUMNS).iterator(chunk_size=CHUNK)
+    counts.update(_link_counts(rows))
+    counts.update(_meeting_counts(Meeting.objects.all()))
+    return Counter({key: value for key, value in counts.items() if value})
+
+
+def stored() -> dict[Key, int]:
+    return {
+        (org, year, side, figure): value
+        for org, year, side, figure, value in Tally.objects.values_list(
+            "organization_id", "year", "side", "figure", "value"
+        ).iterator(chunk_size=CHUNK)
+        if value
+    }
+
+
+def differences() -> dict[Key, tuple[int, int]]:
+    """``{key: (stored, computed)}`` where the two differ; empty when they agree."""
+    have, want = stored(), computed()
+    return {
+        key: (have.get(key, 0), want.get(key, 0))
+        for key in have.keys() | want.keys()
+        if have.get(key, 0) != want.get(key, 0)
+    }
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Replace every stored count by the computation from the rows; returns the number
+    of rows written. On PostgreSQL the table is locked first, so that a service's
+    change waits for the rebuild and is added after it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Tally._meta.db_table} IN EXCLUSIVE MODE")
+    Tally.objects.all().delete()
+    counts = computed()
+    Tally.objects.bulk_create(
+        (
+            Tally(organization_id=org, year=year, side=side, figure=figure, value=value)
+            for (org, year, side, figure), value in counts.items()
+        ),
+        batch_size=CHUNK,
+    )
+    TallyState.objects.update_or_create(pk=1, defaults={"built_at": timezone.now()})
+    return len(counts)
+
+
+def built() -> bool:
+    """Whether the counts were built (they are then kept current)."""
+    return TallyState.objects.exists()
+
+
+# --- what a report reads ---------------------------------------------------------------
+
+Figures = dict[str, dict[str, int]]  # side -> figure -> value
+
+
+def read(organizations: Iterable[int], year: int) -> dict[int, Figures]:
+    """The counts of ``organizations`` for ``year``: ``{org: {side: {figure: n}}}``.
+    Stocks add up their changes over the years up to ``year``."""
+    rows = (
+        Tally.objects.filter(organization__in=list(organizations))
+        .filter(Q(year=year) | Q(year__lt=year, figure__in=STOCKS))
+        .values("organization_id", "side", "figure")
+        .annotate(n=Sum("value"))
+        .order_by()
+    )
+    result: dict[int, Figures] = defaultdict(lambda: defaultdict(dict))
+    for row in rows:
+        result[row["organization_id"]][row["side"]][row["figure"]] = row["n"]
+    return result
+
+
+def cells(path: str, year: int) -> dict[int, dict[str, int]]:
+    """Each residential cell under ``path``: its links active on 31/12/``year`` and the
+    meetings it held in ``year`` (``{cell: {figure: n}}``, cells with neither absent)."""
+    rows = (
+        Tally.objects.filter(
+            organization__path__under=path, organization__kind=Organization.Kind.CELL
+        )
+        .filter(
+            Q(side=Side.RESIDENCE, figure="active_links", year__lte=year)
+            | Q(side=Side.EITHER, figure="meetings_held", year=year)
+        )
+        .values("organization_id", "figure")
+        .annotate(n=Sum("value"))
+        .order_by()
+    )
+    result: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        result[row["organization_id"]][row["figure"]] = row["n"]
+    return result

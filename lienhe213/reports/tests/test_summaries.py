@@ -1,0 +1,178 @@
+"""The maintained counts (ADR 0022): kept equal to the rows by every service that
+changes them, rebuilt and checked by ``manage.py summaries``, and read by a report only
+where they give the same figures as the rows."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from lienhe213.meetings import services as meeting_services
+from lienhe213.members.services import update_member
+from lienhe213.organizations.services import move_organization
+from lienhe213.registry import services as registry_services
+from lienhe213.registry.models import ResidenceLink
+from lienhe213.registry.tests.conftest import link_at
+from lienhe213.registry.tests.test_views import second_member
+from lienhe213.reports import indicators, summaries
+from lienhe213.reports.indicators import Period, compute
+from lienhe213.reports.models import TallyState
+from lienhe213.reports.tests.conftest import TODAY, held, rows_elsewhere, year_in_commune_a
+
+YEAR = Period.for_year(2025)
+
+
+def a_busy_book(world):
+    """The reports' small year and its rows elsewhere, then every kind of change the
+    counts follow: a letter returned, a link moved to another commune, one ended, a
+    meeting's attendance corrected, a member's party unit changed, a cell moved to
+    another commune and the links of a cell re-mapped."""
+    link, campaign = year_in_commune_a(world)
+    rows_elsewhere(world, campaign)
+    day = datetime.date(2025, 9, 1)
+    lan = second_member(world, given_name="Lan", party_card_number="61111111")
+    mai = second_member(world, given_name="Mai", party_card_number="62222222")
+    returned = link_at(world, "received", member=lan)
+    registry_services.return_letter(
+        by=world.root_user, link=returned, returned_on=day, reason="Không cư trú tại địa bàn."
+    )
+    ended = link_at(world, "active", member=mai)
+    registry_services.end_link_for_departure(
+        by=world.root_user, link=ended, ended_on=day, reason="died"
+    )
+    registry_services.move_residence(
+        by=world.root_user,
+        link=ResidenceLink.objects.get(pk=link.pk),
+        moved_on=datetime.date(2025, 11, 3),
+        residence_commune=world.commune_b_committee,
+    )
+    meeting = held(world, world.cell_a1, datetime.date(2025, 3, 2), {})
+    assert meeting.pk
+    update_member(
+        by=world.root_user,
+        member=world.member_b1,
+        version=None,
+        organization=world.workplace_cell,
+    )
+    move_organization(
+        by=world.root_user,
+        organization=world.cell_a1,
+        new_parent=world.commune_b_committee,
+        effective_date=TODAY,
+    )
+    registry_services.remap_links(
+        by=world.provincial_officer,
+        source=world.cell_b1,
+        commune=world.commune_b_committee,
+        cell=world.cell_a1,
+        effective_on=TODAY,
+    )
+
+
+def test_every_service_keeps_the_counts_equal_to_the_rows(world):
+    a_busy_book(world)
+
+    assert summaries.differences() == {}
+    assert len(summaries.stored()) > 100  # the counts were really written
+
+
+def test_a_closed_years_report_from_the_counts_equals_the_live_one(world):
+    year_in_commune_a(world)
+    read = []
+    reads_tallies = indicators._reads_tallies
+
+    def spy(scope, today):
+        read.append(reads_tallies(scope, today))
+        return read[-1]
+
+    cases = [
+        ("provincial_officer", world.province),
+        ("provincial_officer", world.commune_a_committee),
+        ("commune_clerk", world.commune_a_committee),
+        ("commune_clerk", world.cell_a2),
+        ("workplace_officer", world.workplace),
+        ("root_user", world.province),
+    ]
+    for who, org in cases:
+        user = getattr(world, who)
+        with mock.patch.object(indicators, "_reads_tallies", spy):
+            counted = compute(user=user, organization=org, period=YEAR, today=TODAY)
+        with mock.patch.object(indicators, "_reads_tallies", return_value=False):
+            live = compute(user=user, organization=org, period=YEAR, today=TODAY)
+        assert counted.figures == live.figures, (who, org)
+        assert [(c.pk, f) for c, f in counted.children] == [(c.pk, f) for c, f in live.children]
+    assert read == [True] * len(cases)  # each report above read the counts
+    # the figures compared are not all zero
+    assert (counted.figures["active_links"], counted.figures["meetings_held"]) == (1, 1)
+
+
+def test_the_counts_equal_the_rows_after_a_busy_book_in_every_report(world):
+    a_busy_book(world)
+    for org in (world.province, world.commune_a_committee, world.commune_b_committee):
+        with mock.patch.object(indicators, "_reads_tallies", return_value=False):
+            live = compute(user=world.root_user, organization=org, period=YEAR, today=TODAY)
+        counted = compute(user=world.root_user, organization=org, period=YEAR, today=TODAY)
+        assert counted.figures == live.figures
+        assert [(c.pk, f) for c, f in counted.children] == [(c.pk, f) for c, f in live.children]
+
+
+def spied(world, org, period, user=None, today=TODAY):
+    read = []
+    reads_tallies = indicators._reads_tallies
+
+    def spy(scope, today):
+        read.append(reads_tallies(scope, today))
+        return read[-1]
+
+    with mock.patch.object(indicators, "_reads_tallies", spy):
+        compute(user=user or world.root_user, organization=org, period=period, today=today)
+    return read
+
+
+def test_a_report_reads_the_rows_where_the_counts_could_differ(world):
+    year_in_commune_a(world)
+    province = world.province
+
+    assert spied(world, province, YEAR) == [True]
+    # the year still running: its figures as of today
+    assert spied(world, province, Period.for_year(2026)) == [False]
+    # a range of days
+    assert spied(
+        world, province, Period(datetime.date(2025, 1, 1), datetime.date(2025, 6, 30))
+    ) == [False]
+    # a reader who sees only part of the subtree (a cell secretary, the province)
+    assert spied(world, province, YEAR, user=world.secretary_a2) == [False]
+    # the counts not built (a database upgraded from before them)
+    TallyState.objects.all().delete()
+    assert spied(world, province, YEAR) == [False]
+
+
+def test_the_command_checks_rebuilds_and_finds_rows_written_around_the_services(world, capsys):
+    year_in_commune_a(world)
+    call_command("summaries", "--check")
+    assert "The counts equal the rows." in capsys.readouterr().out
+
+    ResidenceLink.objects.update(returned_on=datetime.date(2025, 4, 1))
+
+    with pytest.raises(CommandError, match="counts differ from the rows"):
+        call_command("summaries", "--check")
+    assert "letters_returned: stored 0, from the rows 1" in capsys.readouterr().out
+    call_command("summaries", "--rebuild", "--check")
+    assert "The counts equal the rows." in capsys.readouterr().out
+    assert summaries.differences() == {}
+
+
+def test_a_meeting_held_and_its_attendance_corrected_move_the_counts(world):
+    link = link_at(world, "active")
+    meeting = held(world, world.cell_a2, datetime.date(2025, 6, 2), {world.member_w1: "absent"})
+    before = summaries.read([world.cell_a2.pk], 2025)[world.cell_a2.pk]["t"]
+
+    meeting_services.record_attendance(
+        by=world.root_user, meeting=meeting, member=link.member, status="present"
+    )
+
+    after = summaries.read([world.cell_a2.pk], 2025)[world.cell_a2.pk]["t"]
+    assert (before["meetings_held"], before.get("attendance_present", 0)) == (1, 0)
+    assert (after["meetings_held"], after["attendance_present"]) == (1, 1)
+    assert summaries.differences() == {}
