@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from django.test import Client
+from django.utils import timezone
 
 from lienhe213.accounts.models import Role, RoleAssignment, User
 from lienhe213.comments.models import CommentRequest
@@ -280,3 +281,39 @@ def test_the_demo_has_the_guidance_texts(seeded: str) -> None:
         text.key for text in OFFICIAL_TEXTS
     )
     assert not GuidanceEntry.objects.filter(current_version__isnull=True).exists()
+
+
+def test_closed_years_reports_from_the_counts_equal_the_live_ones(seeded: str) -> None:
+    """Every committee's report of the last two closed years, as the superuser reads
+    it: from the maintained counts (ADR 0022) and counted live from the rows."""
+    from unittest import mock
+
+    from lienhe213.reports import indicators
+
+    admin = User.objects.get(username="admin")
+    today = timezone.localdate()
+    committees = Organization.objects.exclude(kind=Organization.Kind.CELL).order_by("path")
+    reads_tallies = indicators._reads_tallies
+    read: list[bool] = []
+
+    def spy(*args: Any) -> bool:
+        read.append(reads_tallies(*args))
+        return read[-1]
+
+    figures = 0
+    for year in (today.year - 2, today.year - 1):
+        period = indicators.Period.for_year(year)
+        for org in committees:
+            with mock.patch.object(indicators, "_reads_tallies", return_value=False):
+                live = indicators.compute(user=admin, organization=org, period=period, today=today)
+            with mock.patch.object(indicators, "_reads_tallies", spy):
+                counted = indicators.compute(
+                    user=admin, organization=org, period=period, today=today
+                )
+            assert counted.figures == live.figures, (year, org.name)
+            assert [(c.pk, f) for c, f in counted.children] == [
+                (c.pk, f) for c, f in live.children
+            ], (year, org.name)
+            figures += counted.figures["letters_issued"] + counted.figures["meetings_held"]
+    assert read == [True] * (2 * committees.count())  # every report read the counts
+    assert figures > 0  # and they were not all zero
