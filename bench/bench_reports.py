@@ -332,6 +332,63 @@ def bench_year(year: int) -> None:
         if not differ
         else "DIFFER: " + "; ".join(differ)
     )
+    bench_counts(province, User.objects.get(pk=tinh.pk), period, today)
+
+
+def bench_counts(province: Any, user: Any, period: Any, today: Any) -> None:
+    """The link and meeting figures read from the maintained counts (ADR 0022) against
+    the same figures counted live from the rows, on the same subtree, interleaved; and,
+    when the report may read the counts, the two reports figure by figure."""
+    from unittest import mock
+
+    from lienhe213.reports import indicators as ind
+
+    tree, children = ind._subtree(province, period)
+    scope = ind._Scope(
+        user=user,
+        organization=province,
+        period=period,
+        on=period.reference_day(today),
+        tree=tree,
+        remapped=ind._remapped_after(tree.day),
+    )
+    reads = ind._reads_tallies(scope, today)
+    actions = {
+        "counts": lambda: ind._read_tallies(scope, children),
+        "live": lambda: (ind._count_links(scope), ind._count_meetings(scope)),
+    }
+    times: dict[str, list[float]] = {name: [] for name in actions}
+    for round_number in range(REPEAT + 1):
+        for name, action in actions.items():
+            started = time.perf_counter()
+            action()
+            if round_number:
+                times[name].append(time.perf_counter() - started)
+    counts_ms, live_ms = (1000 * statistics.median(times[n]) for n in actions)
+    c.title(f"the link and meeting figures, {period.year}: maintained counts against live")
+    print(f"{'counts (one row per figure and child)':<40} {counts_ms:9.1f} ms")
+    print(f"{'live (the rows, grouped)':<40} {live_ms:9.1f} ms  {live_ms / counts_ms:6.1f}x")
+    if not reads:
+        print(
+            "this report reads the rows: its tree changed since the year "
+            "(a restructuring), so the counts are not compared figure by figure"
+        )
+        return
+    report = ind.compute(user=user, organization=province, period=period, today=today)
+    with mock.patch.object(ind, "_reads_tallies", return_value=False):
+        live = ind.compute(user=user, organization=province, period=period, today=today)
+    rows = [(child.pk, figures) for child, figures in report.children]
+    same = report.figures == live.figures and rows == [(ch.pk, f) for ch, f in live.children]
+    print(
+        "the report reads the counts; counts and live agree on every figure and child row"
+        if same
+        else "DIFFER: "
+        + "; ".join(
+            f"{name}: counts {report.figures[name]} live {live.figures[name]}"
+            for name in report.figures
+            if report.figures[name] != live.figures[name]
+        )
+    )
 
 
 def run(url: str) -> None:
