@@ -27,19 +27,10 @@ from django.utils.translation import gettext_lazy as _
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.accounts.models import RoleAssignment
 from lienhe213.comments.models import (
-    FORM_ITEMS,
     CommentRequest,
-    Recommendation,
-    all_best_condition,
 )
 from lienhe213.comments.queries import (
-    RETURNED_STATUSES,
-    awaiting_follow_up_condition,
-    followed_up_condition,
-    good_example_condition,
-    on_time_condition,
     requested_in_period,
-    returned_condition,
 )
 from lienhe213.meetings.models import Meeting
 from lienhe213.members.models import Member
@@ -70,7 +61,12 @@ from lienhe213.reports.history import (
     tree_on,
 )
 from lienhe213.reports.models import Tally, TallyState
-from lienhe213.reports.summaries import LINK_STEP_FIGURES, MEETING_FIGURES
+from lienhe213.reports.summaries import (
+    LINK_STEP_FIGURES,
+    MEETING_FIGURES,
+    comment_aggregates,
+    distribution_aggregates,
+)
 from lienhe213.training.models import Invitation
 from lienhe213.training.queries import STAFF_ROLES
 
@@ -248,46 +244,6 @@ def _link_aggregates(period: Period, on: datetime.date) -> dict[str, Count]:
     }
     aggregates["letters_overdue"] = Count("pk", filter=overdue_on_condition(on))
     aggregates["active_links"] = Count("pk", filter=active_on_condition(on))
-    return aggregates
-
-
-def _comment_aggregates() -> dict[str, Count]:
-    returned = returned_condition()
-    aggregates = {
-        "comments_requested": Count("pk"),
-        "comments_returned": Count("pk", filter=returned),
-        "comments_returned_on_time": Count("pk", filter=returned & on_time_condition()),
-        "good_example": Count("pk", filter=returned & good_example_condition()),
-        "recommend_commend": Count(
-            "pk", filter=returned & Q(comment__recommendation=Recommendation.COMMEND)
-        ),
-        "recommend_consider_handling": Count(
-            "pk", filter=returned & Q(comment__recommendation=Recommendation.CONSIDER_HANDLING)
-        ),
-        # what the workplace did with those proposals (docs/domain.md §4.7): the same query
-        "recommend_followed_up": Count("pk", filter=followed_up_condition()),
-        "recommend_awaiting_follow_up": Count("pk", filter=awaiting_follow_up_condition()),
-        "all_best": Count(
-            "pk",
-            filter=returned & all_best_condition(items_prefix="comment__", form_field="form"),
-        ),
-    }
-    return aggregates
-
-
-def _distribution_aggregates() -> dict[str, Count]:
-    returned = Q(status__in=RETURNED_STATUSES)
-    aggregates: dict[str, Count] = {}
-    for items in FORM_ITEMS.values():
-        for item, scale in items.items():
-            for level in scale.values:
-                aggregates[f"{item}__{level}"] = Count(
-                    "pk", filter=returned & Q(**{f"comment__{item}": level})
-                )
-    for level in Recommendation.values:
-        aggregates[f"recommendation__{level}"] = Count(
-            "pk", filter=returned & Q(comment__recommendation=level)
-        )
     return aggregates
 
 
@@ -518,12 +474,12 @@ def compute(
     members = _count_working_members(scope)
     reasons = _count_classification(scope, members)
     if _reads_tallies(scope, today):
-        residence_rows, held_per_cell = _read_tallies(scope, children)
+        residence_rows, held_per_cell, distribution = _read_tallies(scope, children)
+        _count_cells_with_links(scope, residence_rows, held_per_cell)
     else:
         residence_rows = _count_links(scope)
-        held_per_cell = _count_meetings(scope)
-    _count_cells_with_links(scope, residence_rows, held_per_cell)
-    distribution = _count_comments(scope)
+        _count_cells_with_links(scope, residence_rows, _count_meetings(scope))
+        distribution = _count_comments(scope)
     _count_notices(scope)
     _count_training(scope)
     check = reconcile(on=on, organization=organization)
@@ -566,11 +522,7 @@ def _empty(organization: Organization, period: Period, went: Successor) -> Repor
 
 
 def _zero_distribution() -> dict[str, dict[str, int]]:
-    distribution: dict[str, dict[str, int]] = defaultdict(dict)
-    for name in _distribution_aggregates():
-        item, level = name.split("__")
-        distribution[item][level] = 0
-    return dict(distribution)
+    return _distribution({})
 
 
 def _count_working_members(scope: _Scope) -> "models.QuerySet[Member, Any]":
@@ -689,24 +641,25 @@ def _reads_tallies(scope: _Scope, today: datetime.date) -> bool:
 
 def _read_tallies(
     scope: _Scope, children: list[Organization]
-) -> tuple[list[dict[str, Any]], dict[int, int]]:
-    """The link and meeting figures from the maintained counts: the total from the
-    organization's own (either side), a child's from its residence side and its
-    workplace side (``_Scope.workplace_key``), the meetings from the cells'. Returns, as
-    ``_count_links`` and ``_count_meetings`` do, each cell's active links and the
-    meetings it held."""
+) -> tuple[list[dict[str, Any]], dict[int, int], dict[str, dict[str, int]]]:
+    """The link, meeting and comment figures from the maintained counts: the total
+    from the organization's own (either side), a child's from its residence side and
+    its workplace side (``_Scope.workplace_key``), the meetings from the cells'; the
+    cells with uniform ratings from each cell's. Returns, as ``_count_links``,
+    ``_count_meetings`` and ``_count_comments`` do, each cell's active links, the
+    meetings it held and the rating distribution."""
     org, year = scope.organization, scope.period.year
     assert year is not None
     tallies = summaries.read([org.pk, *(child.pk for child in children)], year)
     Side = Tally.Side
     sides = (Side.RESIDENCE, Side.PARTY_UNIT if below_grassroots(org) else Side.WORKPLACE)
     own = tallies.get(org.pk, {}).get(Side.EITHER, {})
-    for name in (*summaries.LINK_FIGURES, *MEETING_FIGURES):
+    for name in (*summaries.LINK_FIGURES, *MEETING_FIGURES, *summaries.COMMENT_FIGURES):
         scope.totals[name] = own.get(name, 0)
     for child in children:
         counts = tallies.get(child.pk, {})
         target = scope.per_child[child.pk]
-        for name in summaries.LINK_FIGURES:
+        for name in (*summaries.LINK_FIGURES, *summaries.COMMENT_FIGURES):
             target[name] = sum(counts.get(side, {}).get(name, 0) for side in sides)
         for name in MEETING_FIGURES:
             target[name] = counts.get(Side.EITHER, {}).get(name, 0)
@@ -719,7 +672,19 @@ def _read_tallies(
         {"residence_cell_id": cell, "active_links": counts.get("active_links", 0)}
         for cell, counts in cells.items()
     ]
-    return residence_rows, {cell: counts.get("meetings_held", 0) for cell, counts in cells.items()}
+    _count_uniform_cells(
+        scope,
+        [
+            {
+                "link__residence_cell_id": cell,
+                "comments_returned": counts.get("comments_returned", 0),
+                "all_best": counts.get("all_best", 0),
+            }
+            for cell, counts in cells.items()
+        ],
+    )
+    held = {cell: counts.get("meetings_held", 0) for cell, counts in cells.items()}
+    return residence_rows, held, _distribution(own)
 
 
 CELL_FIGURES = ["cells_with_links", "meetings_required", "cells_meeting_requirement"]
@@ -758,9 +723,8 @@ def _count_comments(scope: _Scope) -> dict[str, dict[str, int]]:
     in_scope = link_scope_condition(scope.paths, prefix="link__")
     in_period = requested_in_period(scope.period.start, scope.period.end)
     requests = CommentRequest.objects.visible_to(scope.user).filter(in_scope).filter(in_period)
-    comment_aggregates = _comment_aggregates()
-    distribution_aggregates = _distribution_aggregates()
-    aggregates = {**comment_aggregates, **distribution_aggregates}
+    figures, distribution_figures = comment_aggregates(), distribution_aggregates()
+    aggregates = {**figures, **distribution_figures}
     residence_rows = _grouped(requests, COMMENT_RESIDENCE_KEYS, aggregates)
     if scope.former:
         residence_rows = _as_on_the_day(
@@ -780,16 +744,21 @@ def _count_comments(scope: _Scope) -> dict[str, dict[str, int]]:
         )
     comment_totals: Counts = {}
     _sum_into(comment_totals, residence_rows, aggregates)
-    scope.totals.update({name: comment_totals[name] for name in comment_aggregates})
+    scope.totals.update({name: comment_totals[name] for name in figures})
     child_of, per_child = scope.child_of, scope.per_child
-    _roll_up(residence_rows, COMMENT_RESIDENCE_KEYS, child_of, per_child, comment_aggregates)
-    workplace_rows = _grouped(requests, [scope.workplace_key], comment_aggregates)
-    _roll_up(workplace_rows, [scope.workplace_key], child_of, per_child, comment_aggregates)
+    _roll_up(residence_rows, COMMENT_RESIDENCE_KEYS, child_of, per_child, figures)
+    workplace_rows = _grouped(requests, [scope.workplace_key], figures)
+    _roll_up(workplace_rows, [scope.workplace_key], child_of, per_child, figures)
     _count_uniform_cells(scope, residence_rows)
+    return _distribution(comment_totals)
+
+
+def _distribution(totals: Mapping[str, int]) -> dict[str, dict[str, int]]:
+    """The rating distribution (``{item: {level: n}}``) from its totals."""
     distribution: dict[str, dict[str, int]] = defaultdict(dict)
-    for name in distribution_aggregates:
+    for name in distribution_aggregates():
         item, level = name.split("__")
-        distribution[item][level] = comment_totals[name]
+        distribution[item][level] = totals.get(name, 0)
     return dict(distribution)
 
 
@@ -872,8 +841,8 @@ def _child_rows(
     """A row of figures per child organization, zero where it counted nothing."""
     rows = []
     for child in children:
-        figures: Counts = {name: 0 for name in FIGURES}
-        figures.update(per_child.get(child.pk, {}))
+        counted = per_child.get(child.pk, {})
+        figures: Counts = {name: counted.get(name, 0) for name in FIGURES}
         _add_rates(figures)
         rows.append((child, figures))
     return rows

@@ -26,6 +26,20 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from lienhe213.comments.models import (
+    FORM_ITEMS,
+    CommentRequest,
+    Recommendation,
+    all_best_condition,
+)
+from lienhe213.comments.queries import (
+    RETURNED_STATUSES,
+    awaiting_follow_up_condition,
+    followed_up_condition,
+    good_example_condition,
+    on_time_condition,
+    returned_condition,
+)
 from lienhe213.meetings.models import Meeting
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import ResidenceLink
@@ -61,6 +75,61 @@ LINK_COLUMNS = (
     "member__unit_path",
 )
 CHUNK = 5_000
+
+
+COMMENT_FIGURES = (
+    "comments_requested",
+    "comments_returned",
+    "comments_returned_on_time",
+    "good_example",
+    "recommend_commend",
+    "recommend_consider_handling",
+    "recommend_followed_up",
+    "recommend_awaiting_follow_up",
+    "all_best",
+)
+
+
+def comment_aggregates() -> dict[str, Count]:
+    """The comment figures of requests, as the report counts them (ADR 0008)."""
+    returned = returned_condition()
+    aggregates = {
+        "comments_requested": Count("pk"),
+        "comments_returned": Count("pk", filter=returned),
+        "comments_returned_on_time": Count("pk", filter=returned & on_time_condition()),
+        "good_example": Count("pk", filter=returned & good_example_condition()),
+        "recommend_commend": Count(
+            "pk", filter=returned & Q(comment__recommendation=Recommendation.COMMEND)
+        ),
+        "recommend_consider_handling": Count(
+            "pk", filter=returned & Q(comment__recommendation=Recommendation.CONSIDER_HANDLING)
+        ),
+        # what the workplace did with those proposals (docs/domain.md §4.7): the same query
+        "recommend_followed_up": Count("pk", filter=followed_up_condition()),
+        "recommend_awaiting_follow_up": Count("pk", filter=awaiting_follow_up_condition()),
+        "all_best": Count(
+            "pk",
+            filter=returned & all_best_condition(items_prefix="comment__", form_field="form"),
+        ),
+    }
+    return aggregates
+
+
+def distribution_aggregates() -> dict[str, Count]:
+    """The returned comments at each level of each item, and each recommendation."""
+    returned = Q(status__in=RETURNED_STATUSES)
+    aggregates: dict[str, Count] = {}
+    for items in FORM_ITEMS.values():
+        for item, scale in items.items():
+            for level in scale.values:
+                aggregates[f"{item}__{level}"] = Count(
+                    "pk", filter=returned & Q(**{f"comment__{item}": level})
+                )
+    for level in Recommendation.values:
+        aggregates[f"recommendation__{level}"] = Count(
+            "pk", filter=returned & Q(comment__recommendation=level)
+        )
+    return aggregates
 
 
 def _under(path: str | None) -> list[int]:
@@ -148,11 +217,68 @@ def _meeting_counts(meetings: "Any") -> Counter[Key]:
     return counts
 
 
-def _counts_of(links: list[int], meetings: list[int]) -> Counter[Key]:
+REQUEST_COLUMNS = (
+    "requested_on",
+    "link__residence_cell__path",
+    "link__residence_commune_organization__path",
+    "link__workplace_organization__path",
+    "link__member__unit_path",
+    "workplace_organization__path",
+    "member__unit_path",
+)
+
+
+def _request_counts(requests: "Any") -> Counter[Key]:
+    """The counts of the comment ``requests`` in the year they were requested: the
+    comment figures on every side (a request follows its link's residence and either
+    side, and has its own workplace committee and member), the rating distribution on
+    the total only."""
+    figures = comment_aggregates()
+    distribution = distribution_aggregates()
+    rows = requests.values(*REQUEST_COLUMNS).annotate(**figures, **distribution).order_by()
     counts: Counter[Key] = Counter()
+    for row in rows:
+        cell = row["link__residence_cell__path"]
+        commune = row["link__residence_commune_organization__path"]
+        residence = _under(cell or commune)
+        either = {
+            *residence,
+            *_under(commune),
+            *_under(row["link__workplace_organization__path"]),
+            *_under(row["link__member__unit_path"]),
+        }
+        places = [
+            *((org, Side.EITHER) for org in either),
+            *((org, Side.RESIDENCE) for org in residence),
+            *((org, Side.WORKPLACE) for org in _under(row["workplace_organization__path"])),
+            *((org, Side.PARTY_UNIT) for org in _under(row["member__unit_path"])),
+        ]
+        year = row["requested_on"].year
+        for figure in figures:
+            if row[figure]:
+                for org, side in places:
+                    counts[org, year, side, figure] += row[figure]
+        for figure in distribution:
+            if row[figure]:
+                for org in either:
+                    counts[org, year, Side.EITHER, figure] += row[figure]
+    return counts
+
+
+def _counts_of(links: list[int], meetings: list[int], requests: list[int]) -> Counter[Key]:
+    """The counts of ``links`` (with their comment requests), ``meetings`` and
+    ``requests``."""
+    counts: Counter[Key] = Counter()
+    request_ids = set(requests)
     for start in range(0, len(links), CHUNK):
         rows = ResidenceLink.objects.filter(pk__in=links[start : start + CHUNK])
         counts.update(_link_counts(rows.values(*LINK_COLUMNS)))
+        of_links = CommentRequest.objects.filter(link__in=links[start : start + CHUNK])
+        request_ids.update(of_links.values_list("pk", flat=True))
+    ordered = sorted(request_ids)
+    for start in range(0, len(ordered), CHUNK):
+        rows = CommentRequest.objects.filter(pk__in=ordered[start : start + CHUNK])
+        counts.update(_request_counts(rows))
     for start in range(0, len(meetings), CHUNK):
         rows = Meeting.objects.filter(pk__in=meetings[start : start + CHUNK])
         counts.update(_meeting_counts(rows))
@@ -182,25 +308,31 @@ def _ids(rows: Iterable[Any]) -> list[int]:
 
 @contextmanager
 def changing(
-    *, links: Iterable[Any] = (), meetings: Iterable[Any] = (), members: Iterable[Any] = ()
+    *,
+    links: Iterable[Any] = (),
+    meetings: Iterable[Any] = (),
+    requests: Iterable[Any] = (),
+    members: Iterable[Any] = (),
 ) -> Iterator[None]:
-    """Around a change of ``links`` and ``meetings`` (rows or ids, locked by the
-    caller), or of ``members``' party units (their links): their counts before and
-    after, the difference added to the stored rows."""
-    link_ids, meeting_ids = _ids(links), _ids(meetings)
+    """Around a change of ``links`` (and their comment requests), ``meetings`` and
+    comment ``requests`` (rows or ids, locked by the caller), or of ``members``' party
+    units (their links): their counts before and after, the difference added to the
+    stored rows."""
+    link_ids, meeting_ids, request_ids = _ids(links), _ids(meetings), _ids(requests)
     member_ids = _ids(members)
     if member_ids:
         link_ids += ResidenceLink.objects.filter(member__in=member_ids).values_list("pk", flat=True)
-    before = _counts_of(link_ids, meeting_ids)
+    before = _counts_of(link_ids, meeting_ids, request_ids)
     yield
-    after = _counts_of(link_ids, meeting_ids)
+    after = _counts_of(link_ids, meeting_ids, request_ids)
     after.subtract(before)
     _add(after)
 
 
 def rows_under(path: str) -> dict[str, list[int]]:
-    """The links either side of which lies under ``path``, and the meetings of the
-    cells there: what a move of that subtree changes (``changing(**rows_under(path))``)."""
+    """The links either side of which lies under ``path`` (with their comment
+    requests), the meetings of the cells there and the requests made there: what a
+    move of that subtree changes (``changing(**rows_under(path))``)."""
     return {
         "links": list(
             ResidenceLink.objects.filter(link_scope_condition([path])).values_list("pk", flat=True)
@@ -208,12 +340,19 @@ def rows_under(path: str) -> dict[str, list[int]]:
         "meetings": list(
             Meeting.objects.filter(cell__path__under=path).values_list("pk", flat=True)
         ),
+        "requests": list(
+            CommentRequest.objects.filter(
+                Q(workplace_organization__path__under=path) | Q(member__unit_path__under=path)
+            ).values_list("pk", flat=True)
+        ),
     }
 
 
-def added(*, links: Iterable[Any] = (), meetings: Iterable[Any] = ()) -> None:
-    """Count new ``links`` and ``meetings`` (rows or ids)."""
-    _add(_counts_of(_ids(links), _ids(meetings)))
+def added(
+    *, links: Iterable[Any] = (), meetings: Iterable[Any] = (), requests: Iterable[Any] = ()
+) -> None:
+    """Count new ``links``, ``meetings`` and comment ``requests`` (rows or ids)."""
+    _add(_counts_of(_ids(links), _ids(meetings), _ids(requests)))
 
 
 # --- from scratch ----------------------------------------------------------------------
@@ -225,6 +364,7 @@ def computed() -> Counter[Key]:
     rows = ResidenceLink.objects.order_by().values(*LINK_COLUMNS).iterator(chunk_size=CHUNK)
     counts.update(_link_counts(rows))
     counts.update(_meeting_counts(Meeting.objects.all()))
+    counts.update(_request_counts(CommentRequest.objects.all()))
     return Counter({key: value for key, value in counts.items() if value})
 
 
@@ -296,8 +436,10 @@ def read(organizations: Iterable[int], year: int) -> dict[int, Figures]:
 
 
 def cells(path: str, year: int) -> dict[int, dict[str, int]]:
-    """Each residential cell under ``path``: its links active on 31/12/``year`` and the
-    meetings it held in ``year`` (``{cell: {figure: n}}``, cells with neither absent)."""
+    """Each residential cell under ``path``: its links active on 31/12/``year``, the
+    meetings it held in ``year`` and the comments returned on its links' requests of
+    ``year`` with those rating every item best (``{cell: {figure: n}}``, cells with
+    none of them absent)."""
     rows = (
         Tally.objects.filter(
             organization__path__under=path, organization__kind=Organization.Kind.CELL
@@ -305,6 +447,7 @@ def cells(path: str, year: int) -> dict[int, dict[str, int]]:
         .filter(
             Q(side=Side.RESIDENCE, figure="active_links", year__lte=year)
             | Q(side=Side.EITHER, figure="meetings_held", year=year)
+            | Q(side=Side.RESIDENCE, figure__in=("comments_returned", "all_best"), year=year)
         )
         .values("organization_id", "figure")
         .annotate(n=Sum("value"))

@@ -10,6 +10,7 @@ from lienhe213.comments.models import (
 )
 from lienhe213.core import audit
 from lienhe213.core.locking import check_version
+from lienhe213.reports import summaries
 
 Status = CommentRequest.Status
 
@@ -71,16 +72,17 @@ def _step(
     """Save ``changes`` on the comment and the new ``status`` on the request, and write
     the step's one audit row."""
     before = audit.snapshot(comment, changes)
-    for name, value in changes.items():
-        setattr(comment, name, value)
-    if bump_comment:
-        comment.version += 1
-    comment.save(update_fields=[*changes, "version", "updated_at"])
     old_status = request.status
-    if status is not None:
-        request.status = status
-    request.version += 1
-    request.save(update_fields=["status", "version", "updated_at"])
+    with summaries.changing(requests=[request]):
+        for name, value in changes.items():
+            setattr(comment, name, value)
+        if bump_comment:
+            comment.version += 1
+        comment.save(update_fields=[*changes, "version", "updated_at"])
+        if status is not None:
+            request.status = status
+        request.version += 1
+        request.save(update_fields=["status", "version", "updated_at"])
     after = audit.snapshot(comment, changes)
     audit.record(
         by=by,

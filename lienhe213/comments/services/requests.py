@@ -27,6 +27,7 @@ from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import Category, ResidenceLink
 from lienhe213.registry.queries import classifications_on
 from lienhe213.reminders import handoffs
+from lienhe213.reports import summaries
 
 
 @transaction.atomic
@@ -190,6 +191,7 @@ def _save_requests(requests: list[CommentRequest], *, by: AnyUser, workplace: Or
             _("A comment on one of these members was requested at the same time. Try again.")
         ) from exc
     Comment.objects.bulk_create(Comment(request=request) for request in requests)
+    summaries.added(requests=requests)
     fields = ["campaign", "link", "member", "form", "purpose", "requested_on", "status"]
     audit.record_many(
         by=by,

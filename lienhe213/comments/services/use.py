@@ -29,6 +29,7 @@ from lienhe213.core import audit
 from lienhe213.core.errors import DomainError
 from lienhe213.notices import services as notices
 from lienhe213.notices.models import Kind as NoticeKind
+from lienhe213.reports import summaries
 
 
 @transaction.atomic
@@ -201,7 +202,8 @@ def record_follow_up(
             body=_follow_up_notice_body(request, comment, follow_up),
             sent_on=today,
         )
-    follow_up.save()
+    with summaries.changing(requests=[request]):
+        follow_up.save()
     request.version += 1
     request.save(update_fields=["version", "updated_at"])
     audit.record(

@@ -16,8 +16,9 @@ from lienhe213.members.models import Member
 from lienhe213.organizations.addresses import resolve_address
 from lienhe213.organizations.models import AdministrativeUnit, Organization
 from lienhe213.registry.models import LinkEvent, ResidenceLink
-from lienhe213.reports.indicators import Period, _comment_aggregates, compute
+from lienhe213.reports.indicators import Period, compute
 from lienhe213.reports.review import build_review
+from lienhe213.reports.summaries import comment_aggregates
 
 TODAY = datetime.date(2026, 12, 7)
 REFORM = datetime.date(2025, 7, 1)
@@ -32,7 +33,7 @@ def _report(org: Organization, year: int) -> Any:
 def _uniform_cells(year: int) -> int:
     """Cells whose every comment returned on a request of ``year`` rates best on every
     item, counted directly."""
-    aggregates = _comment_aggregates()
+    aggregates = comment_aggregates()
     rows = (
         CommentRequest.objects.filter(
             requested_in_period(datetime.date(year, 1, 1), datetime.date(year, 12, 31))

@@ -10,6 +10,7 @@ from lienhe213.comments.models import Comment
 from lienhe213.comments.tests.conftest import BEST_FORM_3, open_campaign, request_at
 from lienhe213.registry.tests.conftest import link_at
 from lienhe213.registry.tests.test_views import second_member
+from lienhe213.reports import summaries
 from lienhe213.reports.indicators import Period, compute
 from lienhe213.reports.tests.conftest import TODAY, rows_elsewhere
 from lienhe213.reports.tests.test_drilldown import assert_same, follow, report_page
@@ -89,6 +90,7 @@ def test_follow_up_figures_count_nothing_outside_the_scope_or_the_period(world):
         request__link__residence_commune_organization=world.commune_b_committee
     )
     Comment.objects.filter(pk=elsewhere.pk).update(recommendation="consider_handling")
+    summaries.rebuild()  # the recommendation was written around the services
     services.record_follow_up(
         by=world.workplace_officer,
         request=elsewhere.request,
