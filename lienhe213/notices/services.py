@@ -31,6 +31,7 @@ from lienhe213.organizations.models import Organization
 from lienhe213.registry.holidays import add_working_days, holidays_between, province_of
 from lienhe213.registry.models import ResidenceLink
 from lienhe213.reminders import handoffs
+from lienhe213.reports import summaries
 
 Status = Notice.Status
 
@@ -140,6 +141,7 @@ def send_notice(
         sent_by=_user(by),
         response_due=response_due_for(kind, recipient, sent_on),
     )
+    summaries.added(notices=[notice])
     audit.record(
         by=by,
         action="create",
@@ -237,17 +239,18 @@ def acknowledge_notice(*, by: AnyUser, notice: Notice, version: int | None = Non
             _("This notice is %(status)s; only a notice just sent can be acknowledged.")
             % {"status": notice.get_status_display().lower()}
         )
-    return _step(
-        notice,
-        by=by,
-        event="acknowledged",
-        changes={
-            "status": Status.ACKNOWLEDGED,
-            "acknowledged_at": timezone.now(),
-            "acknowledged_by": _user(by),
-        },
-        org=recipient,
-    )
+    with summaries.changing(notices=[notice]):
+        return _step(
+            notice,
+            by=by,
+            event="acknowledged",
+            changes={
+                "status": Status.ACKNOWLEDGED,
+                "acknowledged_at": timezone.now(),
+                "acknowledged_by": _user(by),
+            },
+            org=recipient,
+        )
 
 
 @transaction.atomic
@@ -267,10 +270,11 @@ def reply_to_notice(
         changes["status"] = Status.ANSWERED
         if notice.acknowledged_at is None:
             changes.update(acknowledged_at=timezone.now(), acknowledged_by=_user(by))
-    reply = NoticeReply.objects.create(
-        notice=notice, organization=org, by=_user(by), body=body.strip()
-    )
-    _step(notice, by=by, event="replied", changes=changes, org=org)
+    with summaries.changing(notices=[notice]):
+        reply = NoticeReply.objects.create(
+            notice=notice, organization=org, by=_user(by), body=body.strip()
+        )
+        _step(notice, by=by, event="replied", changes=changes, org=org)
     return reply
 
 

@@ -66,6 +66,7 @@ from lienhe213.reports.summaries import (
     MEETING_FIGURES,
     comment_aggregates,
     distribution_aggregates,
+    notice_aggregates,
 )
 from lienhe213.training.models import Invitation
 from lienhe213.training.queries import STAFF_ROLES
@@ -245,15 +246,6 @@ def _link_aggregates(period: Period, on: datetime.date) -> dict[str, Count]:
     aggregates["letters_overdue"] = Count("pk", filter=overdue_on_condition(on))
     aggregates["active_links"] = Count("pk", filter=active_on_condition(on))
     return aggregates
-
-
-def _notice_aggregates() -> dict[str, Count]:
-    return {
-        "notices_sent": Count("pk"),
-        "notices_acknowledged": Count("pk", filter=Q(acknowledged_at__isnull=False)),
-        "notices_needing_answer": Count("pk", filter=Q(response_due__isnull=False)),
-        "notices_answered_on_time": Count("pk", filter=Q(answered_on_time=True)),
-    }
 
 
 def _grouped(
@@ -480,7 +472,7 @@ def compute(
         residence_rows = _count_links(scope)
         _count_cells_with_links(scope, residence_rows, _count_meetings(scope))
         distribution = _count_comments(scope)
-    _count_notices(scope)
+        _count_notices(scope)
     _count_training(scope)
     check = reconcile(on=on, organization=organization)
 
@@ -642,19 +634,25 @@ def _reads_tallies(scope: _Scope, today: datetime.date) -> bool:
 def _read_tallies(
     scope: _Scope, children: list[Organization]
 ) -> tuple[list[dict[str, Any]], dict[int, int], dict[str, dict[str, int]]]:
-    """The link, meeting and comment figures from the maintained counts: the total
-    from the organization's own (either side), a child's from its residence side and
-    its workplace side (``_Scope.workplace_key``), the meetings from the cells'; the
-    cells with uniform ratings from each cell's. Returns, as ``_count_links``,
-    ``_count_meetings`` and ``_count_comments`` do, each cell's active links, the
-    meetings it held and the rating distribution."""
+    """The link, meeting, comment and notice figures from the maintained counts: the
+    total from the organization's own (either side), a child's from its residence side
+    and its workplace side (``_Scope.workplace_key``), or what it sent and received; the
+    meetings from the cells'; the cells with uniform ratings from each cell's. Returns,
+    as ``_count_links``, ``_count_meetings`` and ``_count_comments`` do, each cell's
+    active links, the meetings it held and the rating distribution."""
     org, year = scope.organization, scope.period.year
     assert year is not None
     tallies = summaries.read([org.pk, *(child.pk for child in children)], year)
     Side = Tally.Side
     sides = (Side.RESIDENCE, Side.PARTY_UNIT if below_grassroots(org) else Side.WORKPLACE)
     own = tallies.get(org.pk, {}).get(Side.EITHER, {})
-    for name in (*summaries.LINK_FIGURES, *MEETING_FIGURES, *summaries.COMMENT_FIGURES):
+    counted = (
+        *summaries.LINK_FIGURES,
+        *MEETING_FIGURES,
+        *summaries.COMMENT_FIGURES,
+        *summaries.NOTICE_FIGURES,
+    )
+    for name in counted:
         scope.totals[name] = own.get(name, 0)
     for child in children:
         counts = tallies.get(child.pk, {})
@@ -663,6 +661,10 @@ def _read_tallies(
             target[name] = sum(counts.get(side, {}).get(name, 0) for side in sides)
         for name in MEETING_FIGURES:
             target[name] = counts.get(Side.EITHER, {}).get(name, 0)
+        for name in summaries.NOTICE_FIGURES:  # what it sent and what it received
+            target[name] = sum(
+                counts.get(side, {}).get(name, 0) for side in (Side.SENDER, Side.RECIPIENT)
+            )
     cells = {
         cell: counts
         for cell, counts in summaries.cells(org.path, year).items()
@@ -792,7 +794,7 @@ def _count_notices(scope: _Scope) -> None:
         .sent_between(scope.period.start, scope.period.end)
         .with_answered_on_time()
     )
-    aggregates = _notice_aggregates()
+    aggregates = notice_aggregates()
     for key in ("sender_id", "recipient_id"):
         rows = _grouped(notices, [key], aggregates)
         _roll_up(rows, [key], scope.child_of, scope.per_child, aggregates)

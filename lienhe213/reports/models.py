@@ -154,6 +154,8 @@ class Tally(models.Model):
         RESIDENCE = "r", _("residence")
         WORKPLACE = "w", _("workplace committee")
         PARTY_UNIT = "u", _("party unit")
+        SENDER = "s", _("sender")
+        RECIPIENT = "c", _("recipient")
 
     organization = models.ForeignKey(
         "organizations.Organization", on_delete=models.CASCADE, related_name="+"

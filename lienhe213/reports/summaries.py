@@ -41,6 +41,7 @@ from lienhe213.comments.queries import (
     returned_condition,
 )
 from lienhe213.meetings.models import Meeting
+from lienhe213.notices.models import Notice
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import ResidenceLink
 from lienhe213.registry.queries import LINK_STEPS, link_scope_condition
@@ -61,6 +62,12 @@ LINK_STEP_FIGURES = {
 STOCKS = ("active_links", "letters_overdue")
 LINK_FIGURES = (*LINK_STEP_FIGURES, *STOCKS)
 MEETING_FIGURES = ("meetings_held", "attendance_invited", "attendance_present")
+NOTICE_FIGURES = (
+    "notices_sent",
+    "notices_acknowledged",
+    "notices_needing_answer",
+    "notices_answered_on_time",
+)
 
 LINK_COLUMNS = (
     "issued_on",
@@ -265,10 +272,50 @@ def _request_counts(requests: "Any") -> Counter[Key]:
     return counts
 
 
-def _counts_of(links: list[int], meetings: list[int], requests: list[int]) -> Counter[Key]:
-    """The counts of ``links`` (with their comment requests), ``meetings`` and
-    ``requests``."""
+def notice_aggregates() -> dict[str, Count]:
+    """The notice figures, on notices annotated ``with_answered_on_time``."""
+    return {
+        "notices_sent": Count("pk"),
+        "notices_acknowledged": Count("pk", filter=Q(acknowledged_at__isnull=False)),
+        "notices_needing_answer": Count("pk", filter=Q(response_due__isnull=False)),
+        "notices_answered_on_time": Count("pk", filter=Q(answered_on_time=True)),
+    }
+
+
+def _notice_counts(notices: "Any") -> Counter[Key]:
+    """The counts of ``notices`` in the year they were sent: under either side once
+    (the total), under the sender and under the recipient (a child counts what it sent
+    and what it received)."""
+    rows = (
+        notices.with_answered_on_time()
+        .values("sent_on", "sender__path", "recipient__path")
+        .annotate(**notice_aggregates())
+        .order_by()
+    )
     counts: Counter[Key] = Counter()
+    for row in rows:
+        sender, recipient = _under(row["sender__path"]), _under(row["recipient__path"])
+        places = [
+            *((org, Side.EITHER) for org in {*sender, *recipient}),
+            *((org, Side.SENDER) for org in sender),
+            *((org, Side.RECIPIENT) for org in recipient),
+        ]
+        for figure in NOTICE_FIGURES:
+            if row[figure]:
+                for org, side in places:
+                    counts[org, row["sent_on"].year, side, figure] += row[figure]
+    return counts
+
+
+def _counts_of(
+    links: list[int], meetings: list[int], requests: list[int], notices: list[int] = ()
+) -> Counter[Key]:
+    """The counts of ``links`` (with their comment requests), ``meetings``,
+    ``requests`` and ``notices``."""
+    counts: Counter[Key] = Counter()
+    for start in range(0, len(notices), CHUNK):
+        rows = Notice.objects.filter(pk__in=notices[start : start + CHUNK])
+        counts.update(_notice_counts(rows))
     request_ids = set(requests)
     for start in range(0, len(links), CHUNK):
         rows = ResidenceLink.objects.filter(pk__in=links[start : start + CHUNK])
@@ -312,19 +359,22 @@ def changing(
     links: Iterable[Any] = (),
     meetings: Iterable[Any] = (),
     requests: Iterable[Any] = (),
+    notices: Iterable[Any] = (),
     members: Iterable[Any] = (),
 ) -> Iterator[None]:
-    """Around a change of ``links`` (and their comment requests), ``meetings`` and
-    comment ``requests`` (rows or ids, locked by the caller), or of ``members``' party
-    units (their links): their counts before and after, the difference added to the
-    stored rows."""
+    """Around a change of ``links`` (and their comment requests), ``meetings``,
+    comment ``requests`` and ``notices`` (rows or ids, locked by the caller), or of
+    ``members``' party units (their links): their counts before and after, the
+    difference added to the stored rows. Not nested over the same rows: each block adds
+    its own difference."""
     link_ids, meeting_ids, request_ids = _ids(links), _ids(meetings), _ids(requests)
+    notice_ids = _ids(notices)
     member_ids = _ids(members)
     if member_ids:
         link_ids += ResidenceLink.objects.filter(member__in=member_ids).values_list("pk", flat=True)
-    before = _counts_of(link_ids, meeting_ids, request_ids)
+    before = _counts_of(link_ids, meeting_ids, request_ids, notice_ids)
     yield
-    after = _counts_of(link_ids, meeting_ids, request_ids)
+    after = _counts_of(link_ids, meeting_ids, request_ids, notice_ids)
     after.subtract(before)
     _add(after)
 
@@ -340,6 +390,11 @@ def rows_under(path: str) -> dict[str, list[int]]:
         "meetings": list(
             Meeting.objects.filter(cell__path__under=path).values_list("pk", flat=True)
         ),
+        "notices": list(
+            Notice.objects.filter(
+                Q(sender__path__under=path) | Q(recipient__path__under=path)
+            ).values_list("pk", flat=True)
+        ),
         "requests": list(
             CommentRequest.objects.filter(
                 Q(workplace_organization__path__under=path) | Q(member__unit_path__under=path)
@@ -349,10 +404,15 @@ def rows_under(path: str) -> dict[str, list[int]]:
 
 
 def added(
-    *, links: Iterable[Any] = (), meetings: Iterable[Any] = (), requests: Iterable[Any] = ()
+    *,
+    links: Iterable[Any] = (),
+    meetings: Iterable[Any] = (),
+    requests: Iterable[Any] = (),
+    notices: Iterable[Any] = (),
 ) -> None:
-    """Count new ``links``, ``meetings`` and comment ``requests`` (rows or ids)."""
-    _add(_counts_of(_ids(links), _ids(meetings), _ids(requests)))
+    """Count new ``links``, ``meetings``, comment ``requests`` and ``notices`` (rows or
+    ids)."""
+    _add(_counts_of(_ids(links), _ids(meetings), _ids(requests), _ids(notices)))
 
 
 # --- from scratch ----------------------------------------------------------------------
@@ -365,6 +425,7 @@ def computed() -> Counter[Key]:
     counts.update(_link_counts(rows))
     counts.update(_meeting_counts(Meeting.objects.all()))
     counts.update(_request_counts(CommentRequest.objects.all()))
+    counts.update(_notice_counts(Notice.objects.all()))
     return Counter({key: value for key, value in counts.items() if value})
 
 

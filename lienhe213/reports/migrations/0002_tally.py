@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField()),
-                ('side', models.CharField(choices=[('t', 'either side (the total)'), ('r', 'residence'), ('w', 'workplace committee'), ('u', 'party unit')], max_length=1)),
+                ('side', models.CharField(choices=[('t', 'either side (the total)'), ('r', 'residence'), ('w', 'workplace committee'), ('u', 'party unit'), ('s', 'sender'), ('c', 'recipient')], max_length=1)),
                 ('figure', models.CharField(max_length=40)),
                 ('value', models.IntegerField(default=0)),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organizations.organization')),
