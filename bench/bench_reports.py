@@ -336,9 +336,10 @@ def bench_year(year: int) -> None:
 
 
 def bench_counts(province: Any, user: Any, period: Any, today: Any) -> None:
-    """The link and meeting figures read from the maintained counts (ADR 0022) against
-    the same figures counted live from the rows, on the same subtree, interleaved; and,
-    when the report may read the counts, the two reports figure by figure."""
+    """The member, link, meeting, comment and notice figures read from the maintained
+    counts (ADR 0022) against the same figures counted live from the rows, on the same
+    subtree, interleaved; and, when the report may read the counts, the two reports
+    figure by figure."""
     from unittest import mock
 
     from lienhe213.reports import indicators as ind
@@ -355,7 +356,13 @@ def bench_counts(province: Any, user: Any, period: Any, today: Any) -> None:
     reads = ind._reads_tallies(scope, today)
     actions = {
         "counts": lambda: ind._read_tallies(scope, children),
-        "live": lambda: (ind._count_links(scope), ind._count_meetings(scope)),
+        "live": lambda: (
+            ind._count_classification(scope, ind._count_working_members(scope)),
+            ind._count_links(scope),
+            ind._count_meetings(scope),
+            ind._count_comments(scope),
+            ind._count_notices(scope),
+        ),
     }
     times: dict[str, list[float]] = {name: [] for name in actions}
     for round_number in range(REPEAT + 1):
@@ -365,7 +372,7 @@ def bench_counts(province: Any, user: Any, period: Any, today: Any) -> None:
             if round_number:
                 times[name].append(time.perf_counter() - started)
     counts_ms, live_ms = (1000 * statistics.median(times[n]) for n in actions)
-    c.title(f"the link and meeting figures, {period.year}: maintained counts against live")
+    c.title(f"the counted families, {period.year}: maintained counts against live")
     print(f"{'counts (one row per figure and child)':<40} {counts_ms:9.1f} ms")
     print(f"{'live (the rows, grouped)':<40} {live_ms:9.1f} ms  {live_ms / counts_ms:6.1f}x")
     if not reads:

@@ -40,6 +40,7 @@ from lienhe213.imports.rows import (
 )
 from lienhe213.members.models import Member, PreviousPartyCard, name_keys
 from lienhe213.organizations.models import AdministrativeUnit, Community, Organization
+from lienhe213.reports import summaries
 
 # The fields a row may set, in the order the preview shows changes.
 FIELDS = (
@@ -471,6 +472,9 @@ def write(batch: ImportBatch, rows: list[dict[str, Any]], today: datetime.date) 
     new = [r["values"] for r in rows if r["outcome"] == "new"]
     keys = [*FIELDS, "unit_path", "search_text", "name_sort_key", "import_batch_id"]
     insert_rows(Member, (_new_member(v, paths, batch.pk) for v in new), keys=keys)
+    summaries.added(
+        members=Member.objects.filter(import_batch_id=batch.pk).values_list("pk", flat=True)
+    )
     updates = {r["target_id"]: r for r in rows if r["outcome"] == "update"}
     for chunk in _chunks(sorted(updates)):
         _update(chunk, updates, paths, batch, today)
@@ -523,10 +527,11 @@ def _update(
         )
         member.import_batch_id = batch.pk
         changed.append(member)
-    Member.objects.bulk_update(
-        changed,
-        [*FIELDS, "unit_path", "search_text", "name_sort_key", "import_batch_id"],
-        batch_size=500,
-    )
+    with summaries.changing(members=changed):
+        Member.objects.bulk_update(
+            changed,
+            [*FIELDS, "unit_path", "search_text", "name_sort_key", "import_batch_id"],
+            batch_size=500,
+        )
     Member.objects.filter(pk__in=[m.pk for m in changed]).update(version=F("version") + 1)
     PreviousPartyCard.objects.bulk_create(cards, ignore_conflicts=True)

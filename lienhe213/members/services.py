@@ -115,6 +115,7 @@ def create_member(*, by: AnyUser, **fields: Any) -> Member:
     )
     member = Member(**fields)
     _validate_and_save(member)
+    summaries.added(members=[member])
     audit.record(
         by=by,
         action="create",
@@ -167,8 +168,9 @@ def update_member(*, by: AnyUser, member: Member, version: int | None, **changes
     if not changed:
         return current
     current.version += 1
-    # A new party unit moves the member's links on the report's party-unit side.
-    with summaries.changing(members=[current] if "organization" in changed else []):
+    # A new party unit or employment moves the member (and their links) in the reports.
+    counted = "organization" in changed or "employment" in changed
+    with summaries.changing(members=[current] if counted else []):
         _validate_and_save(current)
     old_card = (changed.get("party_card_number") or [""])[0]
     if old_card:  # the card exchange: the old number stays the member's (history, matching)

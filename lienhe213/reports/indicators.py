@@ -463,12 +463,11 @@ def compute(
         tree=tree,
         remapped=_remapped_after(tree.day),
     )
-    members = _count_working_members(scope)
-    reasons = _count_classification(scope, members)
     if _reads_tallies(scope, today):
-        residence_rows, held_per_cell, distribution = _read_tallies(scope, children)
+        residence_rows, held_per_cell, distribution, reasons = _read_tallies(scope, children)
         _count_cells_with_links(scope, residence_rows, held_per_cell)
     else:
+        reasons = _count_classification(scope, _count_working_members(scope))
         residence_rows = _count_links(scope)
         _count_cells_with_links(scope, residence_rows, _count_meetings(scope))
         distribution = _count_comments(scope)
@@ -611,10 +610,11 @@ def _count_meetings(scope: _Scope) -> dict[int, int]:
 
 
 def _reads_tallies(scope: _Scope, today: datetime.date) -> bool:
-    """Whether the link and meeting figures can be read from the maintained counts
-    (ADR 0022): a calendar year that has ended, on a tree that follows today's paths with
-    no link re-mapped since and no unit ended during the year, for a reader who sees
-    the whole subtree, once the counts are built. Otherwise they are counted live."""
+    """Whether the member, link, meeting, comment and notice figures can be read from
+    the maintained counts (ADR 0022): a calendar year that has ended, on a tree that
+    follows today's paths with no link re-mapped since and no unit ended before the
+    year's last day, for a reader who sees the whole subtree, once the counts are built.
+    Otherwise they are counted live."""
     period, org = scope.period, scope.organization
     if period.year is None or period != Period.for_year(period.year) or today <= period.end:
         return False
@@ -625,21 +625,20 @@ def _reads_tallies(scope: _Scope, today: datetime.date) -> bool:
         for capability in (Capability.VIEW_MEMBERS, Capability.VIEW_ORGANIZATIONS)
     ):
         return False
-    ended_during = Organization.objects.filter(
-        path__under=org.path, valid_until__gte=period.start, valid_until__lt=period.end
-    )
-    return TallyState.objects.filter(~Exists(ended_during)).exists()  # built, in one query
+    ended = Organization.objects.filter(path__under=org.path, valid_until__lt=period.end)
+    return TallyState.objects.filter(~Exists(ended)).exists()  # built, in one query
 
 
 def _read_tallies(
     scope: _Scope, children: list[Organization]
-) -> tuple[list[dict[str, Any]], dict[int, int], dict[str, dict[str, int]]]:
+) -> tuple[list[dict[str, Any]], dict[int, int], dict[str, dict[str, int]], dict[str, int]]:
     """The link, meeting, comment and notice figures from the maintained counts: the
     total from the organization's own (either side), a child's from its residence side
     and its workplace side (``_Scope.workplace_key``), or what it sent and received; the
     meetings from the cells'; the cells with uniform ratings from each cell's. Returns,
     as ``_count_links``, ``_count_meetings`` and ``_count_comments`` do, each cell's
-    active links, the meetings it held and the rating distribution."""
+    active links, the meetings it held and the rating distribution, and, as
+    ``_count_classification``, the count of each reason."""
     org, year = scope.organization, scope.period.year
     assert year is not None
     tallies = summaries.read([org.pk, *(child.pk for child in children)], year)
@@ -647,6 +646,8 @@ def _read_tallies(
     sides = (Side.RESIDENCE, Side.PARTY_UNIT if below_grassroots(org) else Side.WORKPLACE)
     own = tallies.get(org.pk, {}).get(Side.EITHER, {})
     counted = (
+        "working_members",
+        *summaries.CLASSIFIED.values(),
         *summaries.LINK_FIGURES,
         *MEETING_FIGURES,
         *summaries.COMMENT_FIGURES,
@@ -659,7 +660,7 @@ def _read_tallies(
         target = scope.per_child[child.pk]
         for name in (*summaries.LINK_FIGURES, *summaries.COMMENT_FIGURES):
             target[name] = sum(counts.get(side, {}).get(name, 0) for side in sides)
-        for name in MEETING_FIGURES:
+        for name in (*MEETING_FIGURES, "working_members"):
             target[name] = counts.get(Side.EITHER, {}).get(name, 0)
         for name in summaries.NOTICE_FIGURES:  # what it sent and what it received
             target[name] = sum(
@@ -686,7 +687,8 @@ def _read_tallies(
         ],
     )
     held = {cell: counts.get("meetings_held", 0) for cell, counts in cells.items()}
-    return residence_rows, held, _distribution(own)
+    reasons = {reason: own.get(name, 0) for reason, name in summaries.REASONS.items()}
+    return residence_rows, held, _distribution(own), reasons
 
 
 CELL_FIGURES = ["cells_with_links", "meetings_required", "cells_meeting_requirement"]

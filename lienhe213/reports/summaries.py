@@ -1,14 +1,16 @@
-"""The counts the reports read instead of the rows (ADR 0022): the link and meeting
-figures of each organization's subtree, per calendar year, kept current by the services
-that change those rows, in their transaction.
+"""The counts the reports read instead of the rows (ADR 0022): the member, link,
+meeting, comment and notice figures of each organization's subtree, per calendar year,
+kept current by the services that change those rows, in their transaction.
 
 Each row of ``Tally`` adds up what every organization under its organization holds, so
 a report reads its organization's row and its children's, whatever the size of the
 subtree. A link counts on four sides: ``t``, under any organization either side of it
 lies under (the report's total, as ``link_scope_condition``); ``r``, under its
 residence (its cell, or its commune before a cell is assigned); ``w``, under its
-workplace committee; ``u``, under the member's party unit. A held meeting counts under
-its cell, on side ``t``.
+workplace committee; ``u``, under the member's party unit. A comment request counts as
+its link, a notice under either side once and under its sender (``s``) and its
+recipient (``c``); a held meeting under its cell and a working member under their unit,
+on side ``t``.
 
 A service that changes rows says which, with ``changing`` (before and after) or
 ``added``: the counts of those rows are computed from the database before and after,
@@ -18,7 +20,7 @@ scratch; ``differences`` compares the stored counts with that computation.
 
 import datetime
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -41,9 +43,10 @@ from lienhe213.comments.queries import (
     returned_condition,
 )
 from lienhe213.meetings.models import Meeting
+from lienhe213.members.models import Member
 from lienhe213.notices.models import Notice
 from lienhe213.organizations.models import Organization
-from lienhe213.registry.models import ResidenceLink
+from lienhe213.registry.models import Category, ExemptionDecision, Reason, ResidenceLink
 from lienhe213.registry.queries import LINK_STEPS, link_scope_condition
 from lienhe213.reports.models import Tally, TallyState
 
@@ -59,8 +62,14 @@ LINK_STEP_FIGURES = {
     "moved_out": "moved_out",
 }
 # Figures read as they stood on the year's last day: stored as their change in a year.
-STOCKS = ("active_links", "letters_overdue")
-LINK_FIGURES = (*LINK_STEP_FIGURES, *STOCKS)
+LINK_STOCKS = ("active_links", "letters_overdue")
+LINK_FIGURES = (*LINK_STEP_FIGURES, *LINK_STOCKS)
+# The working members (as they are today, in year 0) and the category of each on the
+# year's last day (the governing decision) with its reason.
+CLASSIFIED = {category: f"classified_{category}" for category in Category.values}
+REASONS = {reason: f"reason_{reason}" for reason in Reason.values}
+MEMBER_FIGURES = ("working_members", *CLASSIFIED.values(), *REASONS.values())
+STOCKS = (*LINK_STOCKS, *MEMBER_FIGURES)
 MEETING_FIGURES = ("meetings_held", "attendance_invited", "attendance_present")
 NOTICE_FIGURES = (
     "notices_sent",
@@ -145,7 +154,7 @@ def _under(path: str | None) -> list[int]:
 
 
 def _interval(
-    counts: Counter[Key], places: list[tuple[int, str]], figure: str, start: Any, stop: Any
+    counts: Counter[Key], places: Sequence[tuple[int, str]], figure: str, start: Any, stop: Any
 ) -> None:
     """A row that counts in ``figure`` from ``start`` until the day before ``stop`` (never
     when it stops first): +1 in the year it starts, -1 in the year it stops, so that the
@@ -307,28 +316,92 @@ def _notice_counts(notices: "Any") -> Counter[Key]:
     return counts
 
 
+def _governing(decisions: Sequence[Mapping[str, Any]]) -> list[tuple[Any, Any, str, str]]:
+    """The spans of days over which each of one member's ``decisions`` classifies them
+    (``registry.queries.ExemptionDecisionQuerySet.governing``: in force, and no later
+    one in force, by start then by recording order): ``(first day, day after or None,
+    category, reason)``."""
+    day = datetime.timedelta(days=1)
+    spans = []
+    for d in decisions:
+        ends = [on for on in (d["valid_until"] and d["valid_until"] + day, d["revoked_on"]) if on]
+        end = min(ends) if ends else None
+        if end is None or end > d["valid_from"]:
+            spans.append((d["valid_from"], end, (d["valid_from"], d["pk"]), d))
+    points = sorted({span[0] for span in spans} | {span[1] for span in spans if span[1]})
+    governing: list[tuple[Any, Any, str, str]] = []
+    last_key = None
+    for i, point in enumerate(points):
+        following = points[i + 1] if i + 1 < len(points) else None
+        live = [span for span in spans if span[0] <= point and (span[1] is None or span[1] > point)]
+        if not live:
+            last_key = None
+            continue
+        *_days, key, d = max(live, key=lambda span: span[2])
+        if key == last_key:  # the same decision goes on
+            governing[-1] = (governing[-1][0], following, d["category"], d["reason"])
+        else:
+            governing.append((point, following, d["category"], d["reason"]))
+        last_key = key
+    return governing
+
+
+def _member_counts(members: "Any") -> Counter[Key]:
+    """The counts of the working ``members``, under their party unit: one each, as
+    they are today (year 0), and the category and reason they hold on each year's last
+    day."""
+    rows = {
+        row["pk"]: row["unit_path"]
+        for row in members.filter(employment=Member.Employment.WORKING).values("pk", "unit_path")
+    }
+    decisions: dict[int, list[Any]] = defaultdict(list)
+    for d in ExemptionDecision.objects.filter(member__in=list(rows)).values(
+        "pk", "member_id", "valid_from", "valid_until", "revoked_on", "category", "reason"
+    ):
+        decisions[d["member_id"]].append(d)
+    counts: Counter[Key] = Counter()
+    for member, path in rows.items():
+        places = [(org, Side.EITHER) for org in _under(path)]
+        for org, side in places:
+            counts[org, 0, side, "working_members"] += 1
+        for start, stop, category, reason in _governing(decisions[member]):
+            _interval(counts, places, CLASSIFIED[category], start, stop)
+            if reason:
+                _interval(counts, places, REASONS[reason], start, stop)
+    return counts
+
+
+def _in_chunks(model: Any, ids: Iterable[int]) -> Iterator[Any]:
+    """``model``'s rows of ``ids`` (each once), ``CHUNK`` ids a query."""
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield model.objects.filter(pk__in=ordered[start : start + CHUNK])
+
+
 def _counts_of(
-    links: list[int], meetings: list[int], requests: list[int], notices: list[int] = ()
+    *,
+    links: Iterable[int] = (),
+    meetings: Iterable[int] = (),
+    requests: Iterable[int] = (),
+    notices: Iterable[int] = (),
+    members: Iterable[int] = (),
 ) -> Counter[Key]:
     """The counts of ``links`` (with their comment requests), ``meetings``,
-    ``requests`` and ``notices``."""
+    ``requests``, ``notices`` and ``members`` (ids, each counted once)."""
     counts: Counter[Key] = Counter()
-    for start in range(0, len(notices), CHUNK):
-        rows = Notice.objects.filter(pk__in=notices[start : start + CHUNK])
+    for rows in _in_chunks(Member, members):
+        counts.update(_member_counts(rows))
+    for rows in _in_chunks(Notice, notices):
         counts.update(_notice_counts(rows))
-    request_ids = set(requests)
-    for start in range(0, len(links), CHUNK):
-        rows = ResidenceLink.objects.filter(pk__in=links[start : start + CHUNK])
-        counts.update(_link_counts(rows.values(*LINK_COLUMNS)))
-        of_links = CommentRequest.objects.filter(link__in=links[start : start + CHUNK])
-        request_ids.update(of_links.values_list("pk", flat=True))
-    ordered = sorted(request_ids)
-    for start in range(0, len(ordered), CHUNK):
-        rows = CommentRequest.objects.filter(pk__in=ordered[start : start + CHUNK])
-        counts.update(_request_counts(rows))
-    for start in range(0, len(meetings), CHUNK):
-        rows = Meeting.objects.filter(pk__in=meetings[start : start + CHUNK])
+    for rows in _in_chunks(Meeting, meetings):
         counts.update(_meeting_counts(rows))
+    request_ids = set(requests)
+    for rows in _in_chunks(ResidenceLink, links):
+        counts.update(_link_counts(rows.values(*LINK_COLUMNS)))
+        of_links = CommentRequest.objects.filter(link__in=rows.values("pk"))
+        request_ids.update(of_links.values_list("pk", flat=True))
+    for rows in _in_chunks(CommentRequest, request_ids):
+        counts.update(_request_counts(rows))
     return counts
 
 
@@ -363,26 +436,31 @@ def changing(
     members: Iterable[Any] = (),
 ) -> Iterator[None]:
     """Around a change of ``links`` (and their comment requests), ``meetings``,
-    comment ``requests`` and ``notices`` (rows or ids, locked by the caller), or of
-    ``members``' party units (their links): their counts before and after, the
-    difference added to the stored rows. Not nested over the same rows: each block adds
-    its own difference."""
-    link_ids, meeting_ids, request_ids = _ids(links), _ids(meetings), _ids(requests)
-    notice_ids = _ids(notices)
-    member_ids = _ids(members)
+    comment ``requests``, ``notices`` and ``members`` (with their classification and
+    their links) — rows or ids, locked by the caller: their counts before and after,
+    the difference added to the stored rows. Not nested over the same rows: each block
+    adds its own difference."""
+    link_ids, member_ids = _ids(links), _ids(members)
     if member_ids:
         link_ids += ResidenceLink.objects.filter(member__in=member_ids).values_list("pk", flat=True)
-    before = _counts_of(link_ids, meeting_ids, request_ids, notice_ids)
+    rows = {
+        "links": link_ids,
+        "meetings": _ids(meetings),
+        "requests": _ids(requests),
+        "notices": _ids(notices),
+        "members": member_ids,
+    }
+    before = _counts_of(**rows)
     yield
-    after = _counts_of(link_ids, meeting_ids, request_ids, notice_ids)
+    after = _counts_of(**rows)
     after.subtract(before)
     _add(after)
 
 
 def rows_under(path: str) -> dict[str, list[int]]:
     """The links either side of which lies under ``path`` (with their comment
-    requests), the meetings of the cells there and the requests made there: what a
-    move of that subtree changes (``changing(**rows_under(path))``)."""
+    requests), the members, the meetings of the cells, the notices and the requests
+    made there: what a move of that subtree changes (``changing(**rows_under(path))``)."""
     return {
         "links": list(
             ResidenceLink.objects.filter(link_scope_condition([path])).values_list("pk", flat=True)
@@ -390,6 +468,7 @@ def rows_under(path: str) -> dict[str, list[int]]:
         "meetings": list(
             Meeting.objects.filter(cell__path__under=path).values_list("pk", flat=True)
         ),
+        "members": list(Member.objects.filter(unit_path__under=path).values_list("pk", flat=True)),
         "notices": list(
             Notice.objects.filter(
                 Q(sender__path__under=path) | Q(recipient__path__under=path)
@@ -409,10 +488,19 @@ def added(
     meetings: Iterable[Any] = (),
     requests: Iterable[Any] = (),
     notices: Iterable[Any] = (),
+    members: Iterable[Any] = (),
 ) -> None:
-    """Count new ``links``, ``meetings``, comment ``requests`` and ``notices`` (rows or
-    ids)."""
-    _add(_counts_of(_ids(links), _ids(meetings), _ids(requests), _ids(notices)))
+    """Count new ``links``, ``meetings``, comment ``requests``, ``notices`` and
+    ``members`` (rows or ids)."""
+    _add(
+        _counts_of(
+            links=_ids(links),
+            meetings=_ids(meetings),
+            requests=_ids(requests),
+            notices=_ids(notices),
+            members=_ids(members),
+        )
+    )
 
 
 # --- from scratch ----------------------------------------------------------------------
@@ -426,6 +514,9 @@ def computed() -> Counter[Key]:
     counts.update(_meeting_counts(Meeting.objects.all()))
     counts.update(_request_counts(CommentRequest.objects.all()))
     counts.update(_notice_counts(Notice.objects.all()))
+    for start in range(0, Member.objects.count() + CHUNK, CHUNK):  # by id, streamed
+        ids = Member.objects.order_by("pk").values_list("pk", flat=True)[start : start + CHUNK]
+        counts.update(_member_counts(Member.objects.filter(pk__in=list(ids))))
     return Counter({key: value for key, value in counts.items() if value})
 
 

@@ -23,6 +23,7 @@ from lienhe213.registry.services._common import (
     _require_not_before,
     _user,
 )
+from lienhe213.reports import summaries
 
 # --- classification -------------------------------------------------------------------
 
@@ -74,20 +75,23 @@ def _record_decision(
             models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=valid_from)
         ).values_list("pk", flat=True)
     )
-    decisions.filter(pk__in=replaced).update(valid_until=valid_from - datetime.timedelta(days=1))
-    decision = ExemptionDecision.objects.create(
-        member=member,
-        category=category,
-        reason=reason,
-        proposed_by=proposed_by,
-        decided_by=decided_by,
-        decided_on=decided_on,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        evidence=evidence,
-        review_on=review_on,
-        recorded_by=_user(by),
-    )
+    with summaries.changing(members=[member]):
+        decisions.filter(pk__in=replaced).update(
+            valid_until=valid_from - datetime.timedelta(days=1)
+        )
+        decision = ExemptionDecision.objects.create(
+            member=member,
+            category=category,
+            reason=reason,
+            proposed_by=proposed_by,
+            decided_by=decided_by,
+            decided_on=decided_on,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            evidence=evidence,
+            review_on=review_on,
+            recorded_by=_user(by),
+        )
     changes = audit.snapshot(
         decision, ["member", "category", "reason", "decided_by", "valid_from", "valid_until"]
     )
@@ -183,7 +187,8 @@ def revoke_exemption(
     _require_not_before(revoked_on, current.valid_from)
     current.revoked_on = revoked_on
     current.revoked_by = _user(by)
-    current.save(update_fields=["revoked_on", "revoked_by"])
+    with summaries.changing(members=[current.member_id]):
+        current.save(update_fields=["revoked_on", "revoked_by"])
     audit.record(
         by=by,
         action="update",

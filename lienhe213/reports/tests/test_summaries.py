@@ -12,7 +12,7 @@ from lienhe213.meetings import services as meeting_services
 from lienhe213.members.services import update_member
 from lienhe213.organizations.services import move_organization
 from lienhe213.registry import services as registry_services
-from lienhe213.registry.models import ResidenceLink
+from lienhe213.registry.models import ExemptionDecision, ResidenceLink
 from lienhe213.registry.tests.conftest import link_at
 from lienhe213.registry.tests.test_views import second_member
 from lienhe213.reports import indicators, summaries
@@ -26,7 +26,7 @@ YEAR = Period.for_year(2025)
 def a_busy_book(world):
     """The reports' small year and its rows elsewhere, then every kind of change the
     counts follow: a letter returned, a link moved to another commune, one ended, a
-    meeting's attendance corrected, a member's party unit changed, a cell moved to
+    meeting held, an exemption revoked, a member's party unit changed, a cell moved to
     another commune and the links of a cell re-mapped."""
     link, campaign = year_in_commune_a(world)
     rows_elsewhere(world, campaign)
@@ -49,6 +49,11 @@ def a_busy_book(world):
     )
     meeting = held(world, world.cell_a1, datetime.date(2025, 3, 2), {})
     assert meeting.pk
+    registry_services.revoke_exemption(
+        by=world.root_user,
+        decision=ExemptionDecision.objects.get(reason="abroad"),
+        revoked_on=datetime.date(2025, 12, 1),
+    )
     update_member(
         by=world.root_user,
         member=world.member_b1,
