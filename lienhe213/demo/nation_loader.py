@@ -38,6 +38,7 @@ from lienhe213.organizations.models import AdministrativeUnit, Community, Organi
 from lienhe213.organizations.models import OrganizationHistory as History
 from lienhe213.organizations.units import load_administrative_units
 from lienhe213.registry.models import ResidenceLink
+from lienhe213.reports.models import TallyState
 
 # The tables the nation fills, in the order they are written.
 TABLES = (
@@ -468,6 +469,9 @@ def build_nation(
             _restore(cursor, indexes, constraints)
             lap("indexes and constraints")
         _reset_sequences(Community, Organization, History, Member, ResidenceLink)
+        # Written around the services: the reports count the rows until
+        # ``manage.py summaries --rebuild`` builds their counts (ADR 0022).
+        TallyState.objects.all().delete()
         _write_accounts(nation)
         root = Organization.objects.get(pk=nation.provinces[0].root.id)
         audit.record(

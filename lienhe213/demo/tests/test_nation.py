@@ -4,6 +4,7 @@ and SQLite is refused."""
 
 import datetime
 import hashlib
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -18,6 +19,7 @@ from lienhe213.members.services import create_member
 from lienhe213.organizations.models import Organization
 from lienhe213.registry.models import ResidenceLink
 from lienhe213.registry.reconciliation import reconcile
+from lienhe213.reports import indicators, summaries
 
 SCALE = 0.001
 TODAY = datetime.date(2026, 3, 16)
@@ -98,6 +100,24 @@ def test_the_nation_keeps_the_invariants_of_the_services():
 
     # The schema is exactly the migrated one: indexes and constraints rebuilt.
     assert _schema() == migrated
+
+    # Written around the services, the reports count the rows until the counts are
+    # built (ADR 0022); built, a province's last year reads the same from them.
+    assert not summaries.built()
+    summaries.rebuild()
+    admin = User.objects.create_superuser("nation_admin", password="x")
+    province = Organization.objects.filter(kind="provincial_committee").order_by("pk")[0]
+    year = indicators.Period.for_year(TODAY.year - 1)
+    reads_tallies, read = indicators._reads_tallies, []
+    with mock.patch.object(
+        indicators, "_reads_tallies", lambda *a: read.append(reads_tallies(*a)) or read[-1]
+    ):
+        counted = indicators.compute(user=admin, organization=province, period=year, today=TODAY)
+    assert read == [True]
+    with mock.patch.object(indicators, "_reads_tallies", return_value=False):
+        live = indicators.compute(user=admin, organization=province, period=year, today=TODAY)
+    assert counted.figures == live.figures and counted.figures["working_members"] > 0
+    assert [f for _c, f in counted.children] == [f for _c, f in live.children]
 
     # Paths (ADR 0002) and member scope paths (ADR 0004) are exact.
     by_id = {o.pk: o for o in Organization.objects.all()}
