@@ -169,6 +169,25 @@ def _interval(
             counts[org, stop.year, side, figure] -= 1
 
 
+def _places(
+    row: Mapping[str, Any], prefix: str = "", workplace: str = "", unit: str = ""
+) -> list[tuple[int, str]]:
+    """Where the link of ``row`` (its columns after ``prefix``) counts: under either
+    side, under its residence, and under the workplace committee and the party unit at
+    ``workplace`` and ``unit`` (the link's own unless given)."""
+    commune = row[f"{prefix}residence_commune_organization__path"]
+    residence = _under(row[f"{prefix}residence_cell__path"] or commune)
+    link_workplace = row[f"{prefix}workplace_organization__path"]
+    link_unit = row[f"{prefix}member__unit_path"]
+    either = {*residence, *_under(commune), *_under(link_workplace), *_under(link_unit)}
+    return [
+        *((org, Side.EITHER) for org in either),
+        *((org, Side.RESIDENCE) for org in residence),
+        *((org, Side.WORKPLACE) for org in _under(row[workplace] if workplace else link_workplace)),
+        *((org, Side.PARTY_UNIT) for org in _under(row[unit] if unit else link_unit)),
+    ]
+
+
 def _link_counts(rows: Iterable[Mapping[str, Any]]) -> Counter[Key]:
     """The counts of the links ``rows`` (``LINK_COLUMNS``), by the definitions of ADR
     0008: a step dated in a year; active on 31/12 (acknowledged by then and not ended);
@@ -176,18 +195,7 @@ def _link_counts(rows: Iterable[Mapping[str, Any]]) -> Counter[Key]:
     counts: Counter[Key] = Counter()
     day = datetime.timedelta(days=1)
     for row in rows:
-        cell = row["residence_cell__path"]
-        commune = row["residence_commune_organization__path"]
-        workplace = _under(row["workplace_organization__path"])
-        unit = _under(row["member__unit_path"])
-        residence = _under(cell or commune)
-        either = {*residence, *_under(commune), *workplace, *unit}
-        places = [
-            *((org, Side.EITHER) for org in either),
-            *((org, Side.RESIDENCE) for org in residence),
-            *((org, Side.WORKPLACE) for org in workplace),
-            *((org, Side.PARTY_UNIT) for org in unit),
-        ]
+        places = _places(row)
         for figure, step in LINK_STEP_FIGURES.items():
             on = row[LINK_STEPS[step]]
             if on is not None:
@@ -254,21 +262,10 @@ def _request_counts(requests: "Any") -> Counter[Key]:
     rows = requests.values(*REQUEST_COLUMNS).annotate(**figures, **distribution).order_by()
     counts: Counter[Key] = Counter()
     for row in rows:
-        cell = row["link__residence_cell__path"]
-        commune = row["link__residence_commune_organization__path"]
-        residence = _under(cell or commune)
-        either = {
-            *residence,
-            *_under(commune),
-            *_under(row["link__workplace_organization__path"]),
-            *_under(row["link__member__unit_path"]),
-        }
-        places = [
-            *((org, Side.EITHER) for org in either),
-            *((org, Side.RESIDENCE) for org in residence),
-            *((org, Side.WORKPLACE) for org in _under(row["workplace_organization__path"])),
-            *((org, Side.PARTY_UNIT) for org in _under(row["member__unit_path"])),
-        ]
+        places = _places(
+            row, "link__", workplace="workplace_organization__path", unit="member__unit_path"
+        )
+        either = [org for org, side in places if side == Side.EITHER]
         year = row["requested_on"].year
         for figure in figures:
             if row[figure]:
