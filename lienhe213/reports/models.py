@@ -158,7 +158,11 @@ class Tally(models.Model):
         RECIPIENT = "c", _("recipient")
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+        # indexed by the key below, which starts with it
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField()
     side = models.CharField(max_length=1, choices=Side.choices)
@@ -170,7 +174,7 @@ class Tally(models.Model):
         verbose_name_plural = _("report counts")
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "year", "side", "figure"], name="tally_one_per_key"
+                fields=["organization", "side", "figure", "year"], name="tally_one_per_key"
             )
         ]
 

@@ -413,7 +413,7 @@ def _add(delta: Mapping[Key, int]) -> None:
         cursor.executemany(
             f"INSERT INTO {table} (organization_id, year, side, figure, value)"  # noqa: S608
             " VALUES (%s, %s, %s, %s, %s)"
-            " ON CONFLICT (organization_id, year, side, figure)"
+            " ON CONFLICT (organization_id, side, figure, year)"
             f" DO UPDATE SET value = {table}.value + excluded.value",
             rows,
         )
@@ -589,19 +589,24 @@ def cells(path: str, year: int) -> dict[int, dict[str, int]]:
     meetings it held in ``year`` and the comments returned on its links' requests of
     ``year`` with those rating every item best (``{cell: {figure: n}}``, cells with
     none of them absent)."""
-    rows = (
-        Tally.objects.filter(
-            organization__path__under=path, organization__kind=Organization.Kind.CELL
-        )
-        .filter(
-            Q(side=Side.RESIDENCE, figure="active_links", year__lte=year)
-            | Q(side=Side.EITHER, figure="meetings_held", year=year)
-            | Q(side=Side.RESIDENCE, figure__in=("comments_returned", "all_best"), year=year)
-        )
-        .values("organization_id", "figure")
-        .annotate(n=Sum("value"))
-        .order_by()
+    of_cells = Tally.objects.filter(
+        organization__in=Organization.objects.filter(
+            path__under=path, kind=Organization.Kind.CELL
+        ).values("pk")
     )
+    # One query of three parts, each an exact (side, figure) of the key's index.
+    parts = [
+        of_cells.filter(side=Side.RESIDENCE, figure="active_links", year__lte=year),
+        of_cells.filter(side=Side.EITHER, figure="meetings_held", year=year),
+        of_cells.filter(side=Side.RESIDENCE, figure__in=("comments_returned", "all_best")).filter(
+            year=year
+        ),
+    ]
+    first, *others = (
+        part.values("organization_id", "figure").annotate(n=Sum("value")).order_by()
+        for part in parts
+    )
+    rows = first.union(*others, all=True)
     result: dict[int, dict[str, int]] = defaultdict(dict)
     for row in rows:
         result[row["organization_id"]][row["figure"]] = row["n"]

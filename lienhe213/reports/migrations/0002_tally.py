@@ -27,12 +27,12 @@ class Migration(migrations.Migration):
                 ('side', models.CharField(choices=[('t', 'either side (the total)'), ('r', 'residence'), ('w', 'workplace committee'), ('u', 'party unit'), ('s', 'sender'), ('c', 'recipient')], max_length=1)),
                 ('figure', models.CharField(max_length=40)),
                 ('value', models.IntegerField(default=0)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organizations.organization')),
+                ('organization', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organizations.organization')),
             ],
             options={
                 'verbose_name': 'report count',
                 'verbose_name_plural': 'report counts',
-                'constraints': [models.UniqueConstraint(fields=('organization', 'year', 'side', 'figure'), name='tally_one_per_key')],
+                'constraints': [models.UniqueConstraint(fields=('organization', 'side', 'figure', 'year'), name='tally_one_per_key')],
             },
         ),
     ]
