@@ -26,12 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe213.accounts.access import AnyUser, Capability, has_capability
 from lienhe213.accounts.models import RoleAssignment
-from lienhe213.comments.models import (
-    CommentRequest,
-)
-from lienhe213.comments.queries import (
-    requested_in_period,
-)
+from lienhe213.comments.models import CommentRequest
+from lienhe213.comments.queries import requested_in_period
 from lienhe213.meetings.models import Meeting
 from lienhe213.members.models import Member
 from lienhe213.notices.models import Notice
