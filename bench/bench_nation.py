@@ -14,6 +14,8 @@
    - the commune clerk ``xa``'s tracking book (``/registry/book/<commune>/``), ≤ 100 ms;
    - the province's report (``/reports/org/<province>/``) and the nation's report (the
      34 provinces' reports, ``reports.indicators.compute``, one after the other), ≤ 1 s;
+   - the report counts (ADR 0022): built when the load left them unbuilt (timed), then
+     the province's report of last year (≤ 100 ms) and the nation's (≤ 1 s) from them;
    - ``check_book`` over the nation (``registry.reconciliation.reconcile``), in minutes.
 Every figure is printed against its target; a missed target is printed as missed.
 
@@ -156,6 +158,7 @@ def pages(url: str) -> list[tuple[str, float, float, str]]:
     from lienhe213.accounts.models import RoleAssignment, User
     from lienhe213.organizations.models import Organization
     from lienhe213.registry.reconciliation import reconcile
+    from lienhe213.reports import summaries
     from lienhe213.reports.indicators import Period, compute
 
     setup_test_environment()
@@ -248,6 +251,26 @@ def pages(url: str) -> list[tuple[str, float, float, str]]:
         compute(user=admin, organization=root, period=period, today=today)
     ms = (time.perf_counter() - started) * 1000
     figures.append((f"the nation's report ({len(roots)} provinces, once)", ms, 1000, ""))
+
+    c.title("the report counts (ADR 0022)")
+    if not summaries.built():  # the load writes around the services
+        started = time.perf_counter()
+        written = summaries.rebuild()
+        ms = (time.perf_counter() - started) * 1000
+        figures.append(("build the counts (summaries --rebuild)", ms, 3_600_000, f"{written:,}"))
+    last_year = Period.for_year(today.year - 1)
+    tinh_user = User.objects.get(username="tinh")
+    ms = c.median_ms(
+        lambda: compute(user=tinh_user, organization=province, period=last_year, today=today),
+        max(3, REPEAT // 3),
+        warmup=1,
+    )
+    figures.append((f"report of {province.name}, last year, from the counts", ms, 100, ""))
+    started = time.perf_counter()
+    for root in roots:
+        compute(user=admin, organization=root, period=last_year, today=today)
+    ms = (time.perf_counter() - started) * 1000
+    figures.append(("the nation's report, last year, from the counts", ms, 1000, ""))
 
     c.title("check_book over the nation")
     started = time.perf_counter()
