@@ -182,15 +182,18 @@ def _new_prefix(field: str, old_path: str, new_path: str) -> Concat:
 
 def _repath_subtree(old_path: str, new_path: str, depth_change: int) -> None:
     """Rewrite the path prefix (and depth) of a whole subtree, and the copy of the path
-    that members carry (``Member.unit_path``), one UPDATE each."""
+    that members carry (``Member.unit_path``), one UPDATE each; the report counts of
+    every row under it move with it (ADR 0022)."""
     from lienhe213.members.models import Member
+    from lienhe213.reports import summaries
 
-    Organization.objects.filter(path__under=old_path).update(
-        path=_new_prefix("path", old_path, new_path), depth=F("depth") + depth_change
-    )
-    Member.objects.filter(unit_path__under=old_path).update(
-        unit_path=_new_prefix("unit_path", old_path, new_path)
-    )
+    with summaries.changing(**summaries.rows_under(old_path)):
+        Organization.objects.filter(path__under=old_path).update(
+            path=_new_prefix("path", old_path, new_path), depth=F("depth") + depth_change
+        )
+        Member.objects.filter(unit_path__under=old_path).update(
+            unit_path=_new_prefix("unit_path", old_path, new_path)
+        )
 
 
 @transaction.atomic
@@ -218,10 +221,7 @@ def move_organization(
     old_parent_id = org.parent_id
     old_path = org.path
     new_path = f"{target.path}{org.pk}."
-    from lienhe213.reports import summaries
-
-    with summaries.changing(**summaries.rows_under(old_path)):
-        _repath_subtree(old_path, new_path, target.depth + 1 - org.depth)
+    _repath_subtree(old_path, new_path, target.depth + 1 - org.depth)
     Organization.objects.filter(pk=org.pk).update(parent=target)
     org.refresh_from_db()
     History.objects.create(

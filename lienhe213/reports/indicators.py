@@ -621,6 +621,7 @@ def _reads_tallies(scope: _Scope, today: datetime.date) -> bool:
         for capability in (Capability.VIEW_MEMBERS, Capability.VIEW_ORGANIZATIONS)
     ):
         return False
+    # A unit ended before the year's last day is out of the tree but under the path.
     ended = Organization.objects.filter(path__under=org.path, valid_until__lt=period.end)
     return TallyState.objects.filter(~Exists(ended)).exists()  # built, in one query
 

@@ -568,12 +568,17 @@ def built() -> bool:
 Figures = dict[str, dict[str, int]]  # side -> figure -> value
 
 
+def of_year(tallies: Any, year: int) -> Any:
+    """The rows of ``tallies`` a report of ``year`` adds up: the flows of the year, the
+    stocks' changes of every year up to it."""
+    return tallies.filter(Q(year=year) | Q(year__lt=year, figure__in=STOCKS))
+
+
 def read(organizations: Iterable[int], year: int) -> dict[int, Figures]:
     """The counts of ``organizations`` for ``year``: ``{org: {side: {figure: n}}}``.
     Stocks add up their changes over the years up to ``year``."""
     rows = (
-        Tally.objects.filter(organization__in=list(organizations))
-        .filter(Q(year=year) | Q(year__lt=year, figure__in=STOCKS))
+        of_year(Tally.objects.filter(organization__in=list(organizations)), year)
         .values("organization_id", "side", "figure")
         .annotate(n=Sum("value"))
         .order_by()

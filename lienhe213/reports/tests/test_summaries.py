@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 
 from lienhe213.meetings import services as meeting_services
 from lienhe213.members.services import update_member
-from lienhe213.organizations.services import move_organization
+from lienhe213.organizations.models import Organization
+from lienhe213.organizations.services import merge_organizations, move_organization
 from lienhe213.registry import services as registry_services
 from lienhe213.registry.models import ExemptionDecision, ResidenceLink
 from lienhe213.registry.tests.conftest import link_at
@@ -27,7 +28,8 @@ def a_busy_book(world):
     """The reports' small year and its rows elsewhere, then every kind of change the
     counts follow: a letter returned, a link moved to another commune, one ended, a
     meeting held, an exemption revoked, a member's party unit changed, a cell moved to
-    another commune and the links of a cell re-mapped."""
+    another commune, the links of a cell re-mapped and a commune merged into another
+    (its cells move under it)."""
     link, campaign = year_in_commune_a(world)
     rows_elsewhere(world, campaign)
     day = datetime.date(2025, 9, 1)
@@ -72,6 +74,12 @@ def a_busy_book(world):
         commune=world.commune_b_committee,
         cell=world.cell_a1,
         effective_on=TODAY,
+    )
+    merge_organizations(
+        by=world.root_user,
+        absorbed=world.commune_b_committee,
+        into=world.commune_a_committee,
+        effective_date=TODAY + datetime.timedelta(days=30),
     )
 
 
@@ -148,6 +156,12 @@ def test_a_report_reads_the_rows_where_the_counts_could_differ(world):
     ) == [False]
     # a reader who sees only part of the subtree (a cell secretary, the province)
     assert spied(world, province, YEAR, user=world.secretary_a2) == [False]
+    # a unit of the subtree ended before the year's end (out of the tree, under the path)
+    lived = {"valid_from": datetime.date(2020, 1, 1), "valid_until": datetime.date(2025, 6, 30)}
+    Organization.objects.filter(pk=world.cell_b1.pk).update(**lived)
+    assert spied(world, province, YEAR) == [False]
+    Organization.objects.filter(pk=world.cell_b1.pk).update(valid_until=None)
+    assert spied(world, province, YEAR) == [True]
     # the counts not built (a database upgraded from before them)
     TallyState.objects.all().delete()
     assert spied(world, province, YEAR) == [False]
