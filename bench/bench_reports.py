@@ -377,8 +377,8 @@ def bench_counts(province: Any, user: Any, period: Any, today: Any) -> None:
     print(f"{'live (the rows, grouped)':<40} {live_ms:9.1f} ms  {live_ms / counts_ms:6.1f}x")
     if not reads:
         print(
-            "this report reads the rows: its tree changed since the year "
-            "(a restructuring), so the counts are not compared figure by figure"
+            "this report reads the rows: its subtree was restructured (a unit ended, or "
+            "links re-mapped since the year), so counts and rows are not compared"
         )
         return
     report = ind.compute(user=user, organization=province, period=period, today=today)
