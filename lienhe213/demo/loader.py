@@ -429,7 +429,7 @@ def build_preset(
     started = time.perf_counter()
     result = SeedResult(preset=preset, seed=seed)
     clock = _Clock(result.phases)
-    with transaction.atomic():
+    with transaction.atomic(), summaries.suspended():  # rebuilt at the end
         load_administrative_units()
         clock.lap("administrative units")
         plan = PRESETS[preset](seed)

@@ -22,6 +22,7 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
@@ -51,6 +52,8 @@ from lienhe213.registry.queries import LINK_STEPS, link_scope_condition
 from lienhe213.reports.models import Tally, TallyState
 
 Key = tuple[int, int, str, str]  # organization, year, side, figure
+# A bulk loader that rebuilds every count at its end suspends the per-row counting.
+_suspended: ContextVar[bool] = ContextVar("summaries_suspended", default=False)
 Side = Tally.Side
 
 # The report's link figures counted on the day of a step (``registry.queries.LINK_STEPS``).
@@ -437,6 +440,9 @@ def changing(
     their links) — rows or ids, locked by the caller: their counts before and after,
     the difference added to the stored rows. Not nested over the same rows: each block
     adds its own difference."""
+    if _suspended.get():
+        yield
+        return
     link_ids, member_ids = _ids(links), _ids(members)
     if member_ids:
         link_ids += ResidenceLink.objects.filter(member__in=member_ids).values_list("pk", flat=True)
@@ -489,6 +495,8 @@ def added(
 ) -> None:
     """Count new ``links``, ``meetings``, comment ``requests``, ``notices`` and
     ``members`` (rows or ids)."""
+    if _suspended.get():
+        return
     _add(
         _counts_of(
             links=_ids(links),
@@ -501,6 +509,17 @@ def added(
 
 
 # --- from scratch ----------------------------------------------------------------------
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """Around a bulk load that calls ``rebuild`` at its end: the services it calls count
+    nothing row by row."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
 
 
 def computed() -> Counter[Key]:
