@@ -191,6 +191,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lienhe213.accounts.context_processors.navigation",
             ],
+            "builtins": ["lienhe213.core.templatetags.display"],
         },
     }
 ]
