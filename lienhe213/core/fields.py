@@ -9,6 +9,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql.compiler import SQLCompiler
+from django.db.models.sql.query import Query
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -120,6 +121,13 @@ class _IdsLookup(models.Lookup):  # type: ignore[type-arg]
     postgresql_sql = ""
     # What a subquery known to be empty (``none()``, ``pk__in=[]``) matches.
     empty_matches_all = False
+
+    def get_prep_lookup(self) -> Any:
+        """The subquery without its ordering, as Django's ``__in`` does: its rows are a
+        set (a default ordering would be sorted for nothing)."""
+        if isinstance(self.rhs, Query):
+            self.rhs.clear_ordering(clear_default=True)
+        return super().get_prep_lookup()
 
     def _render(
         self, template: str, compiler: SQLCompiler, connection: BaseDatabaseWrapper

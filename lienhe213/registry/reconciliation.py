@@ -76,7 +76,8 @@ NEVER_BREAK = {SEVERAL_OPEN, WITHOUT_COMMUNE}
 
 
 def _ids(qs: "models.QuerySet[models.Model, int]") -> list[int]:
-    return sorted(set(qs))
+    """The ids of ``qs``, in order: sorted here, not by the table's default ordering."""
+    return sorted(set(qs.order_by()))
 
 
 @dataclass(frozen=True)
