@@ -378,11 +378,11 @@ def write(batch: ImportBatch, rows: list[dict[str, Any]], today: datetime.date) 
                 "import_batch_id": batch.pk,
             }
         )
-    insert_rows(ResidenceLink, links, keys=list(links[0]) if links else [])
+    with summaries.changing(members=[link["member_id"] for link in links]):
+        insert_rows(ResidenceLink, links, keys=list(links[0]) if links else [])
     created = ResidenceLink.objects.filter(import_batch=batch).values(
         "pk", "status", "issued_on", "received_on", "assigned_on", "residence_cell_id"
     )
-    summaries.added(links=[link["pk"] for link in created])
     user_id = batch.created_by_id
     note = _("Imported from “%(file)s”.") % {"file": batch.file_name}
     events: list[dict[str, Any]] = []

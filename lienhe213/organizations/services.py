@@ -282,9 +282,12 @@ def merge_organizations(
             old_parent=old,
             new_parent=target,
         )
-    old.valid_until = effective_date - datetime.timedelta(days=1)
-    old.merged_into = target
-    old.save(update_fields=["valid_until", "merged_into"])
+    from lienhe213.reports import summaries
+
+    with summaries.changing(links=summaries.links_held_by(old)):  # now held by an ended unit
+        old.valid_until = effective_date - datetime.timedelta(days=1)
+        old.merged_into = target
+        old.save(update_fields=["valid_until", "merged_into"])
     History.objects.create(
         organization=old,
         kind=History.Kind.MERGED,
@@ -319,8 +322,11 @@ def dissolve_organization(
         raise DomainError(
             _("“%(name)s” still has units: merge or move them first.") % {"name": org.name}
         )
-    org.valid_until = effective_date - datetime.timedelta(days=1)
-    org.save(update_fields=["valid_until"])
+    from lienhe213.reports import summaries
+
+    with summaries.changing(links=summaries.links_held_by(org)):  # now held by an ended unit
+        org.valid_until = effective_date - datetime.timedelta(days=1)
+        org.save(update_fields=["valid_until"])
     History.objects.create(
         organization=org, kind=History.Kind.DISSOLVED, effective_date=effective_date
     )

@@ -70,6 +70,17 @@ ENDED_ORGANIZATION = "links_to_ended_organizations"
 WORKPLACE_MISMATCH = "workplace_mismatch"
 EXPIRED_B = "expired_category_b"
 
+KINDS = (
+    UNCLASSIFIED,
+    NOT_INTRODUCED,
+    OVERDUE,
+    SEVERAL_OPEN,
+    WITHOUT_COMMUNE,
+    ENDED_ORGANIZATION,
+    WORKPLACE_MISMATCH,
+    EXPIRED_B,
+)
+
 # Invariants that must never break: the database itself forbids them (partial unique
 # index, NOT NULL), so a finding means the data was written around the application.
 NEVER_BREAK = {SEVERAL_OPEN, WITHOUT_COMMUNE}

@@ -460,7 +460,9 @@ def compute(
         remapped=_remapped_after(tree.day),
     )
     if _reads_tallies(scope, today):
-        residence_rows, held_per_cell, distribution, reasons = _read_tallies(scope, children)
+        residence_rows, held_per_cell, distribution, reasons, problems = _read_tallies(
+            scope, children
+        )
         _count_cells_with_links(scope, residence_rows, held_per_cell)
     else:
         reasons = _count_classification(scope, _count_working_members(scope))
@@ -468,8 +470,8 @@ def compute(
         _count_cells_with_links(scope, residence_rows, _count_meetings(scope))
         distribution = _count_comments(scope)
         _count_notices(scope)
+        problems = reconcile(on=on, organization=organization).counts()
     _count_training(scope)
-    check = reconcile(on=on, organization=organization)
 
     _add_rates(scope.totals)
     return Report(
@@ -479,7 +481,7 @@ def compute(
         figures={name: scope.totals.get(name, 0) for name in FIGURES},
         reasons=reasons,
         distribution=distribution,
-        problems=check.counts(),
+        problems=problems,
         children=_child_rows(children, scope.per_child),
         tree_day=tree.day,
         names=tree.names,
@@ -628,14 +630,17 @@ def _reads_tallies(scope: _Scope, today: datetime.date) -> bool:
 
 def _read_tallies(
     scope: _Scope, children: list[Organization]
-) -> tuple[list[dict[str, Any]], dict[int, int], dict[str, dict[str, int]], dict[str, int]]:
+) -> tuple[
+    list[dict[str, Any]], dict[int, int], dict[str, dict[str, int]], dict[str, int], dict[str, int]
+]:
     """The link, meeting, comment and notice figures from the maintained counts: the
     total from the organization's own (either side), a child's from its residence side
     and its workplace side (``_Scope.workplace_key``), or what it sent and received; the
     meetings from the cells'; the cells with uniform ratings from each cell's. Returns,
     as ``_count_links``, ``_count_meetings`` and ``_count_comments`` do, each cell's
-    active links, the meetings it held and the rating distribution, and, as
-    ``_count_classification``, the count of each reason."""
+    active links, the meetings it held and the rating distribution, as
+    ``_count_classification``, the count of each reason, and, as ``reconcile``, the
+    count of each problem of the book on the year's last day."""
     org, year = scope.organization, scope.period.year
     assert year is not None
     tallies = summaries.read([org.pk, *(child.pk for child in children)], year)
@@ -685,7 +690,8 @@ def _read_tallies(
     )
     held = {cell: counts.get("meetings_held", 0) for cell, counts in cells.items()}
     reasons = {reason: own.get(name, 0) for reason, name in summaries.REASONS.items()}
-    return residence_rows, held, _distribution(own), reasons
+    problems = {kind: own.get(name, 0) for kind, name in summaries.BOOK_FIGURES.items()}
+    return residence_rows, held, _distribution(own), reasons, problems
 
 
 CELL_FIGURES = ["cells_with_links", "meetings_required", "cells_meeting_requirement"]

@@ -1,6 +1,7 @@
 """The counts the reports read instead of the rows (ADR 0022): the member, link,
 meeting, comment and notice figures of each organization's subtree, per calendar year,
-kept current by the services that change those rows, in their transaction.
+and the problems of its book on each year's last day, kept current by the services that
+change those rows, in their transaction.
 
 Each row of ``Tally`` adds up what every organization under its organization holds, so
 a report reads its organization's row and its children's, whatever the size of the
@@ -10,7 +11,8 @@ residence (its cell, or its commune before a cell is assigned); ``w``, under its
 workplace committee; ``u``, under the member's party unit. A comment request counts as
 its link, a notice under either side once and under its sender (``s``) and its
 recipient (``c``); a held meeting under its cell and a working member under their unit,
-on side ``t``.
+on side ``t``. The book's problems (``registry.reconciliation``) count on side ``t``:
+a member's under their unit, a link's under either side.
 
 A service that changes rows says which, with ``changing`` (before and after) or
 ``added``: the counts of those rows are computed from the database before and after,
@@ -47,8 +49,9 @@ from lienhe213.meetings.models import Meeting
 from lienhe213.members.models import Member
 from lienhe213.notices.models import Notice
 from lienhe213.organizations.models import Organization
+from lienhe213.registry import reconciliation as book
 from lienhe213.registry.models import Category, ExemptionDecision, Reason, ResidenceLink
-from lienhe213.registry.queries import LINK_STEPS, link_scope_condition
+from lienhe213.registry.queries import LINK_STEPS, OPEN_STATUSES, link_scope_condition
 from lienhe213.reports.models import Tally, TallyState
 
 Key = tuple[int, int, str, str]  # organization, year, side, figure
@@ -72,7 +75,10 @@ LINK_FIGURES = (*LINK_STEP_FIGURES, *LINK_STOCKS)
 CLASSIFIED = {category: f"classified_{category}" for category in Category.values}
 REASONS = {reason: f"reason_{reason}" for reason in Reason.values}
 MEMBER_FIGURES = ("working_members", *CLASSIFIED.values(), *REASONS.values())
-STOCKS = (*LINK_STOCKS, *MEMBER_FIGURES)
+# The problems ``registry.reconciliation.reconcile`` finds on each year's last day,
+# from the rows as they are today: stocks, with what holds on every day in year 0.
+BOOK_FIGURES = {kind: f"book_{kind}" for kind in book.KINDS}
+STOCKS = (*LINK_STOCKS, *MEMBER_FIGURES, *BOOK_FIGURES.values())
 MEETING_FIGURES = ("meetings_held", "attendance_invited", "attendance_present")
 NOTICE_FIGURES = (
     "notices_sent",
@@ -82,6 +88,7 @@ NOTICE_FIGURES = (
 )
 
 LINK_COLUMNS = (
+    "status",
     "issued_on",
     "received_on",
     "returned_on",
@@ -92,8 +99,12 @@ LINK_COLUMNS = (
     "residence_commune_organization__path",
     "workplace_organization__path",
     "member__unit_path",
+    "residence_cell__valid_until",
+    "residence_commune_organization__valid_until",
+    "workplace_organization__valid_until",
 )
 CHUNK = 5_000
+DAY = datetime.timedelta(days=1)
 
 
 COMMENT_FIGURES = (
@@ -172,6 +183,66 @@ def _interval(
             counts[org, stop.year, side, figure] -= 1
 
 
+Span = tuple[Any, Any]  # first day (None: always), day after (None: still)
+
+
+def _during(
+    counts: Counter[Key], places: Sequence[tuple[int, str]], figure: str, spans: Iterable[Span]
+) -> None:
+    """A row that counts in ``figure`` over each of ``spans``; one counting from always
+    counts from year 0, which every year's sum includes."""
+    for start, stop in spans:
+        if start is not None:
+            _interval(counts, places, figure, start, stop)
+            continue
+        for org, side in places:
+            counts[org, 0, side, figure] += 1
+            if stop is not None:
+                counts[org, stop.year, side, figure] -= 1
+
+
+def _union(spans: Iterable[Span]) -> list[Span]:
+    """``spans`` merged where they overlap or touch, in order."""
+    low, high = datetime.date.min, datetime.date.max
+    merged: list[list[Any]] = []
+    for start, stop in sorted((s or low, e or high) for s, e in spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], stop)
+        else:
+            merged.append([start, stop])
+    return [(s if s != low else None, e if e != high else None) for s, e in merged]
+
+
+def _without(spans: Iterable[Span], removed: Iterable[Span]) -> list[Span]:
+    """The days of ``spans`` outside every span of ``removed``."""
+    low, high = datetime.date.min, datetime.date.max
+    result: list[Span] = []
+    holes = [(s or low, e or high) for s, e in _union(removed)]
+    for start, stop in _union(spans):
+        start, stop = start or low, stop or high
+        for hole_start, hole_stop in holes:
+            if hole_start > start:
+                result.append((start, min(stop, hole_start)))
+            start = max(start, hole_stop)
+            if start >= stop:
+                break
+        if start < stop:
+            result.append((start, stop))
+    return [(s if s != low else None, e if e != high else None) for s, e in result if s < e]
+
+
+def _in_force(decisions: Iterable[Mapping[str, Any]]) -> list[Span]:
+    """The days on which ``decisions`` are in force (``in_force``: started, not past
+    their last day, not revoked)."""
+    spans = []
+    for d in decisions:
+        ends = [on for on in (d["valid_until"] and d["valid_until"] + DAY, d["revoked_on"]) if on]
+        end = min(ends) if ends else None
+        if end is None or end > d["valid_from"]:
+            spans.append((d["valid_from"], end))
+    return _union(spans)
+
+
 def _places(
     row: Mapping[str, Any], prefix: str = "", workplace: str = "", unit: str = ""
 ) -> list[tuple[int, str]]:
@@ -194,9 +265,10 @@ def _places(
 def _link_counts(rows: Iterable[Mapping[str, Any]]) -> Counter[Key]:
     """The counts of the links ``rows`` (``LINK_COLUMNS``), by the definitions of ADR
     0008: a step dated in a year; active on 31/12 (acknowledged by then and not ended);
-    overdue on 31/12 (issued, deadline passed, and not received, returned or ended)."""
+    overdue on 31/12 (issued, deadline passed, and not received, returned or ended);
+    and the problems of the book an open link may have (``_book_link_counts``)."""
     counts: Counter[Key] = Counter()
-    day = datetime.timedelta(days=1)
+    day = DAY
     for row in rows:
         places = _places(row)
         for figure, step in LINK_STEP_FIGURES.items():
@@ -218,7 +290,32 @@ def _link_counts(rows: Iterable[Mapping[str, Any]]) -> Counter[Key]:
                 max(row["issued_on"], row["deadline"] + day),
                 min(closed) if closed else None,
             )
+        if row["status"] in OPEN_STATUSES:
+            _book_link_counts(counts, row, [place for place in places if place[1] == Side.EITHER])
     return counts
+
+
+def _book_link_counts(
+    counts: Counter[Key], row: Mapping[str, Any], places: Sequence[tuple[int, str]]
+) -> None:
+    """The problems of the open link ``row`` on each year's last day (the finders of
+    ``registry.reconciliation``): a letter still issued after its deadline; no commune;
+    a commune, cell or workplace committee ended by then; a member whose party unit
+    the workplace committee no longer holds (the last two as the rows are today)."""
+    if row["status"] == ResidenceLink.Status.ISSUED and row["deadline"] is not None:
+        _during(counts, places, BOOK_FIGURES[book.OVERDUE], [(row["deadline"] + DAY, None)])
+    if row["residence_commune_organization__path"] is None:
+        _during(counts, places, BOOK_FIGURES[book.WITHOUT_COMMUNE], [(None, None)])
+    ends = [
+        row[f"{key}__valid_until"]
+        for key in ("residence_commune_organization", "residence_cell", "workplace_organization")
+        if row[f"{key}__valid_until"] is not None
+    ]
+    if ends:
+        _during(counts, places, BOOK_FIGURES[book.ENDED_ORGANIZATION], [(min(ends) + DAY, None)])
+    unit = row["member__unit_path"]
+    if unit is None or not unit.startswith(row["workplace_organization__path"]):
+        _during(counts, places, BOOK_FIGURES[book.WORKPLACE_MISMATCH], [(None, None)])
 
 
 def _meeting_counts(meetings: "Any") -> Counter[Key]:
@@ -321,7 +418,7 @@ def _governing(decisions: Sequence[Mapping[str, Any]]) -> list[tuple[Any, Any, s
     (``registry.queries.ExemptionDecisionQuerySet.governing``: in force, and no later
     one in force, by start then by recording order): ``(first day, day after or None,
     category, reason)``."""
-    day = datetime.timedelta(days=1)
+    day = DAY
     spans = []
     for d in decisions:
         ends = [on for on in (d["valid_until"] and d["valid_until"] + day, d["revoked_on"]) if on]
@@ -346,10 +443,18 @@ def _governing(decisions: Sequence[Mapping[str, Any]]) -> list[tuple[Any, Any, s
     return governing
 
 
+PLACE_COLUMNS = (
+    "residence_cell__path",
+    "residence_commune_organization__path",
+    "workplace_organization__path",
+    "member__unit_path",
+)
+
+
 def _member_counts(members: "Any") -> Counter[Key]:
     """The counts of the working ``members``, under their party unit: one each, as
-    they are today (year 0), and the category and reason they hold on each year's last
-    day."""
+    they are today (year 0), the category and reason they hold on each year's last
+    day, and the problems of the book a member may have (``_book_member_counts``)."""
     rows = {
         row["pk"]: row["unit_path"]
         for row in members.filter(employment=Member.Employment.WORKING).values("pk", "unit_path")
@@ -368,7 +473,56 @@ def _member_counts(members: "Any") -> Counter[Key]:
             _interval(counts, places, CLASSIFIED[category], start, stop)
             if reason:
                 _interval(counts, places, REASONS[reason], start, stop)
+    _book_member_counts(counts, members, rows, decisions)
     return counts
+
+
+INTRODUCED = (Category.NORMAL, Category.A)  # the categories that are introduced
+
+
+def _book_member_counts(
+    counts: Counter[Key],
+    members: "Any",
+    working: Mapping[int, str],
+    decisions: Mapping[int, list[Any]],
+) -> None:
+    """The problems of the book ``members`` may have on each year's last day (the
+    finders of ``registry.reconciliation``), from their decisions and their open links
+    as they are today: a working member without an open link, not classified then, or
+    classified normal or A and not B then; a category-B decision past its last day,
+    not revoked, of a working member then classified by no decision; and, on side
+    ``t`` of every organization at least two of a member's open links count under,
+    the member with several open links."""
+    open_links: dict[int, list[list[int]]] = defaultdict(list)
+    for row in ResidenceLink.objects.filter(
+        member__in=members.values("pk"), status__in=OPEN_STATUSES
+    ).values("member_id", *PLACE_COLUMNS):
+        open_links[row["member_id"]].append(
+            [org for org, side in _places(row) if side == Side.EITHER]
+        )
+    for member, path in working.items():
+        places = [(org, Side.EITHER) for org in _under(path)]
+        own = decisions.get(member, [])
+        in_force = _in_force(own)
+        if not open_links.get(member):
+            _during(
+                counts, places, BOOK_FIGURES[book.UNCLASSIFIED], _without([(None, None)], in_force)
+            )
+            normal_or_a = _in_force(d for d in own if d["category"] in INTRODUCED)
+            category_b = _in_force(d for d in own if d["category"] == Category.B)
+            _during(
+                counts, places, BOOK_FIGURES[book.NOT_INTRODUCED], _without(normal_or_a, category_b)
+            )
+        for d in own:
+            if d["category"] == Category.B and d["revoked_on"] is None and d["valid_until"]:
+                expired = _without([(d["valid_until"] + DAY, None)], in_force)
+                _during(counts, places, BOOK_FIGURES[book.EXPIRED_B], expired)
+    for links in open_links.values():
+        if len(links) > 1:
+            held = Counter(org for orgs in links for org in orgs)
+            for org, n in held.items():
+                if n > 1:
+                    counts[org, 0, Side.EITHER, BOOK_FIGURES[book.SEVERAL_OPEN]] += 1
 
 
 def _in_chunks(model: Any, ids: Iterable[int]) -> Iterator[Any]:
@@ -435,29 +589,48 @@ def changing(
     notices: Iterable[Any] = (),
     members: Iterable[Any] = (),
 ) -> Iterator[None]:
-    """Around a change of ``links`` (and their comment requests), ``meetings``,
-    comment ``requests``, ``notices`` and ``members`` (with their classification and
-    their links) — rows or ids, locked by the caller: their counts before and after,
-    the difference added to the stored rows. Not nested over the same rows: each block
-    adds its own difference."""
+    """Around a change of ``links`` (and their comment requests, and the problems of
+    their members), ``meetings``, comment ``requests``, ``notices`` and ``members``
+    (with their classification and their links, those made inside the block included)
+    — rows or ids, locked by the caller: their counts before and after, the difference
+    added to the stored rows. Not nested over the same rows: each block adds its own
+    difference."""
     if _suspended.get():
         yield
         return
     link_ids, member_ids = _ids(links), _ids(members)
-    if member_ids:
-        link_ids += ResidenceLink.objects.filter(member__in=member_ids).values_list("pk", flat=True)
+    # Whether a member has an open link, and how many, is a problem of the book or not.
+    holders = ResidenceLink.objects.filter(pk__in=link_ids).values_list("member_id", flat=True)
     rows = {
-        "links": link_ids,
         "meetings": _ids(meetings),
         "requests": _ids(requests),
         "notices": _ids(notices),
-        "members": member_ids,
+        "members": sorted({*member_ids, *holders}),
     }
-    before = _counts_of(**rows)
+
+    def links_now() -> list[int]:
+        if not member_ids:
+            return link_ids
+        of_members = ResidenceLink.objects.filter(member__in=member_ids)
+        return [*link_ids, *of_members.values_list("pk", flat=True)]
+
+    before = _counts_of(links=links_now(), **rows)
     yield
-    after = _counts_of(**rows)
+    after = _counts_of(links=links_now(), **rows)
     after.subtract(before)
     _add(after)
+
+
+def links_held_by(organization: Organization) -> list[int]:
+    """The links whose workplace committee, commune or cell ``organization`` is: what
+    its ending makes a problem of the book (``changing(links=links_held_by(org))``)."""
+    return list(
+        ResidenceLink.objects.filter(
+            Q(workplace_organization=organization)
+            | Q(residence_commune_organization=organization)
+            | Q(residence_cell=organization)
+        ).values_list("pk", flat=True)
+    )
 
 
 def rows_under(path: str) -> dict[str, list[int]]:
@@ -487,19 +660,18 @@ def rows_under(path: str) -> dict[str, list[int]]:
 
 def added(
     *,
-    links: Iterable[Any] = (),
     meetings: Iterable[Any] = (),
     requests: Iterable[Any] = (),
     notices: Iterable[Any] = (),
     members: Iterable[Any] = (),
 ) -> None:
-    """Count new ``links``, ``meetings``, comment ``requests``, ``notices`` and
-    ``members`` (rows or ids)."""
+    """Count new ``meetings``, comment ``requests``, ``notices`` and ``members`` (rows
+    or ids, a member without links). New links change what their members lack: they
+    are made inside ``changing(members=…)``."""
     if _suspended.get():
         return
     _add(
         _counts_of(
-            links=_ids(links),
             meetings=_ids(meetings),
             requests=_ids(requests),
             notices=_ids(notices),

@@ -117,6 +117,7 @@ def test_the_nation_keeps_the_invariants_of_the_services():
     with mock.patch.object(indicators, "_reads_tallies", return_value=False):
         live = indicators.compute(user=admin, organization=province, period=year, today=TODAY)
     assert counted.figures == live.figures and counted.figures["working_members"] > 0
+    assert counted.problems == live.problems
     assert [f for _c, f in counted.children] == [f for _c, f in live.children]
 
     # Paths (ADR 0002) and member scope paths (ADR 0004) are exact.

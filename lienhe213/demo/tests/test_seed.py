@@ -300,7 +300,7 @@ def test_closed_years_reports_from_the_counts_equal_the_live_ones(seeded: str) -
         read.append(reads_tallies(*args))
         return read[-1]
 
-    figures = 0
+    figures = problems = 0
     for year in (today.year - 2, today.year - 1):
         period = indicators.Period.for_year(year)
         for org in committees:
@@ -311,9 +311,11 @@ def test_closed_years_reports_from_the_counts_equal_the_live_ones(seeded: str) -
                     user=admin, organization=org, period=period, today=today
                 )
             assert counted.figures == live.figures, (year, org.name)
+            assert counted.problems == live.problems, (year, org.name)
             assert [(c.pk, f) for c, f in counted.children] == [
                 (c.pk, f) for c, f in live.children
             ], (year, org.name)
             figures += counted.figures["letters_issued"] + counted.figures["meetings_held"]
+            problems += sum(counted.problems.values())
     assert read == [True] * (2 * committees.count())  # every report read the counts
-    assert figures > 0  # and they were not all zero
+    assert figures > 0 and problems > 0  # and they were not all zero

@@ -73,9 +73,11 @@ def _create_links(
         for position, (member, commune, category) in enumerate(entries, start=1)
     ]
     try:
-        with transaction.atomic():
+        with (
+            transaction.atomic(),
+            summaries.changing(members=[link.member_id for link in links]),
+        ):
             ResidenceLink.objects.bulk_create(links)
-            summaries.added(links=links)
     except IntegrityError as exc:
         raise DomainError(
             _("A letter was issued for one of these members at the same time. Try again.")

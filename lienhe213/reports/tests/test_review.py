@@ -139,7 +139,7 @@ def test_the_review_keeps_its_query_count(world, more):
         review_of(world, "provincial_officer", world.province)
 
     # two reports, the tree, the comments, the commendations and the renames (ADR 0018)
-    assert len(queries) == 2 * 16 + 5
+    assert len(queries) == 2 * 8 + 5
 
 
 # --- the pages and the API ---------------------------------------------------------------

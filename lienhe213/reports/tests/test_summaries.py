@@ -14,14 +14,17 @@ from lienhe213.organizations.models import Organization
 from lienhe213.organizations.services import merge_organizations, move_organization
 from lienhe213.registry import services as registry_services
 from lienhe213.registry.models import ExemptionDecision, ResidenceLink
-from lienhe213.registry.tests.conftest import link_at
+from lienhe213.registry.reconciliation import reconcile
+from lienhe213.registry.tests.conftest import classify, link_at
+from lienhe213.registry.tests.test_reconciliation import plant_duplicate_open_link
 from lienhe213.registry.tests.test_views import second_member
 from lienhe213.reports import indicators, summaries
 from lienhe213.reports.indicators import Period, compute
-from lienhe213.reports.models import TallyState
+from lienhe213.reports.models import Tally, TallyState
 from lienhe213.reports.tests.conftest import TODAY, held, rows_elsewhere, year_in_commune_a
 
 YEAR = Period.for_year(2025)
+DAY = datetime.timedelta(days=1)
 
 
 def a_busy_book(world):
@@ -114,10 +117,12 @@ def test_a_closed_years_report_from_the_counts_equals_the_live_one(world):
         with mock.patch.object(indicators, "_reads_tallies", return_value=False):
             live = compute(user=user, organization=org, period=YEAR, today=TODAY)
         assert counted.figures == live.figures, (who, org)
+        assert counted.problems == live.problems, (who, org)
         assert [(c.pk, f) for c, f in counted.children] == [(c.pk, f) for c, f in live.children]
     assert read == [True] * len(cases)  # each report above read the counts
     # the figures compared are not all zero
     assert (counted.figures["active_links"], counted.figures["meetings_held"]) == (1, 1)
+    assert sum(counted.problems.values()) > 0
 
 
 def test_the_counts_equal_the_rows_after_a_busy_book_in_every_report(world):
@@ -127,7 +132,99 @@ def test_the_counts_equal_the_rows_after_a_busy_book_in_every_report(world):
             live = compute(user=world.root_user, organization=org, period=YEAR, today=TODAY)
         counted = compute(user=world.root_user, organization=org, period=YEAR, today=TODAY)
         assert counted.figures == live.figures
+        assert counted.problems == live.problems
         assert [(c.pk, f) for c, f in counted.children] == [(c.pk, f) for c, f in live.children]
+
+
+def problems_from_counts(org, year):
+    either = summaries.read([org.pk], year).get(org.pk, {}).get(Tally.Side.EITHER, {})
+    return {kind: either.get(name, 0) for kind, name in summaries.BOOK_FIGURES.items()}
+
+
+def a_book_with_every_problem(world):
+    """Through the services: the cast's two members not yet classified; a letter past
+    its deadline; another returned (its member to introduce again); a category B
+    exemption that expired at the end of 2025; a commune merged into another, ending the
+    committee that issued a letter and no longer holds its member; and, written around
+    the services, a second open link (the counts then rebuilt)."""
+    overdue = link_at(world, "issued")  # member_w1, deadline 15 April 2025
+    lan = second_member(world, given_name="Lan", party_card_number="61111111")
+    registry_services.return_letter(
+        by=world.root_user,
+        link=link_at(world, "received", member=lan),
+        returned_on=datetime.date(2025, 5, 5),
+        reason="Không cư trú tại địa bàn.",
+    )
+    mai = second_member(world, given_name="Mai", party_card_number="62222222")
+    registry_services.exempt_temporarily(
+        by=world.root_user,
+        link=link_at(world, "active", member=mai),
+        category="b",
+        reason="abroad",
+        decided_by=world.workplace,
+        decided_on=datetime.date(2025, 3, 3),
+        valid_from=datetime.date(2025, 4, 1),
+        valid_until=datetime.date(2025, 12, 31),
+    )
+    classify(world, world.member_b1, workplace=world.commune_b_committee)
+    b1 = registry_services.issue_letter(
+        by=world.root_user,
+        workplace=world.commune_b_committee,
+        member=world.member_b1,
+        issued_on=datetime.date(2025, 3, 3),
+    )
+    registry_services.receive_letter(by=world.root_user, link=b1, received_on=b1.issued_on)
+    merge_organizations(
+        by=world.root_user,
+        absorbed=world.commune_b_committee,
+        into=world.commune_a_committee,
+        effective_date=TODAY + datetime.timedelta(days=10),
+    )
+    return overdue
+
+
+def test_the_books_problems_from_the_counts_are_the_reconciliations_on_every_31_december(
+    world,
+):
+    overdue = a_book_with_every_problem(world)
+    assert summaries.differences() == {}
+    organizations = [
+        world.province,
+        world.workplace,
+        world.commune_a_committee,
+        world.commune_b_committee,
+        world.cell_a1,
+        world.cell_a2,
+    ]
+
+    def compare():
+        seen = set()
+        for year in range(2023, 2029):
+            for org in organizations:
+                live = reconcile(on=datetime.date(year, 12, 31), organization=org).counts()
+                assert problems_from_counts(org, year) == live, (year, org.name)
+                seen |= {kind for kind, n in live.items() if n}
+        return seen
+
+    assert compare() == {
+        "unclassified",
+        "not_introduced",
+        "overdue_letters",
+        "links_to_ended_organizations",
+        "workplace_mismatch",
+        "expired_category_b",
+    }
+    # On a year's last day itself: a deadline, the end of a committee and of an
+    # exemption on 31 December (written around the services, the counts rebuilt).
+    last_day = datetime.date(2025, 12, 31)
+    ResidenceLink.objects.filter(pk=overdue.pk).update(deadline=last_day)
+    Organization.objects.filter(pk=world.commune_b_committee.pk).update(
+        valid_until=datetime.date(2026, 12, 31)
+    )
+    ExemptionDecision.objects.filter(category="b").update(valid_until=last_day - DAY)
+    plant_duplicate_open_link(overdue)
+    summaries.rebuild()
+    assert "several_open_links" in compare()
 
 
 def spied(world, org, period, user=None, today=TODAY):
