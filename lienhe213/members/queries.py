@@ -59,6 +59,11 @@ class MemberQuerySet(models.QuerySet["Member"]):
         while it fits ``work_mem`` and otherwise searches it again for every member,
         which made a province's search over the nation run for minutes; SQLite runs
         the EXISTS too 4× faster for a ward (bench/bench_nation.py, ADR 0021).
+
+        The commune and cell keys are matched with ``among``: where PostgreSQL hashes
+        the EXISTS for a long walk of the name index (a province's search), it then
+        reads the subtree's links through both keys' indexes rather than scanning every
+        link of the nation (a province's search at a tenth of the nation: 109 → 65 ms).
         """
         from lienhe213.organizations.models import Organization
         from lienhe213.organizations.queries import paths_condition
@@ -69,8 +74,8 @@ class MemberQuerySet(models.QuerySet["Member"]):
         orgs = Organization.objects.filter(paths_condition("path", paths)).values("pk")
         return models.Exists(
             links._default_manager.filter(  # type: ignore[union-attr]
-                models.Q(residence_commune_organization__in=orgs)
-                | models.Q(residence_cell__in=orgs),
+                models.Q(residence_commune_organization__among=orgs)
+                | models.Q(residence_cell__among=orgs),
                 member_id=models.OuterRef("pk"),
                 status__in=RESIDENCE_OPEN_STATUSES,
             )

@@ -31,6 +31,19 @@ from lienhe213.members.models import Member
 from lienhe213.organizations.addresses import commune_on
 from lienhe213.organizations.queries import communities_of
 
+# What a row of the list shows (members/member_list.html): a province's page reads
+# these columns only, not the whole record and its party unit's.
+LIST_COLUMNS = (
+    "family_name",
+    "middle_name",
+    "given_name",
+    "anonymised_on",
+    "birth_date",
+    "citizen_id",
+    "employment",
+    "organization__name",
+)
+
 
 @login_required
 def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -51,7 +64,8 @@ def member_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         rows = filterset.qs.select_related("residence_commune", "residence_community")
         scope = filterset.organization_obj.name if filterset.organization_obj else ""
         return exports.members_xlsx(rows.iterator(chunk_size=500), scope, fmt=fmt)
-    page = peek_page(filterset.qs if valid else members.none(), request.GET.get("page"))
+    rows = (filterset.qs if valid else members.none()).only(*LIST_COLUMNS)
+    page = peek_page(rows, request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,

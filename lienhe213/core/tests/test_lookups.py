@@ -48,3 +48,17 @@ def test_the_subqueries_are_not_sorted(world):
         assert "ORDER BY" not in sql, lookup
     among = str(ResidenceLink.objects.filter(member__among=Member.objects.all()).order_by().query)
     assert "ORDER BY" not in among
+
+
+def test_the_members_gatekeeper_reads_the_residence_through_both_keys(world):
+    """A committee's members include those linked at a residence of its subtree, matched
+    by the commune's and the cell's keys with ``among`` (``= ANY(ARRAY(…))`` on
+    PostgreSQL, read through each key's index)."""
+    link_at(world, "active")  # member_w1 at cell A2 of commune A
+    visible = Member.objects.visible_to(world.commune_clerk)
+
+    assert world.member_w1 in visible
+    sql = str(visible.query)
+    written = "= ANY(ARRAY(SELECT" if connection.vendor == "postgresql" else "IN (SELECT"
+    assert sql.count(f'"residence_commune_organization_id" {written}') == 1
+    assert sql.count(f'"residence_cell_id" {written}') == 1
