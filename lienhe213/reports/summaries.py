@@ -231,16 +231,20 @@ def _without(spans: Iterable[Span], removed: Iterable[Span]) -> list[Span]:
     return [(s if s != low else None, e if e != high else None) for s, e in result if s < e]
 
 
+def _force_span(decision: Mapping[str, Any]) -> Span | None:
+    """The days on which ``decision`` is in force (``in_force``: started, not past its
+    last day, not revoked), or None when it never is."""
+    valid_until, revoked_on = decision["valid_until"], decision["revoked_on"]
+    ends = [on for on in (valid_until and valid_until + DAY, revoked_on) if on]
+    end = min(ends) if ends else None
+    if end is not None and end <= decision["valid_from"]:
+        return None
+    return decision["valid_from"], end
+
+
 def _in_force(decisions: Iterable[Mapping[str, Any]]) -> list[Span]:
-    """The days on which ``decisions`` are in force (``in_force``: started, not past
-    their last day, not revoked)."""
-    spans = []
-    for d in decisions:
-        ends = [on for on in (d["valid_until"] and d["valid_until"] + DAY, d["revoked_on"]) if on]
-        end = min(ends) if ends else None
-        if end is None or end > d["valid_from"]:
-            spans.append((d["valid_from"], end))
-    return _union(spans)
+    """The days on which any of ``decisions`` is in force."""
+    return _union(span for d in decisions if (span := _force_span(d)) is not None)
 
 
 def _places(
@@ -268,7 +272,6 @@ def _link_counts(rows: Iterable[Mapping[str, Any]]) -> Counter[Key]:
     overdue on 31/12 (issued, deadline passed, and not received, returned or ended);
     and the problems of the book an open link may have (``_book_link_counts``)."""
     counts: Counter[Key] = Counter()
-    day = DAY
     for row in rows:
         places = _places(row)
         for figure, step in LINK_STEP_FIGURES.items():
@@ -287,7 +290,7 @@ def _link_counts(rows: Iterable[Mapping[str, Any]]) -> Counter[Key]:
                 counts,
                 places,
                 "letters_overdue",
-                max(row["issued_on"], row["deadline"] + day),
+                max(row["issued_on"], row["deadline"] + DAY),
                 min(closed) if closed else None,
             )
         if row["status"] in OPEN_STATUSES:
@@ -418,13 +421,11 @@ def _governing(decisions: Sequence[Mapping[str, Any]]) -> list[tuple[Any, Any, s
     (``registry.queries.ExemptionDecisionQuerySet.governing``: in force, and no later
     one in force, by start then by recording order): ``(first day, day after or None,
     category, reason)``."""
-    day = DAY
-    spans = []
-    for d in decisions:
-        ends = [on for on in (d["valid_until"] and d["valid_until"] + day, d["revoked_on"]) if on]
-        end = min(ends) if ends else None
-        if end is None or end > d["valid_from"]:
-            spans.append((d["valid_from"], end, (d["valid_from"], d["pk"]), d))
+    spans = [
+        (*span, (d["valid_from"], d["pk"]), d)
+        for d in decisions
+        if (span := _force_span(d)) is not None
+    ]
     points = sorted({span[0] for span in spans} | {span[1] for span in spans if span[1]})
     governing: list[tuple[Any, Any, str, str]] = []
     last_key = None
