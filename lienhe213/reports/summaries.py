@@ -703,9 +703,15 @@ def computed() -> Counter[Key]:
     counts.update(_meeting_counts(Meeting.objects.all()))
     counts.update(_request_counts(CommentRequest.objects.all()))
     counts.update(_notice_counts(Notice.objects.all()))
-    for start in range(0, Member.objects.count() + CHUNK, CHUNK):  # by id, streamed
-        ids = Member.objects.order_by("pk").values_list("pk", flat=True)[start : start + CHUNK]
-        counts.update(_member_counts(Member.objects.filter(pk__in=list(ids))))
+    last = 0
+    while True:  # by id, CHUNK members at a time after the last one read (not an OFFSET)
+        ids = list(
+            Member.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK]
+        )
+        if not ids:
+            break
+        counts.update(_member_counts(Member.objects.filter(pk__in=ids)))
+        last = ids[-1]
     return Counter({key: value for key, value in counts.items() if value})
 
 
