@@ -118,7 +118,7 @@ class Member(models.Model):
     anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True, editable=False)
     unit_path = TreePathField(max_length=255, editable=False, db_index=True)
     search_text = models.CharField(max_length=255, editable=False, db_index=True)
-    name_sort_key = models.CharField(max_length=400, editable=False)
+    name_sort_key = models.CharField(max_length=400, editable=False, db_index=True)
     import_batch = import_batch_field()
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -150,12 +150,7 @@ class Member(models.Model):
                 violation_error_message=_("Another member has this citizen ID."),
             ),
         ]
-        indexes = [
-            models.Index(fields=["organization", "name_sort_key"]),
-            # The list's order itself: a search walks it and stops at the page's last row
-            # (a key alone leaves PostgreSQL sorting every member of a common name).
-            models.Index(fields=["name_sort_key", "id"], name="member_name_order"),
-        ]
+        indexes = [models.Index(fields=["organization", "name_sort_key"])]
 
     def __str__(self) -> str:
         return self.full_name
