@@ -456,10 +456,8 @@ def _member_counts(members: "Any") -> Counter[Key]:
     """The counts of the working ``members``, under their party unit: one each, as
     they are today (year 0), the category and reason they hold on each year's last
     day, and the problems of the book a member may have (``_book_member_counts``)."""
-    rows = {
-        row["pk"]: row["unit_path"]
-        for row in members.filter(employment=Member.Employment.WORKING).values("pk", "unit_path")
-    }
+    every = list(members.values_list("pk", "unit_path", "employment"))
+    rows = {pk: path for pk, path, employment in every if employment == Member.Employment.WORKING}
     decisions: dict[int, list[Any]] = defaultdict(list)
     for d in ExemptionDecision.objects.filter(member__in=list(rows)).values(
         "pk", "member_id", "valid_from", "valid_until", "revoked_on", "category", "reason"
@@ -474,7 +472,7 @@ def _member_counts(members: "Any") -> Counter[Key]:
             _interval(counts, places, CLASSIFIED[category], start, stop)
             if reason:
                 _interval(counts, places, REASONS[reason], start, stop)
-    _book_member_counts(counts, members, rows, decisions)
+    _book_member_counts(counts, [pk for pk, _path, _employment in every], rows, decisions)
     return counts
 
 
@@ -483,11 +481,11 @@ INTRODUCED = (Category.NORMAL, Category.A)  # the categories that are introduced
 
 def _book_member_counts(
     counts: Counter[Key],
-    members: "Any",
+    members: Sequence[int],
     working: Mapping[int, str],
     decisions: Mapping[int, list[Any]],
 ) -> None:
-    """The problems of the book ``members`` may have on each year's last day (the
+    """The problems of the book the ``members`` (ids) may have on each year's last day (the
     finders of ``registry.reconciliation``), from their decisions and their open links
     as they are today: a working member without an open link, not classified then, or
     classified normal or A and not B then; a category-B decision past its last day,
@@ -495,9 +493,9 @@ def _book_member_counts(
     ``t`` of every organization at least two of a member's open links count under,
     the member with several open links."""
     open_links: dict[int, list[list[int]]] = defaultdict(list)
-    for row in ResidenceLink.objects.filter(
-        member__in=members.values("pk"), status__in=OPEN_STATUSES
-    ).values("member_id", *PLACE_COLUMNS):
+    for row in ResidenceLink.objects.filter(member_id__in=members, status__in=OPEN_STATUSES).values(
+        "member_id", *PLACE_COLUMNS
+    ):
         open_links[row["member_id"]].append(
             [org for org, side in _places(row) if side == Side.EITHER]
         )
